@@ -1,0 +1,108 @@
+// Entry point: picks the mode (DESIGN.md §4). Scripted modes (-c, a file, stdin that is not a terminal)
+// never load ink, react or blessed; the console is imported only when a terminal is there.
+
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { printer } from './commands/output.js';
+import { errorOf } from './commands/shell.js';
+import { EngineError } from './engine/errors.js';
+import { packageDir, readText } from './host-io.js';
+import { setupShell, SetupOptions } from './session-setup.js';
+
+interface CliOptions extends SetupOptions {
+  command?: string;
+  json?: boolean;
+  keepGoing?: boolean;
+  color?: boolean;
+  plain?: boolean;
+}
+
+const out = (s: string): void => void process.stdout.write(s);
+const err = (s: string): void => void process.stderr.write(s);
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(join(packageDir(), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Run command text in a scripted mode; returns the exit status. */
+function runScripted(text: string, origin: string | undefined, o: CliOptions): number {
+  const setup = setupShell(o);
+  setup.shell.onOutcome(printer(!!o.json, out, err));
+  let status = 0;
+  try {
+    const s = setup.shell.run(text, { stopOnError: !o.keepGoing, origin, remember: true });
+    if (s.failures > 0) status = s.firstError === 'EUSAGE' ? 2 : 1;
+  } finally {
+    setup.finish(true);
+  }
+  return status;
+}
+
+async function runInteractive(o: CliOptions): Promise<number> {
+  if (o.color === false || process.env.NO_COLOR !== undefined) process.env.NO_COLOR ??= '1';
+  const setup = setupShell(o);
+  try {
+    const { loadHistory, appendHistory } = await import('./history.js');
+    const history = loadHistory();
+    const { runRepl } = await import('./repl.js');
+    await runRepl(setup.shell, history, appendHistory);
+  } finally {
+    setup.finish(true);
+  }
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command()
+    .name('kylinx-sh')
+    .description('An xl-style shell for KylinX pVMs on a model of a Xen-like hypervisor')
+    .argument('[file]', 'a script of commands (.kx) to run')
+    .option('-c, --command <commands>', 'run commands (separated by ;) and exit')
+    .option('--json', 'print one JSON object per command')
+    .option('--keep-going', 'in scripts, go on after a failed command (exit 1 at the end)')
+    .option('--seed <n>', 'seed of every random choice (default: the host config)')
+    .option('--host <file>', 'host config (default: images/host.cfg)')
+    .option('--images <dir>', 'where images, lib/ and trust/ are read (default: the package images/)')
+    .option('--state <file>', 'load the host from FILE if it exists, write it back after the run')
+    .option('--plain', 'a line-by-line session without the full-screen console')
+    .addOption(new Option('--no-color', 'no colour (also NO_COLOR)'))
+    .version(version(), '--version')
+    .helpOption('-h, --help')
+    .exitOverride()
+    .configureOutput({ writeOut: out, writeErr: err })
+    .allowExcessArguments(false);
+  try {
+    program.parse(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    throw e;
+  }
+  const o = program.opts<CliOptions>();
+  o.host ??= undefined;
+  const file = program.args[0];
+  if (o.command !== undefined && file !== undefined) {
+    err('kylinx-sh: give either -c or a script file, not both\n');
+    return 2;
+  }
+  if (o.command !== undefined) return runScripted(o.command, undefined, o);
+  if (file !== undefined) return runScripted(readText(file), file, o);
+  if (process.stdin.isTTY && process.stdout.isTTY) return runInteractive(o);
+  const text = readFileSync(0, 'utf8');
+  return runScripted(text, undefined, o);
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    const er = errorOf(e);
+    err(`kylinx-sh: ${er.message}\n`);
+    process.exitCode = e instanceof EngineError && e.code === 'EUSAGE' ? 2 : 1;
+  },
+);

@@ -1,0 +1,278 @@
+// Inspection commands: list (xl), tree, show, info (xl), mem, sharing (xl).
+
+import { DOM0, Domain, isZombie, pagesOf } from '../engine/domain.js';
+import { fail } from '../engine/errors.js';
+import type { Hypervisor } from '../engine/hypervisor.js';
+import { hostMemory, pagesSharedWith, smaps } from '../engine/mm/access.js';
+import { familyName } from '../engine/signals.js';
+import { pvmArg } from './args.js';
+import { fixed1, left, memMiB, right, sizeKiB, stateLetters, table, uptime } from './format.js';
+import type { CommandSpec } from './types.js';
+
+// ---- list ----------------------------------------------------------------------------------------
+
+export const LIST_HEADER = 'Name                                        ID   Mem VCPUs\tState\tTime(s)';
+
+/** One `xl list` row: "%-40s %5d %5lu %5d     %c%c%c%c%c%c  %8.1f". */
+export function listRow(hv: Hypervisor, d: Domain): string {
+  return `${left(d.name, 40)} ${right(d.domid, 5)} ${right(memMiB(d), 5)} ${right(d.vcpus, 5)}     ${stateLetters(hv, d)}  ${fixed1(hv.sched.cpuTimeNs(d) / 1e9, 8)}`;
+}
+
+const list: CommandSpec = {
+  name: 'list',
+  family: 'inspect',
+  summary: 'List domains (xl list)',
+  args: [{ name: 'pvm', kind: 'pvm', optional: true, rest: true }],
+  run(ctx, a) {
+    const doms = a.rest.length > 0 ? a.rest.map((r) => pvmArg(ctx.hv, r)) : ctx.hv.list();
+    const lines = [LIST_HEADER];
+    const domains = [];
+    for (const d of doms) {
+      lines.push(listRow(ctx.hv, d));
+      domains.push({
+        name: d.name,
+        domid: d.domid,
+        mem_mib: memMiB(d),
+        vcpus: d.vcpus,
+        state: stateLetters(ctx.hv, d),
+        time_s: Math.round((ctx.hv.sched.cpuTimeNs(d) / 1e9) * 10) / 10,
+        parent: d.domid === DOM0 ? null : d.parent,
+        family: d.family,
+      });
+    }
+    return { text: lines.join('\n'), data: { domains } };
+  },
+};
+
+// ---- tree ----------------------------------------------------------------------------------------
+
+export interface TreeRow {
+  name: string;
+  domid: number;
+  depth: number;
+  /** Box-drawing prefix for this row ("│  ├─ "). */
+  prefix: string;
+  state: string;
+  rss_kib: number;
+  pss_kib: number;
+  /** Percent of this pVM's pages still the same frames as its parent's (null for roots). */
+  shared_with_parent_pct: number | null;
+  parent: number | null;
+  family: number;
+  zombie: boolean;
+}
+
+/** The family trees under Domain-0 (or under one pVM), in depth-first order: used by `tree` and the console. */
+export function treeRows(hv: Hypervisor, root?: Domain): TreeRow[] {
+  const acct = hv.accounting();
+  const rows: TreeRow[] = [];
+  const visit = (d: Domain, depth: number, prefix: string, childPrefix: string): void => {
+    let rss = 0;
+    let pssShifted = 0;
+    for (const r of d.regions) {
+      const raw = acct.raw(r);
+      rss += raw.pages * 4;
+      pssShifted += raw.pssShifted;
+    }
+    const parent = d.domid === DOM0 ? undefined : hv.domains.get(d.parent);
+    const pages = pagesOf(d);
+    const pct =
+      parent && parent.domid !== DOM0 && pages > 0 ? Math.round((pagesSharedWith(hv, d, parent) / pages) * 1000) / 10 : null;
+    rows.push({
+      name: d.name,
+      domid: d.domid,
+      depth,
+      prefix,
+      state: stateLetters(hv, d),
+      rss_kib: rss,
+      pss_kib: Math.floor(pssShifted / 4096 / 1024),
+      shared_with_parent_pct: pct,
+      parent: d.domid === DOM0 ? null : d.parent,
+      family: d.family,
+      zombie: isZombie(d),
+    });
+    const kids = d.children.map((c) => hv.domains.get(c)!).sort((x, y) => x.domid - y.domid);
+    kids.forEach((k, i) => {
+      const last = i === kids.length - 1;
+      visit(k, depth + 1, childPrefix + (last ? '└─ ' : '├─ '), childPrefix + (last ? '   ' : '│  '));
+    });
+  };
+  visit(root ?? hv.dom0, 0, '', '');
+  return rows;
+}
+
+const tree: CommandSpec = {
+  name: 'tree',
+  family: 'inspect',
+  summary: 'Show families as trees: state, Rss, Pss and the share still shared with the parent',
+  args: [{ name: 'pvm', kind: 'pvm', optional: true }],
+  run(ctx, a) {
+    const root = a.pos.pvm === undefined ? undefined : pvmArg(ctx.hv, a.pos.pvm);
+    const rows = treeRows(ctx.hv, root);
+    const w = Math.min(48, Math.max(...rows.map((r) => r.prefix.length + r.name.length + String(r.domid).length + 3)));
+    const lines = rows.map((r) => {
+      const label = left(`${r.prefix}${r.name} (${r.domid})`, w);
+      if (r.domid === DOM0) return `${label}  ${r.state}`;
+      if (r.zombie) return `${label}  ${r.state}  zombie`;
+      const share = r.shared_with_parent_pct === null ? '' : `  ${right(r.shared_with_parent_pct.toFixed(1), 5)}% shared with parent`;
+      return `${label}  ${r.state}  Rss ${right(r.rss_kib, 7)}K  Pss ${right(r.pss_kib, 7)}K${share}`;
+    });
+    return { text: lines.join('\n'), data: { nodes: rows.map(({ prefix: _p, ...rest }) => rest) } };
+  },
+};
+
+// ---- show ----------------------------------------------------------------------------------------
+
+const show: CommandSpec = {
+  name: 'show',
+  family: 'inspect',
+  summary: 'Everything about one pVM: image, family, state, memory, vCPUs',
+  args: [{ name: 'pvm', kind: 'pvm' }],
+  run(ctx, a) {
+    const hv = ctx.hv;
+    const d = pvmArg(hv, a.pos.pvm!);
+    if (d.domid === DOM0) {
+      return {
+        text: `Domain-0 (domid 0): the control domain, ${d.memMiB} MiB, ${d.vcpus} vCPUs; runs the toolstack`,
+        data: { name: d.name, domid: 0, mem_mib: d.memMiB, vcpus: d.vcpus },
+      };
+    }
+    const parent = hv.domains.get(d.parent)!;
+    const s = smaps(hv, d);
+    const kids = d.children.map((c) => hv.domains.get(c)!.name);
+    const lines = [
+      `${d.name} (domid ${d.domid})  image ${d.image.name}${d.image.description ? ` — ${d.image.description}` : ''}`,
+      `  state     ${stateLetters(hv, d)}${isZombie(d) ? `  exited, status ${d.shutdown!.status}${d.shutdown!.signal ? ` (${d.shutdown!.signal})` : ''}` : ''}${d.paused ? '  paused' : ''}${d.waiting ? `  blocked in ${d.waiting.call} on ${d.waiting.on}` : ''}`,
+      `  family    ${familyName(hv, d)}; parent ${parent.name}; children ${kids.length ? kids.join(', ') : 'none'}`,
+      `  vcpus     ${d.vcpus}`,
+      `  memory    ${d.memMiB} MiB configured; Rss ${sizeKiB(s.total.rss_kib)}, Pss ${sizeKiB(s.total.pss_kib)}, shared ${sizeKiB(s.total.shared_kib)}, private ${sizeKiB(s.total.private_kib)}`,
+      `  regions   ${d.regions.map((r) => `${r.name} ${r.pages}p ${r.kind}`).join(', ') || 'none'}`,
+      `  uptime    ${uptime(hv.nowNs - d.createdNs).trim()}`,
+    ];
+    return {
+      text: lines.join('\n'),
+      data: {
+        name: d.name,
+        domid: d.domid,
+        image: d.image.name,
+        state: stateLetters(hv, d),
+        parent: parent.name,
+        family: d.family,
+        children: kids,
+        vcpus: d.vcpus,
+        mem_mib: d.memMiB,
+        memory: s.total,
+        waiting: d.waiting,
+        paused: d.paused,
+        exit_status: d.shutdown?.status ?? null,
+        uptime_s: (hv.nowNs - d.createdNs) / 1e9,
+      },
+    };
+  },
+};
+
+// ---- info ----------------------------------------------------------------------------------------
+
+export function infoFields(hv: Hypervisor): [string, string | number][] {
+  const m = hostMemory(hv);
+  const mib = (k: number) => Math.floor(k / 1024);
+  return [
+    ['host', hv.host.name],
+    ['release', 'kylinx-sh model'],
+    ['version', '#1 (a model of Xen 4.x with KylinX)'],
+    ['machine', 'x86_64'],
+    ['nr_cpus', hv.host.pcpus],
+    ['max_cpu_id', hv.host.pcpus - 1],
+    ['nr_nodes', 1],
+    ['cores_per_socket', hv.host.pcpus],
+    ['threads_per_core', 1],
+    ['total_memory', hv.host.memory],
+    ['free_memory', mib(m.free_kib)],
+    ['sharing_freed_memory', mib(m.saved_kib)],
+    ['sharing_used_memory', mib(m.shared_kib)],
+    ['outstanding_claims', 0],
+    ['free_cpus', 0],
+    ['xen_major', 4],
+    ['xen_minor', 11],
+    ['xen_scheduler', 'credit'],
+    ['xen_pagesize', 4096],
+    ['toolstack', hv.host.toolstack],
+    ['pool_shells', hv.pool],
+    ['nr_domains', hv.liveCount],
+  ];
+}
+
+const info: CommandSpec = {
+  name: 'info',
+  family: 'inspect',
+  summary: 'Host information (xl info); `info <field>` prints one value',
+  args: [{ name: 'field', kind: 'word', optional: true }],
+  run(ctx, a) {
+    const fields = infoFields(ctx.hv);
+    if (a.pos.field !== undefined) {
+      const hit = fields.find(([k]) => k === a.pos.field);
+      if (!hit) fail('ENOENT', `no info field '${a.pos.field}' (fields: ${fields.map(([k]) => k).join(', ')})`);
+      return { text: String(hit[1]), data: { [hit[0]]: hit[1] } };
+    }
+    return { text: fields.map(([k, v]) => `${left(k, 23)}: ${v}`).join('\n'), data: Object.fromEntries(fields) };
+  },
+};
+
+// ---- mem -----------------------------------------------------------------------------------------
+
+const mem: CommandSpec = {
+  name: 'mem',
+  family: 'inspect',
+  summary: "Memory by Linux's smaps definitions: per region of a pVM, or per pVM and host totals",
+  args: [{ name: 'pvm', kind: 'pvm', optional: true }],
+  run(ctx, a) {
+    const hv = ctx.hv;
+    const head = ['Region', 'Size', 'Rss', 'Pss', 'Shared', 'Private'];
+    if (a.pos.pvm !== undefined) {
+      const d = pvmArg(hv, a.pos.pvm);
+      if (d.domid === DOM0) fail('EINVAL', 'Domain-0 memory is reserved whole (xl info shows it); mem shows pVMs');
+      const s = smaps(hv, d);
+      const rows: (string | number)[][] = [head];
+      for (const r of [...s.regions, s.total]) rows.push([r.region, r.size_kib, r.rss_kib, r.pss_kib, r.shared_kib, r.private_kib]);
+      return {
+        text: `${d.name} (domid ${d.domid}), KiB:\n${table(rows)}`,
+        data: { name: d.name, domid: d.domid, regions: s.regions, total: s.total },
+      };
+    }
+    const rows: (string | number)[][] = [['Name', 'ID', 'Size', 'Rss', 'Pss', 'Shared', 'Private']];
+    const pvms = [];
+    for (const d of hv.list()) {
+      if (d.domid === DOM0) continue;
+      const t = smaps(hv, d).total;
+      rows.push([d.name, d.domid, t.size_kib, t.rss_kib, t.pss_kib, t.shared_kib, t.private_kib]);
+      const { region: _r, ...sizes } = t;
+      pvms.push({ name: d.name, domid: d.domid, ...sizes });
+    }
+    const m = hostMemory(hv);
+    const host = `host: ${sizeKiB(m.total_kib)} total, Domain-0 ${sizeKiB(m.dom0_kib)}, pVMs use ${sizeKiB(m.used_kib)}, ${sizeKiB(m.free_kib)} free; ${sizeKiB(m.shared_kib)} in shared frames saves ${sizeKiB(m.saved_kib)}`;
+    return { text: `pVMs, KiB:\n${table(rows)}\n${host}`, data: { pvms, host: m } };
+  },
+};
+
+// ---- sharing -------------------------------------------------------------------------------------
+
+const sharing: CommandSpec = {
+  name: 'sharing',
+  family: 'inspect',
+  summary: 'Shared memory per domain (xl sharing), MiB',
+  args: [{ name: 'pvm', kind: 'pvm', optional: true }],
+  run(ctx, a) {
+    const hv = ctx.hv;
+    const doms = a.pos.pvm !== undefined ? [pvmArg(hv, a.pos.pvm)] : hv.list();
+    const lines = ['Name                                        ID   Mem Shared'];
+    const domains = [];
+    for (const d of doms) {
+      const sharedMiB = d.domid === DOM0 ? 0 : Math.floor(smaps(hv, d).total.shared_kib / 1024);
+      lines.push(`${left(d.name, 40)} ${right(d.domid, 5)} ${right(memMiB(d), 5)}  ${right(sharedMiB, 5)}`);
+      domains.push({ name: d.name, domid: d.domid, mem_mib: memMiB(d), shared_mib: sharedMiB });
+    }
+    return { text: lines.join('\n'), data: { domains } };
+  },
+};
+
+export const INSPECT: CommandSpec[] = [list, tree, show, info, mem, sharing];

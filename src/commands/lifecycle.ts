@@ -1,0 +1,244 @@
+// Lifecycle commands: create, fork, kill, destroy, exit, wait, pause, unpause, rename, pool.
+
+import { DOM0, pagesOf } from '../engine/domain.js';
+import { fail } from '../engine/errors.js';
+import { Cfg, imageFromCfg, parseOverrides, suggest } from '../engine/image.js';
+import * as life from '../engine/lifecycle.js';
+import { parseSignal, requireTrust, SIGNALS } from '../engine/signals.js';
+import { intArg, pvmArg, usageError } from './args.js';
+import { latency, plural, sizeKiB } from './format.js';
+import type { CommandSpec, Ctx } from './types.js';
+
+/** The image named, with create's key=value overrides applied and validated like a file. */
+function imageWithOverrides(ctx: Ctx, name: string, pairs: string[]): { image: ReturnType<typeof imageFromCfg>; pvmName?: string } {
+  const base = ctx.images.get(name);
+  if (!base) {
+    const near = suggest(name, ctx.images.keys());
+    fail('ENOENT', `no image named '${name}'${near ? ` (did you mean '${near}'?)` : ` (images: ${[...ctx.images.keys()].join(', ')})`}`);
+  }
+  if (pairs.length === 0) return { image: base };
+  const over = parseOverrides(pairs, 'create');
+  const pvmName = over.get('name')?.value;
+  over.delete('name');
+  if (pvmName !== undefined && typeof pvmName !== 'string') fail('EINVAL', 'name must be a word');
+  const merged: Cfg = new Map();
+  for (const [k, v] of Object.entries(base.raw)) merged.set(k, { value: v, line: 0 });
+  for (const [k, e] of over) merged.set(k, e);
+  // Sizes follow a changed memory unless given: drop the derived heap so it is the rest again.
+  if (over.has('memory') && !over.has('heap_kb')) merged.delete('heap_kb');
+  merged.set('name', { value: base.name, line: 0 });
+  return { image: imageFromCfg(merged, `create ${name}`, base.name), pvmName: pvmName as string | undefined };
+}
+
+const create: CommandSpec = {
+  name: 'create',
+  family: 'lifecycle',
+  summary: 'Create a pVM from an image (key=value overrides any image key)',
+  args: [
+    { name: 'image', kind: 'image' },
+    { name: 'key=value', kind: 'word', optional: true, rest: true },
+  ],
+  options: [{ name: 'recycle', summary: 'restore a checkpointed empty domain and link the application as a library' }],
+  help: 'Example: create web memory=16 name=web2. All of the memory is populated at create, as on Xen.',
+  run(ctx, a) {
+    if (a.opts.recycle) fail('ENOSYS', 'create --recycle needs the library subsystem, which this build does not have yet');
+    const { image, pvmName } = imageWithOverrides(ctx, a.pos.image!, a.rest);
+    const c = life.create(ctx.hv, image, pvmName);
+    const d = c.domain;
+    return {
+      text: `created ${d.name} (domid ${d.domid}) from ${image.name}: ${image.memory} MiB, ${plural(d.vcpus, 'vCPU')}, modeled boot ${latency(c.latencyUs)}${c.fromPool ? ' (shell from the pool)' : ''}`,
+      data: { name: d.name, domid: d.domid, image: image.name, mem_mib: image.memory, from_pool: c.fromPool },
+      latencyUs: c.latencyUs,
+    };
+  },
+};
+
+const fork: CommandSpec = {
+  name: 'fork',
+  family: 'lifecycle',
+  summary: 'Fork a pVM n times: code shared read-only, everything writable copy-on-write',
+  args: [
+    { name: 'pvm', kind: 'pvm' },
+    { name: 'n', kind: 'int', optional: true },
+  ],
+  run(ctx, a) {
+    const parent = pvmArg(ctx.hv, a.pos.pvm!);
+    const n = a.pos.n === undefined ? 1 : intArg(a.pos.n, 'the number of children', 1, 1_000_000_000);
+    const f = life.fork(ctx.hv, parent, n);
+    const pages = pagesOf(parent);
+    const ro = parent.regions.filter((r) => r.kind === 'ro').reduce((s, r) => s + r.pages, 0);
+    const shared = parent.regions.filter((r) => r.kind === 'shared').reduce((s, r) => s + r.pages, 0);
+    const lines = [
+      `${parent.name} (domid ${parent.domid}) forked ${plural(n, 'child', 'children')} in ${latency(f.latencyUs)} (modeled${n > 1 ? `, ${latency(f.latencyUs / n)} each` : ''}):`,
+      ...f.children.map((c) => `  ${c.domain.name}  domid ${c.domain.domid}`),
+      `each child maps all ${pages} pages (${sizeKiB(pages * 4)}) of ${parent.name}: ${ro} read-only (code), ${pages - ro - shared} copy-on-write${shared ? `, ${shared} shared writable (shm)` : ''}; 0 copied`,
+    ];
+    return {
+      text: lines.join('\n'),
+      data: {
+        parent: { name: parent.name, domid: parent.domid },
+        children: f.children.map((c) => ({ name: c.domain.name, domid: c.domain.domid, latency_us: c.latencyUs, from_pool: c.fromPool })),
+        shared_pages: pages,
+      },
+      latencyUs: f.latencyUs,
+    };
+  },
+};
+
+const kill: CommandSpec = {
+  name: 'kill',
+  family: 'lifecycle',
+  summary: 'Send a signal (default SIGTERM) to a pVM, from Domain-0 or from another pVM',
+  usage: '[-SIG] <pvm> [--from <pvm>]',
+  args: [{ name: 'args', kind: 'pvm', rest: true }],
+  options: [{ name: 'from', value: 'pvm', summary: 'the sending pVM (default: Domain-0, the toolstack)' }],
+  help: 'Signals: -KILL, -TERM, -9, -SIGUSR1 ... Only pVMs of one family may signal each other.',
+  run(ctx, a) {
+    let sig = 'SIGTERM';
+    const words = [...a.rest];
+    if (words.length === 2 && words[0]!.startsWith('-')) sig = parseSignal(words.shift()!);
+    if (words.length !== 1) usageError(kill, 'give one pVM');
+    const target = pvmArg(ctx.hv, words[0]!);
+    const from = typeof a.opts.from === 'string' ? pvmArg(ctx.hv, a.opts.from) : ctx.hv.dom0;
+    if (from.domid !== DOM0) ctx.hv.requireActive(from, 'send signals');
+    requireTrust(ctx.hv, from, target, `signal`);
+    if (!life.TERMINATING.has(sig)) {
+      fail('ENOSYS', `${sig} needs the IpC subsystem's signal delivery, which this build does not have yet (SIGKILL and SIGTERM work)`);
+    }
+    const t = life.killDefault(ctx.hv, target, sig);
+    return {
+      text: `${sig} (${SIGNALS[sig]!.number}) from ${from.name} to ${target.name}: terminated`,
+      data: { signal: sig, target: target.name, domid: target.domid, from: from.name, action: 'terminated' },
+      latencyUs: t.latencyUs,
+    };
+  },
+};
+
+const destroy: CommandSpec = {
+  name: 'destroy',
+  family: 'lifecycle',
+  summary: 'Destroy a pVM at once (xl destroy): every frame it alone held is freed',
+  args: [{ name: 'pvm', kind: 'pvm' }],
+  run(ctx, a) {
+    const d = pvmArg(ctx.hv, a.pos.pvm!);
+    const before = ctx.hv.frames.free;
+    const t = life.destroy(ctx.hv, d);
+    const freed = ctx.hv.frames.free - before;
+    return {
+      text: `destroyed ${d.name} (domid ${d.domid}): ${plural(freed, 'frame')} (${sizeKiB(freed * 4)}) freed, the rest still mapped by others`,
+      data: { name: d.name, domid: d.domid, frames_freed: freed },
+      latencyUs: t.latencyUs,
+    };
+  },
+};
+
+const exitCmd: CommandSpec = {
+  name: 'exit',
+  family: 'lifecycle',
+  summary: 'A pVM exits with a status (a zombie until its parent waits); alone: leave the shell',
+  args: [
+    { name: 'pvm', kind: 'pvm' },
+    { name: 'status', kind: 'int', optional: true },
+  ],
+  run(ctx, a) {
+    const d = pvmArg(ctx.hv, a.pos.pvm!);
+    const status = a.pos.status === undefined ? 0 : intArg(a.pos.status, 'exit status', 0, 255);
+    const parent = ctx.hv.domains.get(d.parent)!;
+    const t = life.exit(ctx.hv, d, status);
+    const gone = !ctx.hv.domains.has(d.domid);
+    const text = gone
+      ? `${d.name} exited with status ${status}; ${parent.name} reaped it`
+      : `${d.name} exited with status ${status}: a zombie until ${parent.name} waits for it`;
+    return { text, data: { name: d.name, domid: d.domid, status, zombie: !gone, parent: parent.name }, latencyUs: t.latencyUs };
+  },
+};
+
+const wait: CommandSpec = {
+  name: 'wait',
+  family: 'lifecycle',
+  summary: 'A pVM waits for a child (any, or the one named) to exit, and reaps it',
+  args: [
+    { name: 'pvm', kind: 'pvm' },
+    { name: 'child', kind: 'pvm', optional: true },
+  ],
+  run(ctx, a) {
+    const d = pvmArg(ctx.hv, a.pos.pvm!);
+    const child = a.pos.child === undefined ? undefined : pvmArg(ctx.hv, a.pos.child);
+    const w = life.wait(ctx.hv, d, child);
+    if (w.reaped) {
+      return {
+        text: `${d.name}: wait returned ${w.reaped.name} (domid ${w.reaped.domid}) with status ${w.reaped.status}`,
+        data: { pvm: d.name, blocked: false, child: w.reaped.name, domid: w.reaped.domid, status: w.reaped.status },
+        latencyUs: w.latencyUs,
+      };
+    }
+    return {
+      text: `${d.name} blocks in wait for ${child ? child.name : 'a child'} to exit (state b)`,
+      data: { pvm: d.name, blocked: true, child: child?.name ?? null },
+      latencyUs: w.latencyUs,
+    };
+  },
+};
+
+function simple(name: 'pause' | 'unpause', summary: string): CommandSpec {
+  return {
+    name,
+    family: 'lifecycle',
+    summary,
+    args: [{ name: 'pvm', kind: 'pvm' }],
+    run(ctx, a) {
+      const d = pvmArg(ctx.hv, a.pos.pvm!);
+      const t = life[name](ctx.hv, d);
+      return { text: `${name}d ${d.name}`, data: { name: d.name, domid: d.domid, paused: d.paused }, latencyUs: t.latencyUs };
+    },
+  };
+}
+
+const rename: CommandSpec = {
+  name: 'rename',
+  family: 'lifecycle',
+  summary: 'Rename a pVM',
+  args: [
+    { name: 'pvm', kind: 'pvm' },
+    { name: 'new-name', kind: 'word' },
+  ],
+  run(ctx, a) {
+    const d = pvmArg(ctx.hv, a.pos.pvm!);
+    const old = d.name;
+    const t = life.rename(ctx.hv, d, a.pos['new-name']!);
+    return { text: `renamed ${old} (domid ${d.domid}) to ${d.name}`, data: { old, name: d.name, domid: d.domid }, latencyUs: t.latencyUs };
+  },
+};
+
+const pool: CommandSpec = {
+  name: 'pool',
+  family: 'lifecycle',
+  summary: 'Show or set the pool of pre-created empty domain shells (takes shell creation off fork)',
+  args: [{ name: 'n', kind: 'int', optional: true }],
+  run(ctx, a) {
+    if (a.pos.n === undefined) {
+      return { text: `pool: ${plural(ctx.hv.pool, 'shell')} ready`, data: { pool: ctx.hv.pool } };
+    }
+    const n = intArg(a.pos.n, 'pool size', 0, life.POOL_MAX);
+    const before = ctx.hv.pool;
+    const t = life.setPool(ctx.hv, n);
+    return {
+      text: `pool: ${before} -> ${plural(n, 'shell')} ready (modeled ${latency(t.latencyUs)} to create ${Math.max(0, n - before)})`,
+      data: { pool: n, created: Math.max(0, n - before) },
+      latencyUs: t.latencyUs,
+    };
+  },
+};
+
+export const LIFECYCLE: CommandSpec[] = [
+  create,
+  fork,
+  kill,
+  destroy,
+  exitCmd,
+  wait,
+  simple('pause', 'Pause a pVM (its vCPUs leave the run queues)'),
+  simple('unpause', 'Unpause a pVM'),
+  rename,
+  pool,
+];

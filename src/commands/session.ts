@@ -1,0 +1,168 @@
+// Session commands: help, history, source, echo, say, sleep, save, restore.
+
+import { EngineError, fail } from '../engine/errors.js';
+import { validateSnapshot } from '../engine/hypervisor.js';
+import { intArg, usageOf } from './args.js';
+import { left } from './format.js';
+import type { CommandSpec, Family } from './types.js';
+
+const FAMILY_TITLES: Record<Family, string> = {
+  lifecycle: 'Lifecycle',
+  inspect: 'Inspect',
+  memory: 'Memory',
+  ipc: 'IpC',
+  libraries: 'Libraries',
+  scheduler: 'Scheduler and time',
+  session: 'Session',
+};
+
+const help: CommandSpec = {
+  name: 'help',
+  family: 'session',
+  summary: 'List commands, or show one command in full',
+  args: [{ name: 'command', kind: 'command', optional: true }],
+  run(ctx, a) {
+    const name = a.pos.command;
+    if (name !== undefined) {
+      const spec = ctx.spec(name);
+      if (!spec) fail('ENOENT', `no command '${name}' (type help for the list)`);
+      const lines = [`usage: ${usageOf(spec)}`, '', spec.summary + '.'];
+      if (spec.options?.length) {
+        lines.push('', 'options:');
+        for (const o of spec.options) lines.push(`  ${left(`${o.short ? `-${o.short}, ` : ''}--${o.name}${o.value ? ` <${o.value}>` : ''}`, 24)}${o.summary}`);
+      }
+      if (spec.help) lines.push('', spec.help);
+      return { text: lines.join('\n'), data: { name: spec.name, usage: usageOf(spec), summary: spec.summary, family: spec.family } };
+    }
+    const lines: string[] = [];
+    const specs = ctx.allSpecs();
+    for (const fam of Object.keys(FAMILY_TITLES) as Family[]) {
+      const inFam = specs.filter((s) => s.family === fam);
+      if (inFam.length === 0) continue;
+      lines.push(`${FAMILY_TITLES[fam]}:`);
+      for (const s of inFam) lines.push(` ${left(s.name, 19)} ${s.summary}`);
+    }
+    lines.push('', 'help <command> shows its usage. Commands may be abbreviated to an unambiguous prefix; `;` separates commands.');
+    return { text: lines.join('\n'), data: { commands: specs.map((s) => ({ name: s.name, family: s.family, summary: s.summary, usage: usageOf(s) })) } };
+  },
+};
+
+const history: CommandSpec = {
+  name: 'history',
+  family: 'session',
+  summary: 'Commands typed in this session',
+  args: [],
+  run(ctx) {
+    const h = ctx.history;
+    return { text: h.map((l, i) => `${String(i + 1).padStart(5)}  ${l}`).join('\n'), data: { history: [...h] } };
+  },
+};
+
+const source: CommandSpec = {
+  name: 'source',
+  family: 'session',
+  summary: 'Run the commands of a script file',
+  args: [{ name: 'file', kind: 'file' }],
+  run(ctx, a) {
+    const file = a.pos.file!;
+    const text = ctx.io.readText(file);
+    const failures = ctx.runText(text, file);
+    if (failures > 0) fail('EINVAL', `${file}: ${failures} command${failures === 1 ? '' : 's'} failed`);
+    return { text: '', data: { file } };
+  },
+};
+
+const echo: CommandSpec = {
+  name: 'echo',
+  family: 'session',
+  summary: 'Print text',
+  args: [{ name: 'text', kind: 'text', optional: true, rest: true }],
+  run(_ctx, a) {
+    const text = a.rest.join(' ');
+    return { text, data: { text } };
+  },
+};
+
+const say: CommandSpec = {
+  name: 'say',
+  family: 'session',
+  summary: 'Narrate a demo: the console shows it prominently',
+  args: [{ name: 'text', kind: 'text', rest: true }],
+  run(_ctx, a) {
+    const text = a.rest.join(' ');
+    return { text, data: { say: text } };
+  },
+};
+
+const sleep: CommandSpec = {
+  name: 'sleep',
+  family: 'session',
+  summary: 'Pause the session for some milliseconds of wall time (for demos; virtual time does not move)',
+  args: [{ name: 'ms', kind: 'int' }],
+  run(ctx, a) {
+    const ms = intArg(a.pos.ms!, 'ms', 0, 60_000);
+    ctx.io.sleepMs(ms);
+    return { text: '', data: { ms } };
+  },
+};
+
+const save: CommandSpec = {
+  name: 'save',
+  family: 'session',
+  summary: 'Save the whole engine state to a file (versioned JSON, written atomically)',
+  args: [{ name: 'file', kind: 'file' }],
+  run(ctx, a) {
+    const file = a.pos.file!;
+    const doc = JSON.stringify(ctx.hv.save());
+    ctx.io.writeAtomic(file, doc);
+    return { text: `saved ${ctx.hv.liveCount} domains to ${file} (${doc.length} bytes)`, data: { file, bytes: doc.length, domains: ctx.hv.liveCount } };
+  },
+};
+
+const restore: CommandSpec = {
+  name: 'restore',
+  family: 'session',
+  summary: 'Restore the engine state saved in a file; the current state is kept if the file is bad',
+  args: [{ name: 'file', kind: 'file' }],
+  run(ctx, a) {
+    const file = a.pos.file!;
+    const hv = loadState(ctx.newEngine, ctx.io.readText(file), file);
+    ctx.replaceEngine(hv);
+    return { text: `restored ${hv.liveCount} domains from ${file}`, data: { file, domains: hv.liveCount } };
+  },
+};
+
+/**
+ * Parse, validate and load a state document into a fresh engine, then run check(): a hand-edited or
+ * damaged file fails here with its name and reason, never half-loaded.
+ */
+export function loadState<T extends { load(s: ReturnType<typeof validateSnapshot>): void; check(): string[] }>(
+  make: (host?: ReturnType<typeof validateSnapshot>['host']) => T,
+  text: string,
+  file: string,
+): T {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    fail('EINVAL', `${file}: not valid JSON (${(e as Error).message})`);
+  }
+  let snap;
+  try {
+    snap = validateSnapshot(doc);
+  } catch (e) {
+    fail('EINVAL', `${file}: ${(e as Error).message}`);
+  }
+  const hv = make(snap.host);
+  try {
+    hv.load(snap);
+  } catch (e) {
+    const why = e instanceof EngineError ? e.message : `damaged state (${(e as Error).message})`;
+    fail('EINVAL', `${file}: ${why}`);
+  }
+  const problems = hv.check();
+  if (problems.length > 0) fail('EINVAL', `${file}: state is inconsistent: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`);
+  return hv;
+}
+
+export const SESSION: CommandSpec[] = [help, history, source, echo, say, sleep, save, restore];

@@ -1,0 +1,31 @@
+// The command table (as xl's xl_cmdtable.c): every command once, with its summary, usage and handler.
+// Dispatch, `help`, completion and the README's command list all come from here.
+
+import { fail } from '../engine/errors.js';
+import { suggest } from '../engine/image.js';
+import { INSPECT } from './inspect.js';
+import { LIFECYCLE } from './lifecycle.js';
+import { MEMORY } from './memory.js';
+import { SESSION } from './session.js';
+import type { CommandSpec } from './types.js';
+
+export const COMMANDS: CommandSpec[] = [...LIFECYCLE, ...INSPECT, ...MEMORY, ...SESSION];
+
+const ALIASES: Record<string, string> = { quit: 'exit' };
+
+const byName = new Map(COMMANDS.map((c) => [c.name, c]));
+
+/** The command an exact name or unambiguous prefix names (as xl accepts), else a usage error. */
+export function findCommand(word: string): CommandSpec {
+  const exact = byName.get(word) ?? byName.get(ALIASES[word] ?? '');
+  if (exact) return exact;
+  const hits = COMMANDS.filter((c) => c.name.startsWith(word));
+  if (hits.length === 1) return hits[0]!;
+  if (hits.length > 1) fail('EUSAGE', `'${word}' is ambiguous: ${hits.map((h) => h.name).join(', ')} (type more letters)`);
+  const near = suggest(word, byName.keys());
+  fail('EUSAGE', `unknown command '${word}'${near ? ` (did you mean '${near}'?)` : ' (type help for the list)'}`);
+}
+
+export function commandNames(): string[] {
+  return COMMANDS.map((c) => c.name);
+}

@@ -1,0 +1,76 @@
+// A pVM: a Xen domain that plays a process. It has a parent, children and a family (every pVM forked,
+// transitively, from one root); its memory is a list of regions mapped through the p2m.
+
+import type { ImageConfig } from './image.js';
+import type { Region, RegionSnapshot } from './mm/p2m.js';
+
+export const DOM0 = 0;
+
+/** xl's shutdown reasons, in the order of its letters "-rscwS". */
+export type ShutdownReason = 'poweroff' | 'reboot' | 'suspend' | 'crash' | 'watchdog' | 'soft_reset';
+export const SHUTDOWN_LETTERS: Record<ShutdownReason, string> = {
+  poweroff: '-',
+  reboot: 'r',
+  suspend: 's',
+  crash: 'c',
+  watchdog: 'w',
+  soft_reset: 'S',
+};
+
+export interface Shutdown {
+  reason: ShutdownReason;
+  /** Exit status as wait() returns it: the exit code, or 128 + signal number when killed. */
+  status: number;
+  /** The signal that ended it, if any (e.g. "SIGKILL"). */
+  signal: string | null;
+}
+
+/** What a blocked pVM waits for; set by the call that blocked, cleared by the one that wakes it. */
+export interface Waiting {
+  /** The call: "wait", "read", "write", "msgrcv", ... */
+  call: string;
+  /** Human-readable object it waits on: "a child", "pipe 3", "queue 2". */
+  on: string;
+  /** Call-specific detail the subsystem needs to finish the call on wake-up. */
+  detail: Record<string, number | string | null>;
+}
+
+export interface Domain {
+  domid: number;
+  name: string;
+  image: ImageConfig;
+  /** Parent domid; Domain-0 (0) for pVMs the toolstack created and for orphans without a family root. */
+  parent: number;
+  children: number[];
+  /** Domid of the family's root (the pVM created by the toolstack). */
+  family: number;
+  /** Children forked so far; names the next child <name>.<forks+1>. */
+  forks: number;
+  vcpus: number;
+  /** Memory in MiB as configured (xl list's Mem column while the pVM has its memory). */
+  memMiB: number;
+  regions: Region[];
+  paused: boolean;
+  shutdown: Shutdown | null;
+  waiting: Waiting | null;
+  /** Virtual time of creation (ns), for uptime. */
+  createdNs: number;
+}
+
+export interface DomainSnapshot extends Omit<Domain, 'regions'> {
+  regions: RegionSnapshot[];
+}
+
+export function isZombie(d: Domain): boolean {
+  return d.shutdown !== null;
+}
+
+export function region(d: Domain, name: string): Region | undefined {
+  return d.regions.find((r) => r.name === name);
+}
+
+export function pagesOf(d: Domain): number {
+  let n = 0;
+  for (const r of d.regions) n += r.pages;
+  return n;
+}

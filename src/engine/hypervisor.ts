@@ -1,0 +1,323 @@
+// The hypervisor facade: the host, its domains, virtual time, the event bus, subsystems, snapshots and
+// the invariant check. Operations on domains live beside it (lifecycle.ts, mm/access.ts); subsystems
+// (scheduler, IpC, libraries) plug in through the Subsystem interface so this file stays the hub.
+
+import { DOM0, Domain, DomainSnapshot, isZombie } from './domain.js';
+import { EngineError, fail } from './errors.js';
+import { DEFAULT_HOST, HostConfig, suggest } from './image.js';
+import { Accounting } from './mm/accounting.js';
+import { FrameTable, FrameSnapshot } from './mm/frames.js';
+import { ChunkSnapshot, Memory, Region } from './mm/p2m.js';
+import { Rng } from './rng.js';
+
+export const STATE_FORMAT = 'kylinx-sh-state';
+export const STATE_VERSION = 1;
+
+/** One thing that happened in the engine, for the event log and for command output. */
+export interface EngineEvent {
+  /** created, forked, cow, exited, reaped, destroyed, paused, unpaused, renamed, signal, blocked, woke, ... */
+  kind: string;
+  domid: number;
+  name: string;
+  text: string;
+  /** Virtual time, ns. */
+  t: number;
+}
+
+/** A part of the engine with its own state (scheduler, IpC, libraries). */
+export interface Subsystem {
+  readonly name: string;
+  save(): unknown;
+  load(data: unknown): void;
+  /** Invariant problems; empty when all is well. */
+  check(): string[];
+  /** Regions held by the host rather than a pVM (library masters, shm segments), for the memory check. */
+  heldRegions?(): Iterable<Region>;
+  /** A child was forked: inherit what a child inherits. */
+  onFork?(parent: Domain, child: Domain): void;
+  /** A pVM stopped running (exit or killed): release what it held, tell its peers. */
+  onExit?(d: Domain): void;
+  /** A pVM record is going away (reaped or destroyed). */
+  onRemove?(d: Domain): void;
+  /** A blocked pVM was woken. */
+  onWake?(d: Domain): void;
+}
+
+/** What the scheduler tells `list`: xl's r/b letters and CPU time. Replaced when a scheduler is plugged in. */
+export interface SchedView {
+  running(d: Domain): boolean;
+  blocked(d: Domain): boolean;
+  cpuTimeNs(d: Domain): number;
+}
+
+/** Without a scheduler nothing runs but Domain-0, which is running the toolstack. */
+const STILL_WORLD: SchedView = {
+  running: (d) => d.domid === DOM0,
+  blocked: (d) => d.domid !== DOM0 && !d.paused && !isZombie(d),
+  cpuTimeNs: () => 0,
+};
+
+export interface HypervisorSnapshot {
+  format: typeof STATE_FORMAT;
+  version: number;
+  host: HostConfig;
+  nowNs: number;
+  rng: number;
+  nextDomid: number;
+  pool: number;
+  frames: FrameSnapshot;
+  chunks: ChunkSnapshot;
+  domains: DomainSnapshot[];
+  subsystems: Record<string, unknown>;
+}
+
+export class Hypervisor {
+  readonly host: HostConfig;
+  readonly rng: Rng;
+  frames: FrameTable;
+  mem: Memory;
+  acct: Accounting;
+  readonly domains = new Map<number, Domain>();
+  private readonly byName = new Map<string, number>();
+  nextDomid = 1;
+  /** Pre-created empty domain shells (LightVM's split toolstack). */
+  pool = 0;
+  /** Virtual time in ns; only `run` moves it. */
+  nowNs = 0;
+  readonly subsystems: Subsystem[] = [];
+  sched: SchedView = STILL_WORLD;
+  private events: EngineEvent[] = [];
+  private listeners: ((e: EngineEvent) => void)[] = [];
+
+  constructor(host: Partial<HostConfig> = {}) {
+    this.host = { ...DEFAULT_HOST, raw: {}, ...host };
+    this.rng = new Rng(this.host.seed);
+    this.frames = new FrameTable(((this.host.memory - this.host.dom0_mem) * 1024) / 4);
+    this.mem = new Memory(this.frames);
+    this.acct = new Accounting(this.mem);
+    this.insert({
+      domid: DOM0,
+      name: 'Domain-0',
+      image: { name: 'Domain-0', description: 'the control domain', memory: this.host.dom0_mem, vcpus: this.host.dom0_vcpus, text_kb: 0, data_kb: 0, bss_kb: 0, stack_kb: 0, heap_kb: 0, raw: {} },
+      parent: DOM0,
+      children: [],
+      family: DOM0,
+      forks: 0,
+      vcpus: this.host.dom0_vcpus,
+      memMiB: this.host.dom0_mem,
+      regions: [],
+      paused: false,
+      shutdown: null,
+      waiting: null,
+      createdNs: 0,
+    });
+    this.pool = this.host.pool;
+  }
+
+  // ---- domains -------------------------------------------------------------------------------------
+
+  insert(d: Domain): void {
+    this.domains.set(d.domid, d);
+    this.byName.set(d.name, d.domid);
+  }
+
+  remove(d: Domain): void {
+    this.domains.delete(d.domid);
+    this.byName.delete(d.name);
+  }
+
+  rename(d: Domain, name: string): void {
+    this.byName.delete(d.name);
+    d.name = name;
+    this.byName.set(name, d.domid);
+  }
+
+  get dom0(): Domain {
+    return this.domains.get(DOM0)!;
+  }
+
+  hasName(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  /** Find a pVM by name or domid, or fail with a did-you-mean. */
+  lookup(ref: string): Domain {
+    const byName = this.byName.get(ref);
+    if (byName !== undefined) return this.domains.get(byName)!;
+    if (/^[0-9]+$/.test(ref)) {
+      const d = this.domains.get(Number(ref));
+      if (d) return d;
+      fail('ENOENT', `no pVM with domid ${ref}`);
+    }
+    const near = suggest(ref, this.byName.keys());
+    fail('ENOENT', `no pVM named '${ref}'${near ? ` (did you mean '${near}'?)` : ''}`);
+  }
+
+  /** Every domain, Domain-0 first, then by domid. */
+  list(): Domain[] {
+    return [...this.domains.values()].sort((a, b) => a.domid - b.domid);
+  }
+
+  /** pVMs only (not Domain-0). */
+  *pvms(): IterableIterator<Domain> {
+    for (const d of this.domains.values()) if (d.domid !== DOM0) yield d;
+  }
+
+  get liveCount(): number {
+    return this.domains.size;
+  }
+
+  /** A pVM making a call must be running: not exited, paused or already blocked in another call. */
+  requireActive(d: Domain, what: string): void {
+    if (d.domid === DOM0) fail('EINVAL', `Domain-0 cannot ${what}`);
+    if (isZombie(d)) fail('ESRCH', `${d.name} has exited (a zombie until its parent waits for it)`);
+    if (d.paused) fail('EBUSY', `${d.name} is paused (unpause ${d.name} first)`);
+    if (d.waiting) fail('EBUSY', `${d.name} is blocked in ${d.waiting.call} on ${d.waiting.on}`);
+  }
+
+  // ---- events --------------------------------------------------------------------------------------
+
+  emit(kind: string, d: Domain, text: string): void {
+    const e: EngineEvent = { kind, domid: d.domid, name: d.name, text, t: this.nowNs };
+    this.events.push(e);
+    for (const l of this.listeners) l(e);
+  }
+
+  /** Events since the last drain (the command layer drains after every command). */
+  drainEvents(): EngineEvent[] {
+    const out = this.events;
+    this.events = [];
+    return out;
+  }
+
+  onEvent(l: (e: EngineEvent) => void): () => void {
+    this.listeners.push(l);
+    return () => {
+      this.listeners = this.listeners.filter((x) => x !== l);
+    };
+  }
+
+  // ---- blocking ------------------------------------------------------------------------------------
+
+  block(d: Domain, call: string, on: string, detail: Record<string, number | string | null> = {}): void {
+    d.waiting = { call, on, detail };
+    this.emit('blocked', d, `${d.name} blocks in ${call} on ${on}`);
+  }
+
+  wake(d: Domain, text: string): void {
+    d.waiting = null;
+    this.emit('woke', d, text);
+    for (const s of this.subsystems) s.onWake?.(d);
+  }
+
+  // ---- subsystems ----------------------------------------------------------------------------------
+
+  register(s: Subsystem): void {
+    this.subsystems.push(s);
+  }
+
+  subsystem<T extends Subsystem>(name: string): T | undefined {
+    return this.subsystems.find((s) => s.name === name) as T | undefined;
+  }
+
+  /** Every p2m list on the host: pVM regions and host-held ones. */
+  *allRegions(): IterableIterator<Region> {
+    yield* this.pvmRegions();
+    for (const s of this.subsystems) if (s.heldRegions) yield* s.heldRegions();
+  }
+
+  *pvmRegions(): IterableIterator<Region> {
+    for (const d of this.domains.values()) yield* d.regions;
+  }
+
+  /** Accounting, brought up to date with the memory. */
+  accounting(): Accounting {
+    this.acct.refresh(() => this.pvmRegions());
+    return this.acct;
+  }
+
+  // ---- invariants ----------------------------------------------------------------------------------
+
+  /** Every invariant of DESIGN.md §2.7; returns the problems found (empty when the engine is sound). */
+  check(): string[] {
+    const p: string[] = [];
+    p.push(...this.mem.check(this.allRegions()));
+    if (this.frames.free + this.frames.used !== this.frames.total) p.push('free + used frames != total');
+    const dom0 = this.domains.get(DOM0);
+    if (!dom0) p.push('Domain-0 is missing');
+    for (const [name, id] of this.byName) {
+      if (this.domains.get(id)?.name !== name) p.push(`name index maps '${name}' to ${id}, which is named otherwise`);
+    }
+    if (this.byName.size !== this.domains.size) p.push('name index and domain table differ in size');
+    for (const d of this.domains.values()) {
+      if (d.domid >= this.nextDomid && d.domid !== DOM0) p.push(`${d.name} has domid ${d.domid} >= next domid ${this.nextDomid}`);
+      if (d.domid === DOM0) continue;
+      const parent = this.domains.get(d.parent);
+      if (!parent) p.push(`${d.name}'s parent ${d.parent} does not exist`);
+      else if (!parent.children.includes(d.domid)) p.push(`${d.name} is not among its parent ${parent.name}'s children`);
+      if (parent && parent.domid !== DOM0 && parent.family !== d.family) p.push(`${d.name} is in family ${d.family}, its parent in ${parent.family}`);
+      if (isZombie(d) && d.regions.length > 0) p.push(`zombie ${d.name} still holds memory`);
+      if (isZombie(d) && d.children.length > 0) p.push(`zombie ${d.name} still has children`);
+      if (isZombie(d) && d.parent === DOM0) p.push(`zombie ${d.name} has Domain-0 as parent (the toolstack reaps at once)`);
+      for (const c of d.children) {
+        if (this.domains.get(c)?.parent !== d.domid) p.push(`${d.name} lists child ${c}, whose parent is another`);
+      }
+    }
+    for (const c of dom0?.children ?? []) if (this.domains.get(c)?.parent !== DOM0) p.push(`Domain-0 lists child ${c}, whose parent is another`);
+    for (const s of this.subsystems) p.push(...s.check().map((x) => `${s.name}: ${x}`));
+    return p;
+  }
+
+  // ---- snapshots -----------------------------------------------------------------------------------
+
+  save(): HypervisorSnapshot {
+    return {
+      format: STATE_FORMAT,
+      version: STATE_VERSION,
+      host: this.host,
+      nowNs: this.nowNs,
+      rng: this.rng.save(),
+      nextDomid: this.nextDomid,
+      pool: this.pool,
+      frames: this.frames.save(),
+      chunks: this.mem.save(),
+      domains: this.list().map((d) => ({ ...d, children: [...d.children], regions: d.regions.map((r) => this.mem.saveRegion(r)) })),
+      subsystems: Object.fromEntries(this.subsystems.map((s) => [s.name, s.save()])),
+    };
+  }
+
+  /**
+   * Restore a saved state into this hypervisor (constructed with the saved host config and the same
+   * subsystems registered). Throws EINVAL with the reason for a document that is not a state of ours.
+   */
+  load(s: HypervisorSnapshot): void {
+    this.nowNs = s.nowNs;
+    this.rng.restore(s.rng);
+    this.nextDomid = s.nextDomid;
+    this.pool = s.pool;
+    this.frames = FrameTable.load(s.frames);
+    this.mem = Memory.load(this.frames, s.chunks);
+    this.acct = new Accounting(this.mem);
+    this.domains.clear();
+    this.byName.clear();
+    for (const ds of s.domains) {
+      this.insert({ ...ds, children: [...ds.children], regions: ds.regions.map((r) => this.mem.loadRegion(r)) });
+    }
+    for (const sub of this.subsystems) sub.load(s.subsystems[sub.name]);
+  }
+}
+
+/** Validate the outer shape of a state document before trusting it. */
+export function validateSnapshot(doc: unknown): HypervisorSnapshot {
+  const bad = (why: string): never => {
+    throw new EngineError('EINVAL', why);
+  };
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) bad('not a kylinx-sh state (expected a JSON object)');
+  const o = doc as Record<string, unknown>;
+  if (o.format !== STATE_FORMAT) bad(`not a kylinx-sh state (format is ${JSON.stringify(o.format)}, expected "${STATE_FORMAT}")`);
+  if (o.version !== STATE_VERSION) bad(`state version ${JSON.stringify(o.version)} is not supported (this kylinx-sh reads version ${STATE_VERSION})`);
+  for (const k of ['host', 'frames', 'chunks', 'subsystems'] as const) if (typeof o[k] !== 'object' || o[k] === null) bad(`state has no valid '${k}'`);
+  for (const k of ['nowNs', 'rng', 'nextDomid', 'pool'] as const) if (typeof o[k] !== 'number') bad(`state has no valid '${k}'`);
+  if (!Array.isArray(o.domains)) bad("state has no valid 'domains'");
+  return o as unknown as HypervisorSnapshot;
+}

@@ -1,0 +1,336 @@
+// Image and host configuration files in xl.cfg syntax (xl.cfg(5)): `key = value` per line, values are
+// strings ("..." or '...'), numbers, or lists [a, b, ...] that may span lines; `#` starts a comment.
+// The parser is pure (it takes text and a file name); reading the files is src/host-io.ts's job.
+// Every error names the file and line: `images/web.cfg:4: memory must be a whole number of MiB`.
+
+import { EngineError, fail } from './errors.js';
+
+export type CfgValue = string | number | CfgValue[];
+
+export interface CfgEntry {
+  value: CfgValue;
+  line: number;
+}
+
+export type Cfg = Map<string, CfgEntry>;
+
+export class ConfigError extends EngineError {
+  constructor(readonly file: string, readonly line: number, reason: string) {
+    super('EINVAL', line > 0 ? `${file}:${line}: ${reason}` : `${file}: ${reason}`);
+  }
+}
+
+/** Parse xl.cfg text into key -> value with line numbers. */
+export function parseCfg(text: string, file: string): Cfg {
+  const out: Cfg = new Map();
+  let pos = 0;
+  let line = 1;
+  const err = (reason: string): never => {
+    throw new ConfigError(file, line, reason);
+  };
+  const skipSpace = (newlines: boolean): void => {
+    while (pos < text.length) {
+      const c = text[pos]!;
+      if (c === '#') {
+        while (pos < text.length && text[pos] !== '\n') pos++;
+      } else if (c === ' ' || c === '\t' || c === '\r') pos++;
+      else if (c === '\n' && newlines) {
+        pos++;
+        line++;
+      } else break;
+    }
+  };
+  const parseValue = (): CfgValue => {
+    const c = text[pos];
+    if (c === '"' || c === "'") {
+      const q = c;
+      let s = '';
+      pos++;
+      while (pos < text.length && text[pos] !== q) {
+        if (text[pos] === '\n') err('string not closed before the end of the line');
+        if (text[pos] === '\\' && pos + 1 < text.length) pos++;
+        s += text[pos++];
+      }
+      if (pos >= text.length) err('string not closed');
+      pos++;
+      return s;
+    }
+    if (c === '[') {
+      pos++;
+      const list: CfgValue[] = [];
+      skipSpace(true);
+      while (text[pos] !== ']') {
+        if (pos >= text.length) err('list not closed with ]');
+        list.push(parseValue());
+        skipSpace(true);
+        if (text[pos] === ',') {
+          pos++;
+          skipSpace(true);
+        } else if (text[pos] !== ']') err(`expected , or ] in list, found ${describe(text[pos])}`);
+      }
+      pos++;
+      return list;
+    }
+    const m = /^-?(0x[0-9a-fA-F]+|[0-9]+(\.[0-9]+)?)/.exec(text.slice(pos, pos + 40));
+    if (!m) err(`expected a value (a "string", a number or a [list]), found ${describe(c)}`);
+    pos += m![0].length;
+    return Number(m![0]);
+  };
+  for (;;) {
+    skipSpace(true);
+    if (pos >= text.length) break;
+    const km = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(text.slice(pos, pos + 200));
+    if (!km) err(`expected a key, found ${describe(text[pos])}`);
+    const key = km![0];
+    const keyLine = line;
+    pos += key.length;
+    skipSpace(false);
+    if (text[pos] !== '=') err(`expected = after '${key}'`);
+    pos++;
+    skipSpace(false);
+    const value = parseValue();
+    skipSpace(false);
+    if (text[pos] === ';') pos++;
+    skipSpace(false);
+    if (pos < text.length && text[pos] !== '\n') err(`unexpected ${describe(text[pos])} after the value of '${key}'`);
+    if (out.has(key)) err(`'${key}' is set twice (first on line ${out.get(key)!.line})`);
+    out.set(key, { value, line: keyLine });
+  }
+  return out;
+}
+
+function describe(c: string | undefined): string {
+  if (c === undefined) return 'the end of the file';
+  if (c === '\n') return 'the end of the line';
+  return `'${c}'`;
+}
+
+// ---- typed access -------------------------------------------------------------------------------
+
+export type KeyType = 'int' | 'number' | 'string' | 'list';
+
+export interface KeySpec {
+  type: KeyType;
+  min?: number;
+  max?: number;
+  oneOf?: string[];
+  summary: string;
+}
+
+/** Read a typed value, or fail with file and line. */
+export function typed(cfg: Cfg, file: string, key: string, spec: KeySpec): CfgValue | undefined {
+  const e = cfg.get(key);
+  if (!e) return undefined;
+  const bad = (why: string): never => {
+    throw new ConfigError(file, e.line, `${key} ${why}`);
+  };
+  const v = e.value;
+  switch (spec.type) {
+    case 'int':
+    case 'number':
+      if (typeof v !== 'number') bad(`must be a number, not ${typeof v === 'string' ? `"${v}"` : 'a list'}`);
+      if (spec.type === 'int' && !Number.isInteger(v)) bad(`must be a whole number, not ${v}`);
+      if (spec.min !== undefined && (v as number) < spec.min) bad(`must be at least ${spec.min}, not ${v}`);
+      if (spec.max !== undefined && (v as number) > spec.max) bad(`must be at most ${spec.max}, not ${v}`);
+      break;
+    case 'string':
+      if (typeof v !== 'string') bad('must be a "string"');
+      if (spec.oneOf && !spec.oneOf.includes(v as string)) bad(`must be one of ${spec.oneOf.map((o) => `"${o}"`).join(', ')}, not "${v}"`);
+      break;
+    case 'list':
+      if (!Array.isArray(v)) bad('must be a [list]');
+      break;
+  }
+  return v;
+}
+
+export function checkKnownKeys(cfg: Cfg, file: string, known: Record<string, KeySpec>): void {
+  for (const [key, e] of cfg) {
+    if (!(key in known)) {
+      const near = Object.keys(known).find((k) => editDistance(k, key) <= 2);
+      throw new ConfigError(file, e.line, `unknown key '${key}'${near ? ` (did you mean '${near}'?)` : ''}`);
+    }
+    typed(cfg, file, key, known[key]!);
+  }
+}
+
+/** Edit distance with adjacent transpositions (optimal string alignment), for did-you-mean suggestions. */
+export function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 3) return 99;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The closest of `names` to `wanted`, if close enough to suggest. */
+export function suggest(wanted: string, names: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = Math.max(1, Math.min(3, Math.floor(wanted.length / 2))) + 1;
+  for (const n of names) {
+    const dist = editDistance(wanted.toLowerCase(), n.toLowerCase());
+    if (dist < bestD) {
+      best = n;
+      bestD = dist;
+    }
+  }
+  return best;
+}
+
+// ---- images ---------------------------------------------------------------------------------------
+
+/** The keys an appliance image may set. Subsystems add theirs here (workload, libraries, handlers, ...). */
+export const IMAGE_KEYS: Record<string, KeySpec> = {
+  name: { type: 'string', summary: 'image name (defaults to the file name)' },
+  description: { type: 'string', summary: 'one line shown by `show`' },
+  memory: { type: 'int', min: 1, max: 1 << 20, summary: 'memory in MiB' },
+  vcpus: { type: 'int', min: 1, max: 128, summary: 'virtual CPUs' },
+  text_kb: { type: 'int', min: 4, summary: 'code (read-only) in KiB' },
+  data_kb: { type: 'int', min: 0, summary: 'initialised data in KiB' },
+  bss_kb: { type: 'int', min: 0, summary: 'zeroed data in KiB' },
+  stack_kb: { type: 'int', min: 4, summary: 'stack in KiB (64 in Mini-OS)' },
+  heap_kb: { type: 'int', min: 0, summary: 'heap in KiB (default: the rest of memory)' },
+};
+
+export interface ImageConfig {
+  name: string;
+  description: string;
+  memory: number;
+  vcpus: number;
+  text_kb: number;
+  data_kb: number;
+  bss_kb: number;
+  stack_kb: number;
+  heap_kb: number;
+  /** Every key as written, for the subsystems that read their own keys. */
+  raw: Record<string, CfgValue>;
+}
+
+export const REGION_ORDER = ['text', 'data', 'bss', 'heap', 'stack'] as const;
+
+/** Validate a parsed image. `overrides` are create's key=value pairs, already parsed as values. */
+export function imageFromCfg(cfg: Cfg, file: string, defaultName: string): ImageConfig {
+  checkKnownKeys(cfg, file, IMAGE_KEYS);
+  const num = (k: string, d?: number): number => {
+    const v = typed(cfg, file, k, IMAGE_KEYS[k]!);
+    if (v === undefined) {
+      if (d === undefined) throw new ConfigError(file, 0, `${k} is missing`);
+      return d;
+    }
+    return v as number;
+  };
+  const memory = num('memory');
+  const sizes: Record<string, number> = {};
+  for (const k of ['text_kb', 'data_kb', 'bss_kb', 'stack_kb'] as const) {
+    sizes[k] = num(k, k === 'stack_kb' ? 64 : k === 'text_kb' ? undefined : 0);
+    if (sizes[k]! % 4 !== 0) throw new ConfigError(file, cfg.get(k)?.line ?? 0, `${k} must be a multiple of 4 (whole pages), not ${sizes[k]}`);
+  }
+  const fixed = sizes.text_kb! + sizes.data_kb! + sizes.bss_kb! + sizes.stack_kb!;
+  const total = memory * 1024;
+  if (fixed > total) throw new ConfigError(file, cfg.get('memory')?.line ?? 0, `text, data, bss and stack (${fixed} KiB) do not fit in memory (${total} KiB)`);
+  const heap = num('heap_kb', total - fixed);
+  if (heap % 4 !== 0) throw new ConfigError(file, cfg.get('heap_kb')!.line, `heap_kb must be a multiple of 4 (whole pages), not ${heap}`);
+  if (fixed + heap > total) {
+    throw new ConfigError(file, cfg.get('heap_kb')!.line, `heap_kb ${heap} is more than memory leaves (${total - fixed} KiB after text, data, bss and stack)`);
+  }
+  const raw: Record<string, CfgValue> = {};
+  for (const [k, e] of cfg) raw[k] = e.value;
+  const name = (typed(cfg, file, 'name', IMAGE_KEYS.name!) as string | undefined) ?? defaultName;
+  if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(name)) throw new ConfigError(file, cfg.get('name')?.line ?? 0, `image name '${name}' must start with a letter and hold letters, digits, - or _`);
+  return {
+    name,
+    description: (raw.description as string | undefined) ?? '',
+    memory,
+    vcpus: num('vcpus', 1),
+    text_kb: sizes.text_kb!,
+    data_kb: sizes.data_kb!,
+    bss_kb: sizes.bss_kb!,
+    stack_kb: sizes.stack_kb!,
+    heap_kb: heap,
+    raw,
+  };
+}
+
+/** Parse `key=value` overrides (create's arguments) with the same value syntax as a file. */
+export function parseOverrides(pairs: string[], where: string): Cfg {
+  const text = pairs.map((p) => {
+    const eq = p.indexOf('=');
+    if (eq <= 0) fail('EUSAGE', `'${p}' is not key=value`);
+    const key = p.slice(0, eq).trim();
+    let value = p.slice(eq + 1).trim();
+    // Bare words are strings, as on xl's command line.
+    if (!/^(["'[]|-?[0-9])/.test(value)) value = JSON.stringify(value);
+    return `${key} = ${value}`;
+  });
+  return parseCfg(text.join('\n'), where);
+}
+
+// ---- host -----------------------------------------------------------------------------------------
+
+export const HOST_KEYS: Record<string, KeySpec> = {
+  name: { type: 'string', summary: 'host name shown by info' },
+  pcpus: { type: 'int', min: 1, max: 256, summary: 'physical CPUs (the paper: a 6-core Xeon)' },
+  memory: { type: 'int', min: 64, max: 4 << 20, summary: 'host memory in MiB' },
+  dom0_mem: { type: 'int', min: 16, summary: 'Domain-0 memory in MiB' },
+  dom0_vcpus: { type: 'int', min: 1, max: 256, summary: 'Domain-0 vCPUs' },
+  toolstack: { type: 'string', oneOf: ['noxs', 'xs'], summary: '"noxs" (LightVM, no XenStore) or "xs" (XenStore)' },
+  pool: { type: 'int', min: 0, max: 4096, summary: 'pre-created empty domain shells' },
+  boot: { type: 'list', summary: 'appliances started at host boot' },
+  seed: { type: 'int', min: 0, max: 2 ** 32 - 1, summary: 'seed of every random choice' },
+  max_domains: { type: 'int', min: 1, max: 1 << 20, summary: 'live pVMs at most (Xen: 32751 domids)' },
+};
+
+export interface HostConfig {
+  name: string;
+  pcpus: number;
+  memory: number;
+  dom0_mem: number;
+  dom0_vcpus: number;
+  toolstack: 'noxs' | 'xs';
+  pool: number;
+  boot: string[];
+  seed: number;
+  max_domains: number;
+  raw: Record<string, CfgValue>;
+}
+
+export const DEFAULT_HOST: Omit<HostConfig, 'raw'> = {
+  name: 'kylinx',
+  pcpus: 6,
+  memory: 16384,
+  dom0_mem: 1024,
+  dom0_vcpus: 2,
+  toolstack: 'noxs',
+  pool: 0,
+  boot: ['web', 'redis', 'dns'],
+  seed: 1,
+  max_domains: 32751,
+};
+
+export function hostFromCfg(cfg: Cfg, file: string): HostConfig {
+  checkKnownKeys(cfg, file, HOST_KEYS);
+  const get = <T extends CfgValue>(k: string, d: T): T => (typed(cfg, file, k, HOST_KEYS[k]!) as T | undefined) ?? d;
+  const boot = get<CfgValue[]>('boot', DEFAULT_HOST.boot);
+  for (const b of boot) if (typeof b !== 'string') throw new ConfigError(file, cfg.get('boot')!.line, 'boot must be a list of image names');
+  const h: HostConfig = {
+    name: get('name', DEFAULT_HOST.name),
+    pcpus: get('pcpus', DEFAULT_HOST.pcpus),
+    memory: get('memory', DEFAULT_HOST.memory),
+    dom0_mem: get('dom0_mem', DEFAULT_HOST.dom0_mem),
+    dom0_vcpus: get('dom0_vcpus', DEFAULT_HOST.dom0_vcpus),
+    toolstack: get('toolstack', DEFAULT_HOST.toolstack) as 'noxs' | 'xs',
+    pool: get('pool', DEFAULT_HOST.pool),
+    boot: boot as string[],
+    seed: get('seed', DEFAULT_HOST.seed),
+    max_domains: get('max_domains', DEFAULT_HOST.max_domains),
+    raw: Object.fromEntries([...cfg].map(([k, e]) => [k, e.value])),
+  };
+  if (h.dom0_mem >= h.memory) throw new ConfigError(file, cfg.get('dom0_mem')?.line ?? 0, `dom0_mem (${h.dom0_mem} MiB) must be less than memory (${h.memory} MiB)`);
+  return h;
+}

@@ -1,0 +1,255 @@
+// The p2m: each memory region of a pVM maps its pages (pseudo-physical) to machine frames.
+//
+// Fork must not cost O(pages). As in On-demand-fork (EuroSys'21), the map is a list of fixed-size
+// chunks of 512 entries; fork copies the short list of chunk ids and bumps each chunk's reference
+// count, so a 1 GiB pVM forks by touching 512 chunk ids instead of 262,144 entries. The first write
+// into a shared chunk gives the writer its own copy of that chunk (O(512)); then the frame itself is
+// copied if anyone else still maps it (the CoW break), or written in place if not.
+//
+// A frame's reference count (frames.ts) counts the chunks holding it; how many p2m entries map it,
+// which accounting needs, is the sum of the references of those chunks (accounting.ts).
+
+import { fail } from '../errors.js';
+import { FrameTable } from './frames.js';
+
+export const CHUNK_PAGES = 512;
+const NO_FRAME = -1;
+
+/** `ro`: text, a write is EFAULT. `cow`: shared copy-on-write after fork. `shared`: writes are seen by all (shm). */
+export type RegionKind = 'ro' | 'cow' | 'shared';
+
+export interface Region {
+  name: string;
+  kind: RegionKind;
+  pages: number;
+  /** Chunk ids, ceil(pages / 512) of them. */
+  p2m: Int32Array;
+}
+
+export interface RegionSnapshot {
+  name: string;
+  kind: RegionKind;
+  pages: number;
+  p2m: number[];
+}
+
+export interface ChunkSnapshot {
+  ids: number[];
+  refs: number[];
+  frames: number[][];
+  freeIds: number[];
+}
+
+export type WriteOutcome = 'copied' | 'in-place';
+
+export function chunksFor(pages: number): number {
+  return Math.ceil(pages / CHUNK_PAGES);
+}
+
+export class Memory {
+  /** Chunk id -> its 512 frame numbers (NO_FRAME past the region's end), or null when the id is free. */
+  private chunkFrames: (Int32Array | null)[] = [];
+  /** Chunk id -> references from p2m lists (pVM regions and host-held regions). */
+  private chunkRefs: number[] = [];
+  private freeIds: number[] = [];
+  /** Bumped on every change to any mapping or content; accounting caches on it. */
+  generation = 0;
+
+  constructor(readonly frames: FrameTable) {}
+
+  /** A fresh region with every page populated, as Xen populates all of a domain's memory at create. */
+  populate(name: string, kind: RegionKind, pages: number): Region {
+    if (pages > this.frames.free) fail('ENOMEM', `need ${pages} frames for ${name}, ${this.frames.free} free`);
+    const p2m = new Int32Array(chunksFor(pages));
+    for (let c = 0; c < p2m.length; c++) {
+      const fr = new Int32Array(CHUNK_PAGES).fill(NO_FRAME);
+      const n = Math.min(CHUNK_PAGES, pages - c * CHUNK_PAGES);
+      for (let i = 0; i < n; i++) fr[i] = this.frames.alloc();
+      p2m[c] = this.newChunk(fr);
+    }
+    this.generation++;
+    return { name, kind, pages, p2m };
+  }
+
+  /** Another mapping of the same frames (fork, library sharing, shm attach): O(chunks), not O(pages). */
+  share(r: Region, kind: RegionKind = r.kind, name: string = r.name): Region {
+    const p2m = r.p2m.slice();
+    for (let c = 0; c < p2m.length; c++) this.chunkRefs[p2m[c]!]!++;
+    this.generation++;
+    return { name, kind, pages: r.pages, p2m };
+  }
+
+  /** Drop a mapping; chunks and frames that nobody holds any more are freed. */
+  release(r: Region): void {
+    for (let c = 0; c < r.p2m.length; c++) this.unrefChunk(r.p2m[c]!);
+    r.p2m = new Int32Array(0);
+    r.pages = 0;
+    this.generation++;
+  }
+
+  frameOf(r: Region, page: number): number {
+    this.checkPage(r, page);
+    return this.chunkFrames[r.p2m[page >>> 9]!]![page & (CHUNK_PAGES - 1)]!;
+  }
+
+  /** Content token of a page (what `peek` shows). */
+  read(r: Region, page: number): number {
+    return this.frames.token[this.frameOf(r, page)]!;
+  }
+
+  /** How many new frames writing pages [first, first+count) would take: lets callers fail with ENOMEM before changing anything. */
+  framesNeeded(r: Region, first: number, count: number): number {
+    if (r.kind !== 'cow') return 0;
+    let need = 0;
+    for (let p = first; p < first + count; p++) {
+      const id = r.p2m[p >>> 9]!;
+      const f = this.chunkFrames[id]![p & (CHUNK_PAGES - 1)]!;
+      if (this.chunkRefs[id]! > 1 || this.frames.refs[f]! > 1) need++;
+    }
+    return need;
+  }
+
+  /** Write one page: EFAULT on text, a CoW break when the frame is mapped elsewhere, else in place. */
+  write(r: Region, page: number): WriteOutcome {
+    this.checkPage(r, page);
+    if (r.kind === 'ro') fail('EFAULT', `${r.name} is read-only`);
+    const ci = page >>> 9;
+    const slot = page & (CHUNK_PAGES - 1);
+    this.generation++;
+    if (r.kind === 'shared') {
+      this.frames.write(this.chunkFrames[r.p2m[ci]!]![slot]!);
+      return 'in-place';
+    }
+    let id = r.p2m[ci]!;
+    if (this.chunkRefs[id]! > 1) {
+      id = this.unshareChunk(id);
+      r.p2m[ci] = id;
+    }
+    const fr = this.chunkFrames[id]!;
+    const f = fr[slot]!;
+    if (this.frames.refs[f]! > 1) {
+      if (this.frames.free === 0) fail('ENOMEM', 'out of machine frames for a copy-on-write break');
+      const nf = this.frames.alloc();
+      this.frames.copy(f, nf);
+      this.frames.write(nf);
+      fr[slot] = nf;
+      this.frames.put(f);
+      return 'copied';
+    }
+    this.frames.write(f);
+    return 'in-place';
+  }
+
+  chunkRefCount(id: number): number {
+    return this.chunkRefs[id] ?? 0;
+  }
+
+  chunkFramesOf(id: number): Int32Array {
+    const fr = this.chunkFrames[id];
+    if (!fr) throw new Error(`chunk ${id} is free`);
+    return fr;
+  }
+
+  get chunkIdLimit(): number {
+    return this.chunkFrames.length;
+  }
+
+  private checkPage(r: Region, page: number): void {
+    if (!Number.isInteger(page) || page < 0 || page >= r.pages) {
+      fail('EINVAL', `page ${page} is outside ${r.name} (pages 0-${r.pages - 1})`);
+    }
+  }
+
+  private newChunk(fr: Int32Array): number {
+    const id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.chunkFrames.length;
+    this.chunkFrames[id] = fr;
+    this.chunkRefs[id] = 1;
+    return id;
+  }
+
+  /** The writer's private copy of a shared chunk: same frames, each now held by one more chunk. */
+  private unshareChunk(id: number): number {
+    const copy = this.chunkFrames[id]!.slice();
+    for (let i = 0; i < CHUNK_PAGES; i++) if (copy[i]! !== NO_FRAME) this.frames.get(copy[i]!);
+    this.chunkRefs[id]!--;
+    return this.newChunk(copy);
+  }
+
+  private unrefChunk(id: number): void {
+    if (--this.chunkRefs[id]! > 0) return;
+    const fr = this.chunkFrames[id]!;
+    for (let i = 0; i < CHUNK_PAGES; i++) if (fr[i]! !== NO_FRAME) this.frames.put(fr[i]!);
+    this.chunkFrames[id] = null;
+    this.chunkRefs[id] = 0;
+    this.freeIds.push(id);
+  }
+
+  saveRegion(r: Region): RegionSnapshot {
+    return { name: r.name, kind: r.kind, pages: r.pages, p2m: Array.from(r.p2m) };
+  }
+
+  loadRegion(s: RegionSnapshot): Region {
+    return { name: s.name, kind: s.kind, pages: s.pages, p2m: Int32Array.from(s.p2m) };
+  }
+
+  save(): ChunkSnapshot {
+    const out: ChunkSnapshot = { ids: [], refs: [], frames: [], freeIds: [...this.freeIds] };
+    this.chunkFrames.forEach((fr, id) => {
+      if (!fr) return;
+      out.ids.push(id);
+      out.refs.push(this.chunkRefs[id]!);
+      out.frames.push(Array.from(fr));
+    });
+    return out;
+  }
+
+  /** Rebuild chunks, and from them every frame's reference count. */
+  static load(frames: FrameTable, s: ChunkSnapshot): Memory {
+    const m = new Memory(frames);
+    const idLimit = Math.max(-1, ...s.ids, ...s.freeIds) + 1;
+    m.chunkFrames = new Array<Int32Array | null>(idLimit).fill(null);
+    m.chunkRefs = new Array<number>(idLimit).fill(0);
+    s.ids.forEach((id, k) => {
+      const fr = Int32Array.from(s.frames[k]!);
+      m.chunkFrames[id] = fr;
+      m.chunkRefs[id] = s.refs[k]!;
+      for (let i = 0; i < CHUNK_PAGES; i++) if (fr[i]! !== NO_FRAME) frames.refs[fr[i]!]!++;
+    });
+    m.freeIds = [...s.freeIds];
+    return m;
+  }
+
+  /**
+   * Invariants: every chunk's reference count equals the p2m lists naming it, every frame's count equals
+   * the chunks holding it, nothing live points at a free frame. `regions` is every p2m list on the host.
+   */
+  check(regions: Iterable<Region>): string[] {
+    const problems: string[] = [];
+    const seen = new Array<number>(this.chunkFrames.length).fill(0);
+    for (const r of regions) {
+      if (r.p2m.length !== chunksFor(r.pages)) problems.push(`region ${r.name} has ${r.p2m.length} chunks for ${r.pages} pages`);
+      for (const id of r.p2m) {
+        if (!this.chunkFrames[id]) problems.push(`region ${r.name} names free chunk ${id}`);
+        else seen[id]!++;
+      }
+    }
+    const holders = new Uint32Array(this.frames.highWater);
+    this.chunkFrames.forEach((fr, id) => {
+      if (!fr) return;
+      if (seen[id] !== this.chunkRefs[id]) problems.push(`chunk ${id} counts ${this.chunkRefs[id]} references, p2m lists name it ${seen[id]} times`);
+      for (let i = 0; i < CHUNK_PAGES; i++) {
+        const f = fr[i]!;
+        if (f === NO_FRAME) continue;
+        if (f < 0 || f >= holders.length) problems.push(`chunk ${id} maps frame ${f} that was never allocated`);
+        else holders[f]!++;
+      }
+    });
+    for (let f = 0; f < holders.length; f++) {
+      if (holders[f] !== this.frames.refs[f]) problems.push(`frame ${f} counts ${this.frames.refs[f]} holders, ${holders[f]} chunks hold it`);
+    }
+    const freeSet = new Set(this.freeIds);
+    if (freeSet.size !== this.freeIds.length) problems.push('a chunk id is free twice');
+    for (const id of this.freeIds) if (this.chunkFrames[id]) problems.push(`free chunk id ${id} is in use`);
+    return problems.concat(this.frames.check());
+  }
+}

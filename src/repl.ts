@@ -1,0 +1,46 @@
+// The plain, line-by-line session (`--plain`, or when the console cannot start): node's readline with
+// history and completion, no full-screen layout. For screen readers and recordings.
+
+import { createInterface } from 'node:readline';
+import type { Shell } from './commands/shell.js';
+import { complete } from './commands/complete.js';
+import { errorLine, outcomeText } from './commands/output.js';
+
+export function runRepl(shell: Shell, history: string[], onLine?: (line: string) => void): Promise<void> {
+  return new Promise((resolvePromise) => {
+    const rl = createInterface({
+      input: process.stdin,
+      output: process.stdout,
+      prompt: 'kylinx> ',
+      history: [...history].reverse(),
+      historySize: 1000,
+      completer: (line: string) => {
+        const c = complete(shell.hv, shell.images, line);
+        return [c.candidates, c.word];
+      },
+    });
+    const off = shell.onOutcome((o) => {
+      if (o.ok) {
+        const t = outcomeText(o);
+        if (t) process.stdout.write(t + '\n');
+      } else process.stdout.write(errorLine(o) + '\n');
+    });
+    process.stdout.write('kylinx-sh: type help for commands, exit or Ctrl-D to leave\n');
+    rl.prompt();
+    rl.on('line', (line) => {
+      onLine?.(line);
+      const s = shell.run(line, { remember: true });
+      if (s.quit) rl.close();
+      else rl.prompt();
+    });
+    rl.on('SIGINT', () => {
+      rl.write(null, { ctrl: true, name: 'u' });
+      process.stdout.write('\n');
+      rl.prompt();
+    });
+    rl.on('close', () => {
+      off();
+      resolvePromise();
+    });
+  });
+}

@@ -1,0 +1,56 @@
+// Setting up a shell from the command-line options: host, images, seed and state file. Shared by the
+// scripted modes, the plain REPL and the console.
+
+import { Shell } from './commands/shell.js';
+import { loadState } from './commands/session.js';
+import type { HostConfig } from './engine/image.js';
+import { newEngine } from './engine/index.js';
+import { defaultImagesDir, fileExists, loadHost, loadImages, lockState, nodeIO, readText, writeAtomic } from './host-io.js';
+import { fail } from './engine/errors.js';
+
+export interface SetupOptions {
+  host?: string;
+  images?: string;
+  seed?: string;
+  state?: string;
+}
+
+export interface Setup {
+  shell: Shell;
+  /** Write the state back (if --state) and release its lock. */
+  finish(save: boolean): void;
+}
+
+export function setupShell(o: SetupOptions): Setup {
+  const images = loadImages(o.images ?? defaultImagesDir());
+  let host: Partial<HostConfig> = o.host ? loadHost(o.host) : {};
+  if (o.seed !== undefined) {
+    if (!/^[0-9]+$/.test(o.seed) || Number(o.seed) > 2 ** 32 - 1) fail('EUSAGE', `--seed must be a whole number 0-4294967295, not '${o.seed}'`);
+    host = { ...host, seed: Number(o.seed) };
+  }
+  let unlock = (): void => {};
+  let shell: Shell;
+  if (o.state) {
+    unlock = lockState(o.state);
+    try {
+      const engine = fileExists(o.state) ? loadState((h) => newEngine(h ?? host), readText(o.state), o.state) : undefined;
+      shell = new Shell({ host, images, io: nodeIO, engine });
+    } catch (e) {
+      unlock();
+      throw e;
+    }
+  } else {
+    shell = new Shell({ host, images, io: nodeIO });
+  }
+  const stateFile = o.state;
+  return {
+    shell,
+    finish(save: boolean) {
+      try {
+        if (save && stateFile) writeAtomic(stateFile, JSON.stringify(shell.hv.save()));
+      } finally {
+        unlock();
+      }
+    },
+  };
+}

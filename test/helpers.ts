@@ -1,0 +1,94 @@
+// Test helpers shared by every suite: a shell on the package's images with an in-memory file system,
+// and `run`, which checks the engine's invariants after every command and proves that a failing command
+// changed nothing (the serialized state is byte-identical before and after).
+
+import { expect } from 'vitest';
+import { Shell } from '../src/commands/shell.js';
+import type { HostIO, Outcome } from '../src/commands/types.js';
+import type { HostConfig } from '../src/engine/image.js';
+import { defaultImagesDir, loadImages } from '../src/host-io.js';
+
+export const IMAGES = loadImages(defaultImagesDir());
+
+/** HostIO over a Map, so tests never touch the disk unless they mean to. */
+export function memoryIO(files: Record<string, string> = {}): HostIO & { files: Map<string, string> } {
+  const map = new Map(Object.entries(files));
+  return {
+    files: map,
+    readText(path) {
+      const t = map.get(path);
+      if (t === undefined) throw Object.assign(new Error(`${path}: no such file`), {});
+      return t;
+    },
+    writeAtomic(path, text) {
+      map.set(path, text);
+    },
+    sleepMs() {},
+  };
+}
+
+export function makeShell(host: Partial<HostConfig> = {}, io: HostIO = memoryIO()): Shell {
+  return new Shell({ host, images: IMAGES, io });
+}
+
+export function stateOf(shell: Shell): string {
+  return JSON.stringify(shell.hv.save());
+}
+
+/**
+ * Run each command of `line` on its own, asserting check() is clean after every one and that a failed
+ * command left the serialized state unchanged. Returns the outcomes.
+ */
+export function run(shell: Shell, line: string): Outcome[] {
+  const outs: Outcome[] = [];
+  const off = shell.onOutcome((o) => outs.push(o));
+  try {
+    for (const part of splitCommands(line)) {
+      const before = stateOf(shell);
+      const n = outs.length;
+      shell.run(part);
+      const o = outs[n];
+      if (o && !o.ok) expect(stateOf(shell), `failed '${part}' (${o.error?.message}) changed the state`).toBe(before);
+      expect(shell.hv.check(), `invariants after '${part}'`).toEqual([]);
+    }
+  } finally {
+    off();
+  }
+  return outs;
+}
+
+/** Run and expect success; returns the last outcome's result. */
+export function ok(shell: Shell, line: string): NonNullable<Outcome['result']> {
+  const outs = run(shell, line);
+  for (const o of outs) expect(o.ok, `${o.line}: ${o.error?.message}`).toBe(true);
+  return outs[outs.length - 1]!.result!;
+}
+
+/** Run one command and expect it to fail with `code`; returns the error message. */
+export function err(shell: Shell, line: string, code: string): string {
+  const outs = run(shell, line);
+  const o = outs[outs.length - 1]!;
+  expect(o.ok, `${line} should fail`).toBe(false);
+  expect(o.error!.code, o.error!.message).toBe(code);
+  return o.error!.message;
+}
+
+function splitCommands(line: string): string[] {
+  // One command at a time, so the state comparison is per command; quotes keep their ';'.
+  const parts: string[] = [];
+  let cur = '';
+  let q: string | null = null;
+  for (const c of line) {
+    if (q) {
+      if (c === q) q = null;
+    } else if (c === '"' || c === "'") q = c;
+    else if (c === ';') {
+      parts.push(cur);
+      cur = '';
+      continue;
+    }
+    cur += c;
+  }
+  parts.push(cur);
+  return parts.filter((p) => p.trim() !== '');
+}
