@@ -3,13 +3,14 @@
 
 import { fail } from '../engine/errors.js';
 import { suggest } from '../engine/image.js';
+import { bench } from './bench.js';
 import { INSPECT } from './inspect.js';
 import { LIFECYCLE } from './lifecycle.js';
 import { MEMORY } from './memory.js';
 import { SESSION } from './session.js';
 import type { CommandSpec } from './types.js';
 
-export const COMMANDS: CommandSpec[] = [...LIFECYCLE, ...INSPECT, ...MEMORY, ...SESSION];
+export const COMMANDS: CommandSpec[] = [...LIFECYCLE, ...INSPECT, ...MEMORY, ...SESSION, bench];
 
 const ALIASES: Record<string, string> = { quit: 'exit' };
 

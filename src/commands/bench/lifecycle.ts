@@ -1,0 +1,59 @@
+// bench fork and bench boot: the paper's fork latency (§3.2.1) and boot times (§4.1, Fig. 5), measured
+// by running the same operations on fresh engines and summing their modeled latencies.
+
+import { pagesOf } from '../../engine/domain.js';
+import { fail } from '../../engine/errors.js';
+import { newEngine } from '../../engine/index.js';
+import { create, fork } from '../../engine/lifecycle.js';
+import type { Ctx } from '../types.js';
+import { BenchPart, BenchRow, row } from './types.js';
+
+function image(ctx: Ctx, name: string) {
+  const img = ctx.images.get(name);
+  if (!img) fail('ENOENT', `bench needs the image '${name}', which is not in the images directory`);
+  return img;
+}
+
+export const BENCH_FORK: BenchPart = {
+  name: 'fork',
+  summary: 'fork latency of the redis appliance (KylinX §3.2.1), noxs and with a pool of shells',
+  run(ctx) {
+    const rows: BenchRow[] = [];
+    const hv = newEngine({ boot: [] });
+    const redis = create(hv, image(ctx, 'redis')).domain;
+    rows.push(row('fork', `redis (${pagesOf(redis) / 256} MiB), noxs`, 'ms', 1.3, fork(hv, redis, 1).latencyUs / 1000));
+    hv.pool = 1;
+    rows.push(row('fork', 'redis, shell from the pool', 'ms', null, fork(hv, redis, 1).latencyUs / 1000));
+    const web = create(hv, image(ctx, 'web')).domain;
+    rows.push(row('fork', `web (${pagesOf(web) / 256} MiB), noxs`, 'ms', null, fork(hv, web, 1).latencyUs / 1000));
+    return rows;
+  },
+};
+
+/** Total modeled time to boot n appliances one after another on a fresh host. */
+function sequentialBoot(ctx: Ctx, toolstack: 'xs' | 'noxs', n: number, imageName: string): number {
+  const hv = newEngine({ boot: [], toolstack, max_domains: Math.max(n, 32751) });
+  const img = image(ctx, imageName);
+  let total = 0;
+  for (let i = 0; i < n; i++) total += create(hv, img).latencyUs;
+  return total;
+}
+
+export const BENCH_BOOT: BenchPart = {
+  name: 'boot',
+  summary: 'boot of one pVM (xs and noxs, KylinX §4.1) and sequential boots of 100/500/1000 (Fig. 5)',
+  run(ctx) {
+    const rows: BenchRow[] = [
+      row('boot', 'one pVM, toolstack xs', 'ms', 124, sequentialBoot(ctx, 'xs', 1, 'daytime') / 1000),
+      row('boot', 'one pVM, toolstack noxs', 'ms', null, sequentialBoot(ctx, 'noxs', 1, 'daytime') / 1000),
+    ];
+    const fig5: [number, number][] = [
+      [100, 13],
+      [500, 115],
+      [1000, 392],
+    ];
+    for (const [n, paper] of fig5) rows.push(row('fig5', `${n} pVMs booted in sequence, xs`, 's', paper, sequentialBoot(ctx, 'xs', n, 'daytime') / 1e6));
+    rows.push(row('fig5', '1000 pVMs booted in sequence, noxs', 's', null, sequentialBoot(ctx, 'noxs', 1000, 'daytime') / 1e6));
+    return rows;
+  },
+};
