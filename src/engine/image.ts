@@ -57,12 +57,14 @@ export function parseCfg(text: string, file: string): Cfg {
     }
     if (c === '[') {
       pos++;
+      const opened = line;
       const list: CfgValue[] = [];
       skipSpace(true);
       while (text[pos] !== ']') {
-        if (pos >= text.length) err('list not closed with ]');
+        if (pos >= text.length) throw new ConfigError(file, opened, 'list opened here is not closed with ]');
         list.push(parseValue());
         skipSpace(true);
+        if (pos >= text.length) throw new ConfigError(file, opened, 'list opened here is not closed with ]');
         if (text[pos] === ',') {
           pos++;
           skipSpace(true);
