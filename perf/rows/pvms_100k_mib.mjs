@@ -1,0 +1,24 @@
+// Peak RSS of one engine after forking the redis appliance into 100,000 live pVMs (budget 2048 MiB).
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT, round } from '../lib.mjs';
+
+export function scale(n, commands = []) {
+  const out = execFileSync(process.execPath, [join(ROOT, 'perf', 'scale-child.mjs'), String(n), commands.join(',')], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out);
+}
+
+export default {
+  name: 'pvms_100k_mib',
+  unit: 'MiB peak RSS',
+  budget: 2048,
+  compare: '<=',
+  async measure() {
+    const r = scale(100_000);
+    const bytes = r.maxRssKiB * 1024;
+    return {
+      value: round(r.maxRssKiB / 1024, 1),
+      note: `${r.pvms} live pVMs: ${Math.round(bytes / r.pvms)} bytes per pVM, ${round(bytes / r.frames, 1)} bytes per frame in use (${r.frames} frames, shared by all)`,
+    };
+  },
+};

@@ -1,0 +1,36 @@
+// Run in a child process so its peak RSS is the engine's alone: fork the redis appliance into N live
+// pVMs, then time `list` and `tree` over them. Prints one JSON line.
+import { join } from 'node:path';
+import { ROOT } from './lib.mjs';
+
+const n = Number(process.argv[2] ?? 100000);
+const commands = (process.argv[3] ?? '').split(',').filter(Boolean);
+const { newEngine } = await import(join(ROOT, 'dist', 'engine', 'index.js'));
+const { create, fork } = await import(join(ROOT, 'dist', 'engine', 'lifecycle.js'));
+const { loadImages, defaultImagesDir } = await import(join(ROOT, 'dist', 'host-io.js'));
+const { Shell } = await import(join(ROOT, 'dist', 'commands', 'shell.js'));
+
+const images = loadImages(defaultImagesDir());
+const hv = newEngine({ boot: [], max_domains: n + 10 });
+const redis = create(hv, images.get('redis')).domain;
+for (let i = 0; i < n; i++) {
+  fork(hv, redis, 1);
+  if (i % 4096 === 0) hv.drainEvents();
+}
+hv.drainEvents();
+const shell = new Shell({ host: {}, images, io: null, engine: hv });
+const timings = {};
+for (const c of commands) {
+  let bytes = 0;
+  const off = shell.onOutcome((o) => {
+    if (!o.ok) throw new Error(`${c}: ${o.error.message}`);
+    bytes += o.result.text.length;
+  });
+  const t0 = process.hrtime.bigint();
+  shell.run(c);
+  timings[c] = Number(process.hrtime.bigint() - t0) / 1e6;
+  off();
+  if (bytes === 0) throw new Error(`${c} printed nothing`);
+}
+const frames = hv.frames.used;
+process.stdout.write(JSON.stringify({ n, pvms: hv.liveCount - 1, frames, maxRssKiB: process.resourceUsage().maxRSS, timings }) + '\n');
