@@ -4,6 +4,7 @@
 
 import { expect } from 'vitest';
 import { Shell } from '../src/commands/shell.js';
+import { fail } from '../src/engine/errors.js';
 import type { HostIO, Outcome } from '../src/commands/types.js';
 import type { HostConfig } from '../src/engine/image.js';
 import { defaultImagesDir, loadImages } from '../src/host-io.js';
@@ -17,7 +18,7 @@ export function memoryIO(files: Record<string, string> = {}): HostIO & { files: 
     files: map,
     readText(path) {
       const t = map.get(path);
-      if (t === undefined) throw Object.assign(new Error(`${path}: no such file`), {});
+      if (t === undefined) fail('ENOENT', `${path}: no such file`);
       return t;
     },
     writeAtomic(path, text) {

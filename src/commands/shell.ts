@@ -158,7 +158,8 @@ export class Shell {
 
 /** One-line error for any failure; a bug in kylinx-sh is reported as such, never as a stack trace. */
 export function errorOf(e: unknown): { code: string; message: string } {
-  if (e instanceof EngineError) return { code: e.code, message: e.message };
+  // One line, whatever the message holds: errors are read in logs and by scripts.
+  if (e instanceof EngineError) return { code: e.code, message: e.message.replace(/\s*\n\s*/g, ' ') };
   const msg = e instanceof Error ? e.message : String(e);
   return { code: 'EBUG', message: `internal error in kylinx-sh (please report it): ${msg.split('\n')[0]}` };
 }

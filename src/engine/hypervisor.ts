@@ -8,6 +8,7 @@ import { DEFAULT_HOST, HostConfig, suggest } from './image.js';
 import { Accounting } from './mm/accounting.js';
 import { FrameTable, FrameSnapshot } from './mm/frames.js';
 import { ChunkSnapshot, Memory, Region } from './mm/p2m.js';
+import { hashInts } from './hash.js';
 import { Rng } from './rng.js';
 
 export const STATE_FORMAT = 'kylinx-sh-state';
@@ -35,6 +36,8 @@ export interface Subsystem {
   heldRegions?(): Iterable<Region>;
   /** A child was forked: inherit what a child inherits. */
   onFork?(parent: Domain, child: Domain): void;
+  /** A pVM is about to stop (exit or killed by a signal; not destroy), its channels still open: tell its parent (SIGCHLD). */
+  beforeExit?(d: Domain): void;
   /** A pVM stopped running (exit or killed): release what it held, tell its peers. */
   onExit?(d: Domain): void;
   /** A pVM record is going away (reaped or destroyed). */
@@ -284,6 +287,23 @@ export class Hypervisor {
       domains: this.list().map((d) => ({ ...d, children: [...d.children], regions: d.regions.map((r) => this.mem.saveRegion(r)) })),
       subsystems: Object.fromEntries(this.subsystems.map((s) => [s.name, s.save()])),
     };
+  }
+
+  /**
+   * A digest of everything save() would write, without building the JSON: the bulk (frame contents and
+   * chunk maps) is hashed straight from the typed arrays. Equal states give equal fingerprints; the fuzzer
+   * uses it to prove a failed command changed nothing at a fraction of the cost of serializing.
+   */
+  fingerprint(): string {
+    const light = {
+      nowNs: this.nowNs,
+      rng: this.rng.save(),
+      nextDomid: this.nextDomid,
+      pool: this.pool,
+      domains: this.list().map((d) => ({ ...d, regions: d.regions.map((r) => [r.name, r.kind, r.pages, hashInts(r.p2m)]) })),
+      subsystems: this.subsystems.map((s) => s.save()),
+    };
+    return `${JSON.stringify(light)}|${this.frames.fingerprint()}|${this.mem.fingerprint()}`;
   }
 
   /**

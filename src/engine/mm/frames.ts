@@ -9,6 +9,7 @@
 // 16 GiB host costs nothing to set up. Returned frames go on a LIFO free stack and are reused first.
 
 import { fail } from '../errors.js';
+import { hashInts } from '../hash.js';
 
 export const PAGE_SIZE = 4096;
 export const PAGE_KIB = 4;
@@ -102,6 +103,10 @@ export class FrameTable {
       nextToken: this.nextToken,
       tokens: Array.from(this.token.subarray(0, this.nextFresh)),
     };
+  }
+
+  fingerprint(): string {
+    return `${this.nextFresh}:${this.nextToken}:${hashInts(this.freeStack.subarray(0, this.freeTop))}:${hashInts(this.token.subarray(0, this.nextFresh))}`;
   }
 
   /** Restore allocation state and contents; reference counts are rebuilt by the p2m from its chunks. */

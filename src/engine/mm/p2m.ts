@@ -11,6 +11,7 @@
 
 import { fail } from '../errors.js';
 import { FrameTable } from './frames.js';
+import { hashInts } from '../hash.js';
 
 export const CHUNK_PAGES = 512;
 const NO_FRAME = -1;
@@ -201,6 +202,14 @@ export class Memory {
       out.frames.push(Array.from(fr));
     });
     return out;
+  }
+
+  fingerprint(): string {
+    let h = hashInts(this.freeIds);
+    this.chunkFrames.forEach((fr, id) => {
+      if (fr) h = hashInts(fr, hashInts([id, this.chunkRefs[id]!], h));
+    });
+    return `${this.chunkFrames.length}:${h}`;
   }
 
   /** Rebuild chunks, and from them every frame's reference count. */
