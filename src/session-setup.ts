@@ -31,7 +31,8 @@ export function setupShell(o: SetupOptions): Setup {
   let unlock = (): void => {};
   let shell: Shell;
   if (o.state) {
-    unlock = lockState(o.state);
+    const wait = process.env.KYLINX_SH_LOCK_WAIT_MS;
+    unlock = lockState(o.state, wait !== undefined && /^[0-9]+$/.test(wait) ? Number(wait) : undefined);
     try {
       const engine = fileExists(o.state) ? loadState((h) => newEngine(h ?? host), readText(o.state), o.state) : undefined;
       shell = new Shell({ host, images, io: nodeIO, engine });
