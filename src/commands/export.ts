@@ -1,0 +1,103 @@
+// export tree|sharing as Graphviz DOT, Mermaid or JSON, for slides and notes.
+
+import { DOM0, Domain } from '../engine/domain.js';
+import { fail } from '../engine/errors.js';
+import type { Hypervisor } from '../engine/hypervisor.js';
+import { pvmArg } from './args.js';
+import { sizeKiB } from './format.js';
+import { familyMembers, sharingGraph, SharingGraph } from './graph.js';
+import { treeRows } from './inspect.js';
+import type { CommandSpec } from './types.js';
+
+type Format = 'dot' | 'mermaid' | 'json';
+
+const id = (domid: number) => `d${domid}`;
+const dotStr = (s: string) => `"${s.replace(/["\\]/g, (m) => `\\${m}`).replace(/\n/g, '\\n')}"`;
+const mmStr = (s: string) => `"${s.replace(/"/g, '#quot;')}"`;
+
+function treeExport(hv: Hypervisor, root: Domain | undefined, format: Format): string {
+  const rows = treeRows(hv, root);
+  if (format === 'json') return JSON.stringify({ nodes: rows.map(({ prefix: _p, ...r }) => r) }, null, 2);
+  const label = (r: (typeof rows)[number]) => (r.domid === DOM0 ? 'Domain-0 (0)' : `${r.name} (${r.domid}) ${r.state}\nRss ${sizeKiB(r.rss_kib)}, Pss ${sizeKiB(r.pss_kib)}`);
+  if (format === 'dot') {
+    const lines = ['digraph pvms {', '  rankdir=TB;', '  node [shape=box, fontname="monospace"];'];
+    for (const r of rows) lines.push(`  ${id(r.domid)} [label=${dotStr(label(r))}${r.zombie ? ', style=dashed' : ''}];`);
+    for (const r of rows) if (r.parent !== null) lines.push(`  ${id(r.parent)} -> ${id(r.domid)};`);
+    lines.push('}');
+    return lines.join('\n');
+  }
+  const lines = ['graph TD'];
+  for (const r of rows) lines.push(`  ${id(r.domid)}[${mmStr(label(r).replace('\n', '<br/>'))}]`);
+  for (const r of rows) if (r.parent !== null) lines.push(`  ${id(r.parent)} --> ${id(r.domid)}`);
+  return lines.join('\n');
+}
+
+function families(hv: Hypervisor, only?: Domain): SharingGraph[] {
+  if (only) return [sharingGraph(hv, only)];
+  const roots = new Map<number, Domain>();
+  for (const d of hv.pvms()) if (!roots.has(d.family)) roots.set(d.family, d);
+  return [...roots.values()].sort((a, b) => a.family - b.family).map((d) => sharingGraph(hv, d));
+}
+
+function sharingExport(graphs: SharingGraph[], format: Format): string {
+  if (format === 'json') return JSON.stringify({ families: graphs }, null, 2);
+  const nodeLabel = (n: SharingGraph['nodes'][number]) => `${n.name} (${n.domid})\nshared ${sizeKiB(n.shared_kib)}, private ${sizeKiB(n.private_kib)}`;
+  if (format === 'dot') {
+    const lines = ['graph sharing {', '  node [shape=box, fontname="monospace"];'];
+    for (const g of graphs) {
+      lines.push(`  subgraph cluster_${g.root} {`, `    label=${dotStr(`family ${g.family}`)};`);
+      for (const n of g.nodes) lines.push(`    ${id(n.domid)} [label=${dotStr(nodeLabel(n))}];`);
+      lines.push('  }');
+    }
+    for (const g of graphs) {
+      const byName = new Map(g.nodes.map((n) => [n.name, n.domid]));
+      for (const e of g.edges) {
+        lines.push(`  ${id(byName.get(e.from)!)} -- ${id(byName.get(e.to)!)} [label="${e.pages} pages"${e.kind === 'sibling' ? ', style=dashed' : ''}, penwidth=${(1 + Math.log10(1 + e.pages)).toFixed(2)}];`);
+      }
+    }
+    lines.push('}');
+    return lines.join('\n');
+  }
+  const lines = ['graph LR'];
+  for (const g of graphs) {
+    lines.push(`  subgraph f${g.root}[${mmStr(`family ${g.family}`)}]`);
+    for (const n of g.nodes) lines.push(`    ${id(n.domid)}[${mmStr(nodeLabel(n).replace('\n', '<br/>'))}]`);
+    lines.push('  end');
+  }
+  for (const g of graphs) {
+    const byName = new Map(g.nodes.map((n) => [n.name, n.domid]));
+    for (const e of g.edges) lines.push(`  ${id(byName.get(e.from)!)} ${e.kind === 'sibling' ? '-.' : '--'} "${e.pages} pages" ${e.kind === 'sibling' ? '.-' : '---'} ${id(byName.get(e.to)!)}`);
+  }
+  return lines.join('\n');
+}
+
+export const exportCmd: CommandSpec = {
+  name: 'export',
+  family: 'session',
+  summary: 'Export the pVM tree or the page-sharing graph as DOT, Mermaid or JSON, to a file or the screen',
+  usage: 'tree|sharing [file] [--format dot|mermaid|json] [--pvm <pvm>]',
+  args: [
+    { name: 'what', kind: 'word' },
+    { name: 'file', kind: 'file', optional: true },
+  ],
+  options: [
+    { name: 'format', value: 'word', summary: 'dot (default), mermaid or json' },
+    { name: 'pvm', value: 'pvm', summary: 'only the tree under this pVM, or only its family for sharing' },
+  ],
+  help: 'Render DOT with Graphviz: dot -Tsvg tree.dot > tree.svg. Paste Mermaid into a Markdown slide.',
+  run(ctx, a) {
+    const what = a.pos.what!;
+    if (what !== 'tree' && what !== 'sharing') fail('EINVAL', `can export tree or sharing, not '${what}'`);
+    const format = (typeof a.opts.format === 'string' ? a.opts.format : 'dot') as Format;
+    if (!['dot', 'mermaid', 'json'].includes(format)) fail('EINVAL', `format must be dot, mermaid or json, not '${format}'`);
+    const only = typeof a.opts.pvm === 'string' ? pvmArg(ctx.hv, a.opts.pvm) : undefined;
+    if (what === 'sharing' && only?.domid === DOM0) fail('EINVAL', 'Domain-0 is in no family; name a pVM');
+    const text = what === 'tree' ? treeExport(ctx.hv, only, format) : sharingExport(families(ctx.hv, only), format);
+    const members = what === 'sharing' && only ? familyMembers(ctx.hv, only).length : undefined;
+    if (a.pos.file) {
+      ctx.io.writeAtomic(a.pos.file, text + '\n');
+      return { text: `wrote the ${what} as ${format} to ${a.pos.file} (${text.length + 1} bytes)`, data: { file: a.pos.file, format, what, bytes: text.length + 1, members } };
+    }
+    return { text, data: { format, what, content: text } };
+  },
+};
