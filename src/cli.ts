@@ -2,7 +2,7 @@
 // never load ink, react or blessed; the console is imported only when a terminal is there.
 
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { printer } from './commands/output.js';
 import { errorOf } from './commands/shell.js';
@@ -43,18 +43,27 @@ function runScripted(text: string, origin: string | undefined, o: CliOptions): n
   return status;
 }
 
-async function runInteractive(o: CliOptions): Promise<number> {
+async function runInteractive(o: CliOptions, dashboardOnly = false): Promise<number> {
   if (o.color === false || process.env.NO_COLOR !== undefined) process.env.NO_COLOR ??= '1';
   const setup = setupShell(o);
   try {
     const { loadHistory, appendHistory } = await import('./history.js');
     const history = loadHistory();
-    const { runRepl } = await import('./repl.js');
-    await runRepl(setup.shell, history, appendHistory);
+    if (o.plain) {
+      const { runRepl } = await import('./repl.js');
+      await runRepl(setup.shell, history, appendHistory);
+      return 0;
+    }
+    // Ink decides at import time that a CI environment has no live terminal and then draws nothing
+    // until it exits; here stdin and stdout are known to be terminals, so that guess is wrong.
+    delete process.env.CI;
+    delete process.env.CONTINUOUS_INTEGRATION;
+    const tui = await import('./tui/console.js');
+    if (dashboardOnly) return await tui.runTop(setup.shell, { color: o.color });
+    return await tui.runConsole(setup.shell, { color: o.color, history, remember: appendHistory });
   } finally {
     setup.finish(true);
   }
-  return 0;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -90,8 +99,15 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (o.command !== undefined) return runScripted(o.command, undefined, o);
+  const tty = process.stdin.isTTY && process.stdout.isTTY;
+  // `kylinx-sh top`: the dashboard alone (a script named top is still run as a script).
+  if (file === 'top' && !existsSync(file)) {
+    if (tty) return runInteractive(o, true);
+    err("kylinx-sh top needs a terminal; without one use: kylinx-sh -c 'top -b -n 1'\n");
+    return 2;
+  }
   if (file !== undefined) return runScripted(readText(file), file, o);
-  if (process.stdin.isTTY && process.stdout.isTTY) return runInteractive(o);
+  if (tty) return runInteractive(o);
   const text = readFileSync(0, 'utf8');
   return runScripted(text, undefined, o);
 }

@@ -4,6 +4,7 @@ import { EngineError, fail } from '../engine/errors.js';
 import { validateSnapshot } from '../engine/hypervisor.js';
 import { intArg, usageOf } from './args.js';
 import { left } from './format.js';
+import { KEYS, keysText } from './keys.js';
 import type { CommandSpec, Family } from './types.js';
 
 const FAMILY_TITLES: Record<Family, string> = {
@@ -23,6 +24,9 @@ const help: CommandSpec = {
   args: [{ name: 'command', kind: 'command', optional: true }],
   run(ctx, a) {
     const name = a.pos.command;
+    if (name === 'keys' && !ctx.spec('keys')) {
+      return { text: keysText(), data: { keys: KEYS.map((k) => ({ keys: k.keys, action: k.action, does: k.does, group: k.group })) } };
+    }
     if (name !== undefined) {
       const spec = ctx.spec(name);
       if (!spec) fail('ENOENT', `no command '${name}' (type help for the list)`);
@@ -42,7 +46,7 @@ const help: CommandSpec = {
       lines.push(`${FAMILY_TITLES[fam]}:`);
       for (const s of inFam) lines.push(` ${left(s.name, 19)} ${s.summary}`);
     }
-    lines.push('', 'help <command> shows its usage. Commands may be abbreviated to an unambiguous prefix; `;` separates commands.');
+    lines.push('', 'help <command> shows its usage; help keys lists the console keys. Commands may be abbreviated to an unambiguous prefix; `;` separates commands.');
     return { text: lines.join('\n'), data: { commands: specs.map((s) => ({ name: s.name, family: s.family, summary: s.summary, usage: usageOf(s) })) } };
   },
 };

@@ -1,0 +1,69 @@
+// From what ink reports for a keypress to the console's key names ("PgUp", "Alt+Up", "Ctrl+C") and
+// then to actions through the key table in src/commands/keys.ts (the table `help keys` prints).
+// Ink hands a pasted or quickly typed chunk ("fork web 4\r") over as one string; it is split here
+// into the keys it holds, so a fast typist or tmux's send-keys behaves like slow typing.
+
+import type { Key } from 'ink';
+import { KEYS, KeyAction } from '../commands/keys.js';
+
+export type KeyEvent = { kind: 'key'; name: string } | { kind: 'text'; text: string };
+
+const BY_NAME = new Map<string, KeyAction>();
+for (const k of KEYS) for (const name of k.keys) BY_NAME.set(name, k.action);
+
+/** The action bound to a key name, if any. */
+export function actionOf(name: string): KeyAction | undefined {
+  return BY_NAME.get(name);
+}
+
+function arrow(base: string, key: Key): string {
+  if (key.meta) return `Alt+${base}`;
+  if (key.ctrl) return `Ctrl+${base}`;
+  return base;
+}
+
+/** Split plain (escape-free) text into printable runs and control keys. */
+export function splitText(text: string): KeyEvent[] {
+  const out: KeyEvent[] = [];
+  let run = '';
+  const flush = (): void => {
+    if (run) out.push({ kind: 'text', text: run });
+    run = '';
+  };
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    let name: string | undefined;
+    if (ch === '\r' || ch === '\n') name = 'Enter';
+    else if (ch === '\t') name = 'Tab';
+    else if (ch === '\x7f' || ch === '\b') name = 'Backspace';
+    else if (code < 0x20) name = `Ctrl+${String.fromCharCode(code + 64)}`;
+    if (name) {
+      flush();
+      out.push({ kind: 'key', name });
+    } else run += ch;
+  }
+  flush();
+  return out;
+}
+
+/** Ink's (input, key) as key events. */
+export function keyEvents(input: string, key: Key): KeyEvent[] {
+  const named = (name: string): KeyEvent[] => [{ kind: 'key', name }];
+  if (key.return) return named('Enter');
+  if (key.tab) return named(key.shift ? 'Shift+Tab' : 'Tab');
+  if (key.upArrow) return named(arrow('Up', key));
+  if (key.downArrow) return named(arrow('Down', key));
+  if (key.leftArrow) return named(arrow('Left', key));
+  if (key.rightArrow) return named(arrow('Right', key));
+  if (key.pageUp) return named('PgUp');
+  if (key.pageDown) return named('PgDn');
+  if (key.home) return named(arrow('Home', key));
+  if (key.end) return named(arrow('End', key));
+  // Ink reports the Backspace key (DEL, 0x7f) as `delete`; both erase before the cursor here and
+  // Ctrl+D deletes under it, as in readline.
+  if (key.backspace || key.delete) return named('Backspace');
+  if (key.escape) return named('Escape');
+  if (key.ctrl && input.length === 1) return named(`Ctrl+${input.toUpperCase()}`);
+  if (key.meta) return input.length === 1 ? named(`Alt+${input}`) : [];
+  return splitText(input);
+}

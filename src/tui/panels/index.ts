@@ -1,0 +1,7 @@
+// Every panel the console knows, in display order (see registry.ts for how to add one).
+
+import type { Panel } from './registry.js';
+import { sharingPanel } from './sharing.js';
+import { treePanel } from './tree.js';
+
+export const PANELS: Panel[] = [treePanel, sharingPanel];
