@@ -1,0 +1,306 @@
+// Scheduler and time commands: run (advance virtual time), vcpu-list, vcpu-pin, sched-credit and uptime
+// in xl's formats; and schedView, the data a console panel draws (pCPUs, run queues, CPU shares).
+
+import { DOM0, type Domain } from '../engine/domain.js';
+import { fail } from '../engine/errors.js';
+import type { Hypervisor } from '../engine/hypervisor.js';
+import { schedOf } from '../engine/sched/index.js';
+import type { RunReport } from '../engine/sched/report.js';
+import { RATELIMIT_MAX_US, RATELIMIT_MIN_US, TSLICE_MAX_MS, TSLICE_MIN_MS } from '../engine/sched/scheduler.js';
+import { PRI_NAMES } from '../engine/sched/state.js';
+import { durationArg, intArg, pvmArg, usageError } from './args.js';
+import { fixed1, latency, left, right, uptime } from './format.js';
+import type { CommandSpec } from './types.js';
+
+// ---- run -----------------------------------------------------------------------------------------
+
+/** One run may cover a day of virtual time; run again to go further. */
+export const RUN_MAX_NS = 24 * 3600e9;
+
+/** Seconds as "1h 2m 3.5s"-free plain text: 500 ms, 10 s, 1 h 30 min. */
+export function durationText(ns: number): string {
+  if (ns < 1e9) return `${+(ns / 1e6).toFixed(3)} ms`;
+  if (ns < 60e9) return `${+(ns / 1e9).toFixed(3)} s`;
+  if (ns < 3600e9) return `${+(ns / 60e9).toFixed(3)} min`;
+  return `${+(ns / 3600e9).toFixed(3)} h`;
+}
+
+/** Right-align every column but the first (names); a header row first. */
+function columns(rows: string[][]): string {
+  const w: number[] = [];
+  for (const r of rows) r.forEach((c, i) => (w[i] = Math.max(w[i] ?? 0, c.length)));
+  return rows.map((r) => r.map((c, i) => (i === 0 ? left(c, w[0]!) : right(c, w[i]!))).join('  ').trimEnd()).join('\n');
+}
+
+export function runText(r: RunReport): string {
+  const rows: string[][] = [['Name', 'ID', 'CPU(s)', 'CPU%', 'Requests', 'Dropped', 'Median', 'p99', 'Written', 'CoW']];
+  for (const p of r.pvms) {
+    rows.push([
+      p.name, String(p.domid), (p.cpu_ns / 1e9).toFixed(3), p.cpu_pct.toFixed(2), String(p.requests), String(p.dropped),
+      p.median_us === null ? '-' : latency(p.median_us), p.p99_us === null ? '-' : latency(p.p99_us),
+      String(p.pages_written), String(p.cow_breaks),
+    ]);
+  }
+  const failed = r.pvms.filter((p) => p.failed > 0);
+  const lines = [
+    `ran ${durationText(r.duration_ns)} of virtual time (uptime ${uptime(r.start_ns).trim()} -> ${uptime(r.end_ns).trim()}); pCPUs busy ${r.pcpu_busy_pct.map((b) => `${b.toFixed(1)}%`).join(' ')}`,
+    columns(rows),
+    'CPU% is of one pCPU; Median and p99 are response latencies (arrival to end of the burst); Written: heap pages written, CoW: copy-on-write breaks',
+  ];
+  for (const p of failed) lines.push(`${p.name}: ${p.failed} request${p.failed === 1 ? '' : 's'} failed with ENOMEM (no free frame for a copy-on-write break)`);
+  return lines.join('\n');
+}
+
+const run: CommandSpec = {
+  name: 'run',
+  family: 'scheduler',
+  summary: 'Advance virtual time: vCPUs are scheduled, appliances serve requests and write memory',
+  args: [{ name: 'duration', kind: 'duration' }],
+  help: 'Examples: run 500ms, run 10s, run 1h. Prints per pVM: CPU time and share of one pCPU, requests served and dropped, median and 99th-percentile response latency, heap pages written and copy-on-write breaks. Same seed, same commands: the same output.',
+  run(ctx, a) {
+    const ns = durationArg(a.pos.duration!);
+    if (ns > RUN_MAX_NS) fail('EINVAL', `run covers at most 24h at a time, not ${a.pos.duration} (run again to go further)`);
+    const r = schedOf(ctx.hv).run(ns);
+    return { text: runText(r), data: { ...r, now_ns: ctx.hv.nowNs } };
+  },
+};
+
+// ---- vcpu-list -----------------------------------------------------------------------------------
+
+/** A CPU set as xl prints it: all, none, or ranges like 0-3,6. */
+export function cpuSetText(cpus: number[] | null, pcpus: number): string {
+  if (cpus === null || cpus.length === pcpus) return 'all';
+  if (cpus.length === 0) return 'none';
+  const s = [...cpus].sort((x, y) => x - y);
+  const out: string[] = [];
+  for (let i = 0; i < s.length; ) {
+    let j = i;
+    while (j + 1 < s.length && s[j + 1] === s[j]! + 1) j++;
+    out.push(j > i ? `${s[i]}-${s[j]}` : `${s[i]}`);
+    i = j + 1;
+  }
+  return out.join(',');
+}
+
+/** Parse xl's CPU list: all, or comma-separated numbers and ranges (0-3,6); null means all. */
+export function parseCpuSet(text: string, pcpus: number): number[] | null {
+  if (text === 'all') return null;
+  const set = new Set<number>();
+  for (const part of text.split(',')) {
+    const m = /^([0-9]+)(?:-([0-9]+))?$/.exec(part);
+    if (!m) fail('EINVAL', `'${text}' is not a CPU list (examples: all, 2, 0-3, 0,2-4)`);
+    const lo = Number(m[1]);
+    const hi = m[2] === undefined ? lo : Number(m[2]);
+    if (hi < lo) fail('EINVAL', `CPU range ${part} is backwards (write ${hi}-${lo})`);
+    if (hi >= pcpus) fail('EINVAL', `pCPU ${hi} does not exist (this host has pCPUs 0-${pcpus - 1})`);
+    for (let c = lo; c <= hi; c++) set.add(c);
+  }
+  return set.size === pcpus ? null : [...set].sort((x, y) => x - y);
+}
+
+export const VCPU_HEADER = `${left('Name', 32)} ${right('ID', 5)} ${right('VCPU', 5)} ${right('CPU', 5)} ${right('State', 5)} ${right('Time(s)', 9)} Affinity (Hard / Soft)`;
+
+const vcpuList: CommandSpec = {
+  name: 'vcpu-list',
+  family: 'inspect',
+  summary: 'vCPUs of every domain (or of some): pCPU, state, CPU time, affinity (xl vcpu-list)',
+  args: [{ name: 'pvm', kind: 'pvm', optional: true, rest: true }],
+  run(ctx, a) {
+    const hv = ctx.hv;
+    const sched = schedOf(hv);
+    const doms = a.rest.length > 0 ? a.rest.map((r) => pvmArg(hv, r)) : hv.list();
+    const lines = [VCPU_HEADER];
+    const vcpus = [];
+    for (const d of doms) {
+      for (const v of sched.vcpusOf(d)) {
+        const r = v.state === 'running' ? 'r' : '-';
+        const b = v.state === 'blocked' ? 'b' : '-';
+        const hard = cpuSetText(v.affinity, hv.host.pcpus);
+        lines.push(`${left(d.name, 32)} ${right(d.domid, 5)} ${right(v.id, 5)} ${right(v.cpu, 5)} ${right(r, 3)}${b}- ${fixed1(v.cpuNs / 1e9, 9)}  ${hard} / all`);
+        vcpus.push({
+          name: d.name, domid: d.domid, vcpu: v.id, cpu: v.cpu, state: v.state, time_s: Math.round(v.cpuNs / 1e8) / 10,
+          affinity_hard: hard, affinity_soft: 'all', priority: PRI_NAMES[v.pri], credit: v.credit,
+        });
+      }
+    }
+    return { text: lines.join('\n'), data: { vcpus } };
+  },
+};
+
+// ---- vcpu-pin ------------------------------------------------------------------------------------
+
+const vcpuPin: CommandSpec = {
+  name: 'vcpu-pin',
+  family: 'scheduler',
+  summary: "Set vCPUs' hard affinity: the pCPUs they may run on (xl vcpu-pin)",
+  usage: '<pvm> <vcpu|all> <cpus|all>',
+  args: [
+    { name: 'pvm', kind: 'pvm' },
+    { name: 'vcpu', kind: 'word' },
+    { name: 'cpus', kind: 'word' },
+  ],
+  help: 'Examples: vcpu-pin web 0 2, vcpu-pin web all 0-3,5, vcpu-pin web all all. A running vCPU on a pCPU it may no longer use moves at once.',
+  run(ctx, a) {
+    const hv = ctx.hv;
+    const d = pvmArg(hv, a.pos.pvm!);
+    const sched = schedOf(hv);
+    const vs = sched.vcpusOf(d);
+    if (vs.length === 0) fail('ESRCH', `${d.name} has exited and has no vCPUs`);
+    const vcpu = a.pos.vcpu === 'all' ? 'all' : intArg(a.pos.vcpu!, 'vCPU', 0, Number.MAX_SAFE_INTEGER);
+    if (vcpu !== 'all' && vcpu >= vs.length) fail('EINVAL', `${d.name} has no vCPU ${vcpu} (vCPUs ${vs.length === 1 ? '0' : `0-${vs.length - 1}`})`);
+    const cpus = parseCpuSet(a.pos.cpus!, hv.host.pcpus);
+    sched.pin(d, vcpu, cpus);
+    const set = cpuSetText(cpus, hv.host.pcpus);
+    return {
+      text: `${d.name} vCPU ${vcpu === 'all' ? 'all' : vcpu}: hard affinity ${set}`,
+      data: { name: d.name, domid: d.domid, vcpu, affinity_hard: set },
+    };
+  },
+};
+
+// ---- sched-credit --------------------------------------------------------------------------------
+
+const SC_HEADER = `${left('Name', 33)} ${right('ID', 4)} ${right('Weight', 6)} ${right('Cap', 4)}`;
+
+function poolLine(hv: Hypervisor): string {
+  const p = schedOf(hv).s.params;
+  return `Cpupool Pool-0: tslice=${p.tsliceMs}ms ratelimit=${p.ratelimitUs}us migration-delay=0us`;
+}
+
+/** A whole number for sched-credit's options, with xl's message when it is not one. */
+function wholeNumber(text: string, what: string): number {
+  if (!/^-?[0-9]+$/.test(text)) fail('EINVAL', `${what} must be a whole number, not '${text}'`);
+  return Number(text);
+}
+
+const schedCredit: CommandSpec = {
+  name: 'sched-credit',
+  family: 'scheduler',
+  summary: "Get or set credit scheduler parameters: a domain's weight and cap, or the timeslice and rate limit (xl sched-credit)",
+  usage: '[-d <pvm> [-w weight] [-c cap]] [-s [-t tslice_ms] [-r ratelimit_us]]',
+  args: [],
+  options: [
+    { name: 'domain', short: 'd', value: 'pvm', summary: 'the domain to show or change' },
+    { name: 'weight', short: 'w', value: 'int', summary: 'relative share when contended, 1-65535 (default 256)' },
+    { name: 'cap', short: 'c', value: 'int', summary: '% of one pCPU at most, 0 = no cap (0 to vCPUs x 100)' },
+    { name: 'schedparam', short: 's', summary: 'show or set the scheduler-wide parameters' },
+    { name: 'tslice_ms', short: 't', value: 'int', summary: 'timeslice, ms (1-1000; default 30)' },
+    { name: 'ratelimit_us', short: 'r', value: 'int', summary: 'rate limit, µs (0 = off, or 100-500000; default 1000)' },
+  ],
+  help: 'Without options: every domain\'s weight and cap. Examples: sched-credit -d web -w 512; sched-credit -d web -c 50; sched-credit -s -t 10.',
+  run(ctx, a) {
+    const hv = ctx.hv;
+    const sched = schedOf(hv);
+    const o = a.opts;
+    const str = (k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
+    if (o.schedparam) {
+      if (o.domain !== undefined || o.weight !== undefined || o.cap !== undefined) usageError(schedCredit, 'cannot specify -s with -d, -w or -c');
+      const t = str('tslice_ms') === undefined ? undefined : wholeNumber(str('tslice_ms')!, 'tslice');
+      const r = str('ratelimit_us') === undefined ? undefined : wholeNumber(str('ratelimit_us')!, 'ratelimit');
+      if (t !== undefined && (t < TSLICE_MIN_MS || t > TSLICE_MAX_MS)) fail('EINVAL', `Time slice out of range, valid range is from ${TSLICE_MIN_MS} to ${TSLICE_MAX_MS}`);
+      if (r !== undefined && r !== 0 && (r < RATELIMIT_MIN_US || r > RATELIMIT_MAX_US)) fail('EINVAL', `Ratelimit out of range, valid range is from ${RATELIMIT_MIN_US} to ${RATELIMIT_MAX_US}`);
+      const tNew = t ?? sched.s.params.tsliceMs;
+      const rNew = r ?? sched.s.params.ratelimitUs;
+      if (rNew > tNew * 1000) fail('EINVAL', `Ratelimit cannot be greater than timeslice (${rNew}us > ${tNew}ms)`);
+      sched.setParams(t, r);
+      return { text: poolLine(hv), data: { pool: 'Pool-0', tslice_ms: tNew, ratelimit_us: rNew, migration_delay_us: 0 } };
+    }
+    if (o.tslice_ms !== undefined || o.ratelimit_us !== undefined) usageError(schedCredit, '-t and -r need -s');
+    const ref = str('domain');
+    if (ref === undefined) {
+      if (o.weight !== undefined || o.cap !== undefined) usageError(schedCredit, 'Must specify a domain (-d) with -w or -c');
+      const lines = [poolLine(hv), SC_HEADER];
+      const domains = [];
+      for (const d of hv.list()) {
+        const sd = sched.s.doms.get(d.domid);
+        if (!sd) continue;
+        lines.push(row(d, sd.weight, sd.cap));
+        domains.push({ name: d.name, domid: d.domid, weight: sd.weight, cap: sd.cap });
+      }
+      return { text: lines.join('\n'), data: { pool: 'Pool-0', tslice_ms: sched.s.params.tsliceMs, ratelimit_us: sched.s.params.ratelimitUs, domains } };
+    }
+    const d = pvmArg(hv, ref);
+    const sd = sched.sdom(d);
+    const w = str('weight') === undefined ? undefined : wholeNumber(str('weight')!, 'weight');
+    const c = str('cap') === undefined ? undefined : wholeNumber(str('cap')!, 'cap');
+    if (w !== undefined && (w < 1 || w > 65535)) fail('EINVAL', 'Cpu weight out of range, valid values are within range from 1 to 65535');
+    const maxCap = sd.vcpus.length * 100;
+    if (c !== undefined && (c < 0 || c > maxCap)) fail('EINVAL', `Cpu cap out of range, valid range is from 0 to ${maxCap} for specified number of vcpus`);
+    sched.setCredit(d, w, c);
+    return { text: `${SC_HEADER}\n${row(d, sd.weight, sd.cap)}`, data: { name: d.name, domid: d.domid, weight: sd.weight, cap: sd.cap } };
+  },
+};
+
+function row(d: Domain, weight: number, cap: number): string {
+  return `${left(d.name, 33)} ${right(d.domid, 4)} ${right(weight, 6)} ${right(cap, 4)}`;
+}
+
+// ---- uptime --------------------------------------------------------------------------------------
+
+const uptimeCmd: CommandSpec = {
+  name: 'uptime',
+  family: 'inspect',
+  summary: 'How long each domain has been up, in virtual time (xl uptime)',
+  args: [{ name: 'pvm', kind: 'pvm', optional: true, rest: true }],
+  run(ctx, a) {
+    const hv = ctx.hv;
+    const doms = a.rest.length > 0 ? a.rest.map((r) => pvmArg(hv, r)) : hv.list();
+    const lines = [`${left('Name', 33)} ${right('ID', 4)} Uptime`];
+    const domains = [];
+    for (const d of doms) {
+      const up = hv.nowNs - (d.domid === DOM0 ? 0 : d.createdNs);
+      lines.push(`${left(d.name, 33)} ${right(d.domid, 4)} ${uptime(up)}`);
+      domains.push({ name: d.name, domid: d.domid, uptime_s: Math.floor(up / 1e9) });
+    }
+    return { text: lines.join('\n'), data: { now_ns: hv.nowNs, domains } };
+  },
+};
+
+// ---- the console's scheduler panel (data only; the console draws it) ------------------------------
+
+export interface PanelVcpu {
+  name: string;
+  domid: number;
+  vcpu: number;
+  priority: string;
+}
+
+export interface SchedPanel {
+  now_ns: number;
+  /** The interval the shares cover: the last `run`, or null before any. */
+  interval: { start_ns: number; end_ns: number } | null;
+  pcpus: { cpu: number; running: PanelVcpu | null; runq: PanelVcpu[]; runq_len: number; busy_pct: number | null }[];
+  /** CPU per domain over the interval, % of one pCPU, highest first. */
+  shares: { name: string; domid: number; cpu_pct: number }[];
+}
+
+/** What a scheduler panel shows: each pCPU with what runs on it and its queue, and CPU shares. Pure. */
+export function schedView(hv: Hypervisor): SchedPanel {
+  const s = schedOf(hv).s;
+  const who = (uid: number): PanelVcpu => {
+    const v = s.vcpus.get(uid)!;
+    return { name: hv.domains.get(v.domid)?.name ?? `domid ${v.domid}`, domid: v.domid, vcpu: v.id, priority: PRI_NAMES[v.pri] ?? String(v.pri) };
+  };
+  const last = s.last;
+  const dur = last ? last.endNs - last.startNs : 0;
+  const shares = last
+    ? Object.entries(last.cpuNs)
+        .filter(([id]) => hv.domains.has(Number(id)))
+        .map(([id, ns]) => ({ name: hv.domains.get(Number(id))!.name, domid: Number(id), cpu_pct: Math.round((ns / dur) * 10000) / 100 }))
+        .sort((x, y) => y.cpu_pct - x.cpu_pct || x.domid - y.domid)
+    : [];
+  return {
+    now_ns: hv.nowNs,
+    interval: last ? { start_ns: last.startNs, end_ns: last.endNs } : null,
+    pcpus: s.pcpus.map((p, i) => ({
+      cpu: p.id,
+      running: p.curr >= 0 ? who(p.curr) : null,
+      runq: p.runq.map(who),
+      runq_len: p.runq.length,
+      busy_pct: last ? Math.round((last.busyNs[i]! / dur) * 10000) / 100 : null,
+    })),
+    shares,
+  };
+}
+
+export const SCHED: CommandSpec[] = [run, vcpuList, vcpuPin, schedCredit, uptimeCmd];

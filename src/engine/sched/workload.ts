@@ -1,0 +1,161 @@
+// Appliance workloads: what a pVM's vCPUs do while virtual time runs.
+//
+// `idle` never runs; `cpu` is always runnable (a CPU hog); `http`, `redis`, `dns` and `daytime` serve
+// requests that arrive as a Poisson process at `rate` per second (split over the vCPUs), each a CPU burst
+// of exponentially distributed length (mean `burst_us`) that writes `dirty_pages` random heap pages
+// through the same copy-on-write path as `touch`: so sharing between a parent and its forks decays while
+// time runs. Requests that find `backlog` others waiting are dropped, as a full listen queue would.
+//
+// Every vCPU draws from its own seeded stream (host seed, domid, vCPU), so what arrives at one pVM does
+// not depend on how the others were scheduled: BOOST on and off see the same requests.
+
+import { region, type Domain } from '../domain.js';
+import type { Hypervisor } from '../hypervisor.js';
+import type { CfgValue } from '../image.js';
+import type { Region } from '../mm/p2m.js';
+import { Rng } from '../rng.js';
+import { NS_PER_S, NS_PER_US } from '../clock.js';
+import { W_CPU, W_IDLE, W_REQUESTS, type WorkState } from './state.js';
+
+export interface WorkloadDefaults {
+  /** Requests per second (whole pVM). */
+  rate: number;
+  /** Mean CPU per request, µs. */
+  burst_us: number;
+  /** Heap pages written per request. */
+  dirty_pages: number;
+}
+
+/**
+ * The workloads and their defaults. Orders of magnitude, not measurements: a small HTTP request on
+ * Mini-OS and lwIP costs a few hundred µs of CPU, a Redis GET/SET ~100 µs, a DNS lookup ~150 µs, a
+ * daytime reply ~50 µs. Rates are modest so that a host of 100 pVMs simulates an hour in seconds.
+ */
+export const WORKLOADS: Record<string, WorkloadDefaults | null> = {
+  idle: null,
+  cpu: null,
+  http: { rate: 10, burst_us: 400, dirty_pages: 2 },
+  redis: { rate: 20, burst_us: 100, dirty_pages: 1 },
+  dns: { rate: 5, burst_us: 150, dirty_pages: 1 },
+  daytime: { rate: 1, burst_us: 50, dirty_pages: 1 },
+};
+
+export interface WorkParams {
+  kind: number;
+  name: string;
+  /** Mean inter-arrival per vCPU, ns. */
+  gapNs: number;
+  burstNs: number;
+  dirtyPages: number;
+  backlog: number;
+  libCallFrac: number;
+}
+
+const num = (raw: Record<string, CfgValue>, k: string, d: number): number => (typeof raw[k] === 'number' ? (raw[k] as number) : d);
+
+/** A domain's workload parameters from its image keys (create's key=value overrides included). */
+export function workParams(d: Domain): WorkParams {
+  const raw = d.image.raw;
+  const name = typeof raw.workload === 'string' ? raw.workload : 'idle';
+  const def = WORKLOADS[name] ?? null;
+  const kind = name === 'cpu' ? W_CPU : def === null ? W_IDLE : W_REQUESTS;
+  const rate = num(raw, 'rate', def?.rate ?? 0);
+  const vcpus = Math.max(1, d.vcpus);
+  return {
+    kind: kind === W_REQUESTS && rate === 0 ? W_IDLE : kind,
+    name,
+    gapNs: rate > 0 ? (NS_PER_S * vcpus) / rate : Infinity,
+    burstNs: num(raw, 'burst_us', def?.burst_us ?? 0) * NS_PER_US,
+    dirtyPages: num(raw, 'dirty_pages', def?.dirty_pages ?? 0),
+    backlog: num(raw, 'backlog', 128),
+    libCallFrac: num(raw, 'lib_call_frac', 0.3),
+  };
+}
+
+/** A per-vCPU seed from the host seed, the domid and the vCPU number (a 32-bit integer hash). */
+export function streamSeed(hostSeed: number, domid: number, vcpu: number): number {
+  let h = (hostSeed ^ 0x9e3779b9) >>> 0;
+  for (const x of [domid, vcpu]) {
+    h = Math.imul(h ^ x, 0x85ebca6b) >>> 0;
+    h = (h ^ (h >>> 13)) >>> 0;
+    h = Math.imul(h, 0xc2b2ae35) >>> 0;
+    h = (h ^ (h >>> 16)) >>> 0;
+  }
+  return h;
+}
+
+export function newWork(p: WorkParams, seed: number, now: number): WorkState {
+  const rng = new Rng(seed);
+  const w: WorkState = {
+    kind: p.kind, rng, nextArrivalNs: 0, queue: [], burstLeftNs: 0, burstArrivalNs: 0, burstLib: null,
+    served: 0, dropped: 0, failed: 0, written: 0, cow: 0,
+  };
+  if (p.kind === W_REQUESTS) w.nextArrivalNs = now + gap(w, p);
+  return w;
+}
+
+function gap(w: WorkState, p: WorkParams): number {
+  return Math.max(1, Math.round(w.rng.exp(p.gapNs)));
+}
+
+/** Requests that arrived by `now` join the queue (or are dropped when it is full). */
+export function admit(w: WorkState, p: WorkParams, now: number): void {
+  while (w.nextArrivalNs <= now) {
+    if (w.queue.length < p.backlog) w.queue.push(w.nextArrivalNs);
+    else w.dropped++;
+    w.nextArrivalNs += gap(w, p);
+  }
+}
+
+/** What `dl` tells the scheduler: the libraries a pVM has linked (issue #6 registers 'dl'). */
+export interface LinkedLibraries {
+  linkedLibraries(d: Domain): string[];
+}
+
+/** Start serving the next queued request, if any: returns whether a burst is now in progress. */
+export function startBurst(w: WorkState, p: WorkParams, d: Domain, dl: LinkedLibraries | null): boolean {
+  if (w.queue.length === 0) return false;
+  w.burstArrivalNs = w.queue.shift()!;
+  w.burstLeftNs = Math.max(1, Math.round(w.rng.exp(p.burstNs)));
+  w.burstLib = null;
+  if (w.rng.next() < p.libCallFrac && dl) {
+    const libs = dl.linkedLibraries(d);
+    if (libs.length > 0) w.burstLib = libs[w.rng.int(libs.length)]!;
+  }
+  return true;
+}
+
+/** Whether the vCPU has CPU work now (its domain permitting). */
+export function hasWork(w: WorkState, now: number): boolean {
+  if (w.kind === W_CPU) return true;
+  if (w.kind !== W_REQUESTS) return false;
+  return w.burstLeftNs > 0 || w.queue.length > 0 || w.nextArrivalNs <= now;
+}
+
+/** The region requests write: the heap, else bss, else data. */
+export function dirtyRegion(d: Domain): Region | undefined {
+  return region(d, 'heap') ?? region(d, 'bss') ?? region(d, 'data');
+}
+
+/**
+ * The burst in progress finished: write its pages (a CoW break where the frame is shared) and count the
+ * request. Out of frames for a copy, the request fails (ENOMEM) and the page keeps its old frame.
+ * Returns the response latency, or -1 when the request failed.
+ */
+export function completeBurst(hv: Hypervisor, r: Region | undefined, w: WorkState, p: WorkParams, now: number): number {
+  w.burstLeftNs = 0;
+  w.burstLib = null;
+  if (r && r.pages > 0 && p.dirtyPages > 0) {
+    for (let k = 0; k < p.dirtyPages; k++) {
+      const page = w.rng.int(r.pages);
+      if (hv.frames.free === 0 && hv.mem.framesNeeded(r, page, 1) > 0) {
+        w.failed++;
+        return -1;
+      }
+      if (hv.mem.write(r, page) === 'copied') w.cow++;
+      w.written++;
+    }
+  }
+  w.served++;
+  return now - w.burstArrivalNs;
+}
