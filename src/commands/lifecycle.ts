@@ -1,12 +1,14 @@
 // Lifecycle commands: create, fork, kill, destroy, exit, wait, pause, unpause, rename, pool.
 
-import { DOM0, pagesOf } from '../engine/domain.js';
+import { pagesOf } from '../engine/domain.js';
 import { fail } from '../engine/errors.js';
 import { Cfg, imageFromCfg, parseOverrides, suggest } from '../engine/image.js';
 import * as life from '../engine/lifecycle.js';
-import { parseSignal, requireTrust, SIGNALS } from '../engine/signals.js';
-import { intArg, pvmArg, usageError } from './args.js';
+import { ipcExit, ipcWait } from '../engine/ipc/exit.js';
+import { ipcOf } from '../engine/ipc/subsystem.js';
+import { intArg, pvmArg } from './args.js';
 import { latency, plural, sizeKiB } from './format.js';
+import { kill } from './signal.js';
 import type { CommandSpec, Ctx } from './types.js';
 
 /** The image named, with create's key=value overrides applied and validated like a file. */
@@ -85,35 +87,6 @@ const fork: CommandSpec = {
   },
 };
 
-const kill: CommandSpec = {
-  name: 'kill',
-  family: 'lifecycle',
-  summary: 'Send a signal (default SIGTERM) to a pVM, from Domain-0 or from another pVM',
-  usage: '[-SIG] <pvm> [--from <pvm>]',
-  args: [{ name: 'args', kind: 'pvm', rest: true }],
-  options: [{ name: 'from', value: 'pvm', summary: 'the sending pVM (default: Domain-0, the toolstack)' }],
-  help: 'Signals: -KILL, -TERM, -9, -SIGUSR1 ... Only pVMs of one family may signal each other.',
-  run(ctx, a) {
-    let sig = 'SIGTERM';
-    const words = [...a.rest];
-    if (words.length === 2 && words[0]!.startsWith('-')) sig = parseSignal(words.shift()!);
-    if (words.length !== 1) usageError(kill, 'give one pVM');
-    const target = pvmArg(ctx.hv, words[0]!);
-    const from = typeof a.opts.from === 'string' ? pvmArg(ctx.hv, a.opts.from) : ctx.hv.dom0;
-    if (from.domid !== DOM0) ctx.hv.requireActive(from, 'send signals');
-    requireTrust(ctx.hv, from, target, `signal`);
-    if (!life.TERMINATING.has(sig)) {
-      fail('ENOSYS', `${sig} needs the IpC subsystem's signal delivery, which this build does not have yet (SIGKILL and SIGTERM work)`);
-    }
-    const t = life.killDefault(ctx.hv, target, sig);
-    return {
-      text: `${sig} (${SIGNALS[sig]!.number}) from ${from.name} to ${target.name}: terminated`,
-      data: { signal: sig, target: target.name, domid: target.domid, from: from.name, action: 'terminated' },
-      latencyUs: t.latencyUs,
-    };
-  },
-};
-
 const destroy: CommandSpec = {
   name: 'destroy',
   family: 'lifecycle',
@@ -144,7 +117,7 @@ const exitCmd: CommandSpec = {
     const d = pvmArg(ctx.hv, a.pos.pvm!);
     const status = a.pos.status === undefined ? 0 : intArg(a.pos.status, 'exit status', 0, 255);
     const parent = ctx.hv.domains.get(d.parent)!;
-    const t = life.exit(ctx.hv, d, status);
+    const t = ipcExit(ctx.hv, ipcOf(ctx.hv), d, status);
     const gone = !ctx.hv.domains.has(d.domid);
     const text = gone
       ? `${d.name} exited with status ${status}; ${parent.name} reaped it`
@@ -164,7 +137,7 @@ const wait: CommandSpec = {
   run(ctx, a) {
     const d = pvmArg(ctx.hv, a.pos.pvm!);
     const child = a.pos.child === undefined ? undefined : pvmArg(ctx.hv, a.pos.child);
-    const w = life.wait(ctx.hv, d, child);
+    const w = ipcWait(ctx.hv, d, child);
     if (w.reaped) {
       return {
         text: `${d.name}: wait returned ${w.reaped.name} (domid ${w.reaped.domid}) with status ${w.reaped.status}`,

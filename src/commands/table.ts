@@ -5,12 +5,14 @@ import { fail } from '../engine/errors.js';
 import { suggest } from '../engine/image.js';
 import { bench } from './bench.js';
 import { INSPECT } from './inspect.js';
+import { IPC_COMMANDS } from './ipc.js';
+import { IPC_INSPECT } from './ipc-inspect.js';
 import { LIFECYCLE } from './lifecycle.js';
 import { MEMORY } from './memory.js';
 import { SESSION } from './session.js';
 import type { CommandSpec } from './types.js';
 
-export const COMMANDS: CommandSpec[] = [...LIFECYCLE, ...INSPECT, ...MEMORY, ...SESSION, bench];
+export const COMMANDS: CommandSpec[] = [...LIFECYCLE, ...INSPECT, ...IPC_INSPECT, ...IPC_COMMANDS, ...MEMORY, ...SESSION, bench];
 
 const ALIASES: Record<string, string> = { quit: 'exit' };
 

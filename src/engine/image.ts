@@ -4,6 +4,7 @@
 // Every error names the file and line: `images/web.cfg:4: memory must be a whole number of MiB`.
 
 import { EngineError, fail } from './errors.js';
+import { signalListProblem } from './signals.js';
 
 export type CfgValue = string | number | CfgValue[];
 
@@ -117,6 +118,8 @@ export interface KeySpec {
   max?: number;
   oneOf?: string[];
   summary: string;
+  /** A further check of the value: the reason it is wrong, or null. */
+  check?: (v: CfgValue) => string | null;
 }
 
 /** Read a typed value, or fail with file and line. */
@@ -143,6 +146,8 @@ export function typed(cfg: Cfg, file: string, key: string, spec: KeySpec): CfgVa
       if (!Array.isArray(v)) bad('must be a [list]');
       break;
   }
+  const why = spec.check?.(v);
+  if (why) bad(why);
   return v;
 }
 
@@ -198,6 +203,8 @@ export const IMAGE_KEYS: Record<string, KeySpec> = {
   bss_kb: { type: 'int', min: 0, summary: 'zeroed data in KiB' },
   stack_kb: { type: 'int', min: 4, summary: 'stack in KiB (64 in Mini-OS)' },
   heap_kb: { type: 'int', min: 0, summary: 'heap in KiB (default: the rest of memory)' },
+  sig_handlers: { type: 'list', check: signalListProblem, summary: 'signals the appliance catches with a handler, e.g. ["SIGUSR1", "SIGHUP"] (not SIGKILL or SIGSTOP)' },
+  sig_ignore: { type: 'list', check: signalListProblem, summary: 'signals the appliance ignores, e.g. ["SIGPIPE"] (not SIGKILL or SIGSTOP)' },
 };
 
 export interface ImageConfig {
@@ -286,6 +293,7 @@ export const HOST_KEYS: Record<string, KeySpec> = {
   boot: { type: 'list', summary: 'appliances started at host boot' },
   seed: { type: 'int', min: 0, max: 2 ** 32 - 1, summary: 'seed of every random choice' },
   max_domains: { type: 'int', min: 1, max: 1 << 20, summary: 'live pVMs at most (Xen: 32751 domids)' },
+  evtchn_ports: { type: 'int', min: 1, max: 4096, summary: "event-channel ports per domain (libxl's default 1023; at most 4096, the 2-level ABI)" },
 };
 
 export interface HostConfig {
@@ -299,6 +307,7 @@ export interface HostConfig {
   boot: string[];
   seed: number;
   max_domains: number;
+  evtchn_ports: number;
   raw: Record<string, CfgValue>;
 }
 
@@ -313,6 +322,7 @@ export const DEFAULT_HOST: Omit<HostConfig, 'raw'> = {
   boot: ['web', 'redis', 'dns'],
   seed: 1,
   max_domains: 32751,
+  evtchn_ports: 1023,
 };
 
 export function hostFromCfg(cfg: Cfg, file: string): HostConfig {
@@ -331,6 +341,7 @@ export function hostFromCfg(cfg: Cfg, file: string): HostConfig {
     boot: boot as string[],
     seed: get('seed', DEFAULT_HOST.seed),
     max_domains: get('max_domains', DEFAULT_HOST.max_domains),
+    evtchn_ports: get('evtchn_ports', DEFAULT_HOST.evtchn_ports),
     raw: Object.fromEntries([...cfg].map(([k, e]) => [k, e.value])),
   };
   if (h.dom0_mem >= h.memory) throw new ConfigError(file, cfg.get('dom0_mem')?.line ?? 0, `dom0_mem (${h.dom0_mem} MiB) must be less than memory (${h.memory} MiB)`);

@@ -2,6 +2,7 @@
 // The one place that knows which subsystems exist.
 
 import { Hypervisor } from './hypervisor.js';
+import { Ipc } from './ipc/subsystem.js';
 import type { HostConfig, ImageConfig } from './image.js';
 import { create } from './lifecycle.js';
 import { fail } from './errors.js';
@@ -9,6 +10,7 @@ import { fail } from './errors.js';
 /** A hypervisor with all subsystems registered, not yet booted (restore loads into this). */
 export function newEngine(host: Partial<HostConfig> = {}): Hypervisor {
   const hv = new Hypervisor(host);
+  hv.register(new Ipc(hv));
   return hv;
 }
 

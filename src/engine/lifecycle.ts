@@ -145,6 +145,7 @@ export function fork(hv: Hypervisor, parent: Domain, n: number): Forked {
  * Domain-0, the toolstack, always reaps at once.
  */
 export function terminate(hv: Hypervisor, d: Domain, sd: Shutdown): void {
+  for (const s of hv.subsystems) s.beforeExit?.(d);
   for (const s of hv.subsystems) s.onExit?.(d);
   for (const r of d.regions) hv.mem.release(r);
   d.regions = [];

@@ -1,11 +1,12 @@
 // POSIX signals as KylinX pVMs see them: numbers and default actions (signal(7)).
-// Delivery lives here for the default actions of SIGKILL and SIGTERM; the IpC subsystem (ipc/) routes
-// every signal through the shared page and event channel and adds handlers.
+// Dispositions (default, a handler the image declares, ignore) are read here; delivery through the pair's
+// shared page and event channel, with the default actions, is the IpC subsystem's (ipc/signal.ts).
 
 import type { Domain } from './domain.js';
 import { DOM0 } from './domain.js';
 import { fail } from './errors.js';
 import type { Hypervisor } from './hypervisor.js';
+import type { ImageConfig } from './image.js';
 
 export type DefaultAction = 'term' | 'core' | 'ignore' | 'stop' | 'cont';
 
@@ -60,4 +61,53 @@ export function requireTrust(hv: Hypervisor, from: Domain, to: Domain, what: str
   if (from.family !== to.family) {
     fail('EPERM', `${from.name} (${familyName(hv, from)}) may not ${what} ${to.name} (${familyName(hv, to)}): pVMs talk only inside their family`);
   }
+}
+
+/** What an appliance does with a signal: its default action, a handler it declares, or ignore. */
+export type Disposition = 'default' | 'catch' | 'ignore';
+
+/** Signals that can be neither caught nor ignored (signal(7)). */
+export const UNCATCHABLE = new Set(['SIGKILL', 'SIGSTOP']);
+
+/** Why a list of signal names (an image's sig_handlers or sig_ignore) is wrong, or null. */
+export function signalListProblem(v: unknown): string | null {
+  if (!Array.isArray(v)) return 'must be a [list] of signal names';
+  for (const x of v) {
+    if (typeof x !== 'string' && typeof x !== 'number') return 'must list signal names, like ["SIGUSR1"]';
+    const sig = signalName(String(x));
+    if (!sig) return `names '${x}', which is not a signal (known: ${Object.keys(SIGNALS).join(' ')})`;
+    if (UNCATCHABLE.has(sig)) return `names ${sig}, which can be neither caught nor ignored`;
+  }
+  return null;
+}
+
+/** KILL, SIGKILL, kill or 9 as SIGKILL; undefined if no such signal. */
+function signalName(text: string): string | undefined {
+  try {
+    return parseSignal(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The signals an image lists under `key` (validated when the image was read). */
+function declared(image: ImageConfig, key: 'sig_handlers' | 'sig_ignore'): Set<string> {
+  const list = image.raw[key];
+  const out = new Set<string>();
+  if (!Array.isArray(list)) return out;
+  for (const v of list) {
+    const sig = signalName(String(v));
+    if (sig && !UNCATCHABLE.has(sig)) out.add(sig);
+  }
+  return out;
+}
+
+/** The disposition an image declares for a signal (SIGKILL and SIGSTOP always take their default). */
+export function dispositionOf(image: ImageConfig, sig: string): Disposition {
+  const catches = declared(image, 'sig_handlers');
+  const ignores = declared(image, 'sig_ignore');
+  if (UNCATCHABLE.has(sig)) return 'default';
+  if (catches.has(sig)) return 'catch';
+  if (ignores.has(sig)) return 'ignore';
+  return 'default';
 }

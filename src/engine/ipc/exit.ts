@@ -1,0 +1,34 @@
+// exit() and wait() as IpC (KylinX Table 2): the child writes its status into the pair's shared page and
+// sends SIGCHLD over their link (ipc/signal.ts, from the lifecycle's terminate); a parent blocked in wait
+// is woken and reaps it. The lifecycle (engine/lifecycle.ts) does the work; this adds the modeled cost.
+
+import { us } from '../cost.js';
+import type { Domain } from '../domain.js';
+import type { Hypervisor } from '../hypervisor.js';
+import * as life from '../lifecycle.js';
+import type { Ipc } from './subsystem.js';
+import type { SigchldRoute } from './signal.js';
+import { firstContactCost } from './trust.js';
+
+export interface Exited extends life.Timed {
+  firstContact: boolean;
+}
+
+export function ipcExit(hv: Hypervisor, ipc: Ipc, d: Domain, status: number): Exited {
+  const parent = hv.domains.get(d.parent);
+  const waits = parent !== undefined && parent.waiting?.call === 'wait' && (parent.waiting.detail.child === null || parent.waiting.detail.child === d.domid);
+  ipc.lastSigchld = null;
+  const t = life.exit(hv, d, status);
+  const route = ipc.lastSigchld as SigchldRoute | null;
+  if (!route || route.child !== d.domid) return { ...t, firstContact: false };
+  let latencyUs = us('ipc_call') + us('shared_page_write');
+  if (route.via === 'domain-0') latencyUs += us('signal_default');
+  else latencyUs += us('evtchn_notify') + (route.via === 'first-contact' ? firstContactCost() : 0);
+  if (waits) latencyUs += us('reap');
+  return { latencyUs, firstContact: route.via === 'first-contact' };
+}
+
+export function ipcWait(hv: Hypervisor, d: Domain, child?: Domain): life.Waited {
+  const w = life.wait(hv, d, child);
+  return { ...w, latencyUs: us('ipc_call') + (w.reaped ? us('reap') : 0) };
+}

@@ -1,0 +1,289 @@
+// System V message queues (msgget(2), msgsnd(2), msgrcv(2); Linux ipc/msg.c), with keys per family.
+//
+// msgtyp 0 takes the first message, > 0 the first of that type, < 0 the first of the lowest type not above
+// |msgtyp|. A message longer than the receiver's size is E2BIG and stays queued, unless MSG_NOERROR cuts
+// it. A send that would pass the queue's byte limit (msg_qbytes, MSGMNB 16384) waits, or is EAGAIN with
+// IPC_NOWAIT; a receive with nothing matching waits, or is ENOMSG. A send hands its message straight to
+// the first waiting receiver it matches (Linux's pipelined_send); a receive that frees room lets waiting
+// senders in, in the order they blocked. A woken pVM is notified over its link with the waker.
+
+import { us } from '../cost.js';
+import { Domain, isZombie } from '../domain.js';
+import { fail } from '../errors.js';
+import type { Hypervisor } from '../hypervisor.js';
+import { latin1, fromLatin1 } from './pipe.js';
+import { consumeAt, contactIfRoom, notify, requireFamily } from './trust.js';
+import { fromUtf8 } from './vchan.js';
+import type { Ipc } from './subsystem.js';
+
+export const MSGMAX = 8192;
+export const MSGMNB = 16384;
+export const MSGMNI = 32000;
+export const IPC_PRIVATE = 0;
+
+export interface Message {
+  type: number;
+  /** The bytes as latin1 (one char per byte). */
+  bytes: string;
+}
+
+export interface MsgQueue {
+  id: number;
+  key: number;
+  family: number;
+  /** Creator (msg_perm.cuid's pVM). */
+  creator: number;
+  qbytes: number;
+  messages: Message[];
+  /** Bytes queued (msg_cbytes). */
+  cbytes: number;
+  /** Blocked receivers and senders, in the order they blocked. */
+  receivers: number[];
+  senders: number[];
+  sent: number;
+  received: number;
+}
+
+/** ftok(3): Linux's formula with the path's hash standing for its inode (pVMs share no file system). */
+export function ftok(path: string, projid: number): number {
+  if (path.length === 0) fail('EINVAL', 'ftok needs a path');
+  if (!Number.isInteger(projid) || projid < 1 || projid > 255) fail('EINVAL', `projid must be 1-255 (its low 8 bits go in the key), not ${projid}`);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193) >>> 0;
+  const inode = h & 0xffff;
+  const dev = 0x01;
+  return ((projid & 0xff) << 24 | dev << 16 | inode) >>> 0;
+}
+
+/** A key as typed: decimal, 0x hex, or IPC_PRIVATE. */
+export function parseKey(text: string): number {
+  if (/^ipc_private$/i.test(text)) return IPC_PRIVATE;
+  if (/^0x[0-9a-f]{1,8}$/i.test(text) || /^[0-9]{1,10}$/.test(text)) {
+    const k = Number(text);
+    if (k <= 0xffffffff) return k;
+  }
+  fail('EINVAL', `'${text}' is not a key (a number from ftok, like 0x0101a2b3, or IPC_PRIVATE)`);
+}
+
+export function hexKey(k: number): string {
+  return `0x${k.toString(16).padStart(8, '0')}`;
+}
+
+export function queueById(ipc: Ipc, id: number): MsgQueue {
+  const q = ipc.queues.get(id);
+  if (!q) fail('EINVAL', `no message queue with msqid ${id}${ipc.queues.size ? ` (queues: ${[...ipc.queues.keys()].join(', ')})` : ''}`);
+  return q;
+}
+
+// ---- msgget --------------------------------------------------------------------------------------
+
+export function msgget(hv: Hypervisor, ipc: Ipc, d: Domain, key: number, create: boolean, excl: boolean): { queue: MsgQueue; created: boolean; latencyUs: number } {
+  hv.requireActive(d, 'msgget');
+  const have = key === IPC_PRIVATE ? undefined : [...ipc.queues.values()].find((q) => q.family === d.family && q.key === key);
+  if (have) {
+    if (create && excl) fail('EEXIST', `message queue ${have.id} has key ${hexKey(key)} in this family already (--excl)`);
+    return { queue: have, created: false, latencyUs: us('ipc_call') };
+  }
+  if (!create) fail('ENOENT', `no message queue with key ${hexKey(key)} in ${d.name}'s family (add --create to make one)`);
+  if (ipc.queues.size >= MSGMNI) fail('ENOSPC', `the host has ${MSGMNI} message queues already (MSGMNI)`);
+  const q: MsgQueue = { id: ipc.nextMsq++, key, family: d.family, creator: d.domid, qbytes: MSGMNB, messages: [], cbytes: 0, receivers: [], senders: [], sent: 0, received: 0 };
+  ipc.queues.set(q.id, q);
+  hv.emit('msgget', d, `${d.name} created message queue ${q.id} (key ${hexKey(key)})`);
+  return { queue: q, created: true, latencyUs: us('ipc_call') + us('msg_op') };
+}
+
+// ---- msgsnd --------------------------------------------------------------------------------------
+
+export interface MsgSent {
+  queue: MsgQueue;
+  /** Handed straight to this waiting receiver. */
+  to: string | null;
+  blocked: boolean;
+  latencyUs: number;
+}
+
+export function msgsnd(hv: Hypervisor, ipc: Ipc, d: Domain, q: MsgQueue, type: number, bytes: Uint8Array, nowait: boolean): MsgSent {
+  hv.requireActive(d, 'msgsnd');
+  requireFamily(hv, d, q.family, `message queue ${q.id}`);
+  if (!Number.isInteger(type) || type < 1) fail('EINVAL', `message type must be a whole number from 1, not ${type}`);
+  if (bytes.length > MSGMAX) fail('EINVAL', `a message holds at most ${MSGMAX} bytes (MSGMAX), not ${bytes.length}`);
+  // As Linux's do_msgsnd: room first (even a waiting receiver does not take a message the queue has no room for).
+  if (!fits(q, bytes.length) && nowait) {
+    fail('EAGAIN', `message queue ${q.id} is full (${q.cbytes} of ${q.qbytes} bytes, ${q.messages.length} messages) and --nowait was given`);
+  }
+  let latencyUs = us('ipc_call') + us('msg_op');
+  const msg: Message = { type, bytes: latin1(bytes) };
+  if (fits(q, bytes.length)) {
+    const put = deliver(hv, ipc, d, q, msg);
+    latencyUs += put.latencyUs;
+    if (put.to === null) enqueue(q, msg);
+    return { queue: q, to: put.to, blocked: false, latencyUs };
+  }
+  q.senders.push(d.domid);
+  hv.block(d, 'msgsnd', `queue ${q.id}`, { msqid: q.id, type, bytes: msg.bytes });
+  return { queue: q, to: null, blocked: true, latencyUs };
+}
+
+function fits(q: MsgQueue, len: number): boolean {
+  return q.cbytes + len <= q.qbytes && q.messages.length + 1 <= q.qbytes;
+}
+
+function enqueue(q: MsgQueue, m: Message): void {
+  q.messages.push(m);
+  q.cbytes += m.bytes.length;
+  q.sent++;
+}
+
+/** The type selector of a waiting receiver. */
+function matches(msgtyp: number, type: number): boolean {
+  return msgtyp === 0 || (msgtyp > 0 ? type === msgtyp : type <= -msgtyp);
+}
+
+/**
+ * pipelined_send: the first waiting receiver the message matches takes it; one whose size is too small
+ * (without MSG_NOERROR) is woken with E2BIG and the next is tried. Returns who took it.
+ */
+function deliver(hv: Hypervisor, ipc: Ipc, from: Domain, q: MsgQueue, m: Message): { to: string | null; latencyUs: number } {
+  let latencyUs = 0;
+  for (const id of [...q.receivers]) {
+    const r = hv.domains.get(id)!;
+    const w = r.waiting!.detail;
+    if (!matches(Number(w.type), m.type)) continue;
+    q.receivers = q.receivers.filter((x) => x !== id);
+    latencyUs += tell(hv, ipc, from, r);
+    const size = Number(w.size);
+    if (m.bytes.length > size && w.noerror !== 1) {
+      hv.wake(r, `${r.name} woke: msgrcv on queue ${q.id} failed with E2BIG (a ${m.bytes.length}-byte message, room for ${size})`);
+      continue;
+    }
+    const got = m.bytes.slice(0, size);
+    q.sent++;
+    q.received++;
+    latencyUs += us('msg_op');
+    hv.wake(r, `${r.name} woke: msgrcv on queue ${q.id} got type ${m.type}, ${got.length} bytes ${show(got)}`);
+    return { to: r.name, latencyUs };
+  }
+  return { to: null, latencyUs };
+}
+
+/** Notify a woken pVM over its link with the waker (Domain-0 relays it when no link can be made). */
+function tell(hv: Hypervisor, ipc: Ipc, from: Domain, to: Domain): number {
+  if (from.domid === to.domid) return 0;
+  const c = contactIfRoom(hv, ipc, from, to);
+  if (!c) return us('signal_default');
+  notify(hv, ipc, c.link, from.domid);
+  consumeAt(ipc, c.link, to.domid);
+  return us('evtchn_notify') + c.latencyUs;
+}
+
+// ---- msgrcv --------------------------------------------------------------------------------------
+
+export interface Received {
+  queue: MsgQueue;
+  message: { type: number; text: string; bytes: number; truncated: boolean } | null;
+  blocked: boolean;
+  /** Senders that got in because this receive made room. */
+  woke: string[];
+  latencyUs: number;
+}
+
+export function msgrcv(hv: Hypervisor, ipc: Ipc, d: Domain, q: MsgQueue, msgtyp: number, size: number, nowait: boolean, noerror: boolean): Received {
+  hv.requireActive(d, 'msgrcv');
+  requireFamily(hv, d, q.family, `message queue ${q.id}`);
+  if (!Number.isInteger(msgtyp)) fail('EINVAL', `message type must be a whole number, not ${msgtyp}`);
+  if (!Number.isInteger(size) || size < 0) fail('EINVAL', `size must be 0 or more bytes, not ${size}`);
+  const at = pick(q, msgtyp);
+  let latencyUs = us('ipc_call');
+  if (at < 0) {
+    if (nowait) fail('ENOMSG', `no message ${selector(msgtyp)} on queue ${q.id} and --nowait was given`);
+    q.receivers.push(d.domid);
+    hv.block(d, 'msgrcv', `queue ${q.id}`, { msqid: q.id, type: msgtyp, size, noerror: noerror ? 1 : 0 });
+    return { queue: q, message: null, blocked: true, woke: [], latencyUs };
+  }
+  const m = q.messages[at]!;
+  if (m.bytes.length > size && !noerror) fail('E2BIG', `the message ${selector(msgtyp)} is ${m.bytes.length} bytes, more than the ${size} asked for (add --noerror to cut it)`);
+  q.messages.splice(at, 1);
+  q.cbytes -= m.bytes.length;
+  q.received++;
+  latencyUs += us('msg_op');
+  const got = m.bytes.slice(0, size);
+  const woke = admitSenders(hv, ipc, d, q);
+  latencyUs += woke.latencyUs;
+  return { queue: q, message: { type: m.type, text: fromUtf8(fromLatin1(got)), bytes: got.length, truncated: got.length < m.bytes.length }, blocked: false, woke: woke.names, latencyUs };
+}
+
+/** Index of the message msgtyp selects, or -1. */
+export function pick(q: MsgQueue, msgtyp: number): number {
+  if (msgtyp === 0) return q.messages.length ? 0 : -1;
+  if (msgtyp > 0) return q.messages.findIndex((m) => m.type === msgtyp);
+  let best = -1;
+  q.messages.forEach((m, i) => {
+    if (m.type <= -msgtyp && (best < 0 || m.type < q.messages[best]!.type)) best = i;
+  });
+  return best;
+}
+
+function selector(msgtyp: number): string {
+  if (msgtyp === 0) return '(any type)';
+  return msgtyp > 0 ? `of type ${msgtyp}` : `of type <= ${-msgtyp}`;
+}
+
+/** Room was made: blocked senders retry in the order they blocked; each that gets in wakes. */
+function admitSenders(hv: Hypervisor, ipc: Ipc, by: Domain, q: MsgQueue): { names: string[]; latencyUs: number } {
+  const names: string[] = [];
+  let latencyUs = 0;
+  for (const id of [...q.senders]) {
+    const s = hv.domains.get(id)!;
+    const m: Message = { type: Number(s.waiting!.detail.type), bytes: String(s.waiting!.detail.bytes) };
+    if (!fits(q, m.bytes.length)) continue;
+    q.senders = q.senders.filter((x) => x !== id);
+    latencyUs += tell(hv, ipc, by, s);
+    const put = deliver(hv, ipc, s, q, m);
+    latencyUs += put.latencyUs;
+    if (put.to === null) enqueue(q, m);
+    names.push(s.name);
+    hv.wake(s, `${s.name} woke: msgsnd of ${m.bytes.length} bytes (type ${m.type}) to queue ${q.id} completed`);
+  }
+  return { names, latencyUs };
+}
+
+/** A pVM stops: it leaves every queue's waiters. */
+export function leaveQueues(ipc: Ipc, d: Domain): void {
+  for (const q of ipc.queues.values()) {
+    q.receivers = q.receivers.filter((x) => x !== d.domid);
+    q.senders = q.senders.filter((x) => x !== d.domid);
+  }
+}
+
+function show(bytes: string): string {
+  const t = fromUtf8(fromLatin1(bytes));
+  return JSON.stringify(t.length > 40 ? `${t.slice(0, 18)}…${t.slice(-18)}` : t);
+}
+
+export function checkQueues(hv: Hypervisor, ipc: Ipc): string[] {
+  const p: string[] = [];
+  for (const q of ipc.queues.values()) {
+    const tag = `queue ${q.id}`;
+    const bytes = q.messages.reduce((s, m) => s + m.bytes.length, 0);
+    if (bytes !== q.cbytes) p.push(`${tag} counts ${q.cbytes} bytes, its messages hold ${bytes}`);
+    if (q.cbytes > q.qbytes) p.push(`${tag} holds ${q.cbytes} bytes, above its limit ${q.qbytes}`);
+    for (const m of q.messages) if (m.type < 1) p.push(`${tag} holds a message of type ${m.type}`);
+    const live = [...hv.pvms()].some((d) => d.family === q.family && !isZombie(d));
+    if (!live) p.push(`${tag} outlived its family ${q.family}`);
+    for (const [list, call] of [[q.receivers, 'msgrcv'], [q.senders, 'msgsnd']] as const) {
+      for (const id of list) {
+        const d = hv.domains.get(id);
+        if (!d || d.waiting?.call !== call || d.waiting.detail.msqid !== q.id) p.push(`${tag} lists ${id} as waiting in ${call}, which it is not`);
+      }
+    }
+    if (new Set(q.receivers).size !== q.receivers.length || new Set(q.senders).size !== q.senders.length) p.push(`${tag} lists a waiter twice`);
+  }
+  for (const d of hv.domains.values()) {
+    const w = d.waiting;
+    if (w && (w.call === 'msgrcv' || w.call === 'msgsnd')) {
+      const q = ipc.queues.get(Number(w.detail.msqid));
+      if (!q || !(w.call === 'msgrcv' ? q.receivers : q.senders).includes(d.domid)) p.push(`${d.name} waits in ${w.call} on queue ${w.detail.msqid}, which does not list it`);
+    }
+  }
+  return p;
+}

@@ -1,0 +1,398 @@
+// KylinX pipes: a one-way byte stream from a writer pVM to a reader pVM over a vchan ring (vchan.ts) in
+// pages the reader grants to the writer (the reader is libxenvchan's server), notified over the pair's link.
+//
+// POSIX pipe semantics: a full ring blocks the writer, an empty one the reader; once the write end is
+// closed the reader drains what is left and then reads EOF; once the read end is closed a write raises
+// SIGPIPE, and returns EPIPE if the writer catches or ignores it. A blocked writer's remaining bytes move
+// into the ring as the reader frees space; the read that moves the last of them wakes the writer.
+
+import { us } from '../cost.js';
+import { Domain, isZombie } from '../domain.js';
+import { fail } from '../errors.js';
+import type { Hypervisor } from '../hypervisor.js';
+import { PAGE_SIZE } from '../mm/frames.js';
+import type { Region } from '../mm/p2m.js';
+import { dispositionOf } from '../signals.js';
+import { consumeAt, Contact, contactIfRoom, Link, linkOf, notify, requireContact } from './trust.js';
+import { fromUtf8, Ring, RingSnapshot, VCHAN_RING_BYTES } from './vchan.js';
+import { sendSignalFromHost } from './signal.js';
+import type { Ipc } from './subsystem.js';
+
+export const RING_MIN = VCHAN_RING_BYTES;
+export const RING_MAX = 1 << 20;
+
+export interface Pipe {
+  id: number;
+  writer: number;
+  reader: number;
+  family: number;
+  ring: Ring;
+  /** The ring's pages (held by the IpC subsystem), granted by the reader; null once the read end is gone. */
+  pages: Region | null;
+  refs: number[];
+  /** The writer's mappings of the ring pages (empty once the write end is closed). */
+  handles: number[];
+  writerOpen: boolean;
+  readerOpen: boolean;
+  /** Bytes through the pipe so far, for `ipcs`. */
+  bytesIn: number;
+  bytesOut: number;
+}
+
+export interface PipeSnapshot extends Omit<Pipe, 'ring' | 'pages'> {
+  ring: RingSnapshot;
+  pages: ReturnType<Hypervisor['mem']['saveRegion']> | null;
+}
+
+/** Pages of a ring: the 1024- and 2048-byte rings live in the shared page; larger ones need their own pages. */
+export function ringPages(bytes: number): number {
+  return bytes <= 2048 ? 1 : bytes / PAGE_SIZE;
+}
+
+export function pipeById(ipc: Ipc, ref: string | number): Pipe {
+  const text = String(ref);
+  const m = /^(?:pipe:)?([0-9]+)$/.exec(text);
+  if (!m) fail('EINVAL', `'${text}' is not a pipe (give its number, as pipe printed it: 3 or pipe:3)`);
+  const p = ipc.pipes.get(Number(m[1]));
+  if (!p) fail('EBADF', `no pipe ${m[1]}${ipc.pipes.size ? ` (pipes: ${[...ipc.pipes.keys()].join(', ')})` : ''}`);
+  return p;
+}
+
+function nameOf(hv: Hypervisor, domid: number): string {
+  return hv.domains.get(domid)?.name ?? `domain ${domid}`;
+}
+
+// ---- pipe ----------------------------------------------------------------------------------------
+
+export interface Created {
+  pipe: Pipe;
+  firstContact: boolean;
+  latencyUs: number;
+}
+
+/** pipe(): the writer asks for a pipe to the reader; the reader's side grants the ring, the writer maps it. */
+export function createPipe(hv: Hypervisor, ipc: Ipc, writer: Domain, reader: Domain, ringBytes = VCHAN_RING_BYTES): Created {
+  hv.requireActive(writer, 'create a pipe');
+  if (reader.domid === 0) fail('EINVAL', 'a pipe joins two pVMs; Domain-0 cannot be its reader');
+  if (isZombie(reader)) fail('ESRCH', `${reader.name} has exited`);
+  if (reader.domid === writer.domid) fail('EINVAL', `a pipe joins two pVMs; ${writer.name} is both writer and reader`);
+  if (!Number.isInteger(ringBytes) || ringBytes < RING_MIN || ringBytes > RING_MAX || (ringBytes & (ringBytes - 1)) !== 0) {
+    fail('EINVAL', `ring size must be a power of two from ${RING_MIN} to ${RING_MAX} bytes, not ${ringBytes}`);
+  }
+  const pages = ringPages(ringBytes);
+  const contact = requireContact(hv, ipc, writer, reader, 'open a pipe to', pages);
+  if (hv.frames.free < pages) fail('ENOMEM', `the ring needs ${pages} free frame${pages === 1 ? '' : 's'}, the host has ${hv.frames.free}`);
+  if (ipc.grants.freeEntries(reader.domid) < pages) fail('ENOSPC', `${reader.name}'s grant table has no room for ${pages} more entries`);
+  const c = contact();
+  const id = ipc.nextPipe++;
+  const region = hv.mem.populate(`pipe:${id}`, 'shared', pages);
+  const refs: number[] = [];
+  const handles: number[] = [];
+  for (let i = 0; i < pages; i++) {
+    refs.push(ipc.grants.grant(reader.domid, writer.domid, hv.mem.frameOf(region, i), false, `pipe ${id} ring`));
+    handles.push(ipc.grants.map(writer.domid, reader.domid, refs[i]!, false, true));
+  }
+  // The ring's grant refs travel in the pair's shared page (libxenvchan publishes them in XenStore).
+  hv.mem.write(c.link.page, 0);
+  const pipe: Pipe = { id, writer: writer.domid, reader: reader.domid, family: writer.family, ring: new Ring(ringBytes), pages: region, refs, handles, writerOpen: true, readerOpen: true, bytesIn: 0, bytesOut: 0 };
+  ipc.pipes.set(id, pipe);
+  hv.emit('pipe', writer, `pipe ${id}: ${writer.name} -> ${reader.name}, ${ringBytes}-byte ring`);
+  const latencyUs = us('ipc_call') + c.latencyUs + us('grant_access', pages) + us('shared_page_write') + us('grant_map', pages);
+  return { pipe, firstContact: c.first, latencyUs };
+}
+
+// ---- write ---------------------------------------------------------------------------------------
+
+export interface Written {
+  pipe: Pipe;
+  /** Bytes now in the ring or handed to the reader. */
+  written: number;
+  total: number;
+  /** The writer now waits for space with this many bytes. */
+  blocked: boolean;
+  /** The reader was gone: SIGPIPE ended the writer (its default action). */
+  killedBySigpipe: boolean;
+  latencyUs: number;
+}
+
+/** write(): as much as fits goes in; a waiting reader is handed data; the rest blocks the writer. */
+export function writePipe(hv: Hypervisor, ipc: Ipc, pipe: Pipe, bytes: Uint8Array): Written {
+  const writer = hv.domains.get(pipe.writer)!;
+  if (!pipe.writerOpen) fail('EBADF', `pipe ${pipe.id}'s write end is closed`);
+  hv.requireActive(writer, 'write');
+  if (!pipe.readerOpen) {
+    const disp = dispositionOf(writer.image, 'SIGPIPE');
+    if (disp !== 'default') {
+      fail('EPIPE', `pipe ${pipe.id} has no reader (${nameOf(hv, pipe.reader)} closed it); SIGPIPE is ${disp === 'catch' ? "caught by the image's handler" : 'ignored'} by ${writer.name}`);
+    }
+    sendSignalFromHost(hv, ipc, writer, 'SIGPIPE', `write on pipe ${pipe.id} with no reader`);
+    return { pipe, written: 0, total: bytes.length, blocked: false, killedBySigpipe: true, latencyUs: us('ipc_call') + us('signal_default') };
+  }
+  const out = pushBytes(hv, ipc, pipe, bytes, 0);
+  let latencyUs = us('ipc_call') + us('ring_byte', out.moved) + out.latencyUs;
+  if (out.done < bytes.length) {
+    pipe.ring.writerWants = true;
+    hv.block(writer, 'write', `pipe ${pipe.id}`, { pipe: pipe.id, rest: latin1(bytes.subarray(out.done)), total: bytes.length });
+  }
+  return { pipe, written: out.done, total: bytes.length, blocked: out.done < bytes.length, killedBySigpipe: false, latencyUs };
+}
+
+/**
+ * Move bytes into the ring, handing data to a reader blocked on it, until all are in or the ring is full.
+ * Returns how many of `bytes` went in (from `from`), bytes copied, and the cost of notifications.
+ */
+function pushBytes(hv: Hypervisor, ipc: Ipc, pipe: Pipe, bytes: Uint8Array, from: number): { done: number; moved: number; latencyUs: number } {
+  let done = from;
+  let moved = 0;
+  let latencyUs = 0;
+  for (;;) {
+    const n = pipe.ring.put(bytes.subarray(done));
+    if (n > 0) {
+      done += n;
+      moved += n;
+      pipe.bytesIn += n;
+      hv.mem.write(pipe.pages!, 0);
+      latencyUs += notifyReader(hv, ipc, pipe);
+    }
+    const reader = hv.domains.get(pipe.reader)!;
+    if (!waitsOn(reader, 'read', pipe) || pipe.ring.ready() === 0) break;
+    completeRead(hv, ipc, pipe, reader);
+    if (done >= bytes.length) break;
+  }
+  return { done, moved, latencyUs };
+}
+
+/** vchan: the writer notifies only if the reader asked to be told (it waits, or has not read yet). */
+function notifyReader(hv: Hypervisor, ipc: Ipc, pipe: Pipe): number {
+  if (!pipe.ring.readerWants) return 0;
+  pipe.ring.readerWants = false;
+  return tell(hv, ipc, pipe.writer, pipe.reader);
+}
+
+function notifyWriter(hv: Hypervisor, ipc: Ipc, pipe: Pipe): number {
+  if (!pipe.ring.writerWants) return 0;
+  pipe.ring.writerWants = false;
+  return tell(hv, ipc, pipe.reader, pipe.writer);
+}
+
+/** Notify `to` over the pair's link (first contact if it was torn down and there is room). */
+function tell(hv: Hypervisor, ipc: Ipc, from: number, to: number): number {
+  const a = hv.domains.get(from)!;
+  const b = hv.domains.get(to)!;
+  const c: Contact | null = contactIfRoom(hv, ipc, a, b);
+  if (!c) return us('signal_default');
+  notify(hv, ipc, c.link, from);
+  return us('evtchn_notify') + c.latencyUs;
+}
+
+function waitsOn(d: Domain, call: string, pipe: Pipe): boolean {
+  return d.waiting?.call === call && d.waiting.detail.pipe === pipe.id;
+}
+
+/** A reader blocked on an empty ring takes what is there now and wakes. */
+function completeRead(hv: Hypervisor, ipc: Ipc, pipe: Pipe, reader: Domain): void {
+  const max = reader.waiting!.detail.max;
+  const got = pipe.ring.get(typeof max === 'number' ? max : pipe.ring.size);
+  pipe.bytesOut += got.length;
+  pipe.ring.readerWants = pipe.ring.ready() === 0;
+  consumeLink(ipc, pipe);
+  hv.wake(reader, `${reader.name} woke: read on pipe ${pipe.id} returned ${got.length} byte${got.length === 1 ? '' : 's'} ${quote(got)}`);
+}
+
+function consumeLink(ipc: Ipc, pipe: Pipe): void {
+  const link: Link | undefined = linkOf(ipc, pipe.writer, pipe.reader);
+  if (link) consumeAt(ipc, link, pipe.reader);
+}
+
+// ---- read ----------------------------------------------------------------------------------------
+
+export interface ReadResult {
+  pipe: Pipe;
+  data: Uint8Array;
+  eof: boolean;
+  blocked: boolean;
+  /** A blocked writer finished its write with this read. */
+  wokeWriter: boolean;
+  latencyUs: number;
+}
+
+/** read(): what is ready (up to max); EOF once the writer closed; else block. */
+export function readPipe(hv: Hypervisor, ipc: Ipc, pipe: Pipe, max?: number): ReadResult {
+  const reader = hv.domains.get(pipe.reader)!;
+  if (!pipe.readerOpen) fail('EBADF', `pipe ${pipe.id}'s read end is closed`);
+  hv.requireActive(reader, 'read');
+  if (max !== undefined && (!Number.isInteger(max) || max < 1)) fail('EINVAL', `read size must be at least 1 byte, not ${max}`);
+  consumeLink(ipc, pipe);
+  let latencyUs = us('ipc_call');
+  if (pipe.ring.ready() === 0) {
+    if (!pipe.writerOpen) return { pipe, data: new Uint8Array(0), eof: true, blocked: false, wokeWriter: false, latencyUs };
+    pipe.ring.readerWants = true;
+    hv.block(reader, 'read', `pipe ${pipe.id}`, { pipe: pipe.id, max: max ?? null });
+    return { pipe, data: new Uint8Array(0), eof: false, blocked: true, wokeWriter: false, latencyUs };
+  }
+  const data = pipe.ring.get(max ?? pipe.ring.size);
+  pipe.bytesOut += data.length;
+  hv.mem.write(pipe.pages!, 0);
+  latencyUs += us('ring_byte', data.length);
+  const woke = refillFromWriter(hv, ipc, pipe);
+  latencyUs += woke.latencyUs;
+  if (pipe.ring.ready() === 0) pipe.ring.readerWants = true;
+  return { pipe, data, eof: false, blocked: false, wokeWriter: woke.done, latencyUs };
+}
+
+/** Space was freed: a writer blocked on this pipe moves more bytes in, and wakes when all are in. */
+function refillFromWriter(hv: Hypervisor, ipc: Ipc, pipe: Pipe): { done: boolean; latencyUs: number } {
+  const writer = hv.domains.get(pipe.writer)!;
+  if (!waitsOn(writer, 'write', pipe)) return { done: false, latencyUs: 0 };
+  let latencyUs = notifyWriter(hv, ipc, pipe);
+  const rest = fromLatin1(String(writer.waiting!.detail.rest));
+  const n = pipe.ring.put(rest);
+  pipe.bytesIn += n;
+  latencyUs += us('ring_byte', n);
+  const total = Number(writer.waiting!.detail.total);
+  if (n === rest.length) {
+    hv.wake(writer, `${writer.name} woke: write of ${total} byte${total === 1 ? '' : 's'} to pipe ${pipe.id} completed`);
+    return { done: true, latencyUs };
+  }
+  writer.waiting!.detail.rest = latin1(rest.subarray(n));
+  pipe.ring.writerWants = true;
+  return { done: false, latencyUs };
+}
+
+// ---- close ---------------------------------------------------------------------------------------
+
+export type End = 'read' | 'write';
+
+export function parseEnd(text: string): End {
+  const t = text.toLowerCase();
+  if (['read', 'r', 'reader', 'in'].includes(t)) return 'read';
+  if (['write', 'w', 'writer', 'out'].includes(t)) return 'write';
+  fail('EINVAL', `'${text}' is not a pipe end (read or write)`);
+}
+
+/** close() of one end by the pVM that holds it. */
+export function closePipe(hv: Hypervisor, ipc: Ipc, pipe: Pipe, end: End): { latencyUs: number; removed: boolean } {
+  const owner = hv.domains.get(end === 'write' ? pipe.writer : pipe.reader)!;
+  if (end === 'write' ? !pipe.writerOpen : !pipe.readerOpen) fail('EBADF', `pipe ${pipe.id}'s ${end} end is closed already`);
+  hv.requireActive(owner, `close pipe ${pipe.id}`);
+  const latencyUs = us('ipc_call') + (end === 'write' ? endWrite(hv, ipc, pipe) : endRead(hv, ipc, pipe));
+  return { latencyUs, removed: !ipc.pipes.has(pipe.id) };
+}
+
+/** The write end goes: the writer unmaps the ring; a reader waiting on an empty ring reads EOF. */
+export function endWrite(hv: Hypervisor, ipc: Ipc, pipe: Pipe): number {
+  pipe.writerOpen = false;
+  let latencyUs = unmapWriter(ipc, pipe);
+  const reader = hv.domains.get(pipe.reader);
+  if (reader && pipe.readerOpen && waitsOn(reader, 'read', pipe)) {
+    latencyUs += tell(hv, ipc, pipe.writer, pipe.reader);
+    consumeLink(ipc, pipe);
+    hv.wake(reader, `${reader.name} woke: read on pipe ${pipe.id} returned EOF (the writer closed)`);
+  }
+  hv.emit('pipe', hv.domains.get(pipe.writer) ?? hv.dom0, `pipe ${pipe.id}: write end closed`);
+  dropIfClosed(hv, ipc, pipe);
+  return latencyUs;
+}
+
+/** The read end goes: the ring is torn down; a writer waiting for space gets EPIPE and SIGPIPE. */
+export function endRead(hv: Hypervisor, ipc: Ipc, pipe: Pipe): number {
+  pipe.readerOpen = false;
+  let latencyUs = unmapWriter(ipc, pipe);
+  if (pipe.pages) {
+    for (const ref of pipe.refs) ipc.grants.revoke(pipe.reader, ref);
+    latencyUs += us('grant_access', pipe.refs.length);
+    hv.mem.release(pipe.pages);
+    pipe.pages = null;
+    pipe.refs = [];
+  }
+  hv.emit('pipe', hv.domains.get(pipe.reader) ?? hv.dom0, `pipe ${pipe.id}: read end closed`);
+  const writer = hv.domains.get(pipe.writer);
+  if (writer && pipe.writerOpen && waitsOn(writer, 'write', pipe)) {
+    const total = Number(writer.waiting!.detail.total);
+    hv.wake(writer, `${writer.name} woke: write of ${total} bytes to pipe ${pipe.id} failed with EPIPE (no reader)`);
+    latencyUs += us('signal_default');
+    sendSignalFromHost(hv, ipc, writer, 'SIGPIPE', `pipe ${pipe.id} lost its reader`);
+  }
+  dropIfClosed(hv, ipc, pipe);
+  return latencyUs;
+}
+
+function unmapWriter(ipc: Ipc, pipe: Pipe): number {
+  const n = pipe.handles.length;
+  for (const h of pipe.handles) ipc.grants.unmap(pipe.writer, h);
+  pipe.handles = [];
+  return us('grant_unmap', n);
+}
+
+function dropIfClosed(hv: Hypervisor, ipc: Ipc, pipe: Pipe): void {
+  if (pipe.writerOpen || pipe.readerOpen) return;
+  if (pipe.pages) {
+    for (const ref of pipe.refs) ipc.grants.revoke(pipe.reader, ref);
+    hv.mem.release(pipe.pages);
+    pipe.pages = null;
+    pipe.refs = [];
+  }
+  ipc.pipes.delete(pipe.id);
+}
+
+/** A pVM stops: every pipe end it holds is closed, as exit closes a process's descriptors. */
+export function closeEndsOf(hv: Hypervisor, ipc: Ipc, d: Domain): void {
+  for (const p of [...ipc.pipes.values()]) {
+    if (p.writer === d.domid && p.writerOpen) endWrite(hv, ipc, p);
+    if (p.reader === d.domid && p.readerOpen && ipc.pipes.has(p.id)) endRead(hv, ipc, p);
+  }
+}
+
+// ---- bytes as text -------------------------------------------------------------------------------
+
+/** Bytes as a latin1 string (one char per byte), how blocked writes and snapshots carry them. */
+export function latin1(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return s;
+}
+
+export function fromLatin1(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/** Data for display: quoted, long runs cut in the middle. */
+export function quote(bytes: Uint8Array): string {
+  const t = fromUtf8(bytes);
+  const shown = t.length > 40 ? `${t.slice(0, 18)}…${t.slice(-18)}` : t;
+  return JSON.stringify(shown);
+}
+
+// ---- invariants ----------------------------------------------------------------------------------
+
+export function checkPipes(hv: Hypervisor, ipc: Ipc): string[] {
+  const p: string[] = [];
+  for (const pipe of ipc.pipes.values()) {
+    const tag = `pipe ${pipe.id}`;
+    p.push(...pipe.ring.check().map((x) => `${tag}: ${x}`));
+    if (!pipe.writerOpen && !pipe.readerOpen) p.push(`${tag} has both ends closed but still exists`);
+    const w = hv.domains.get(pipe.writer);
+    const r = hv.domains.get(pipe.reader);
+    if (pipe.writerOpen && (!w || isZombie(w))) p.push(`${tag}'s write end is open but its writer is gone`);
+    if (pipe.readerOpen && (!r || isZombie(r))) p.push(`${tag}'s read end is open but its reader is gone`);
+    if (pipe.readerOpen !== (pipe.pages !== null)) p.push(`${tag}: ring pages ${pipe.pages ? 'held' : 'released'} with the read end ${pipe.readerOpen ? 'open' : 'closed'}`);
+    const want = pipe.pages && pipe.writerOpen ? pipe.refs.length : 0;
+    if (pipe.handles.length !== want) p.push(`${tag}: the writer maps ${pipe.handles.length} ring pages, expected ${want}`);
+    for (const ref of pipe.refs) {
+      const e = ipc.grants.entry(pipe.reader, ref);
+      if (!e || e.domid !== pipe.writer) p.push(`${tag}: ring grant ${ref} of ${pipe.reader} is missing or not for the writer`);
+    }
+    if (w && waitsOn(w, 'write', pipe) && pipe.ring.free() !== 0) p.push(`${tag}: the writer is blocked while the ring has ${pipe.ring.free()} bytes free`);
+    if (r && waitsOn(r, 'read', pipe) && pipe.ring.ready() !== 0) p.push(`${tag}: the reader is blocked while ${pipe.ring.ready()} bytes are ready`);
+    if (pipe.bytesIn - pipe.bytesOut !== pipe.ring.ready()) p.push(`${tag}: ${pipe.bytesIn} bytes in, ${pipe.bytesOut} out, but ${pipe.ring.ready()} in the ring`);
+  }
+  for (const d of hv.domains.values()) {
+    if ((d.waiting?.call === 'read' || d.waiting?.call === 'write') && typeof d.waiting.detail.pipe === 'number') {
+      const pipe = ipc.pipes.get(d.waiting.detail.pipe);
+      if (!pipe || (d.waiting.call === 'read' ? pipe.reader : pipe.writer) !== d.domid) p.push(`${d.name} is blocked on pipe ${d.waiting.detail.pipe}, which it does not hold`);
+    }
+  }
+  return p;
+}

@@ -1,0 +1,211 @@
+// The IpC subsystem: the state of event channels, grant tables, pair links, pipes, message queues, shm
+// segments and signals, and the hooks that keep it right as pVMs fork, exit and go away. The mechanisms
+// live one per file beside it; this file holds their tables, snapshots and the invariant check.
+
+import type { Domain } from '../domain.js';
+import { DOM0, isZombie } from '../domain.js';
+import { fail } from '../errors.js';
+import type { Hypervisor, Subsystem } from '../hypervisor.js';
+import { GrantSnapshot, GrantTables } from '../mm/grant.js';
+import type { Region, RegionSnapshot } from '../mm/p2m.js';
+import { SIGNALS } from '../signals.js';
+import { EVTCHN_DEFAULT_PORTS, EventChannels, EvtchnSnapshot } from './evtchn.js';
+import { checkQueues, leaveQueues, MsgQueue } from './msg.js';
+import { checkPipes, closeEndsOf, Pipe, PipeSnapshot } from './pipe.js';
+import { checkSegments, detachAll, inheritAttachments, Segment } from './shm.js';
+import { SigchldRoute, sigchld } from './signal.js';
+import { checkLinks, Link, linkAfterFork, unlinkAll } from './trust.js';
+import { Ring } from './vchan.js';
+
+export const IPC = 'ipc';
+
+interface SignalStats {
+  /** Signals that reached the pVM, and those its handlers ran. */
+  delivered: number;
+  handled: number;
+  pending: string[];
+}
+
+interface IpcSnapshot {
+  evtchn: EvtchnSnapshot;
+  grants: GrantSnapshot;
+  links: (Omit<Link, 'page'> & { page: RegionSnapshot })[];
+  pipes: PipeSnapshot[];
+  queues: MsgQueue[];
+  segments: (Omit<Segment, 'master'> & { master: RegionSnapshot })[];
+  signals: [number, SignalStats][];
+  next: { pipe: number; msq: number; shm: number };
+}
+
+export class Ipc implements Subsystem {
+  readonly name = IPC;
+  evtchn: EventChannels;
+  grants = new GrantTables();
+  links = new Map<string, Link>();
+  pipes = new Map<number, Pipe>();
+  queues = new Map<number, MsgQueue>();
+  segments = new Map<number, Segment>();
+  signals = new Map<number, SignalStats>();
+  nextPipe = 1;
+  nextMsq = 1;
+  nextShm = 1;
+  /** How the last SIGCHLD went (set during exit, read by ipcExit for its cost; not part of the state). */
+  lastSigchld: SigchldRoute | null = null;
+
+  constructor(private readonly hv: Hypervisor) {
+    this.evtchn = new EventChannels(this.portLimit());
+  }
+
+  private portLimit(): number {
+    return this.hv.host.evtchn_ports ?? EVTCHN_DEFAULT_PORTS;
+  }
+
+  // ---- signal bookkeeping (ipc/signal.ts acts; this keeps the counts and the pending sets) --------
+
+  private stats(domid: number): SignalStats {
+    let s = this.signals.get(domid);
+    if (!s) {
+      s = { delivered: 0, handled: 0, pending: [] };
+      this.signals.set(domid, s);
+    }
+    return s;
+  }
+
+  countSignal(domid: number): void {
+    this.stats(domid).delivered++;
+  }
+
+  countHandled(domid: number): void {
+    this.stats(domid).handled++;
+  }
+
+  /** Standard signals do not queue: a signal already pending stays once. */
+  addPending(domid: number, sig: string): void {
+    const s = this.stats(domid);
+    if (!s.pending.includes(sig)) s.pending.push(sig);
+    s.pending.sort((a, b) => SIGNALS[a]!.number - SIGNALS[b]!.number);
+  }
+
+  takePending(domid: number): string[] {
+    const s = this.signals.get(domid);
+    if (!s) return [];
+    const out = s.pending;
+    s.pending = [];
+    return out;
+  }
+
+  pendingOf(domid: number): string[] {
+    return [...(this.signals.get(domid)?.pending ?? [])];
+  }
+
+  signalStats(domid: number): { delivered: number; handled: number } {
+    const s = this.signals.get(domid);
+    return { delivered: s?.delivered ?? 0, handled: s?.handled ?? 0 };
+  }
+
+  // ---- hooks ----------------------------------------------------------------------------------------
+
+  onFork(parent: Domain, child: Domain): void {
+    inheritAttachments(this, child);
+    linkAfterFork(this.hv, this, parent, child);
+  }
+
+  beforeExit(d: Domain): void {
+    sigchld(this.hv, this, d);
+  }
+
+  /** Close its pipe ends, leave queues and segments, tear down its links, drop family objects if it was the last. */
+  onExit(d: Domain): void {
+    closeEndsOf(this.hv, this, d);
+    leaveQueues(this, d);
+    detachAll(this, d);
+    unlinkAll(this.hv, this, d);
+    this.signals.delete(d.domid);
+    this.dropFamilyIfGone(d.family, d.domid);
+  }
+
+  onRemove(d: Domain): void {
+    this.signals.delete(d.domid);
+  }
+
+  /** Queues and segments belong to a family; they go when its last live pVM does. */
+  private dropFamilyIfGone(family: number, leaving: number): void {
+    for (const p of this.hv.pvms()) if (p.family === family && p.domid !== leaving && !isZombie(p)) return;
+    for (const q of [...this.queues.values()]) if (q.family === family) this.queues.delete(q.id);
+    for (const s of [...this.segments.values()]) {
+      if (s.family !== family) continue;
+      this.hv.mem.release(s.master);
+      this.segments.delete(s.id);
+    }
+  }
+
+  *heldRegions(): Iterable<Region> {
+    for (const l of this.links.values()) yield l.page;
+    for (const p of this.pipes.values()) if (p.pages) yield p.pages;
+    for (const s of this.segments.values()) yield s.master;
+  }
+
+  // ---- snapshots ------------------------------------------------------------------------------------
+
+  save(): IpcSnapshot {
+    const mem = this.hv.mem;
+    return {
+      evtchn: this.evtchn.save(),
+      grants: this.grants.save(),
+      links: [...this.links.values()].map((l) => ({ ...l, page: mem.saveRegion(l.page) })),
+      pipes: [...this.pipes.values()].map((p) => ({ ...p, refs: [...p.refs], handles: [...p.handles], ring: p.ring.save(), pages: p.pages ? mem.saveRegion(p.pages) : null })),
+      queues: [...this.queues.values()].map((q) => ({ ...q, messages: q.messages.map((m) => ({ ...m })), receivers: [...q.receivers], senders: [...q.senders] })),
+      segments: [...this.segments.values()].map((s) => ({ ...s, attachers: [...s.attachers], master: mem.saveRegion(s.master) })),
+      signals: [...this.signals].map(([d, s]) => [d, { ...s, pending: [...s.pending] }]),
+      next: { pipe: this.nextPipe, msq: this.nextMsq, shm: this.nextShm },
+    };
+  }
+
+  load(data: unknown): void {
+    if (data === undefined) return;
+    if (typeof data !== 'object' || data === null) fail('EINVAL', 'state has no valid ipc section');
+    const s = data as IpcSnapshot;
+    const mem = this.hv.mem;
+    this.evtchn = EventChannels.load(s.evtchn, this.portLimit());
+    this.grants = GrantTables.load(s.grants);
+    this.links = new Map(s.links.map((l) => [`${Math.min(l.a, l.b)}-${Math.max(l.a, l.b)}`, { ...l, page: mem.loadRegion(l.page) }]));
+    this.pipes = new Map(s.pipes.map((p) => [p.id, { ...p, refs: [...p.refs], handles: [...p.handles], ring: Ring.load(p.ring), pages: p.pages ? mem.loadRegion(p.pages) : null }]));
+    this.queues = new Map(s.queues.map((q) => [q.id, { ...q, messages: q.messages.map((m) => ({ ...m })), receivers: [...q.receivers], senders: [...q.senders] }]));
+    this.segments = new Map(s.segments.map((x) => [x.id, { ...x, attachers: [...x.attachers], master: mem.loadRegion(x.master) }]));
+    this.signals = new Map(s.signals.map(([d, x]) => [d, { ...x, pending: [...x.pending] }]));
+    this.nextPipe = s.next.pipe;
+    this.nextMsq = s.next.msq;
+    this.nextShm = s.next.shm;
+  }
+
+  // ---- invariants -----------------------------------------------------------------------------------
+
+  check(): string[] {
+    const hv = this.hv;
+    const running = (domid: number): boolean => {
+      const d = hv.domains.get(domid);
+      return d !== undefined && !isZombie(d) && domid !== DOM0;
+    };
+    const p = [...this.evtchn.check(running), ...this.grants.check(running), ...checkLinks(hv, this), ...checkPipes(hv, this), ...checkQueues(hv, this), ...checkSegments(hv, this)];
+    // Every port and grant belongs to a link or a pipe: nothing leaks when its user goes.
+    const ports = new Set<string>();
+    for (const l of this.links.values()) ports.add(`${l.a}:${l.portA}`).add(`${l.b}:${l.portB}`);
+    for (const d of this.evtchn.domains()) for (const port of this.evtchn.portsOf(d)) if (!ports.has(`${d}:${port.port}`)) p.push(`port ${port.port} of domain ${d} (${port.use}) belongs to no link`);
+    const refs = new Set<string>();
+    for (const l of this.links.values()) refs.add(`${l.a}:${l.ref}`);
+    for (const pipe of this.pipes.values()) for (const r of pipe.refs) refs.add(`${pipe.reader}:${r}`);
+    for (const d of this.grants.domains()) for (const e of this.grants.entriesOf(d)) if (!refs.has(`${d}:${e.ref}`)) p.push(`grant ${e.ref} of domain ${d} (${e.use}) belongs to no link or pipe`);
+    for (const [d, s] of this.signals) {
+      if (!running(d)) p.push(`domain ${d} is gone but keeps signal state`);
+      if (new Set(s.pending).size !== s.pending.length) p.push(`domain ${d} has a signal pending twice`);
+    }
+    return p;
+  }
+}
+
+/** The IpC subsystem of an engine. */
+export function ipcOf(hv: Hypervisor): Ipc {
+  const s = hv.subsystem<Ipc>(IPC);
+  if (!s) fail('ENOSYS', 'this engine has no IpC subsystem');
+  return s;
+}
