@@ -67,6 +67,8 @@ async function runInteractive(o: CliOptions, dashboardOnly = false): Promise<num
 }
 
 async function main(argv: string[]): Promise<number> {
+  // `kylinx-sh sign <manifest> --key <private.pem>`: library signing, not a shell mode.
+  if (argv[2] === 'sign') return (await import('./sign-cli.js')).runSign(argv.slice(3), out, err);
   const program = new Command()
     .name('kylinx-sh')
     .description('An xl-style shell for KylinX pVMs on a model of a Xen-like hypervisor')

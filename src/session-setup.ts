@@ -7,6 +7,7 @@ import type { HostConfig } from './engine/image.js';
 import { newEngine } from './engine/index.js';
 import { defaultImagesDir, fileExists, loadHost, loadImages, lockState, nodeIO, readText, writeAtomic } from './host-io.js';
 import { fail } from './engine/errors.js';
+import { loadLibraries } from './dl-io.js';
 
 export interface SetupOptions {
   host?: string;
@@ -23,6 +24,7 @@ export interface Setup {
 
 export function setupShell(o: SetupOptions): Setup {
   const images = loadImages(o.images ?? defaultImagesDir());
+  const libs = loadLibraries(o.images ?? defaultImagesDir());
   let host: Partial<HostConfig> = o.host ? loadHost(o.host) : {};
   if (o.seed !== undefined) {
     if (!/^[0-9]+$/.test(o.seed) || Number(o.seed) > 2 ** 32 - 1) fail('EUSAGE', `--seed must be a whole number 0-4294967295, not '${o.seed}'`);
@@ -34,14 +36,14 @@ export function setupShell(o: SetupOptions): Setup {
     const wait = process.env.KYLINX_SH_LOCK_WAIT_MS;
     unlock = lockState(o.state, wait !== undefined && /^[0-9]+$/.test(wait) ? Number(wait) : undefined);
     try {
-      const engine = fileExists(o.state) ? loadState((h) => newEngine(h ?? host), readText(o.state), o.state) : undefined;
-      shell = new Shell({ host, images, io: nodeIO, engine });
+      const engine = fileExists(o.state) ? loadState((h) => newEngine(h ?? host, { libs }), readText(o.state), o.state) : undefined;
+      shell = new Shell({ host, images, io: nodeIO, engine, libs });
     } catch (e) {
       unlock();
       throw e;
     }
   } else {
-    shell = new Shell({ host, images, io: nodeIO });
+    shell = new Shell({ host, images, io: nodeIO, libs });
   }
   const stateFile = o.state;
   return {

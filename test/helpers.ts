@@ -8,8 +8,11 @@ import { fail } from '../src/engine/errors.js';
 import type { HostIO, Outcome } from '../src/commands/types.js';
 import type { HostConfig } from '../src/engine/image.js';
 import { defaultImagesDir, loadImages } from '../src/host-io.js';
+import { loadLibraries } from '../src/dl-io.js';
 
 export const IMAGES = loadImages(defaultImagesDir());
+/** The shipped library store (images/lib, verified against images/trust), as the CLI loads it. */
+export const LIBS = loadLibraries(defaultImagesDir());
 
 /** HostIO over a Map, so tests never touch the disk unless they mean to. */
 export function memoryIO(files: Record<string, string> = {}): HostIO & { files: Map<string, string> } {
@@ -29,7 +32,7 @@ export function memoryIO(files: Record<string, string> = {}): HostIO & { files: 
 }
 
 export function makeShell(host: Partial<HostConfig> = {}, io: HostIO = memoryIO()): Shell {
-  return new Shell({ host, images: IMAGES, io });
+  return new Shell({ host, images: IMAGES, io, libs: LIBS });
 }
 
 export function stateOf(shell: Shell): string {

@@ -10,6 +10,7 @@ import { intArg, pvmArg } from './args.js';
 import { latency, plural, sizeKiB } from './format.js';
 import { kill } from './signal.js';
 import type { CommandSpec, Ctx } from './types.js';
+import { createRecycled } from './libs.js';
 
 /** The image named, with create's key=value overrides applied and validated like a file. */
 function imageWithOverrides(ctx: Ctx, name: string, pairs: string[]): { image: ReturnType<typeof imageFromCfg>; pvmName?: string } {
@@ -43,8 +44,8 @@ const create: CommandSpec = {
   options: [{ name: 'recycle', summary: 'restore a checkpointed empty domain and link the application as a library' }],
   help: 'Example: create web memory=16 name=web2. All of the memory is populated at create, as on Xen.',
   run(ctx, a) {
-    if (a.opts.recycle) fail('ENOSYS', 'create --recycle needs the library subsystem, which this build does not have yet');
     const { image, pvmName } = imageWithOverrides(ctx, a.pos.image!, a.rest);
+    if (a.opts.recycle) return createRecycled(ctx, image, pvmName);
     const c = life.create(ctx.hv, image, pvmName);
     const d = c.domain;
     return {

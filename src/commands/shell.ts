@@ -6,6 +6,7 @@ import type { Hypervisor } from '../engine/hypervisor.js';
 import type { HostConfig, ImageConfig } from '../engine/image.js';
 import { bootHost, newEngine } from '../engine/index.js';
 import { roundUs } from '../engine/cost.js';
+import type { LibraryStore } from '../engine/dl/store.js';
 import { parseArgs } from './args.js';
 import { splitLine } from './lex.js';
 import { COMMANDS, findCommand } from './table.js';
@@ -17,6 +18,8 @@ export interface ShellOptions {
   io: HostIO;
   /** Start from this engine (a loaded state) instead of booting the host. */
   engine?: Hypervisor;
+  /** The library store read from the images directory's lib/ and trust/ (src/dl-io.ts). */
+  libs?: LibraryStore;
 }
 
 export interface RunOptions {
@@ -44,6 +47,7 @@ export class Shell {
   readonly history: string[] = [];
   private readonly io: HostIO;
   private readonly host: Partial<HostConfig>;
+  private readonly libs: LibraryStore | undefined;
   private sinks: ((o: Outcome) => void)[] = [];
   private depth = 0;
 
@@ -51,9 +55,10 @@ export class Shell {
     this.images = opts.images;
     this.io = opts.io;
     this.host = opts.host;
+    this.libs = opts.libs;
     if (opts.engine) this.hv = opts.engine;
     else {
-      this.hv = newEngine(opts.host);
+      this.hv = newEngine(opts.host, { libs: opts.libs });
       bootHost(this.hv, this.images);
     }
   }
@@ -143,7 +148,7 @@ export class Shell {
       replaceEngine: (hv) => {
         this.hv = hv;
       },
-      newEngine: (host) => newEngine(host ?? this.host),
+      newEngine: (host) => newEngine(host ?? this.host, { libs: this.libs }),
       spec: (n) => {
         try {
           return findCommand(n);

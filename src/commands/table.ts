@@ -8,11 +8,12 @@ import { INSPECT } from './inspect.js';
 import { IPC_COMMANDS } from './ipc.js';
 import { IPC_INSPECT } from './ipc-inspect.js';
 import { LIFECYCLE } from './lifecycle.js';
+import { LIBRARIES } from './libs.js';
 import { MEMORY } from './memory.js';
 import { SESSION } from './session.js';
 import type { CommandSpec } from './types.js';
 
-export const COMMANDS: CommandSpec[] = [...LIFECYCLE, ...INSPECT, ...IPC_INSPECT, ...IPC_COMMANDS, ...MEMORY, ...SESSION, bench];
+export const COMMANDS: CommandSpec[] = [...LIFECYCLE, ...INSPECT, ...IPC_INSPECT, ...IPC_COMMANDS, ...MEMORY, ...LIBRARIES, ...SESSION, bench];
 
 const ALIASES: Record<string, string> = { quit: 'exit' };
 

@@ -33,6 +33,16 @@ export const COSTS = {
   page_write: { us: 0.02, source: 'a write to a page mapped once: no fault (order of magnitude)' },
   rename: { us: 30, source: 'toolstack bookkeeping plus a hypercall (order of magnitude)' },
   signal_default: { us: 40, source: 'a signal from the toolstack: write the shared page and notify (KylinX Table 3 kill, lineal)' },
+  // Libraries (KylinX §3.3; Fig. 7 is libm 1.16 -> 1.18: 111 functions, 111 variables, eager).
+  lib_link: { us: 15, source: "dom0 reads a library's program headers, checks the restrictions, sets GOT[1..2] (order of magnitude; in Fig. 7 stage 1)" },
+  lib_map: { us: 180, source: 'map a library into dom0 the first time (open, read dynamic symbol and string tables); calibrated: Fig. 7 stage 1 (load and share libm 1.18, 272 KiB text) about 280 us' },
+  lib_load_page: { us: 1.0, source: 'read one 4 KiB page of library text into dom0 memory (a page-cache copy, order of magnitude); with lib_map gives Fig. 7 stage 1' },
+  got_reset: { us: 8.8, source: 'reset one .got.plt slot to its PLT stub: dom0 maps the guest page and writes it (KylinX §3.3.2); calibrated: Fig. 7 stage 2, about 1000 us for 111 slots with the pause' },
+  symbol_resolve: { us: 25.2, source: "resolve one function: the PLT stub traps to dom0, which finds the symbol in the library's hash table and patches the slot; calibrated: Fig. 7 stage 3, about 2800 us for 111 functions" },
+  var_copy: { us: 9.9, source: 're-resolve one variable in the new library and copy its value from the old one; calibrated: Fig. 7 stage 4, about 1150 us for 111 variables with the unpause' },
+  plt_call: { us: 0.01, source: 'a call through a bound .got.plt slot: one indirect jump (order of magnitude)' },
+  checkpoint_restore: { us: 150, source: 'restore a checkpointed empty domain: vCPU context and event channels, no domain build (KylinX §3.3.3; order of magnitude of xc_domain_restore without memory)' },
+  page_restore: { us: 0.6, source: 'populate one page and copy it from the checkpoint: page_populate plus a 4 KiB memcpy (order of magnitude)' },
   // IpC (KylinX Table 2, Table 3): one event channel plus shared pages per pair. The lineal row of Table 3
   // is built from ipc_call, shared_page_write, evtchn_notify and the per-op costs below; first contact
   // (trust_verify + 2 evtchn_op + grant_access + grant_map, about 197 us) is what the non-lineal row adds.
@@ -75,6 +85,11 @@ export function forkCost(pages: number, toolstack: 'noxs' | 'xs', live: number, 
   if (!fromPool) t += us('shell_create');
   if (toolstack === 'xs') t += xenstoreCreate(live);
   return t;
+}
+
+/** Modeled restore of a checkpointed domain of `pages` pages: no domain build, no XenStore, no guest boot (KylinX §3.3.3). */
+export function restoreCost(pages: number): number {
+  return us('checkpoint_restore') + us('page_restore', pages);
 }
 
 export function destroyCost(pages: number): number {

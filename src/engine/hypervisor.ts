@@ -4,7 +4,7 @@
 
 import { DOM0, Domain, DomainSnapshot, isZombie } from './domain.js';
 import { EngineError, fail } from './errors.js';
-import { DEFAULT_HOST, HostConfig, suggest } from './image.js';
+import { DEFAULT_HOST, HostConfig, ImageConfig, suggest } from './image.js';
 import { Accounting } from './mm/accounting.js';
 import { FrameTable, FrameSnapshot } from './mm/frames.js';
 import { ChunkSnapshot, Memory, Region } from './mm/p2m.js';
@@ -34,6 +34,10 @@ export interface Subsystem {
   check(): string[];
   /** Regions held by the host rather than a pVM (library masters, shm segments), for the memory check. */
   heldRegions?(): Iterable<Region>;
+  /** A pVM is about to be created from `image`, `framesLeft` frames free after its own memory: throw to refuse (nothing changed yet). */
+  prepareCreate?(image: ImageConfig, framesLeft: number): void;
+  /** A pVM was just created with its memory: map what its image asks for; returns the modeled µs this adds. */
+  onCreate?(d: Domain): number;
   /** A child was forked: inherit what a child inherits. */
   onFork?(parent: Domain, child: Domain): void;
   /** A pVM is about to stop (exit or killed by a signal; not destroy), its channels still open: tell its parent (SIGCHLD). */

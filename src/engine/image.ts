@@ -203,6 +203,12 @@ export const IMAGE_KEYS: Record<string, KeySpec> = {
   bss_kb: { type: 'int', min: 0, summary: 'zeroed data in KiB' },
   stack_kb: { type: 'int', min: 4, summary: 'stack in KiB (64 in Mini-OS)' },
   heap_kb: { type: 'int', min: 0, summary: 'heap in KiB (default: the rest of memory)' },
+  // Libraries (src/engine/dl): linked at create, and the restrictions checked before anything is mapped.
+  libraries: { type: 'list', summary: 'libraries linked at create: ["libm@1.16"] (name@version, or a name for the newest allowed)' },
+  lib_signers: { type: 'list', summary: 'signers whose libraries this image trusts (default: every key in trust/)' },
+  lib_versions: { type: 'list', summary: 'allowed versions per library: ["libm >=1.16 <2"]' },
+  lib_loader: { type: 'string', oneOf: ['self', 'app', 'any'], summary: 'who may ask for a link: the pVM itself, pVMs of this image, or any (default "app")' },
+  app_library: { type: 'string', summary: 'the application built as a library, for create --recycle: "app-web@1.0"' },
   sig_handlers: { type: 'list', check: signalListProblem, summary: 'signals the appliance catches with a handler, e.g. ["SIGUSR1", "SIGHUP"] (not SIGKILL or SIGSTOP)' },
   sig_ignore: { type: 'list', check: signalListProblem, summary: 'signals the appliance ignores, e.g. ["SIGPIPE"] (not SIGKILL or SIGSTOP)' },
 };

@@ -6,10 +6,18 @@ import { Ipc } from './ipc/subsystem.js';
 import type { HostConfig, ImageConfig } from './image.js';
 import { create } from './lifecycle.js';
 import { fail } from './errors.js';
+import { registerDl } from './dl/index.js';
+import type { LibraryStore } from './dl/store.js';
+
+/** What an engine is built with besides the host: the library store read from images/lib (src/dl-io.ts). */
+export interface EngineOptions {
+  libs?: LibraryStore;
+}
 
 /** A hypervisor with all subsystems registered, not yet booted (restore loads into this). */
-export function newEngine(host: Partial<HostConfig> = {}): Hypervisor {
+export function newEngine(host: Partial<HostConfig> = {}, opts: EngineOptions = {}): Hypervisor {
   const hv = new Hypervisor(host);
+  registerDl(hv, opts.libs);
   hv.register(new Ipc(hv));
   return hv;
 }

@@ -3,7 +3,7 @@
 // Every operation validates everything first and only then changes state, so a failing call leaves the
 // engine exactly as it was. Each returns the modeled latency (cost.ts) with what it did.
 
-import { bootCost, destroyCost, forkCost, us } from './cost.js';
+import { bootCost, destroyCost, forkCost, restoreCost, us } from './cost.js';
 import { DOM0, Domain, isZombie, pagesOf, Shutdown } from './domain.js';
 import { fail } from './errors.js';
 import type { Hypervisor } from './hypervisor.js';
@@ -50,8 +50,11 @@ export interface Created extends Timed {
   fromPool: boolean;
 }
 
-/** Create a pVM from an image with all of its memory populated, as Xen does. */
-export function create(hv: Hypervisor, image: ImageConfig, name?: string): Created {
+/**
+ * Create a pVM from an image with all of its memory populated, as Xen does. `restore`: the domain comes
+ * from a checkpoint (recycling, dl/recycle.ts): no shell, no domain build, no guest boot.
+ */
+export function create(hv: Hypervisor, image: ImageConfig, name?: string, how: 'boot' | 'restore' = 'boot'): Created {
   const pvmName = name ?? freeName(hv, image.name);
   if (name !== undefined) validateName(hv, name);
   roomFor(hv, 1);
@@ -60,8 +63,10 @@ export function create(hv: Hypervisor, image: ImageConfig, name?: string): Creat
   if (pages > hv.frames.free) {
     fail('ENOMEM', `${image.name} needs ${pages} frames (${image.memory} MiB), the host has ${hv.frames.free} free`);
   }
+  // Subsystems (libraries) refuse here, before anything changes.
+  for (const s of hv.subsystems) s.prepareCreate?.(image, hv.frames.free - pages);
   const live = hv.liveCount;
-  const fromPool = takeShell(hv);
+  const fromPool = how === 'boot' && takeShell(hv);
   const domid = hv.nextDomid++;
   const regions = REGION_ORDER.filter((r) => sizes[r] > 0).map((r) =>
     hv.mem.populate(r, (r === 'text' ? 'ro' : 'cow') as RegionKind, sizes[r] / 4),
@@ -84,8 +89,9 @@ export function create(hv: Hypervisor, image: ImageConfig, name?: string): Creat
   };
   hv.insert(d);
   hv.dom0.children.push(domid);
-  const latencyUs = bootCost(pages, hv.host.toolstack, live, fromPool);
-  hv.emit('created', d, `created ${d.name} (domid ${domid}) from image ${image.name}, ${image.memory} MiB${fromPool ? ', from the pool' : ''}`);
+  let latencyUs = how === 'restore' ? restoreCost(pages) : bootCost(pages, hv.host.toolstack, live, fromPool);
+  hv.emit('created', d, `created ${d.name} (domid ${domid}) from image ${image.name}, ${image.memory} MiB${fromPool ? ', from the pool' : ''}${how === 'restore' ? ', restored from the checkpoint' : ''}`);
+  for (const s of hv.subsystems) latencyUs += s.onCreate?.(d) ?? 0;
   return { domain: d, fromPool, latencyUs };
 }
 

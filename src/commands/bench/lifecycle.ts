@@ -4,9 +4,11 @@
 import { pagesOf } from '../../engine/domain.js';
 import { fail } from '../../engine/errors.js';
 import { newEngine } from '../../engine/index.js';
+import { dlOf } from '../../engine/dl/subsystem.js';
 import { create, fork } from '../../engine/lifecycle.js';
 import type { Ctx } from '../types.js';
 import { BenchPart, BenchRow, row } from './types.js';
+import { recycledBootRows } from './update.js';
 
 function image(ctx: Ctx, name: string) {
   const img = ctx.images.get(name);
@@ -19,7 +21,7 @@ export const BENCH_FORK: BenchPart = {
   summary: 'fork latency of the redis appliance (KylinX §3.2.1), noxs and with a pool of shells',
   run(ctx) {
     const rows: BenchRow[] = [];
-    const hv = newEngine({ boot: [] });
+    const hv = newEngine({ boot: [] }, { libs: dlOf(ctx.hv).store });
     const redis = create(hv, image(ctx, 'redis')).domain;
     rows.push(row('fork', `redis (${pagesOf(redis) / 256} MiB), noxs`, 'ms', 1.3, fork(hv, redis, 1).latencyUs / 1000));
     hv.pool = 1;
@@ -32,7 +34,7 @@ export const BENCH_FORK: BenchPart = {
 
 /** Total modeled time to boot n appliances one after another on a fresh host. */
 function sequentialBoot(ctx: Ctx, toolstack: 'xs' | 'noxs', n: number, imageName: string): number {
-  const hv = newEngine({ boot: [], toolstack, max_domains: Math.max(n, 32751) });
+  const hv = newEngine({ boot: [], toolstack, max_domains: Math.max(n, 32751) }, { libs: dlOf(ctx.hv).store });
   const img = image(ctx, imageName);
   let total = 0;
   for (let i = 0; i < n; i++) total += create(hv, img).latencyUs;
@@ -54,6 +56,7 @@ export const BENCH_BOOT: BenchPart = {
     ];
     for (const [n, paper] of fig5) rows.push(row('fig5', `${n} pVMs booted in sequence, xs`, 's', paper, sequentialBoot(ctx, 'xs', n, 'daytime') / 1e6));
     rows.push(row('fig5', '1000 pVMs booted in sequence, noxs', 's', null, sequentialBoot(ctx, 'noxs', 1000, 'daytime') / 1e6));
+    rows.push(...recycledBootRows(ctx));
     return rows;
   },
 };
