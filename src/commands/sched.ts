@@ -12,6 +12,9 @@ import { durationArg, intArg, pvmArg, usageError } from './args.js';
 import { fixed1, latency, left, right, uptime } from './format.js';
 import type { CommandSpec } from './types.js';
 
+/** The perf row sched_speedup's host: the default boot (web, redis, dns) forked to 100 pVMs. */
+export const SPEEDUP_SETUP = 'fork web 32; fork redis 32; fork dns 33';
+
 // ---- run -----------------------------------------------------------------------------------------
 
 /** One run may cover a day of virtual time; run again to go further. */

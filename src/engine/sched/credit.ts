@@ -75,9 +75,14 @@ export class Credit {
   /** Insert by priority, behind every vCPU of the same or higher priority (__runq_insert). */
   private runqInsert(cpu: number, v: VCpu): void {
     const q = this.s.pcpus[cpu]!.runq;
-    let i = 0;
-    while (i < q.length && this.vcpu(q[i]!).pri >= v.pri) i++;
-    q.splice(i, 0, v.uid);
+    // From the tail: most insertions land there (FIFO within a priority), and no splice.
+    let i = q.length;
+    q.push(v.uid);
+    while (i > 0 && this.vcpu(q[i - 1]!).pri < v.pri) {
+      q[i] = q[i - 1]!;
+      i--;
+    }
+    q[i] = v.uid;
     v.cpu = cpu;
   }
 

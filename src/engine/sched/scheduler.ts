@@ -45,8 +45,8 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
   readonly credit: Credit;
   /** Per domid: the domain, its workload parameters and the region requests write (derived, not state). */
   private ctx: (DomCtx | undefined)[] = [];
-  /** Latency histograms of the run in progress. */
-  private hist: Map<number, Uint32Array> | null = null;
+  /** Latency histograms of the run in progress, by domid. */
+  private hist: (Uint32Array | undefined)[] | null = null;
   /** The library subsystem, looked up once per run. */
   private dlDuringRun: LinkedLibraries | null | undefined = undefined;
 
@@ -127,10 +127,13 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
     return this.ctxOf(d.domid).p;
   }
 
-  /** The cached context of a live domain; the heap is looked up again when the region list changes. */
+  /**
+   * The cached context of a live domain; the heap is looked up again when the region list changes. The
+   * cache is dropped when the domain goes (onExit) and on load (domids are never reused).
+   */
   private ctxOf(domid: number): DomCtx {
     let c = this.ctx[domid];
-    if (!c || c.d !== this.hv.domains.get(domid)) {
+    if (!c) {
       const d = this.hv.domains.get(domid)!;
       c = { d, p: workParams(d), regions: d.regions, length: d.regions.length, dirty: dirtyRegion(d) };
       this.ctx[domid] = c;
@@ -222,7 +225,7 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
     const before = new Map<number, Counters>();
     for (const d of hv.list()) before.set(d.domid, this.counters(d));
     const busyBefore = this.s.pcpus.map((p) => p.busyNs);
-    this.hist = new Map();
+    this.hist = [];
     this.dlDuringRun = this.dl();
     const timers = this.s.timers;
     try {
@@ -285,8 +288,7 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
       const params = c.p;
       const latency = completeBurst(this.hv, c.dirty, w, params, now);
       if (latency >= 0 && this.hist) {
-        let h = this.hist.get(d.domid);
-        if (!h) this.hist.set(d.domid, (h = new Uint32Array(HIST_SIZE)));
+        const h = (this.hist[d.domid] ??= new Uint32Array(HIST_SIZE));
         histRecord(h, latency);
       }
       admit(w, params, now);
@@ -319,7 +321,7 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
     const pvms = [];
     const cpuNs: Record<number, number> = {};
     for (const d of this.hv.list()) {
-      const r = pvmRun(d.name, d.domid, before.get(d.domid) ?? zeroCounters(), this.counters(d), dur, this.hist!.get(d.domid));
+      const r = pvmRun(d.name, d.domid, before.get(d.domid) ?? zeroCounters(), this.counters(d), dur, this.hist![d.domid]);
       cpuNs[d.domid] = r.cpu_ns;
       pvms.push(r);
       if (r.cow_breaks > 0) this.hv.emit('cow', d, `${d.name}: ${r.cow_breaks} copy-on-write break${r.cow_breaks === 1 ? '' : 's'} while serving requests`);

@@ -29,13 +29,15 @@ export interface WorkloadDefaults {
 /**
  * The workloads and their defaults. Orders of magnitude, not measurements: a small HTTP request on
  * Mini-OS and lwIP costs a few hundred µs of CPU, a Redis GET/SET ~100 µs, a DNS lookup ~150 µs, a
- * daytime reply ~50 µs. Rates are modest so that a host of 100 pVMs simulates an hour in seconds.
+ * daytime reply ~50 µs. Rates are modest (a class demo needs a few hundred requests per pVM per minute,
+ * not production load) so that a host of 100 pVMs simulates an hour in a few seconds; any image or
+ * `create` may set its own.
  */
 export const WORKLOADS: Record<string, WorkloadDefaults | null> = {
   idle: null,
   cpu: null,
-  http: { rate: 10, burst_us: 400, dirty_pages: 2 },
-  redis: { rate: 20, burst_us: 100, dirty_pages: 1 },
+  http: { rate: 5, burst_us: 400, dirty_pages: 2 },
+  redis: { rate: 10, burst_us: 100, dirty_pages: 1 },
   dns: { rate: 5, burst_us: 150, dirty_pages: 1 },
   daytime: { rate: 1, burst_us: 50, dirty_pages: 1 },
 };

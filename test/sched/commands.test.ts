@@ -1,0 +1,129 @@
+// xl's scheduler commands in xl's formats, their errors, top -b, list's letters, and the hook for #6.
+import { describe, expect, it } from 'vitest';
+import { schedView } from '../../src/commands/sched.js';
+import { TOP_HEADER } from '../../src/commands/top.js';
+import { schedOf } from '../../src/engine/sched/index.js';
+import { err, makeShell, ok } from '../helpers.js';
+
+describe('vcpu-list and vcpu-pin', () => {
+  it("prints xl's columns: name, domid, vCPU, pCPU, r/b state, time and hard / soft affinity", () => {
+    const sh = makeShell({ boot: ['web'] });
+    ok(sh, 'create empty workload=cpu name=hog; run 2s; vcpu-pin web 0 1-3,5');
+    const lines = ok(sh, 'vcpu-list').text.split('\n');
+    expect(lines[0]).toBe('Name                                ID  VCPU   CPU State   Time(s) Affinity (Hard / Soft)');
+    expect(lines[1]).toMatch(/^Domain-0 {24} {5}0 {5}0 {5}\d {3}-b- {7}0\.0 {2}all \/ all$/);
+    expect(lines.find((l) => l.startsWith('hog '))).toMatch(/^hog {29} {5}2 {5}0 {5}\d {3}r-- {7}2\.0 {2}all \/ all$/);
+    expect(lines.find((l) => l.startsWith('web '))).toMatch(/ {3}-b- +0\.0 {2}1-3,5 \/ all$/);
+  });
+
+  it('moves a running vCPU off a pCPU it may no longer use, at once', () => {
+    const sh = makeShell({ boot: [] });
+    ok(sh, 'create empty workload=cpu name=hog; run 1s');
+    const cpu = (ok(sh, 'vcpu-list hog').data.vcpus as { cpu: number }[])[0]!.cpu;
+    const other = (cpu + 1) % 6;
+    ok(sh, `vcpu-pin hog 0 ${other}`);
+    const v = (ok(sh, 'vcpu-list hog').data.vcpus as { cpu: number; state: string }[])[0]!;
+    expect(v).toMatchObject({ cpu: other, state: 'running' });
+    ok(sh, 'run 1s');
+    expect((ok(sh, 'vcpu-list hog').data.vcpus as { cpu: number }[])[0]!.cpu).toBe(other);
+  });
+
+  it('refuses vCPUs and pCPUs that do not exist, changing nothing', () => {
+    const sh = makeShell();
+    expect(err(sh, 'vcpu-pin web 1 0', 'EINVAL')).toBe('web has no vCPU 1 (vCPUs 0)');
+    expect(err(sh, 'vcpu-pin web 0 6', 'EINVAL')).toBe('pCPU 6 does not exist (this host has pCPUs 0-5)');
+    expect(err(sh, 'vcpu-pin web 0 3-1', 'EINVAL')).toMatch(/backwards/);
+    expect(err(sh, 'vcpu-pin web 0 x', 'EINVAL')).toMatch(/not a CPU list/);
+    err(sh, 'vcpu-pin wbe 0 0', 'ENOENT');
+  });
+});
+
+describe('sched-credit', () => {
+  it("lists the pool's parameters and every domain's weight and cap in xl's format", () => {
+    const sh = makeShell();
+    const lines = ok(sh, 'sched-credit').text.split('\n');
+    expect(lines[0]).toBe('Cpupool Pool-0: tslice=30ms ratelimit=1000us migration-delay=0us');
+    expect(lines[1]).toBe('Name                                ID Weight  Cap');
+    expect(lines[2]).toBe('Domain-0                             0    256    0');
+    expect(lines[3]).toBe('web                                  1    256    0');
+  });
+
+  it('sets weight and cap of a domain, and tslice and ratelimit of the pool', () => {
+    const sh = makeShell();
+    expect(ok(sh, 'sched-credit -d web -w 512 -c 75').text.split('\n')[1]).toBe('web                                  1    512   75');
+    expect(ok(sh, 'sched-credit -d web').data).toMatchObject({ weight: 512, cap: 75 });
+    expect(ok(sh, 'sched-credit -s -t 10 -r 500').text).toBe('Cpupool Pool-0: tslice=10ms ratelimit=500us migration-delay=0us');
+    expect(ok(sh, 'sched-credit -s').data).toMatchObject({ tslice_ms: 10, ratelimit_us: 500 });
+    ok(sh, 'run 1s');
+  });
+
+  it("refuses values out of range with xl's messages, changing nothing", () => {
+    const sh = makeShell();
+    expect(err(sh, 'sched-credit -d web -w 0', 'EINVAL')).toBe('Cpu weight out of range, valid values are within range from 1 to 65535');
+    err(sh, 'sched-credit -d web -w 65536', 'EINVAL');
+    expect(err(sh, 'sched-credit -d web -c 101', 'EINVAL')).toBe('Cpu cap out of range, valid range is from 0 to 100 for specified number of vcpus');
+    err(sh, 'sched-credit -d web -w heavy', 'EINVAL');
+    expect(err(sh, 'sched-credit -s -t 0', 'EINVAL')).toBe('Time slice out of range, valid range is from 1 to 1000');
+    expect(err(sh, 'sched-credit -s -r 50', 'EINVAL')).toBe('Ratelimit out of range, valid range is from 100 to 500000');
+    expect(err(sh, 'sched-credit -s -t 1 -r 2000', 'EINVAL')).toMatch(/^Ratelimit cannot be greater than timeslice/);
+    err(sh, 'sched-credit -w 300', 'EUSAGE');
+    err(sh, 'sched-credit -s -d web', 'EUSAGE');
+    err(sh, 'sched-credit -t 5', 'EUSAGE');
+  });
+});
+
+describe('list letters and top -b', () => {
+  it('shows r for a running vCPU, b for a blocked one, p for paused, from the scheduler', () => {
+    const sh = makeShell();
+    ok(sh, 'create empty workload=cpu name=hog; run 1s; pause redis');
+    const text = ok(sh, 'list').text;
+    expect(text).toMatch(/^hog +4 +2 +1 +r----- +1\.0$/m);
+    expect(text).toMatch(/^dns +3 +4 +1 +-b---- /m);
+    expect(text).toMatch(/^redis +2 +8 +1 +--p--- /m);
+    expect((ok(sh, 'vcpu-list redis').data.vcpus as { state: string }[])[0]!.state).toBe('offline');
+  });
+
+  it("prints xentop's batch screen; -d advances virtual time between iterations", () => {
+    const sh = makeShell();
+    ok(sh, 'create empty workload=cpu name=hog; run 10s');
+    const one = ok(sh, 'top -b').text.split('\n');
+    expect(one[0]).toBe('xentop - 0:00:10   Xen 4.11 (kylinx-sh model)');
+    expect(one[1]).toBe('5 domains: 1 running, 4 blocked, 0 paused, 0 crashed, 0 dying, 0 shutdown ');
+    expect(one[2]).toMatch(/^Mem: 16777216k total, \d+k used, \d+k free {4}CPUs: 6 @ 2500MHz$/);
+    expect(one[3]).toBe(TOP_HEADER);
+    expect(TOP_HEADER).toBe('      NAME  STATE   CPU(sec) CPU(%)     MEM(k) MEM(%)  MAXMEM(k) MAXMEM(%) VCPUS');
+    expect(one.find((l) => l.includes(' hog '))).toBe('       hog -----r         10  100.0       2048    0.0       2048       0.0     1');
+    const two = ok(sh, 'top -b -n 3 -d 2');
+    expect(sh.hv.nowNs).toBe(14e9);
+    expect(two.text.split('\n').filter((l) => l.startsWith('xentop'))).toHaveLength(3);
+    err(sh, 'top -b -n 0', 'EINVAL');
+  });
+});
+
+describe('for the console and the library subsystem', () => {
+  it('schedView lists pCPUs with what runs on each, their queues, and CPU shares over the last run', () => {
+    const sh = makeShell({ pcpus: 1, boot: [] });
+    ok(sh, 'create empty workload=cpu name=a; create empty workload=cpu name=b; run 3s');
+    const v = schedView(sh.hv);
+    expect(v.pcpus).toHaveLength(1);
+    expect(v.pcpus[0]!.running).not.toBeNull();
+    expect(v.pcpus[0]!.runq_len).toBe(1);
+    expect(v.pcpus[0]!.busy_pct).toBe(100);
+    expect(v.shares.map((s) => s.name).sort()).toEqual(['Domain-0', 'a', 'b']);
+    expect(Math.round(v.shares[0]!.cpu_pct + v.shares[1]!.cpu_pct)).toBe(100);
+  });
+
+  it('libraryBusy says when a vCPU is inside a call into a linked library, and until when at the earliest', () => {
+    const sh = makeShell({ boot: [] });
+    // Long bursts that all call into a library: at the end of the run one is in progress.
+    ok(sh, 'create web rate=1000 burst_us=500000 lib_call_frac=1 name=w; create web rate=1000 burst_us=500000 lib_call_frac=0 name=v; run 100ms');
+    const sched = schedOf(sh.hv);
+    const w = sh.hv.lookup('w');
+    const libs = (sched.vcpusOf(w)[0]!.w.burstLib ?? '') as string;
+    expect(libs).not.toBe('');
+    const busy = sched.libraryBusy(w, libs);
+    expect(busy!.untilNs).toBeGreaterThan(sh.hv.nowNs);
+    expect(sched.libraryBusy(w, 'libnothing')).toBeNull();
+    expect(sched.libraryBusy(sh.hv.lookup('v'), libs)).toBeNull();
+  });
+});
