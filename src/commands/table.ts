@@ -10,10 +10,12 @@ import { IPC_INSPECT } from './ipc-inspect.js';
 import { LIFECYCLE } from './lifecycle.js';
 import { LIBRARIES } from './libs.js';
 import { MEMORY } from './memory.js';
+import { SCHED } from './sched.js';
 import { SESSION } from './session.js';
+import { TOP } from './top.js';
 import type { CommandSpec } from './types.js';
 
-export const COMMANDS: CommandSpec[] = [...LIFECYCLE, ...INSPECT, ...IPC_INSPECT, ...IPC_COMMANDS, ...MEMORY, ...LIBRARIES, ...SESSION, bench];
+export const COMMANDS: CommandSpec[] = [...LIFECYCLE, ...INSPECT, ...IPC_INSPECT, ...IPC_COMMANDS, ...MEMORY, ...LIBRARIES, ...SCHED, ...TOP, ...SESSION, bench];
 
 const ALIASES: Record<string, string> = { quit: 'exit' };
 
