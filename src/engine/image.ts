@@ -5,6 +5,7 @@
 
 import { EngineError, fail } from './errors.js';
 import { signalListProblem } from './signals.js';
+import { SCHED_HOST_KEYS, WORKLOAD_KEYS } from './sched/keys.js';
 
 export type CfgValue = string | number | CfgValue[];
 
@@ -203,6 +204,7 @@ export const IMAGE_KEYS: Record<string, KeySpec> = {
   bss_kb: { type: 'int', min: 0, summary: 'zeroed data in KiB' },
   stack_kb: { type: 'int', min: 4, summary: 'stack in KiB (64 in Mini-OS)' },
   heap_kb: { type: 'int', min: 0, summary: 'heap in KiB (default: the rest of memory)' },
+  ...WORKLOAD_KEYS,
   // Libraries (src/engine/dl): linked at create, and the restrictions checked before anything is mapped.
   libraries: { type: 'list', summary: 'libraries linked at create: ["libm@1.16"] (name@version, or a name for the newest allowed)' },
   lib_signers: { type: 'list', summary: 'signers whose libraries this image trusts (default: every key in trust/)' },
@@ -299,6 +301,7 @@ export const HOST_KEYS: Record<string, KeySpec> = {
   boot: { type: 'list', summary: 'appliances started at host boot' },
   seed: { type: 'int', min: 0, max: 2 ** 32 - 1, summary: 'seed of every random choice' },
   max_domains: { type: 'int', min: 1, max: 1 << 20, summary: 'live pVMs at most (Xen: 32751 domids)' },
+  ...SCHED_HOST_KEYS,
   evtchn_ports: { type: 'int', min: 1, max: 4096, summary: "event-channel ports per domain (libxl's default 1023; at most 4096, the 2-level ABI)" },
 };
 

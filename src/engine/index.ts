@@ -8,6 +8,7 @@ import { create } from './lifecycle.js';
 import { fail } from './errors.js';
 import { registerDl } from './dl/index.js';
 import type { LibraryStore } from './dl/store.js';
+import { registerSched } from './sched/index.js';
 
 /** What an engine is built with besides the host: the library store read from images/lib (src/dl-io.ts). */
 export interface EngineOptions {
@@ -18,6 +19,7 @@ export interface EngineOptions {
 export function newEngine(host: Partial<HostConfig> = {}, opts: EngineOptions = {}): Hypervisor {
   const hv = new Hypervisor(host);
   registerDl(hv, opts.libs);
+  registerSched(hv);
   hv.register(new Ipc(hv));
   return hv;
 }
