@@ -58,6 +58,8 @@ async function runInteractive(o: CliOptions, dashboardOnly = false): Promise<num
     // until it exits; here stdin and stdout are known to be terminals, so that guess is wrong.
     delete process.env.CI;
     delete process.env.CONTINUOUS_INTEGRATION;
+    // React's development build only adds checks for people developing React components.
+    process.env.NODE_ENV ??= 'production';
     const tui = await import('./tui/console.js');
     if (dashboardOnly) return await tui.runTop(setup.shell, { color: o.color });
     return await tui.runConsole(setup.shell, { color: o.color, history, remember: appendHistory });

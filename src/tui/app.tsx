@@ -89,7 +89,7 @@ function Panels({ model, L }: { model: ConsoleModel; L: Layout }) {
         ps.length === 0 || h <= 0 ? null : (
           <Box key={i} flexDirection="row" height={h}>
             {ps.map((p, j) => (
-              <p.Component key={p.id} model={model} snapshot={model.snapshot} selected={model.selected} width={widths(ps, L.cols)[j]!} height={h} />
+              <p.Component key={p.id} model={model} snapshot={model.snapshot} selected={model.selected} width={widths(ps, L.cols)[j]!} height={h} last={j === ps.length - 1} />
             ))}
           </Box>
         ),

@@ -90,14 +90,16 @@ function siblingsOf(hv: Hypervisor, d: Domain, max: number): { links: SiblingLin
 }
 
 /**
- * Shared pages of every family (smaps' Shared summed over its members), one pass over the pVMs: the
+ * Shared pages of every family (smaps' Shared, from the engine's accounting, summed over its members), one pass over the pVMs: the
  * console samples it after each command for the sparkline of the selected family.
  */
 export function familySharedPages(hv: Hypervisor): Map<number, number> {
+  const acct = hv.accounting();
   const out = new Map<number, number>();
   for (const d of hv.pvms()) {
-    if (d.regions.length === 0) continue;
-    out.set(d.family, (out.get(d.family) ?? 0) + smaps(hv, d).total.shared_kib / 4);
+    let shared = 0;
+    for (const r of d.regions) shared += acct.raw(r).sharedPages;
+    if (d.regions.length > 0) out.set(d.family, (out.get(d.family) ?? 0) + shared);
   }
   return out;
 }

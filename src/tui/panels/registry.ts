@@ -13,9 +13,11 @@ export interface PanelProps {
   snapshot: Snapshot;
   /** Selected pVM (domid). */
   selected: number;
-  /** Outer size including the border. */
+  /** Outer size, the frame included. */
   width: number;
   height: number;
+  /** Last in its row: no rule on its right. */
+  last: boolean;
 }
 
 export interface Panel {

@@ -7,7 +7,7 @@ import { memo } from 'react';
 import type { TreeRow } from '../../commands/inspect.js';
 import { DOM0 } from '../../engine/domain.js';
 import { fit, size } from '../format.js';
-import { contentRows, Frame } from './frame.js';
+import { contentRows, Frame, innerWidth } from './frame.js';
 import type { Panel, PanelProps } from './registry.js';
 
 const STATE_W = 6;
@@ -39,19 +39,19 @@ function Row({ r, selected, fresh, labelW }: { r: TreeRow; selected: boolean; fr
   );
 }
 
-function TreePanel({ snapshot, selected, width, height }: PanelProps) {
+function TreePanel({ snapshot, selected, width, height, last }: PanelProps) {
   const rows = snapshot.rows;
   const n = contentRows(height) - 1;
   const at = Math.max(0, rows.findIndex((r) => r.domid === selected));
   const top = scrollTop(at, n, rows.length);
   const shown = rows.slice(top, top + n);
-  const inner = width - 2;
+  const inner = innerWidth(width, last);
   const labelW = Math.max(10, inner - 1 - (1 + STATE_W + 1 + NUM_W * 2 + 1 + 1 + 6));
   const families = rows.filter((r) => r.depth === 1).length;
   const below = rows.length - top - shown.length;
   const note = `${top > 0 ? `↑${top} ` : ''}${below > 0 ? `↓${below} ` : ''}PgUp/PgDn`;
   return (
-    <Frame title={`pVMs: ${snapshot.pvms} in ${families} famil${families === 1 ? 'y' : 'ies'}`} note={note} width={width} height={height}>
+    <Frame title={`pVMs: ${snapshot.pvms} in ${families} famil${families === 1 ? 'y' : 'ies'}`} note={note} width={width} height={height} last={last}>
       <Text wrap="truncate" dimColor>
         {' '}
         {fit('name (domid)', labelW)} {'state'.padEnd(STATE_W)} {'Rss'.padStart(NUM_W)} {'Pss'.padStart(NUM_W)} {'parent'.padStart(6)}
