@@ -74,7 +74,7 @@ const write: CommandSpec = {
     }
     const text2 = w.blocked
       ? `${writer} wrote ${w.written} of ${plural(bytes.length, 'byte')} to pipe ${p.id}; the ring is full: ${writer} blocks in write on pipe ${p.id} (state b) until ${base.reader} reads`
-      : `${writer} wrote ${plural(bytes.length, 'byte')} to pipe ${p.id} (${p.ring.ready()}/${p.ring.size} in the ring)`;
+      : `${writer} wrote ${plural(bytes.length, 'byte')} to pipe ${p.id} (${p.ring.ready()}/${p.ring.size} in the ring${p.ring.ready() < bytes.length ? `; ${base.reader} was waiting and took ${bytes.length - p.ring.ready()}` : ''})`;
     return { text: text2, data: base, latencyUs: w.latencyUs };
   },
 };

@@ -84,7 +84,7 @@ export function msgget(hv: Hypervisor, ipc: Ipc, d: Domain, key: number, create:
     if (create && excl) fail('EEXIST', `message queue ${have.id} has key ${hexKey(key)} in this family already (--excl)`);
     return { queue: have, created: false, latencyUs: us('ipc_call') };
   }
-  if (!create) fail('ENOENT', `no message queue with key ${hexKey(key)} in ${d.name}'s family (add --create to make one)`);
+  if (!create && key !== IPC_PRIVATE) fail('ENOENT', `no message queue with key ${hexKey(key)} in ${d.name}'s family (add --create to make one)`);
   if (ipc.queues.size >= MSGMNI) fail('ENOSPC', `the host has ${MSGMNI} message queues already (MSGMNI)`);
   const q: MsgQueue = { id: ipc.nextMsq++, key, family: d.family, creator: d.domid, qbytes: MSGMNB, messages: [], cbytes: 0, receivers: [], senders: [], sent: 0, received: 0 };
   ipc.queues.set(q.id, q);

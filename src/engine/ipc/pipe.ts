@@ -128,8 +128,8 @@ export function writePipe(hv: Hypervisor, ipc: Ipc, pipe: Pipe, bytes: Uint8Arra
     sendSignalFromHost(hv, ipc, writer, 'SIGPIPE', `write on pipe ${pipe.id} with no reader`);
     return { pipe, written: 0, total: bytes.length, blocked: false, killedBySigpipe: true, latencyUs: us('ipc_call') + us('signal_default') };
   }
-  const out = pushBytes(hv, ipc, pipe, bytes, 0);
-  let latencyUs = us('ipc_call') + us('ring_byte', out.moved) + out.latencyUs;
+  const out = pushBytes(hv, ipc, pipe, bytes);
+  const latencyUs = us('ipc_call') + us('ring_byte', out.moved) + out.latencyUs;
   if (out.done < bytes.length) {
     pipe.ring.writerWants = true;
     hv.block(writer, 'write', `pipe ${pipe.id}`, { pipe: pipe.id, rest: latin1(bytes.subarray(out.done)), total: bytes.length });
@@ -139,10 +139,10 @@ export function writePipe(hv: Hypervisor, ipc: Ipc, pipe: Pipe, bytes: Uint8Arra
 
 /**
  * Move bytes into the ring, handing data to a reader blocked on it, until all are in or the ring is full.
- * Returns how many of `bytes` went in (from `from`), bytes copied, and the cost of notifications.
+ * Returns how many of `bytes` went in, bytes copied, and the cost of notifications.
  */
-function pushBytes(hv: Hypervisor, ipc: Ipc, pipe: Pipe, bytes: Uint8Array, from: number): { done: number; moved: number; latencyUs: number } {
-  let done = from;
+function pushBytes(hv: Hypervisor, ipc: Ipc, pipe: Pipe, bytes: Uint8Array): { done: number; moved: number; latencyUs: number } {
+  let done = 0;
   let moved = 0;
   let latencyUs = 0;
   for (;;) {
@@ -154,7 +154,7 @@ function pushBytes(hv: Hypervisor, ipc: Ipc, pipe: Pipe, bytes: Uint8Array, from
       hv.mem.write(pipe.pages!, 0);
       latencyUs += notifyReader(hv, ipc, pipe);
     }
-    const reader = hv.domains.get(pipe.reader)!;
+    const reader = hv.domains.get(pipe.reader);
     if (!waitsOn(reader, 'read', pipe) || pipe.ring.ready() === 0) break;
     completeRead(hv, ipc, pipe, reader);
     if (done >= bytes.length) break;
@@ -185,8 +185,8 @@ function tell(hv: Hypervisor, ipc: Ipc, from: number, to: number): number {
   return us('evtchn_notify') + c.latencyUs;
 }
 
-function waitsOn(d: Domain, call: string, pipe: Pipe): boolean {
-  return d.waiting?.call === call && d.waiting.detail.pipe === pipe.id;
+function waitsOn(d: Domain | undefined, call: string, pipe: Pipe): d is Domain {
+  return d?.waiting?.call === call && d.waiting.detail.pipe === pipe.id;
 }
 
 /** A reader blocked on an empty ring takes what is there now and wakes. */
@@ -242,8 +242,9 @@ export function readPipe(hv: Hypervisor, ipc: Ipc, pipe: Pipe, max?: number): Re
 
 /** Space was freed: a writer blocked on this pipe moves more bytes in, and wakes when all are in. */
 function refillFromWriter(hv: Hypervisor, ipc: Ipc, pipe: Pipe): { done: boolean; latencyUs: number } {
-  const writer = hv.domains.get(pipe.writer)!;
-  if (!waitsOn(writer, 'write', pipe)) return { done: false, latencyUs: 0 };
+  // The writer may be gone already (exited or destroyed, its end closed): nobody waits then.
+  const writer = hv.domains.get(pipe.writer);
+  if (!pipe.writerOpen || !waitsOn(writer, 'write', pipe)) return { done: false, latencyUs: 0 };
   let latencyUs = notifyWriter(hv, ipc, pipe);
   const rest = fromLatin1(String(writer.waiting!.detail.rest));
   const n = pipe.ring.put(rest);

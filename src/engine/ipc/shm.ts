@@ -58,7 +58,7 @@ export function shmget(hv: Hypervisor, ipc: Ipc, d: Domain, key: number, bytes: 
     if (bytes > have.bytes) fail('EINVAL', `segment ${have.id} (key ${hexKey(key)}) is ${have.bytes} bytes, smaller than the ${bytes} asked for`);
     return { segment: have, created: false, latencyUs: us('ipc_call') };
   }
-  if (!create) fail('ENOENT', `no shared memory segment with key ${hexKey(key)} in ${d.name}'s family (add --create to make one)`);
+  if (!create && key !== IPC_PRIVATE) fail('ENOENT', `no shared memory segment with key ${hexKey(key)} in ${d.name}'s family (add --create to make one)`);
   if (ipc.segments.size >= SHMMNI) fail('ENOSPC', `the host has ${SHMMNI} shared memory segments already (SHMMNI)`);
   const pages = Math.ceil(bytes / PAGE_SIZE);
   if (pages > hv.frames.free) fail('ENOMEM', `the segment needs ${pages} frames, the host has ${hv.frames.free} free`);
