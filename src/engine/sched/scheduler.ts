@@ -226,7 +226,10 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
     for (const d of hv.list()) before.set(d.domid, this.counters(d));
     const busyBefore = this.s.pcpus.map((p) => p.busyNs);
     this.hist = [];
-    this.dlDuringRun = this.dl();
+    // Libraries are linked and unlinked only by commands, never while time runs: ask once per pVM per run.
+    const dl = this.dl();
+    const libs: (string[] | undefined)[] = [];
+    this.dlDuringRun = dl && { linkedLibraries: (d: Domain): string[] => (libs[d.domid] ??= dl.linkedLibraries(d)) };
     const timers = this.s.timers;
     try {
       while (timers.peekAt() <= end) {
