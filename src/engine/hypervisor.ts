@@ -42,8 +42,6 @@ export interface Subsystem {
   onFork?(parent: Domain, child: Domain): void;
   /** A pVM is about to stop (exit or killed by a signal; not destroy), its channels still open: tell its parent (SIGCHLD). */
   beforeExit?(d: Domain): void;
-  /** A pVM is about to stop (exit or killed by a signal; not destroy), its channels still open: tell its parent (SIGCHLD). */
-  beforeExit?(d: Domain): void;
   /** A pVM stopped running (exit or killed): release what it held, tell its peers. */
   onExit?(d: Domain): void;
   /** A pVM record is going away (reaped or destroyed). */
