@@ -149,7 +149,8 @@ export function loadState<T extends { load(s: ReturnType<typeof validateSnapshot
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    fail('EINVAL', `${file}: not valid JSON (${(e as Error).message})`);
+    const at = /position (\d+)/.exec((e as Error).message);
+    fail('EINVAL', `${file}: not a kylinx-sh state (not valid JSON${at ? ` at byte ${at[1]}` : text.trim() === '' ? ': the file is empty' : ''})`);
   }
   let snap;
   try {

@@ -88,7 +88,7 @@ describe('list letters and top -b', () => {
     ok(sh, 'create empty workload=cpu name=hog; run 10s');
     const one = ok(sh, 'top -b').text.split('\n');
     expect(one[0]).toBe('xentop - 0:00:10   Xen 4.11 (kylinx-sh model)');
-    expect(one[1]).toBe('5 domains: 1 running, 4 blocked, 0 paused, 0 crashed, 0 dying, 0 shutdown ');
+    expect(one[1]).toBe('5 domains: 2 running, 3 blocked, 0 paused, 0 crashed, 0 dying, 0 shutdown ');
     expect(one[2]).toMatch(/^Mem: 16777216k total, \d+k used, \d+k free {4}CPUs: 6 @ 2500MHz$/);
     expect(one[3]).toBe(TOP_HEADER);
     expect(TOP_HEADER).toBe('      NAME  STATE   CPU(sec) CPU(%)     MEM(k) MEM(%)  MAXMEM(k) MAXMEM(%) VCPUS');

@@ -8,7 +8,7 @@
 // scheduler through the Subsystem hooks and the engine's events at the current virtual time.
 
 import { NS_PER_MS } from '../clock.js';
-import { isZombie, type Domain } from '../domain.js';
+import { DOM0, isZombie, type Domain } from '../domain.js';
 import { fail } from '../errors.js';
 import type { EngineEvent, Hypervisor, SchedView, Subsystem } from '../hypervisor.js';
 import { Credit, type Work } from './credit.js';
@@ -347,11 +347,14 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
     return sd ? sd.vcpus.map((u) => this.s.vcpus.get(u)!) : [];
   }
 
+  // Domain-0 is running the toolstack that answers this very command, so list shows it `r`, as
+  // `xl list` on Xen always does; its vCPUs' scheduling in `run` is unaffected.
   running(d: Domain): boolean {
-    return this.vcpusOf(d).some((v) => v.state === 'running');
+    return d.domid === DOM0 || this.vcpusOf(d).some((v) => v.state === 'running');
   }
 
   blocked(d: Domain): boolean {
+    if (d.domid === DOM0) return false;
     const online = this.vcpusOf(d).filter((v) => v.state !== 'offline');
     return online.length > 0 && online.every((v) => v.state === 'blocked');
   }
