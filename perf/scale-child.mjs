@@ -9,9 +9,11 @@ const { newEngine } = await import(join(ROOT, 'dist', 'engine', 'index.js'));
 const { create, fork } = await import(join(ROOT, 'dist', 'engine', 'lifecycle.js'));
 const { loadImages, defaultImagesDir } = await import(join(ROOT, 'dist', 'host-io.js'));
 const { Shell } = await import(join(ROOT, 'dist', 'commands', 'shell.js'));
+const { loadLibraries } = await import(join(ROOT, 'dist', 'dl-io.js'));
 
 const images = loadImages(defaultImagesDir());
-const hv = newEngine({ boot: [], max_domains: n + 10 });
+// redis links libm at create: the engine needs the library store, as the CLI loads it.
+const hv = newEngine({ boot: [], max_domains: n + 10 }, { libs: loadLibraries(defaultImagesDir()) });
 const redis = create(hv, images.get('redis')).domain;
 for (let i = 0; i < n; i++) {
   fork(hv, redis, 1);

@@ -5,6 +5,7 @@ import type { Hypervisor } from '../engine/hypervisor.js';
 import type { ImageConfig } from '../engine/image.js';
 import { SIGNALS } from '../engine/signals.js';
 import { COMMANDS, findCommand } from './table.js';
+import { libraryCandidates } from './libs.js';
 import type { ArgKind, CommandSpec } from './types.js';
 
 export interface Completion {
@@ -78,6 +79,8 @@ function candidatesOf(kind: ArgKind, hv: Hypervisor, images: Map<string, ImageCo
       return Object.keys(SIGNALS).map((s) => `-${s.slice(3)}`);
     case 'command':
       return COMMANDS.map((c) => c.name);
+    case 'lib':
+      return libraryCandidates(hv);
     default:
       return [];
   }

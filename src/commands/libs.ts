@@ -238,6 +238,16 @@ export function pvmLibraries(dl: DlSubsystem, d: Domain) {
   });
 }
 
+/** Every pVM's libraries in brief (who shares them is in `loaded`): O(pVMs), for `libs` and the console. */
+function allPvmLibraries(hv: Hypervisor, dl: DlSubsystem) {
+  return [...dl.linked.keys()]
+    .sort((a, b) => a - b)
+    .map((domid) => {
+      const d = hv.domains.get(domid)!;
+      return { name: d.name, domid, libraries: dl.libsOf(d).map((l) => ({ lib: l.name, version: l.version, explicit: l.explicit, got_slots: l.got.length, got_bound: bound(l) })) };
+    });
+}
+
 /** The host's loaded libraries and who shares them, for `libs` and the console. */
 export function loadedLibraries(dl: DlSubsystem) {
   return [...dl.masters.values()]
@@ -285,8 +295,7 @@ const libsCmd: CommandSpec = {
       `sharing library text saves ${sizeKiB(saved * 4)}`,
       `store: ${[...byName].map(([n, vs]) => `${n} ${vs.join(', ')}`).join('; ') || 'empty'}`,
     ].join('\n');
-    const pvms = [...hv.pvms()].sort((x, y) => x.domid - y.domid).filter((d) => dl.libsOf(d).length > 0).map((d) => ({ name: d.name, domid: d.domid, libraries: pvmLibraries(dl, d) }));
-    return { text, data: { loaded, pvms, store, saved_kib: saved * 4 } };
+    return { text, data: { loaded, pvms: allPvmLibraries(hv, dl), store, saved_kib: saved * 4 } };
   },
 };
 

@@ -153,3 +153,12 @@ describe('save and restore', () => {
     expect(ok(b, 'verify libm@1.18').text).toBe(ok(a, 'verify libm@1.18').text);
   });
 });
+
+describe('completion', () => {
+  it('completes library names and name@version from the store', async () => {
+    const { complete } = await import('../../src/commands/complete.js');
+    const sh = makeShell();
+    expect(complete(sh.hv, IMAGES, 'link web libm@1.1').candidates).toEqual(['libm@1.16', 'libm@1.17', 'libm@1.18']);
+    expect(complete(sh.hv, IMAGES, 'verify libs').candidates).toEqual(['libssl', 'libssl@1.1']);
+  });
+});
