@@ -8,6 +8,7 @@ import { bootHost, newEngine } from '../engine/index.js';
 import { roundUs } from '../engine/cost.js';
 import type { LibraryStore } from '../engine/dl/store.js';
 import { parseArgs } from './args.js';
+import { loadState } from './session.js';
 import { splitLine } from './lex.js';
 import { COMMANDS, findCommand } from './table.js';
 import type { Ctx, HostIO, Outcome } from './types.js';
@@ -61,6 +62,11 @@ export class Shell {
       this.hv = newEngine(opts.host, { libs: opts.libs });
       bootHost(this.hv, this.images);
     }
+  }
+
+  /** Replace the engine with one loaded from a serialized state (time travel, restore). */
+  rewind(serialized: string): void {
+    this.hv = loadState((h) => this.ctx().newEngine(h), serialized, 'snapshot');
   }
 
   /** Receive every command's outcome (printing, the console's log, tests). */

@@ -4,6 +4,7 @@
 import { fail } from '../engine/errors.js';
 import { suggest } from '../engine/image.js';
 import { bench } from './bench.js';
+import { exportCmd } from './export.js';
 import { INSPECT } from './inspect.js';
 import { IPC_COMMANDS } from './ipc.js';
 import { IPC_INSPECT } from './ipc-inspect.js';
@@ -15,7 +16,7 @@ import { SESSION } from './session.js';
 import { TOP } from './top.js';
 import type { CommandSpec } from './types.js';
 
-export const COMMANDS: CommandSpec[] = [...LIFECYCLE, ...INSPECT, ...IPC_INSPECT, ...IPC_COMMANDS, ...MEMORY, ...LIBRARIES, ...SCHED, ...TOP, ...SESSION, bench];
+export const COMMANDS: CommandSpec[] = [...LIFECYCLE, ...INSPECT, ...IPC_INSPECT, ...IPC_COMMANDS, ...MEMORY, ...LIBRARIES, ...SCHED, ...TOP, ...SESSION, bench, exportCmd];
 
 const ALIASES: Record<string, string> = { quit: 'exit' };
 

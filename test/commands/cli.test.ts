@@ -31,7 +31,7 @@ describe('kylinx-sh -c', () => {
     expect(at).toBeGreaterThan(0);
     expect(lines.slice(at + 1)).toHaveLength(8);
     // Domain-0's vCPUs come from the scheduler: idle (blocked) until something gives them work.
-    expect(lines[at + 1]).toMatch(/^Domain-0 {32} {5}0 {2}1024 {5}2 {5}-b---- {7}0\.0$/);
+    expect(lines[at + 1]).toMatch(/^Domain-0 {32} {5}0 {2}1024 {5}2 {5}r----- {7}0\.0$/);
   });
 
   it('a user error is one line, exit 1, no stack trace', () => {
