@@ -16,6 +16,7 @@ interface CliOptions extends SetupOptions {
   keepGoing?: boolean;
   color?: boolean;
   plain?: boolean;
+  step?: boolean;
 }
 
 const out = (s: string): void => void process.stdout.write(s);
@@ -41,6 +42,18 @@ function runScripted(text: string, origin: string | undefined, o: CliOptions): n
     setup.finish(true);
   }
   return status;
+}
+
+/** --step: a demo script one command at a time, with time travel. */
+async function runStep(text: string, file: string, o: CliOptions): Promise<number> {
+  const setup = setupShell(o);
+  try {
+    const { runStepper } = await import('./step.js');
+    await runStepper(setup.shell, text, file);
+  } finally {
+    setup.finish(true);
+  }
+  return 0;
 }
 
 async function runInteractive(o: CliOptions, dashboardOnly = false): Promise<number> {
@@ -71,6 +84,8 @@ async function runInteractive(o: CliOptions, dashboardOnly = false): Promise<num
 async function main(argv: string[]): Promise<number> {
   // `kylinx-sh sign <manifest> --key <private.pem>`: library signing, not a shell mode.
   if (argv[2] === 'sign') return (await import('./sign-cli.js')).runSign(argv.slice(3), out, err);
+  // `kylinx-sh quiz fork|cow|ipc|sched [-s seed] [-c]`: exercises, not a shell mode.
+  if (argv[2] === 'quiz') return (await import('./quiz-cli.js')).runQuiz(argv.slice(3), out, err);
   const program = new Command()
     .name('kylinx-sh')
     .description('An xl-style shell for KylinX pVMs on a model of a Xen-like hypervisor')
@@ -83,6 +98,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--images <dir>', 'where images, lib/ and trust/ are read (default: the package images/)')
     .option('--state <file>', 'load the host from FILE if it exists, write it back after the run')
     .option('--plain', 'a line-by-line session without the full-screen console')
+    .option('--step', 'step through the script FILE: show each command, run it on a key, step back on another')
     .addOption(new Option('--no-color', 'no colour (also NO_COLOR)'))
     .version(version(), '--version')
     .helpOption('-h, --help')
@@ -101,6 +117,13 @@ async function main(argv: string[]): Promise<number> {
   if (o.command !== undefined && file !== undefined) {
     err('kylinx-sh: give either -c or a script file, not both\n');
     return 2;
+  }
+  if (o.step) {
+    if (file === undefined || o.command !== undefined) {
+      err('kylinx-sh: --step needs a script file: kylinx-sh --step examples/fork-cow.kx\n');
+      return 2;
+    }
+    return runStep(readText(file), file, o);
   }
   if (o.command !== undefined) return runScripted(o.command, undefined, o);
   const tty = process.stdin.isTTY && process.stdout.isTTY;
