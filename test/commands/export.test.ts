@@ -17,8 +17,8 @@ describe('export', () => {
       expect(r.stdout).toContain('<svg');
       expect(r.stdout).toContain('web.1.1 (7)');
     }
-    expect(io.files.get('sharing.dot')).toContain('d1 -- d4 [label="1848 pages"');
-    expect(io.files.get('sharing.dot')).toContain('d5 -- d6 [label="2048 pages", style=dashed');
+    expect(io.files.get('sharing.dot')).toContain('d1 -- d4 [label="1914 pages"');
+    expect(io.files.get('sharing.dot')).toContain('d5 -- d6 [label="2114 pages", style=dashed');
   });
 
   it('sharing as JSON gives parent and sibling edges weighted by shared pages', () => {
@@ -28,9 +28,10 @@ describe('export', () => {
     expect(g.family).toBe('web');
     expect(g.nodes.map((n: { name: string }) => n.name)).toEqual(['web', 'web.1', 'web.2']);
     expect(g.edges).toEqual([
-      { from: 'web', to: 'web.1', kind: 'parent', pages: 2048 },
-      { from: 'web', to: 'web.2', kind: 'parent', pages: 1948 },
-      { from: 'web.1', to: 'web.2', kind: 'sibling', pages: 1948 },
+      // web's 2048 pages plus libm 1.16 (64 text + 2 data pages) linked at boot, shared by fork.
+      { from: 'web', to: 'web.1', kind: 'parent', pages: 2114 },
+      { from: 'web', to: 'web.2', kind: 'parent', pages: 2014 },
+      { from: 'web.1', to: 'web.2', kind: 'sibling', pages: 2014 },
     ]);
   });
 

@@ -164,3 +164,21 @@ describe('quiescence (the scheduler says when a vCPU is inside a library)', () =
     expect(update(idle.hv, idle.dl, [idle.web], { lib: 'libm', version: '1.18', eager: false })[0]!.waitUs).toBe(0);
   });
 });
+
+describe('with the real scheduler', () => {
+  it('an update right after requests ran waits until the vCPU leaves the library (bounded), in its modeled latency', () => {
+    let waited = 0;
+    for (let ms = 1001; ms < 1101 && waited === 0; ms += 7) {
+      const sh = makeShell();
+      ok(sh, `create web rate=2000 name=busy; run ${ms}ms`);
+      const r = ok(sh, 'update busy libm@1.18 --eager');
+      waited = (r.data.pvms as { wait_us: number }[])[0]!.wait_us;
+      if (waited > 0) {
+        expect(waited).toBeLessThanOrEqual(QUIESCE_BOUND_NS / 1000);
+        expect(r.text).toContain('waited for quiescence');
+        expect(r.data.total_us as number).toBeGreaterThan(5000 + waited - 1);
+      }
+    }
+    expect(waited).toBeGreaterThan(0);
+  });
+});
