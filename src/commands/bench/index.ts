@@ -3,7 +3,8 @@
 
 import { BENCH_IPC } from './ipc.js';
 import { BENCH_BOOT, BENCH_FORK } from './lifecycle.js';
+import { BENCH_MEMORY } from './memory.js';
 import type { BenchPart } from './types.js';
 import { BENCH_UPDATE } from './update.js';
 
-export const BENCH_PARTS: BenchPart[] = [BENCH_BOOT, BENCH_FORK, BENCH_IPC, BENCH_UPDATE];
+export const BENCH_PARTS: BenchPart[] = [BENCH_BOOT, BENCH_FORK, BENCH_IPC, BENCH_MEMORY, BENCH_UPDATE];

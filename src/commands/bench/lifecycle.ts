@@ -23,11 +23,11 @@ export const BENCH_FORK: BenchPart = {
     const rows: BenchRow[] = [];
     const hv = newEngine({ boot: [] }, { libs: dlOf(ctx.hv).store });
     const redis = create(hv, image(ctx, 'redis')).domain;
-    rows.push(row('fork', `redis (${pagesOf(redis) / 256} MiB), noxs`, 'ms', 1.3, fork(hv, redis, 1).latencyUs / 1000));
+    rows.push(row('fork', `redis (${redis.memMiB} MiB, ${pagesOf(redis)} pages with libraries), noxs`, 'ms', 1.3, fork(hv, redis, 1).latencyUs / 1000));
     hv.pool = 1;
     rows.push(row('fork', 'redis, shell from the pool', 'ms', null, fork(hv, redis, 1).latencyUs / 1000));
     const web = create(hv, image(ctx, 'web')).domain;
-    rows.push(row('fork', `web (${pagesOf(web) / 256} MiB), noxs`, 'ms', null, fork(hv, web, 1).latencyUs / 1000));
+    rows.push(row('fork', `web (${web.memMiB} MiB, ${pagesOf(web)} pages with libraries), noxs`, 'ms', null, fork(hv, web, 1).latencyUs / 1000));
     return rows;
   },
 };

@@ -7,7 +7,8 @@ export interface BenchRow {
   unit: string;
   /** The paper's value, or null where the paper has none. */
   paper: number | null;
-  model: number;
+  /** The model's value, or null for a paper-only reference row (e.g. Ubuntu: Linux is not modeled). */
+  model: number | null;
   /** model / paper, or null without a paper value. */
   ratio: number | null;
 }
@@ -19,7 +20,9 @@ export interface BenchPart {
   run(ctx: Ctx): BenchRow[];
 }
 
-export function row(figure: string, kase: string, unit: string, paper: number | null, model: number): BenchRow {
-  const m = Math.round(model * 100) / 100;
-  return { figure, case: kase, unit, paper, model: m, ratio: paper === null ? null : Math.round((model / paper) * 1000) / 1000 };
+export function row(figure: string, kase: string, unit: string, paper: number | null, model: number | null): BenchRow {
+  const m = model === null ? null : Math.round(model * 100) / 100;
+  const ratio = paper === null || model === null ? null : Math.round((model / paper) * 1000) / 1000;
+  // Paper values derived by division (e.g. lineal/Ubuntu) are shown to 3 digits like the model's.
+  return { figure, case: kase, unit, paper: paper === null ? null : Math.round(paper * 1000) / 1000, model: m, ratio };
 }
