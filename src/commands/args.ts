@@ -30,6 +30,10 @@ export function parseArgs(spec: CommandSpec, words: string[]): Args {
   const options = spec.options ?? [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
+    if (spec.rawArgs) {
+      pos.push(w);
+      continue;
+    }
     let opt = undefined as (typeof options)[number] | undefined;
     let inline: string | undefined;
     if (w.startsWith('--') && w.length > 2) {

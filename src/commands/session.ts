@@ -98,6 +98,28 @@ const say: CommandSpec = {
   },
 };
 
+const tryCmd: CommandSpec = {
+  name: 'try',
+  family: 'session',
+  summary: 'Run a command that may be refused: its error is shown and the script goes on (for demos and lessons)',
+  usage: '<command> [args...]',
+  args: [{ name: 'command', kind: 'command', rest: true }],
+  rawArgs: true,
+  help: 'Example: try kill -USR1 redis --from web. try fails only if the inner command is not a command at all.',
+  run(ctx, a) {
+    if (a.rest[0] === 'try') fail('EUSAGE', 'try cannot wrap try');
+    const o = ctx.runWords(a.rest);
+    if (o.ok) {
+      return { text: o.result!.text, data: { ok: true, command: o.command, data: o.result!.data }, latencyUs: o.result!.latencyUs };
+    }
+    if (o.error!.code === 'EUSAGE') fail('EUSAGE', o.error!.message);
+    return {
+      text: `refused, as it should be: ${o.command}: ${o.error!.message} [${o.error!.code}]`,
+      data: { ok: false, command: o.command, error: o.error },
+    };
+  },
+};
+
 const sleep: CommandSpec = {
   name: 'sleep',
   family: 'session',
@@ -170,4 +192,4 @@ export function loadState<T extends { load(s: ReturnType<typeof validateSnapshot
   return hv;
 }
 
-export const SESSION: CommandSpec[] = [help, history, source, echo, say, sleep, save, restore];
+export const SESSION: CommandSpec[] = [help, history, source, echo, say, tryCmd, sleep, save, restore];

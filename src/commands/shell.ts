@@ -142,6 +142,7 @@ export class Shell {
       images: this.images,
       io: this.io,
       history: this.history,
+      runWords: (words) => this.runOne(words),
       runText: (text, origin) => {
         if (this.depth >= MAX_SOURCE_DEPTH) throw new EngineError('ELOOP', `source nests deeper than ${MAX_SOURCE_DEPTH} files (does a script source itself?)`);
         this.depth++;

@@ -51,6 +51,8 @@ export interface CommandSpec {
   options?: OptSpec[];
   /** Longer help shown by `help <cmd>`. */
   help?: string;
+  /** Every word after the name is a positional argument, dashes included (try wraps another command). */
+  rawArgs?: boolean;
   /** Commands that are only meaningful in the interactive console (e.g. `clock`). */
   consoleOnly?: boolean;
   run(ctx: Ctx, a: Args): Result;
@@ -70,6 +72,8 @@ export interface Ctx {
   io: HostIO;
   /** Run more command text (source): each command's outcome goes out as usual. Returns failures. */
   runText(text: string, origin: string): number;
+  /** Run one command given as words and return its outcome (for `try`). */
+  runWords(words: string[]): Outcome;
   history: string[];
   /** Replace the engine (restore). */
   replaceEngine(hv: Hypervisor): void;
