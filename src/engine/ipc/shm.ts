@@ -94,6 +94,8 @@ export function shmat(hv: Hypervisor, ipc: Ipc, d: Domain, s: Segment): { firstC
 
 export function shmdt(hv: Hypervisor, _ipc: Ipc, d: Domain, s: Segment): { latencyUs: number } {
   hv.requireActive(d, 'shmdt');
+  // Another family's segment is refused as shmat refuses it, before anything about it is told.
+  requireFamily(hv, d, s.family, `shared memory segment ${s.id}`);
   const r = region(d, shmName(s.id));
   if (!r) fail('EINVAL', `${d.name} has no segment ${s.id} attached`);
   hv.mem.release(r);
