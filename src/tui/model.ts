@@ -9,6 +9,8 @@ import { errorLine, outcomeText } from '../commands/output.js';
 import type { Shell } from '../commands/shell.js';
 import type { Outcome } from '../commands/types.js';
 import { TreeRow, treeRows } from '../commands/inspect.js';
+import { ipcsData } from '../commands/ipc-inspect.js';
+import { type SchedPanel, schedView } from '../commands/sched.js';
 import { DOM0 } from '../engine/domain.js';
 import type { EngineEvent } from '../engine/hypervisor.js';
 import { HostMemory, hostMemory } from '../engine/mm/access.js';
@@ -25,6 +27,8 @@ export interface LogLine {
   event?: string;
 }
 
+export type IpcData = ReturnType<typeof ipcsData>;
+
 export interface Snapshot {
   host: HostMemory;
   pvms: number;
@@ -34,6 +38,11 @@ export interface Snapshot {
   fresh: ReadonlySet<number>;
   /** Commands run so far (the x axis of the samples). */
   commands: number;
+  /** The scheduler panel's data (schedView), null before virtual time has run. */
+  sched: SchedPanel | null;
+  /** ipcs's data now and at the snapshot before (its channel counters are cumulative); null without IpC. */
+  ipc: IpcData | null;
+  ipcBefore: IpcData | null;
 }
 
 export interface MemSample {
@@ -74,6 +83,9 @@ export class ConsoleModel {
   readonly memSeries: MemSample[] = [];
   readonly events: EngineEvent[] = [];
   private snap: Snapshot;
+  /** The engine may have changed since the snapshot: a command ran, or the engine was replaced. */
+  private stale = true;
+  private measuredHv: Shell['hv'] | null = null;
   private known = new Set<number>();
   private nextId = 0;
   private version = 0;
@@ -119,11 +131,36 @@ export class ConsoleModel {
     const fresh = new Set<number>();
     for (const r of rows) if (!this.known.has(r.domid)) fresh.add(r.domid);
     this.known = new Set(rows.map((r) => r.domid));
-    return { host: hostMemory(hv), pvms: hv.liveCount - 1, nowNs: hv.nowNs, rows, fresh, commands: this.commands };
+    const sched = hv.subsystem('sched') ? schedView(hv) : null;
+    const ipc = hv.subsystem('ipc') ? ipcsData(hv) : null;
+    // After a rewind the counters before belong to another history: no activity to show.
+    const ipcBefore = this.measuredHv === hv ? ((this.snap as Snapshot | undefined)?.ipc ?? null) : null;
+    this.stale = false;
+    this.measuredHv = hv;
+    return {
+      host: hostMemory(hv),
+      pvms: hv.liveCount - 1,
+      nowNs: hv.nowNs,
+      rows,
+      fresh,
+      commands: this.commands,
+      sched: sched && (sched.interval !== null || hv.nowNs > 0) ? sched : null,
+      ipc,
+      ipcBefore,
+    };
   }
 
-  /** Ask the engine again (after commands; also for a console that runs the clock). */
+  /** The engine changed outside a command's outcome (the clock's steps, a long run's chunks). */
+  markStale(): void {
+    this.stale = true;
+  }
+
+  /**
+   * Ask the engine again (after commands; also for a console that runs the clock). Nothing is asked
+   * when no command ran and the engine is the same: an unchanged console costs nothing to refresh.
+   */
   refresh(): void {
+    if (!this.stale && this.shell.hv === this.measuredHv) return;
     this.snap = this.measure();
     if (!this.snap.rows.some((r) => r.domid === this.selected)) this.selected = this.nearestSelectable();
     this.sample();
@@ -164,6 +201,7 @@ export class ConsoleModel {
   }
 
   private onOutcome(o: Outcome): void {
+    this.stale = true;
     if (!o.ok) {
       this.add('error', errorLine(o));
       return;

@@ -1,22 +1,27 @@
-// The page-sharing graph of one family, from the engine's own accounting: parent-child edges weighted
-// by the pages the child still maps to its parent's very frames (pagesSharedWith), shared vs private
-// per pVM (smaps), and the selected pVM's siblings that still map the same frames. Only the members
-// that fit on screen are measured, so a family of 1,000 forks costs what a screenful costs.
+// What the sharing panel draws, arranged from the commands' data (nothing recounted here):
+// - the family's graph from sharingGraph (src/commands/graph.ts, as `export sharing` gives it): nodes
+//   with smaps' shared/private, parent edges weighted by the pages a child still maps from its parent,
+//   sibling edges for parents of up to `siblingLimit` children; the console shows a window of members
+//   around the selected pVM, and the selected pVM's sibling edges;
+// - the selected pVM's libraries from pvmLibraries (the data of `libs <pvm>`), with how many pVMs
+//   share each library's text;
+// - every family's shared pages (smaps' Shared summed), sampled after each command for the sparkline.
 
-import { DOM0, Domain } from '../engine/domain.js';
-import type { Hypervisor } from '../engine/hypervisor.js';
-import { pagesSharedWith, smaps } from '../engine/mm/access.js';
+import { sharingGraph, type SharingGraph } from '../commands/graph.js';
 import type { TreeRow } from '../commands/inspect.js';
+import { pvmLibraries } from '../commands/libs.js';
+import { DOM0, isZombie } from '../engine/domain.js';
+import { dlOf } from '../engine/dl/subsystem.js';
+import type { Hypervisor } from '../engine/hypervisor.js';
 
 export interface Member {
   name: string;
   domid: number;
   depth: number;
-  /** Parent in the family, null for the root. */
+  /** Parent in the family, null for the root (or a child of Domain-0). */
   parent: string | null;
-  /** Pages still the same frames as the parent's (the edge weight); null for the root. */
+  /** Pages still the same frames as the parent's (the edge weight); null without a live parent. */
   edgePages: number | null;
-  pages: number;
   sharedKib: number;
   privateKib: number;
   zombie: boolean;
@@ -27,66 +32,85 @@ export interface SiblingLink {
   pages: number;
 }
 
-export interface FamilyGraph {
+export interface FamilyView {
   family: number;
   root: string;
-  /** Every member of the family (the lines below may be a window of them). */
+  /** Every member of the family (the members below may be a window of them). */
   size: number;
   /** Index in the family of the first member shown. */
   first: number;
   members: Member[];
-  /** The selected pVM and its siblings that still map frames it maps (same parent), most first. */
   selected: string;
-  siblings: SiblingLink[];
-  siblingsMore: number;
+  /** The selected pVM's sibling edges, most pages first; null when its parent has too many children to compare. */
+  siblings: SiblingLink[] | null;
+  /** Children of the selected pVM's parent, when siblings is null. */
+  brood: number;
+  siblingLimit: number;
 }
 
-function member(hv: Hypervisor, row: TreeRow, rootDepth: number): Member {
-  const d = hv.domains.get(row.domid)!;
-  const parent = d.parent === DOM0 ? undefined : hv.domains.get(d.parent);
-  const t = smaps(hv, d).total;
-  return {
-    name: d.name,
-    domid: d.domid,
-    depth: row.depth - rootDepth,
-    parent: parent?.name ?? null,
-    edgePages: parent && !row.zombie ? pagesSharedWith(hv, d, parent) : null,
-    pages: t.rss_kib / 4,
-    sharedKib: t.shared_kib,
-    privateKib: t.private_kib,
-    zombie: row.zombie,
-  };
+/** The graph of the selected pVM's family (one sharingGraph call; the console keeps it until the engine changes). */
+export function graphOf(hv: Hypervisor, selected: number): SharingGraph | null {
+  const d = hv.domains.get(selected);
+  if (!d || d.domid === DOM0) return null;
+  return sharingGraph(hv, d);
 }
 
-/**
- * The graph of the family of `selected`, `rows` being treeRows(hv) (depth-first, so a family is one
- * run of rows). `maxMembers` members are measured, in a window that keeps the selected one in view.
- */
-export function familyGraph(hv: Hypervisor, rows: readonly TreeRow[], selected: number, maxMembers: number, maxSiblings = 6): FamilyGraph | null {
-  const sel = hv.domains.get(selected);
-  if (!sel || sel.domid === DOM0) return null;
-  const fam = rows.filter((r) => r.family === sel.family && r.domid !== DOM0);
-  if (fam.length === 0) return null;
-  const at = Math.max(0, fam.findIndex((r) => r.domid === selected));
+/** A window of `maxMembers` members of `g` around the selected pVM, `rows` being treeRows' (for depth and zombies). */
+export function familyView(hv: Hypervisor, g: SharingGraph, rows: readonly TreeRow[], selected: number, maxMembers: number, maxSiblings = 6): FamilyView | null {
+  const at = g.nodes.findIndex((n) => n.domid === selected);
+  if (at < 0) return null;
+  const byDomid = new Map(rows.map((r) => [r.domid, r]));
   const n = Math.max(1, maxMembers);
-  const first = Math.max(0, Math.min(at - Math.floor(n / 2), fam.length - n));
-  const rootDepth = fam[0]!.depth;
-  const members = fam.slice(first, first + n).map((r) => member(hv, r, rootDepth));
-  const { links, more } = siblingsOf(hv, sel, maxSiblings);
-  return { family: sel.family, root: hv.domains.get(sel.family)?.name ?? fam[0]!.name, size: fam.length, first, members, selected: sel.name, siblings: links, siblingsMore: more };
+  const first = Math.max(0, Math.min(at - Math.floor(n / 2), g.nodes.length - n));
+  const edgeTo = new Map<string, number>();
+  for (const e of g.edges) if (e.kind === 'parent') edgeTo.set(e.to, e.pages);
+  const rootDepth = byDomid.get(g.nodes[0]!.domid)?.depth ?? 1;
+  const members = g.nodes.slice(first, first + n).map((x): Member => {
+    const row = byDomid.get(x.domid);
+    return {
+      name: x.name,
+      domid: x.domid,
+      depth: Math.max(0, (row?.depth ?? rootDepth) - rootDepth),
+      parent: x.parent === null ? null : (hv.domains.get(x.parent)?.name ?? null),
+      edgePages: edgeTo.get(x.name) ?? null,
+      sharedKib: x.shared_kib,
+      privateKib: x.private_kib,
+      zombie: row?.zombie ?? false,
+    };
+  });
+  const sel = g.nodes[at]!;
+  const parent = sel.parent === null ? undefined : hv.domains.get(sel.parent);
+  // sharingGraph compares the live children of one parent only up to siblingLimit of them.
+  const brood = parent ? parent.children.filter((c) => { const k = hv.domains.get(c); return k !== undefined && !isZombie(k); }).length : 0;
+  let siblings: SiblingLink[] | null = [];
+  if (brood > g.siblingLimit) siblings = null;
+  else {
+    for (const e of g.edges) {
+      if (e.kind !== 'sibling') continue;
+      if (e.from === sel.name) siblings.push({ name: e.to, pages: e.pages });
+      else if (e.to === sel.name) siblings.push({ name: e.from, pages: e.pages });
+    }
+    siblings.sort((a, b) => b.pages - a.pages || a.name.localeCompare(b.name));
+    siblings = siblings.slice(0, maxSiblings);
+  }
+  return { family: g.root, root: g.family, size: g.nodes.length, first, members, selected: sel.name, siblings, brood, siblingLimit: g.siblingLimit };
 }
 
-/** Siblings of `d` (children of the same pVM parent) that map some of the same frames, most first. */
-function siblingsOf(hv: Hypervisor, d: Domain, max: number): { links: SiblingLink[]; more: number } {
-  if (d.parent === DOM0 || d.regions.length === 0) return { links: [], more: 0 };
-  const parent = hv.domains.get(d.parent);
-  if (!parent) return { links: [], more: 0 };
-  const sibs = parent.children.filter((c) => c !== d.domid).map((c) => hv.domains.get(c)!).filter((s) => s.regions.length > 0);
-  // Measure a bounded number: the nearest by domid, which are the ones forked together.
-  const near = sibs.sort((a, b) => Math.abs(a.domid - d.domid) - Math.abs(b.domid - d.domid)).slice(0, max * 4);
-  const links = near.map((s) => ({ name: s.name, pages: pagesSharedWith(hv, d, s) })).filter((l) => l.pages > 0);
-  links.sort((a, b) => b.pages - a.pages || a.name.localeCompare(b.name));
-  return { links: links.slice(0, max), more: Math.max(0, links.length - max) + (sibs.length - near.length) };
+export interface LibShare {
+  lib: string;
+  version: string;
+  /** pVMs mapping this version's one copy of text (the selected one included). */
+  pvms: number;
+  textKib: number;
+  explicit: boolean;
+}
+
+/** The selected pVM's libraries (the data of `libs <pvm>`); none without a library subsystem. */
+export function librariesOf(hv: Hypervisor, selected: number): LibShare[] {
+  const d = hv.domains.get(selected);
+  const dl = hv.subsystem('dl') ? dlOf(hv) : undefined;
+  if (!d || !dl || d.domid === DOM0) return [];
+  return pvmLibraries(dl, d).map((l) => ({ lib: l.lib, version: l.version, pvms: l.shared_with.length + 1, textKib: l.text_kib, explicit: l.explicit }));
 }
 
 /**

@@ -1,23 +1,21 @@
-// A panel's frame: a title line (title left, a note right) and a rule on the right between panels.
-// No full box: ink pays per drawn cell of a non-ASCII glyph, and a box around every panel was most of
-// a frame's cost with 1,000 pVMs (perf row render_1000_ms).
+// A panel's frame: a title line (title left, a note right) above the panel's lines, and a rule on the
+// right between panels. No full box: ink pays per drawn cell, and a box around every panel was most of
+// a frame's cost with 1,000 pVMs (perf row render_1000_ms). The lines come prebuilt (line.ts) and are
+// drawn without ink measuring them again (lines.tsx).
 
-import { Box, Text } from 'ink';
-import type { ReactNode } from 'react';
+import chalk from 'chalk';
+import { Box } from 'ink';
+import { useMemo } from 'react';
+import { type Line, titleLine } from '../line.js';
+import { Lines } from '../lines.js';
 
-export function Frame(p: { title: string; note?: string; width: number; height: number; children: ReactNode; last?: boolean }) {
-  const inner = p.width - (p.last ? 0 : 1) - 1;
-  const note = p.note ?? '';
-  const title = p.title.length + note.length + 1 > inner ? p.title.slice(0, Math.max(0, inner - note.length - 2)) + '…' : p.title;
+export function Frame(p: { title: string; note?: string; width: number; height: number; lines: readonly Line[]; last?: boolean }) {
+  const inner = innerWidth(p.width, p.last);
+  const title = useMemo(() => titleLine(p.title, p.note ?? '', inner), [p.title, p.note, inner, chalk.level]);
+  const all = useMemo(() => [title, ...p.lines.slice(0, contentRows(p.height))], [title, p.lines, p.height]);
   return (
     <Box flexDirection="column" width={p.width} height={p.height} flexShrink={0} paddingLeft={1} borderStyle="single" borderTop={false} borderBottom={false} borderLeft={false} borderRight={!p.last} borderDimColor>
-      <Box justifyContent="space-between" width={inner}>
-        <Text wrap="truncate" bold underline>
-          {title}
-        </Text>
-        <Text dimColor>{note}</Text>
-      </Box>
-      {p.children}
+      <Lines lines={all} />
     </Box>
   );
 }
