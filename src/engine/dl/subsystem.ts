@@ -15,7 +15,7 @@ import { fail } from '../errors.js';
 import type { Hypervisor, Subsystem } from '../hypervisor.js';
 import type { ImageConfig } from '../image.js';
 import type { Region, RegionSnapshot } from '../mm/p2m.js';
-import { libKey, LibraryEntry, Manifest, textPages, dataPages, validateManifest } from './manifest.js';
+import { canonical, libKey, LibraryEntry, Manifest, textPages, dataPages, validateManifest } from './manifest.js';
 import { LibraryStore } from './store.js';
 import { parseNeed, satisfies } from './version.js';
 
@@ -278,6 +278,19 @@ export class DlSubsystem implements Subsystem {
     return p;
   }
 
+  /**
+   * A loaded library in a state must be the one the store (read and verified from disk now) holds,
+   * so a hand-edited state cannot bring in symbols, sizes or versions no signature covers (§3.3.4's
+   * faked symbol-table entries). A store that came from the state itself is that state's own word.
+   */
+  private requireVerified(key: string, manifest: Manifest): void {
+    if (key !== libKey(manifest.name, manifest.version)) fail('EINVAL', `state: loaded library ${key} holds the manifest of ${libKey(manifest.name, manifest.version)}`);
+    const e = this.store.versions(manifest.name).find((x) => x.manifest.version === manifest.version);
+    if (!e) fail('EINVAL', `state: ${key} is loaded, but the library store has no ${key}`);
+    if (canonical(e.manifest) !== canonical(manifest)) fail('EINVAL', `state: loaded ${key} differs from ${e.file}; a state may hold only what a signature covers`);
+    if (e.verdict.status !== 'valid') fail('EINVAL', `state: ${key} is loaded, but ${e.file} does not verify now (${e.verdict.detail})`);
+  }
+
   save(): DlSnapshot {
     return {
       store: this.store.save(),
@@ -300,6 +313,7 @@ export class DlSubsystem implements Subsystem {
     if (!this.storeFromDisk) this.store = LibraryStore.load(s.store);
     for (const m of s.masters) {
       const manifest = validateManifest(m.manifest, `state: ${m.key}`);
+      if (this.storeFromDisk) this.requireVerified(m.key, manifest);
       this.masters.set(m.key, { key: m.key, manifest, text: this.hv.mem.loadRegion(m.text), users: m.users });
     }
     for (const p of s.pvms) {
