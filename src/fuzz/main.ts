@@ -2,6 +2,7 @@
 // Exit status 1 if anything crashed, broke an invariant, or changed state while failing.
 
 import { defaultImagesDir, loadImages } from '../host-io.js';
+import { loadLibraries } from '../dl-io.js';
 import { fuzz } from './run.js';
 
 const args = process.argv.slice(2);
@@ -12,7 +13,7 @@ const opt = (name: string, d: number): number => {
 const lines = opt('lines', 100_000);
 const seed = opt('seed', 1);
 const t0 = process.hrtime.bigint();
-const r = fuzz({ seed, lines, images: loadImages(defaultImagesDir()) });
+const r = fuzz({ seed, lines, images: loadImages(defaultImagesDir()), libs: loadLibraries(defaultImagesDir()) });
 const secs = Number(process.hrtime.bigint() - t0) / 1e9;
 process.stdout.write(
   `fuzz seed ${seed}: ${r.lines} lines, ${r.commands} commands (${r.failed} refused) in ${secs.toFixed(1)} s; ` +

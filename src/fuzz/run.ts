@@ -6,6 +6,7 @@ import { splitLine } from '../commands/lex.js';
 import { Shell } from '../commands/shell.js';
 import type { HostIO } from '../commands/types.js';
 import type { ImageConfig } from '../engine/image.js';
+import type { LibraryStore } from '../engine/dl/store.js';
 import { fail } from '../engine/errors.js';
 import { SessionGenerator } from './generate.js';
 
@@ -39,11 +40,11 @@ function memoryIO(): HostIO {
 }
 
 /** The default host, with 2 GiB so engines are cheap to make and memory runs out now and then. */
-function newShell(seed: number, images: Map<string, ImageConfig>): Shell {
-  return new Shell({ host: { seed, memory: 2048, dom0_mem: 512 }, images, io: memoryIO() });
+function newShell(seed: number, images: Map<string, ImageConfig>, libs: LibraryStore): Shell {
+  return new Shell({ host: { seed, memory: 2048, dom0_mem: 512 }, images, io: memoryIO(), libs });
 }
 
-export function fuzz(opts: { seed: number; lines: number; images: Map<string, ImageConfig>; perEngine?: number }): FuzzReport {
+export function fuzz(opts: { seed: number; lines: number; images: Map<string, ImageConfig>; libs: LibraryStore; perEngine?: number }): FuzzReport {
   const gen = new SessionGenerator(opts.seed, opts.images);
   const rep: FuzzReport = { seed: opts.seed, lines: 0, commands: 0, failed: 0, crashes: 0, invariantFailures: 0, stateChangedOnFailure: 0, badErrors: 0, problems: [], codes: {} };
   const note = (what: string, line: string): void => {
@@ -52,7 +53,7 @@ export function fuzz(opts: { seed: number; lines: number; images: Map<string, Im
   const perEngine = opts.perEngine ?? 40;
   let shell: Shell | null = null;
   for (let i = 0; i < opts.lines; i++) {
-    if (i % perEngine === 0) shell = newShell(opts.seed + i, opts.images);
+    if (i % perEngine === 0) shell = newShell(opts.seed + i, opts.images, opts.libs);
     const sh = shell!;
     const line = gen.line(sh.hv);
     rep.lines++;
@@ -91,7 +92,7 @@ export function fuzz(opts: { seed: number; lines: number; images: Map<string, Im
       if (problems.length > 0) {
         rep.invariantFailures++;
         note(`invariant: ${problems[0]}`, c.text);
-        shell = newShell(opts.seed + i, opts.images);
+        shell = newShell(opts.seed + i, opts.images, opts.libs);
         break;
       }
     }

@@ -291,6 +291,16 @@ export class DlSubsystem implements Subsystem {
     if (e.verdict.status !== 'valid') fail('EINVAL', `state: ${key} is loaded, but ${e.file} does not verify now (${e.verdict.detail})`);
   }
 
+  /**
+   * What save() says, for the fuzzer's state fingerprint, without the store: no command changes the
+   * store (it is read from disk or restored whole), so its size stands for it, and the masters'
+   * manifests are named by their key.
+   */
+  fingerprint(): string {
+    const masters = [...this.masters.values()].map((m) => [m.key, m.users, Array.from(m.text.p2m)]);
+    return JSON.stringify({ store: this.store.size, masters, pvms: this.save().pvms });
+  }
+
   save(): DlSnapshot {
     return {
       store: this.store.save(),
