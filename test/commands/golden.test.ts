@@ -1,0 +1,44 @@
+// Golden tests: a session that runs every command of the table, compared in text and in --json with
+// the files in test/golden. After an intended change of output: UPDATE_GOLDEN=1 npx vitest run test/commands/golden.test.ts
+// and read the diff before committing it.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { splitLine } from '../../src/commands/lex.js';
+import { COMMANDS, findCommand } from '../../src/commands/table.js';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const DIR = join(ROOT, 'test', 'golden');
+const SESSION = join(DIR, 'session.kx');
+
+function run(args: string[]): string {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'kylinx-sh.js'), ...args, SESSION], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return r.stdout;
+}
+
+function golden(name: string, actual: string): void {
+  const file = join(DIR, name);
+  if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, actual);
+  expect(actual).toBe(readFileSync(file, 'utf8'));
+}
+
+describe('golden session', () => {
+  it('uses every command of the table (those that need the console aside)', () => {
+    const used = new Set(
+      readFileSync(SESSION, 'utf8')
+        .split('\n')
+        .flatMap((l) => splitLine(l))
+        .map((c) => findCommand(c.words[0]!).name),
+    );
+    const skip = new Set(['sleep', 'exit', 'source', 'save', 'restore']);
+    const missing = COMMANDS.filter((c) => !c.consoleOnly && !skip.has(c.name) && !used.has(c.name)).map((c) => c.name);
+    expect(missing).toEqual([]);
+  });
+
+  it('text output', () => golden('session.txt', run([])));
+  it('--json output', () => golden('session.jsonl', run(['--json'])));
+});
