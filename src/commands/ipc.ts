@@ -4,13 +4,17 @@
 
 import type { Hypervisor } from '../engine/hypervisor.js';
 import { ftok, hexKey, msgget, msgrcv, msgsnd, parseKey, queueById, MSGMAX } from '../engine/ipc/msg.js';
-import { closePipe, createPipe, parseEnd, pipeById, quote, readPipe, writePipe } from '../engine/ipc/pipe.js';
+import { closePipe, createPipe, parseEnd, pipeById, quote, readPipe, RING_MAX, writePipe } from '../engine/ipc/pipe.js';
+import { fail } from '../engine/errors.js';
 import { parseSize, segmentById, shmat, shmdt, shmget } from '../engine/ipc/shm.js';
 import { ipcOf } from '../engine/ipc/subsystem.js';
 import { utf8 } from '../engine/ipc/vchan.js';
 import { intArg, pvmArg } from './args.js';
 import { latency, plural } from './format.js';
 import type { CommandSpec, Result } from './types.js';
+
+/** The most one write carries (RING_MAX): a blocked writer's rest is held, and moved, in the model. */
+const WRITE_MAX = RING_MAX;
 
 const firstContactNote = (first: boolean): string => (first ? ' (first contact: trust verified, channel and page set up)' : '');
 
@@ -60,6 +64,9 @@ const write: CommandSpec = {
     const ipc = ipcOf(hv);
     const p = pipeById(ipc, a.pos.pipe!);
     const times = typeof a.opts.repeat === 'string' ? intArg(a.opts.repeat, '--repeat', 1, 1 << 20) : 1;
+    // Checked before the data is built: a long text repeated would otherwise pass V8's string limit.
+    const total = utf8(a.pos.data!).length * times;
+    if (total > WRITE_MAX) fail('EINVAL', `a write carries at most ${WRITE_MAX} bytes (1 MiB, the largest ring), not ${total}; write in parts`);
     const text = a.pos.data!.repeat(times);
     const bytes = utf8(text);
     const w = writePipe(hv, ipc, p, bytes);
