@@ -10,7 +10,7 @@ import { scriptSteps, Stepper } from './commands/stepper.js';
 
 const out = (s: string): void => void process.stdout.write(s);
 
-function banner(text: string): string {
+export function banner(text: string): string {
   const width = Math.min(76, Math.max(20, text.length + 4));
   const words = text.split(/\s+/);
   const lines: string[] = [];

@@ -21,7 +21,10 @@ export type KeyAction =
   | 'select-next'
   | 'select-first'
   | 'select-last'
-  | 'redraw';
+  | 'redraw'
+  | 'play-next'
+  | 'play-back'
+  | 'play-stop';
 
 export interface KeyBinding {
   /** How the key is written in help: "PgUp", "Alt+Up", "Ctrl+C". */
@@ -29,7 +32,7 @@ export interface KeyBinding {
   action: KeyAction;
   /** What it does, one line. */
   does: string;
-  group: 'prompt' | 'selection' | 'console';
+  group: 'prompt' | 'selection' | 'console' | 'play';
 }
 
 export const KEYS: KeyBinding[] = [
@@ -52,16 +55,21 @@ export const KEYS: KeyBinding[] = [
   { keys: ['Alt+Home', 'Alt+<'], action: 'select-first', does: 'select the first pVM', group: 'selection' },
   { keys: ['Alt+End', 'Alt+>'], action: 'select-last', does: 'select the last pVM', group: 'selection' },
   { keys: ['Ctrl+L'], action: 'redraw', does: 'redraw the whole screen', group: 'console' },
+  { keys: ['Ctrl+C'], action: 'clear-line', does: 'during a long `run`: stop it after the step in progress (the host stays consistent)', group: 'console' },
+  // While `play FILE` runs the prompt is replaced by a play bar, so these never fight with typing.
+  { keys: ['Enter', 'Space', 'Right', 'n'], action: 'play-next', does: 'run the next command of the script (shown in the play bar)', group: 'play' },
+  { keys: ['Left', 'Backspace', 'b'], action: 'play-back', does: 'step back: the engine returns to its state before the last command run', group: 'play' },
+  { keys: ['q', 'Escape', 'Ctrl+C'], action: 'play-stop', does: 'stop playing and return to the prompt (the state stays as it is)', group: 'play' },
 ];
 
 /** The key table as `help keys` prints it. */
 export function keysText(): string {
-  const titles = { prompt: 'Prompt', selection: 'Selection (the pVM tree and the sharing graph)', console: 'Console' } as const;
+  const titles = { prompt: 'Prompt', selection: 'Selection (the pVM tree and the sharing graph)', console: 'Console', play: 'While playing a script (play FILE)' } as const;
   const lines: string[] = [];
-  for (const g of ['prompt', 'selection', 'console'] as const) {
+  for (const g of ['prompt', 'selection', 'console', 'play'] as const) {
     lines.push(`${titles[g]}:`);
     for (const k of KEYS.filter((x) => x.group === g)) lines.push(`  ${k.keys.join(', ').padEnd(20)} ${k.does}`);
   }
-  lines.push('', '`top` opens the dashboard (q returns); `exit` or Ctrl+D leaves; `kylinx-sh --plain` gives a line-by-line session.');
+  lines.push('', '`top` opens the dashboard (q returns); `clock on [speed]` / `clock off` let time run; `exit` or Ctrl+D leaves; `kylinx-sh --plain` gives a line-by-line session.');
   return lines.join('\n');
 }

@@ -4,6 +4,7 @@
 import { fail } from '../engine/errors.js';
 import { suggest } from '../engine/image.js';
 import { bench } from './bench.js';
+import { CONSOLE_ONLY } from './console-only.js';
 import { exportCmd } from './export.js';
 import { INSPECT } from './inspect.js';
 import { IPC_COMMANDS } from './ipc.js';
@@ -16,7 +17,7 @@ import { SESSION } from './session.js';
 import { TOP } from './top.js';
 import type { CommandSpec } from './types.js';
 
-export const COMMANDS: CommandSpec[] = [...LIFECYCLE, ...INSPECT, ...IPC_INSPECT, ...IPC_COMMANDS, ...MEMORY, ...LIBRARIES, ...SCHED, ...TOP, ...SESSION, bench, exportCmd];
+export const COMMANDS: CommandSpec[] = [...LIFECYCLE, ...INSPECT, ...IPC_INSPECT, ...IPC_COMMANDS, ...MEMORY, ...LIBRARIES, ...SCHED, ...TOP, ...SESSION, bench, exportCmd, ...CONSOLE_ONLY];
 
 const ALIASES: Record<string, string> = { quit: 'exit' };
 

@@ -4,7 +4,7 @@
 export type ErrorCode =
   | 'ENOENT' | 'EEXIST' | 'EINVAL' | 'ENOMEM' | 'EFAULT' | 'EPERM' | 'ECHILD' | 'EAGAIN' | 'EBUSY'
   | 'ENOSPC' | 'ESRCH' | 'E2BIG' | 'ENOMSG' | 'EPIPE' | 'EIDRM' | 'EACCES' | 'ENOSYS' | 'ERANGE'
-  | 'EUSAGE' | 'EIO' | 'ENOEXEC' | 'EBADF' | 'EDEADLK' | 'EINTR' | 'ELOOP';
+  | 'EUSAGE' | 'EIO' | 'ENOEXEC' | 'EBADF' | 'EDEADLK' | 'EINTR' | 'ELOOP' | 'ENOTTY';
 
 export class EngineError extends Error {
   constructor(readonly code: ErrorCode, message: string) {

@@ -5,7 +5,8 @@
 import { Box, Static, Text, useApp, useCursor, useInput, useStdin, type Key } from 'ink';
 import { memo, useCallback, useSyncExternalStore } from 'react';
 import { Header, Hint, Prompt, promptWindow } from './chrome.js';
-import { actionOf, keyEvents } from './keymap.js';
+import { actionOf, keyEvents, type KeyMode, playKeyName } from './keymap.js';
+import { PlayBar, RunBar } from './playbar.js';
 import { layout, Layout, TOO_SMALL } from './layout.js';
 import * as edit from './lineedit.js';
 import type { ConsoleModel, LogLine } from './model.js';
@@ -42,6 +43,7 @@ const LogText = memo(function LogText({ line }: { line: LogLine }) {
     case 'error':
       return <Text color="red">{line.text}</Text>;
     case 'event':
+      if (line.event === 'stage') return <Text color="magenta">{line.text}</Text>;
       return (
         <Text>
           <Text color="magenta">• </Text>
@@ -51,9 +53,11 @@ const LogText = memo(function LogText({ line }: { line: LogLine }) {
     case 'say':
       return (
         <Text bold color="yellow">
-          » {line.text}
+          {line.text}
         </Text>
       );
+    case 'notice':
+      return <Text color="yellow">{line.text}</Text>;
     case 'choices':
       return <Text dimColor>{line.text}</Text>;
     case 'blank':
@@ -113,84 +117,110 @@ export function Console({ model, cols, rows, onLeave, onRedraw }: ConsoleProps) 
     [onLeave, exit],
   );
 
-  const onInput = useCallback(
-    (input: string, key: Key) => {
-      for (const ev of keyEvents(input, key)) {
-        if (ev.kind === 'text') {
-          if (!L.tooSmall) model.setLine(edit.insert(model.line, ev.text));
-          continue;
-        }
-        const action = actionOf(ev.name);
-        const l = model.line;
-        if (L.tooSmall && action !== 'delete-char-or-exit' && action !== 'clear-line') continue;
-        switch (action) {
-          case 'submit': {
-            const r = model.submit();
-            if (r.quit || r.top) return leave(r.quit ? 'exit' : 'top');
-            break;
+  /** One named key; 'left' when the console is leaving. */
+  const onKey = useCallback(
+    (name: string, mode: KeyMode): 'left' | undefined => {
+      const action = actionOf(name, mode);
+      const l = model.line;
+      if (L.tooSmall && action !== 'delete-char-or-exit' && action !== 'clear-line') return undefined;
+      switch (action) {
+        case 'submit': {
+          const r = model.submit();
+          if (r.quit || r.top) {
+            leave(r.quit ? 'exit' : 'top');
+            return 'left';
           }
-          case 'complete':
-            model.complete();
-            break;
-          case 'history-prev':
-            model.setLine(edit.historyPrev(l, model.history));
-            break;
-          case 'history-next':
-            model.setLine(edit.historyNext(l, model.history));
-            break;
-          case 'left':
-            model.setLine(edit.move(l, l.cursor - 1));
-            break;
-          case 'right':
-            model.setLine(edit.move(l, l.cursor + 1));
-            break;
-          case 'home':
-            model.setLine(edit.move(l, 0));
-            break;
-          case 'end':
-            model.setLine(edit.move(l, l.text.length));
-            break;
-          case 'backspace':
-            model.setLine(edit.backspace(l));
-            break;
-          case 'delete-char-or-exit':
-            if (l.text === '') return leave('exit');
-            model.setLine(edit.deleteUnder(l));
-            break;
-          case 'clear-line':
-            model.clearLine();
-            break;
-          case 'kill-before':
-            model.setLine(edit.killBefore(l));
-            break;
-          case 'kill-after':
-            model.setLine(edit.killAfter(l));
-            break;
-          case 'kill-word':
-            model.setLine(edit.killWord(l));
-            break;
-          case 'select-prev':
-            model.select('prev');
-            break;
-          case 'select-next':
-            model.select('next');
-            break;
-          case 'select-first':
-            model.select('first');
-            break;
-          case 'select-last':
-            model.select('last');
-            break;
-          case 'redraw':
-            onRedraw?.();
-            break;
-          default:
-            break;
+          break;
         }
+        case 'play-next':
+          model.actions.playNext();
+          break;
+        case 'play-back':
+          model.actions.playBack();
+          break;
+        case 'play-stop':
+          model.actions.playStop();
+          break;
+        case 'complete':
+          model.complete();
+          break;
+        case 'history-prev':
+          model.setLine(edit.historyPrev(l, model.history));
+          break;
+        case 'history-next':
+          model.setLine(edit.historyNext(l, model.history));
+          break;
+        case 'left':
+          model.setLine(edit.move(l, l.cursor - 1));
+          break;
+        case 'right':
+          model.setLine(edit.move(l, l.cursor + 1));
+          break;
+        case 'home':
+          model.setLine(edit.move(l, 0));
+          break;
+        case 'end':
+          model.setLine(edit.move(l, l.text.length));
+          break;
+        case 'backspace':
+          model.setLine(edit.backspace(l));
+          break;
+        case 'delete-char-or-exit':
+          if (l.text === '') {
+            leave('exit');
+            return 'left';
+          }
+          model.setLine(edit.deleteUnder(l));
+          break;
+        case 'clear-line':
+          model.interrupt();
+          break;
+        case 'kill-before':
+          model.setLine(edit.killBefore(l));
+          break;
+        case 'kill-after':
+          model.setLine(edit.killAfter(l));
+          break;
+        case 'kill-word':
+          model.setLine(edit.killWord(l));
+          break;
+        case 'select-prev':
+          model.select('prev');
+          break;
+        case 'select-next':
+          model.select('next');
+          break;
+        case 'select-first':
+          model.select('first');
+          break;
+        case 'select-last':
+          model.select('last');
+          break;
+        case 'redraw':
+          onRedraw?.();
+          break;
+        default:
+          break;
       }
+      return undefined;
     },
     [model, L.tooSmall, leave, onRedraw],
   );
+  const onInput = useCallback(
+    (input: string, key: Key) => {
+      for (const ev of keyEvents(input, key)) {
+        const mode: KeyMode = model.actions.player ? 'play' : 'prompt';
+        if (ev.kind === 'text' && mode === 'prompt') {
+          if (!L.tooSmall) model.setLine(edit.insert(model.line, ev.text));
+          continue;
+        }
+        const names = ev.kind === 'text' ? [...ev.text].map(playKeyName) : [ev.name];
+        for (const name of names) if (onKey(name, mode) === 'left') return;
+      }
+    },
+    [model, L.tooSmall, onKey],
+  );
+
   // Ink's useInput throws without raw mode (stdin not a terminal): listen only when it is supported.
   useInput(onInput, { isActive: isRawModeSupported === true });
 
@@ -198,18 +228,26 @@ export function Console({ model, cols, rows, onLeave, onRedraw }: ConsoleProps) 
     setCursorPosition(undefined);
     return <Text wrap="truncate">{TOO_SMALL}</Text>;
   }
+  const { player, longRun, clock } = model.actions;
   const { x } = promptWindow(model.line.text, model.line.cursor, cols);
-  setCursorPosition({ x, y: L.liveRows - 1 });
+  // While playing there is no prompt to type at: no cursor.
+  setCursorPosition(player ? undefined : { x, y: L.liveRows - 1 });
   return (
     <>
       <Static key={model.staticKey} items={model.staticItems}>
         {(l) => <LogText key={l.id} line={l} />}
       </Static>
       <Box flexDirection="column" width={cols} height={L.liveRows}>
-        <Header snapshot={model.snapshot} host={model.shell.hv.host.name} />
+        <Header snapshot={model.snapshot} host={model.shell.hv.host.name} width={cols} clockState={{ on: clock.on, speed: clock.speed }} />
         <Panels model={model} L={L} />
-        <Hint text={model.line.text.slice(0, model.line.cursor)} />
-        <Prompt text={model.line.text} cursor={model.line.cursor} width={cols} />
+        {player ? (
+          <PlayBar file={player.file} at={player.at} total={player.total} next={player.next} width={cols} />
+        ) : (
+          <>
+            {longRun ? <RunBar text={longRun.text} doneNs={longRun.doneNs} totalNs={longRun.totalNs} width={cols} /> : <Hint text={model.line.text.slice(0, model.line.cursor)} />}
+            <Prompt text={model.line.text} cursor={model.line.cursor} width={cols} />
+          </>
+        )}
       </Box>
     </>
   );

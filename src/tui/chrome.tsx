@@ -1,24 +1,41 @@
 // The live area's fixed lines: the header (host memory and time), the usage hint of the command being
 // typed, and the prompt.
 
+import chalk from 'chalk';
 import { Text } from 'ink';
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import { usageOf } from '../commands/args.js';
 import { findCommand } from '../commands/table.js';
 import { clock, size } from './format.js';
+import { LineBuilder, paint } from './line.js';
+import { Lines } from './lines.js';
 import type { Snapshot } from './model.js';
 
-export const Header = memo(function Header({ snapshot, host }: { snapshot: Snapshot; host: string }) {
-  const m = snapshot.host;
-  return (
-    <Text wrap="truncate">
-      <Text bold color="cyan">
-        kylinx-sh
-      </Text>{' '}
-      {host} │ <Text bold>{snapshot.pvms}</Text> pVMs │ mem used <Text bold>{size(m.used_kib)}</Text> shared <Text bold color="green">{size(m.shared_kib)}</Text> free{' '}
-      <Text bold>{size(m.free_kib)}</Text> (sharing saves {size(m.saved_kib)}) │ {clock(snapshot.nowNs)}
-    </Text>
-  );
+/** The clock as the header shows it: off, or on at a speed. */
+export interface ClockState {
+  on: boolean;
+  speed: number;
+}
+
+export const Header = memo(function Header({ snapshot, host, width, clockState }: { snapshot: Snapshot; host: string; width: number; clockState?: ClockState }) {
+  const lines = useMemo(() => {
+    const m = snapshot.host;
+    const b = new LineBuilder(width)
+      .add('kylinx-sh', (s) => paint.bold(paint.cyan(s)))
+      .add(` ${host} │ `)
+      .add(String(snapshot.pvms), paint.bold)
+      .add(' pVMs │ mem used ')
+      .add(size(m.used_kib), paint.bold)
+      .add(' shared ')
+      .add(size(m.shared_kib), (s) => paint.bold(paint.green(s)))
+      .add(' free ')
+      .add(size(m.free_kib), paint.bold)
+      .add(` (sharing saves ${size(m.saved_kib)}) │ ${clock(snapshot.nowNs)} `);
+    if (clockState?.on) b.add(`▶ clock ${clockState.speed}x`, (s) => paint.bold(paint.green(s)));
+    else b.add('■ clock off', paint.dim);
+    return [b.done()];
+  }, [snapshot, host, width, clockState?.on, clockState?.speed, chalk.level]);
+  return <Lines lines={lines} />;
 });
 
 export const IDLE_HINT = 'Tab completes · ↑↓ history · PgUp/PgDn select · help keys · top dashboard · Ctrl+D leaves';

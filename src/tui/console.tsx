@@ -78,6 +78,7 @@ export async function runConsole(shell: Shell, o: ConsoleOptions = {}): Promise<
       screen.enter();
     }
   } finally {
+    model.dispose();
     screen.leave();
   }
 }

@@ -35,3 +35,9 @@ export function fit(s: string, w: number): string {
   if (w <= 0) return '';
   return s.length > w ? s.slice(0, Math.max(0, w - 1)) + '…' : s.padEnd(w);
 }
+
+/** A fill bar of `width` cells for a fraction 0..1: [filled cells, empty cells]. */
+export function fill(frac: number, width: number): [number, number] {
+  const f = Math.max(0, Math.min(width, Math.round((Number.isFinite(frac) ? frac : 0) * width)));
+  return [f, Math.max(0, width - f)];
+}

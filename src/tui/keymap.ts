@@ -8,12 +8,27 @@ import { KEYS, KeyAction } from '../commands/keys.js';
 
 export type KeyEvent = { kind: 'key'; name: string } | { kind: 'text'; text: string };
 
-const BY_NAME = new Map<string, KeyAction>();
-for (const k of KEYS) for (const name of k.keys) BY_NAME.set(name, k.action);
+/** What the keyboard drives: the prompt, or a script being played (its bar replaces the prompt). */
+export type KeyMode = 'prompt' | 'play';
 
-/** The action bound to a key name, if any. */
-export function actionOf(name: string): KeyAction | undefined {
-  return BY_NAME.get(name);
+function table(mode: KeyMode): Map<string, KeyAction> {
+  const m = new Map<string, KeyAction>();
+  // Play keys are bound only while playing; then they win over the prompt's (Enter runs the next step).
+  for (const k of KEYS) if (k.group !== 'play' && (mode === 'prompt' || k.group !== 'prompt')) for (const name of k.keys) m.set(name, k.action);
+  if (mode === 'play') for (const k of KEYS) if (k.group === 'play') for (const name of k.keys) m.set(name, k.action);
+  return m;
+}
+
+const BY_MODE: Record<KeyMode, Map<string, KeyAction>> = { prompt: table('prompt'), play: table('play') };
+
+/** The action bound to a key name in a mode, if any. */
+export function actionOf(name: string, mode: KeyMode = 'prompt'): KeyAction | undefined {
+  return BY_MODE[mode].get(name);
+}
+
+/** While playing, typed characters are keys too ("n", "b", "q", Space). */
+export function playKeyName(text: string): string {
+  return text === ' ' ? 'Space' : text;
 }
 
 function arrow(base: string, key: Key): string {

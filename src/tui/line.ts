@@ -80,6 +80,14 @@ export class LineBuilder {
     return this;
   }
 
+  /** A prebuilt line after what the builder holds, when all of it fits (a line is never cut inside its escape codes). */
+  addLine(l: Line): this {
+    if (this.full || l.width > this.max - this.w) return this;
+    this.text += l.text;
+    this.w += l.width;
+    return this;
+  }
+
   /** Spaces up to column `to` (no-op when already there). */
   padTo(to: number): this {
     return to > this.w ? this.add(' '.repeat(Math.min(to, this.max) - this.w)) : this;

@@ -14,10 +14,14 @@ import { type SchedPanel, schedView } from '../commands/sched.js';
 import { DOM0 } from '../engine/domain.js';
 import type { EngineEvent } from '../engine/hypervisor.js';
 import { HostMemory, hostMemory } from '../engine/mm/access.js';
+import { readText } from '../host-io.js';
+import { banner } from '../step.js';
+import { ConsoleActions } from './actions.js';
+import { planLine } from './console-commands.js';
 import * as edit from './lineedit.js';
 import { familySharedPages } from './sharing.js';
 
-export type LogKind = 'banner' | 'input' | 'output' | 'error' | 'event' | 'say' | 'choices' | 'blank';
+export type LogKind = 'banner' | 'input' | 'output' | 'error' | 'event' | 'say' | 'notice' | 'choices' | 'blank';
 
 export interface LogLine {
   id: number;
@@ -60,6 +64,8 @@ export interface ModelOptions {
   history?: string[];
   /** Persist a line typed at the prompt (src/history.ts). */
   remember?: (line: string) => void;
+  /** Read a script for `play` (default: the file system). */
+  readText?: (path: string) => string;
 }
 
 export interface Submitted {
@@ -92,12 +98,31 @@ export class ConsoleModel {
   private listeners = new Set<() => void>();
   private readonly remember: (line: string) => void;
   private commands = 0;
+  /** clock, play and long runs: what the console does itself. */
+  readonly actions: ConsoleActions;
 
   constructor(shell: Shell, o: ModelOptions = {}) {
     this.shell = shell;
     this.history = [...(o.history ?? [])];
     this.remember = o.remember ?? (() => {});
     shell.onOutcome((out) => this.onOutcome(out));
+    this.actions = new ConsoleActions({
+      shell,
+      log: (kind, text) => this.add(kind, text),
+      report: (out) => this.onOutcome(out),
+      ranCommand: () => {
+        this.commands++;
+        this.stale = true;
+        this.refresh();
+      },
+      refresh: () => {
+        this.stale = true;
+        this.refresh();
+        // Log lines may have come without an engine change: redraw anyway.
+        this.changed();
+      },
+      readText: o.readText ?? readText,
+    });
     this.snap = this.measure();
     this.known = new Set(this.snap.rows.map((r) => r.domid));
     this.snap = { ...this.snap, fresh: new Set() };
@@ -207,7 +232,8 @@ export class ConsoleModel {
       return;
     }
     const say = o.result!.data.say;
-    if (typeof say === 'string') this.add('say', say);
+    // Narration stands out from the log: framed, as --step frames it.
+    if (typeof say === 'string') this.add('say', banner(say));
     else {
       const t = outcomeText(o);
       if (t) this.add('output', t);
@@ -216,6 +242,7 @@ export class ConsoleModel {
       this.add('event', `${e.kind.padEnd(9)} ${e.text}`, e.kind);
       this.events.push(e);
     }
+    if (o.command === 'update') for (const l of stageLines(o.result!.data)) this.add('event', l, 'stage');
     if (this.events.length > EVENTS_KEPT) this.events.splice(0, this.events.length - EVENTS_KEPT);
   }
 
@@ -263,9 +290,15 @@ export class ConsoleModel {
     this.setLine(edit.EMPTY);
   }
 
-  /** Enter: run the line through the shell, as every mode does. */
+  /** Enter: run the line through the shell, as every mode does (the console's own commands aside). */
   submit(): Submitted {
     const text = this.line.text;
+    if (this.actions.longRun) {
+      // The line stays; the run in progress owns the engine until it ends or Ctrl-C stops it.
+      this.add('notice', `a run is in progress (${this.actions.longRun.text}): Ctrl-C stops it`);
+      this.changed();
+      return { quit: false, top: false };
+    }
     this.line = edit.EMPTY;
     this.add('input', text);
     if (text.trim() === '') {
@@ -279,11 +312,39 @@ export class ConsoleModel {
       this.changed();
       return { quit: false, top: true };
     }
+    const plan = planLine(text);
+    if (plan) {
+      this.shell.history.push(text.trim());
+      const r = this.actions.runPlan(plan);
+      this.changed();
+      return { quit: r.quit, top: false };
+    }
     const s = this.shell.run(text, { remember: true });
     this.commands++;
     this.refresh();
     return { quit: s.quit, top: false };
   }
+
+  /** Ctrl-C: stop a long run, else clear the line. */
+  interrupt(): void {
+    if (!this.actions.interrupt()) this.clearLine();
+  }
+
+  /** The console is leaving: stop the clock and any run. */
+  dispose(): void {
+    this.actions.dispose();
+  }
+}
+
+/** An update's four stages (Fig. 7) per pVM as log lines, each with a bar of its share of the longest. */
+export function stageLines(data: Record<string, unknown>): string[] {
+  const pvms = (data.pvms ?? []) as { name: string; stages: { stage: number; name: string; us: number }[] }[];
+  const out: string[] = [];
+  for (const p of pvms) {
+    const top = Math.max(1, ...p.stages.map((s) => s.us));
+    for (const s of p.stages) out.push(`${''.padEnd(9)}   ${p.name} stage ${s.stage} ${s.name.padEnd(18)} ${`${s.us.toFixed(1)} µs`.padStart(10)} ${'▇'.repeat(Math.max(1, Math.round((s.us / top) * 20)))}`);
+  }
+  return out;
 }
 
 function push(series: Map<number, number[]>, key: number, v: number): void {

@@ -45,7 +45,7 @@ function siblingsLine(v: FamilyView, max: number): Line {
 function libLine(l: LibShare, selected: string, max: number): Line {
   const who = l.pvms === 1 ? `only ${selected}` : `${l.pvms} pVMs share its text`;
   return new LineBuilder(max)
-    .add('⧉ ', paint.blue)
+    .add('⊞ ', paint.blue)
     .add(`${l.lib} ${l.version}`, paint.bold)
     .add(`${l.explicit ? '' : ' (dependency)'}: ${who} (${size(l.textKib)} once)`)
     .done();

@@ -1,0 +1,80 @@
+// The scheduler: each pCPU with the vCPU running on it and its run queue, each pCPU's busy share and
+// every domain's CPU share over the last interval (the last `run`, or the clock's last step), from
+// schedView (src/commands/sched.ts). It appears once virtual time has run.
+
+import chalk from 'chalk';
+import { memo, useMemo } from 'react';
+import type { PanelVcpu, SchedPanel } from '../../commands/sched.js';
+import { durationText } from '../../commands/sched.js';
+import { fill, fit } from '../format.js';
+import { type Line, LineBuilder, paint } from '../line.js';
+import { contentRows, Frame, innerWidth } from './frame.js';
+import type { Panel, PanelProps } from './registry.js';
+
+const BAR = 10;
+
+function who(v: PanelVcpu): string {
+  return `${v.name} v${v.vcpu}`;
+}
+
+function pcpuLine(p: SchedPanel['pcpus'][number], max: number): Line {
+  const b = new LineBuilder(max).add(`pCPU${p.cpu} `, paint.bold);
+  if (p.running) b.add('▶ ', paint.green).add(fit(`${who(p.running)} ${p.running.priority}`, 22));
+  else b.add('  ').add(fit('idle', 22), paint.dim);
+  if (p.busy_pct !== null) b.add(` busy ${p.busy_pct.toFixed(1).padStart(5)}%`);
+  b.add(` runq ${p.runq_len}`, p.runq_len > 0 ? paint.yellow : paint.dim);
+  if (p.runq.length > 0) b.add(`: ${p.runq.map(who).join(', ')}`);
+  return b.done();
+}
+
+function shareLine(s: SchedPanel['shares'][number], nameW: number, max: number): Line {
+  // A bar of one pCPU (100%); a domain with several vCPUs can pass it, the number says by how much.
+  const [f, e] = fill(s.cpu_pct / 100, BAR);
+  return new LineBuilder(max)
+    .add(fit(s.name, nameW))
+    .add(` ${s.cpu_pct.toFixed(1).padStart(6)}% `)
+    .add('█'.repeat(f), paint.green)
+    .add('░'.repeat(e), paint.dim)
+    .done();
+}
+
+function SchedPanelView({ snapshot, width, height, last }: PanelProps) {
+  const v = snapshot.sched;
+  const inner = innerWidth(width, last);
+  const rows = contentRows(height);
+  const lines = useMemo(() => {
+    if (!v) return [];
+    const out = v.pcpus.slice(0, Math.max(1, rows - 1)).map((p) => pcpuLine(p, inner));
+    const room = rows - out.length - 1;
+    const busy = v.shares.filter((s) => s.cpu_pct > 0);
+    if (room > 0) {
+      out.push(new LineBuilder(inner).add(busy.length > 0 ? 'CPU share of one pCPU, last interval:' : 'no domain used CPU in the last interval', paint.dim).done());
+      const nameW = Math.min(16, Math.max(6, ...busy.map((s) => s.name.length)));
+      // Two columns of shares when the panel is wide enough.
+      const cols = inner >= 2 * (nameW + 20) + 2 ? 2 : 1;
+      const colW = Math.floor(inner / cols);
+      const shown = busy.slice(0, (room - 1) * cols);
+      for (let i = 0; i < shown.length; i += cols) {
+        const b = new LineBuilder(inner);
+        for (let c = 0; c < cols && i + c < shown.length; c++) {
+          const l = shareLine(shown[i + c]!, nameW, colW - 1);
+          b.padTo(c * colW).addLine(l);
+        }
+        out.push(b.done());
+      }
+      if (busy.length > shown.length && out.length < rows) out.push(new LineBuilder(inner).add(`… ${busy.length - shown.length} more (top -b)`, paint.dim).done());
+    }
+    return out;
+  }, [v, inner, rows, chalk.level]);
+  if (!v) return null;
+  const span = v.interval ? `last ${durationText(v.interval.end_ns - v.interval.start_ns)}` : 'no run yet';
+  return <Frame title={`scheduler: ${v.pcpus.length} pCPUs, credit`} note={span} width={width} height={height} last={last} lines={lines} />;
+}
+
+export const schedPanel: Panel = {
+  id: 'sched',
+  row: 'extra',
+  grow: 1,
+  available: (m) => m.snapshot.sched !== null,
+  Component: memo(SchedPanelView),
+};
