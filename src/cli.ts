@@ -17,6 +17,7 @@ interface CliOptions extends SetupOptions {
   color?: boolean;
   plain?: boolean;
   step?: boolean;
+  record?: string;
 }
 
 const out = (s: string): void => void process.stdout.write(s);
@@ -81,6 +82,18 @@ async function runInteractive(o: CliOptions, dashboardOnly = false): Promise<num
   }
 }
 
+/** --record FILE: the terminal session (console, --plain, top, --step) as an asciicast v2 file. */
+async function withRecording(o: CliOptions, session: () => Promise<number>): Promise<number> {
+  if (o.record === undefined) return session();
+  const { recordTerminal } = await import('./tui/record.js');
+  const stop = recordTerminal(process.stdout, o.record);
+  try {
+    return await session();
+  } finally {
+    stop();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   // `kylinx-sh sign <manifest> --key <private.pem>`: library signing, not a shell mode.
   if (argv[2] === 'sign') return (await import('./sign-cli.js')).runSign(argv.slice(3), out, err);
@@ -99,6 +112,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--state <file>', 'load the host from FILE if it exists, write it back after the run')
     .option('--plain', 'a line-by-line session without the full-screen console')
     .option('--step', 'step through the script FILE: show each command, run it on a key, step back on another')
+    .option('--record <file>', 'record the terminal session as an asciicast v2 file (asciinema play FILE)')
     .addOption(new Option('--no-color', 'no colour (also NO_COLOR)'))
     .version(version(), '--version')
     .helpOption('-h, --help')
@@ -118,23 +132,27 @@ async function main(argv: string[]): Promise<number> {
     err('kylinx-sh: give either -c or a script file, not both\n');
     return 2;
   }
+  const tty = process.stdin.isTTY && process.stdout.isTTY;
+  if (o.record !== undefined && (!tty || o.command !== undefined || (file !== undefined && !o.step && file !== 'top'))) {
+    err('kylinx-sh: --record records a terminal session (the console, --plain, top or --step) and needs a terminal; a script\'s output can be redirected instead\n');
+    return 2;
+  }
   if (o.step) {
     if (file === undefined || o.command !== undefined) {
       err('kylinx-sh: --step needs a script file: kylinx-sh --step examples/fork-cow.kx\n');
       return 2;
     }
-    return runStep(readText(file), file, o);
+    return withRecording(o, () => runStep(readText(file), file, o));
   }
   if (o.command !== undefined) return runScripted(o.command, undefined, o);
-  const tty = process.stdin.isTTY && process.stdout.isTTY;
   // `kylinx-sh top`: the dashboard alone (a script named top is still run as a script).
   if (file === 'top' && !existsSync(file)) {
-    if (tty) return runInteractive(o, true);
+    if (tty) return withRecording(o, () => runInteractive(o, true));
     err("kylinx-sh top needs a terminal; without one use: kylinx-sh -c 'top -b -n 1'\n");
     return 2;
   }
   if (file !== undefined) return runScripted(readText(file), file, o);
-  if (tty) return runInteractive(o);
+  if (tty) return withRecording(o, () => runInteractive(o));
   const text = readFileSync(0, 'utf8');
   return runScripted(text, undefined, o);
 }

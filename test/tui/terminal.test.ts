@@ -3,7 +3,7 @@
 // with a timeout instead of sleeping a fixed time. Skipped, saying why, only when tmux is not installed.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,10 +40,10 @@ async function until(what: string, ok: (s: string) => boolean, ms = 15_000): Pro
 }
 
 /** Start the console in a fresh tmux server; the pane stays after it exits, showing its status. */
-function start(home: string): void {
+function start(home: string, args = ''): void {
   spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
   const env = `HOME=${home} TERM=xterm-256color NCURSES_NO_UTF8_ACS=1`;
-  const cmd = `env -u CI -u NO_COLOR ${env} ${process.execPath} ${BIN}; echo "EXIT=$?"; sleep 600`;
+  const cmd = `cd ${home} && env -u CI -u NO_COLOR ${env} ${process.execPath} ${BIN} ${args}; echo "EXIT=$?"; sleep 600`;
   tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', SESSION, cmd);
 }
 
@@ -133,5 +133,70 @@ describe.skipIf(!HAVE_TMUX)('the console in tmux (built binary)', () => {
     await until('history: touch', (x) => /^kylinx> touch web\.2 heap 500\s*$/.test(promptLine(x)));
     keys('C-c', 'C-d');
     await until('the exit status', (x) => /EXIT=0/.test(x));
+  }, 120_000);
+
+  it('records the session (--record), stops a long run with Ctrl-C, runs the clock, plays a script', async () => {
+    const cast = join(home, 'session.cast');
+    writeFileSync(join(home, 'demo.kx'), 'say Watch the tree grow\nfork web 2\ntouch web.1 heap 100\n');
+    start(home, `--record ${cast}`);
+    await until('the console', promptReady);
+
+    // A long run goes in steps (a day: far longer than the test waits): the run bar shows how far it
+    // got; Ctrl-C stops it, consistent, saying where.
+    text('run 24h');
+    keys('Enter');
+    await until('the run bar', (x) => /run 24h: .* of 24 h of virtual time · Ctrl-C stops it/.test(x));
+    keys('C-c');
+    const s = await until('the run to stop', (x) => /run 24h: stopped by Ctrl-C after [0-9.]+ (ms|s|min|h) of 24 h/.test(x) && promptReady(x));
+    const t = Number(/t=([0-9.]+)s/.exec(s.split('\n').find((l) => l.startsWith('kylinx-sh kylinx'))!)?.[1]);
+    expect(t).toBeGreaterThan(0);
+    expect(t).toBeLessThan(24 * 3600);
+    expect(s).toMatch(/^kylinx>\s*$/m);
+
+    // The clock: time runs while the header says so, and stops with clock off.
+    text('clock on 100');
+    keys('Enter');
+    await until('the clock to run', (x) => x.includes('▶ clock 100x') && Number(/t=([0-9.]+)s/.exec(x)?.[1]) > t + 50);
+    text('clock off');
+    keys('Enter');
+    await until('the clock to stop', (x) => x.includes('■ clock off') && /clock off: ran .* in \d+ steps/.test(x));
+
+    // play: the next command shows before it runs; Enter runs it; ← steps back.
+    text('play demo.kx');
+    keys('Enter');
+    await until('the play bar', (x) => /▶ play demo\.kx step 1\/3/.test(x) && x.includes('next line 1: say Watch the tree grow'));
+    keys('Enter');
+    await until('the framed say', (x) => /║ Watch the tree grow +║/.test(x));
+    keys('Enter');
+    await until('web.1 and web.2', (x) => treeRow(x, 'web.2') !== '' && x.includes('next line 3: touch web.1 heap 100'));
+    keys('Left');
+    await until('the fork undone', (x) => treeRow(x, 'web.2') === '' && x.includes('⟲ stepped back before line 2: fork web 2'));
+    keys('q');
+    await until('the prompt back', (x) => promptReady(x) && x.includes('stopped playing demo.kx'));
+
+    keys('C-d');
+    await until('the exit status', (x) => /EXIT=\d+/.test(x));
+    expect(screen()).toMatch(/EXIT=0/);
+
+    // The asciicast: a v2 header, then [time, "o", data] events in time order holding what was shown.
+    const lines = readFileSync(cast, 'utf8').trim().split('\n');
+    const header = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(header).toMatchObject({ version: 2, width: 120, height: 40 });
+    expect(typeof header.timestamp).toBe('number');
+    expect(header.env).toMatchObject({ TERM: 'xterm-256color' });
+    let last = 0;
+    let shown = '';
+    for (const l of lines.slice(1)) {
+      const e = JSON.parse(l) as [number, string, string];
+      expect(e).toHaveLength(3);
+      expect(e[0]).toBeGreaterThanOrEqual(last);
+      expect(['o', 'r']).toContain(e[1]);
+      last = e[0];
+      if (e[1] === 'o') shown += e[2];
+    }
+    expect(shown).toContain('\x1b[?1049h');
+    expect(shown).toContain('run 24h: stopped by Ctrl-C');
+    expect(shown).toContain('clock off: ran');
+    expect(shown).toContain('Watch the tree grow');
   }, 120_000);
 });
