@@ -6,8 +6,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { printer } from './commands/output.js';
 import { errorOf } from './commands/shell.js';
+import type { HostIO } from './commands/types.js';
 import { EngineError } from './engine/errors.js';
-import { packageDir, readText } from './host-io.js';
+import { bufferedOut } from './buffered-out.js';
+import { nodeIO, packageDir, readText } from './host-io.js';
 import { setupShell, SetupOptions } from './session-setup.js';
 
 interface CliOptions extends SetupOptions {
@@ -20,8 +22,23 @@ interface CliOptions extends SetupOptions {
   record?: string;
 }
 
-const out = (s: string): void => void process.stdout.write(s);
-const err = (s: string): void => void process.stderr.write(s);
+// stdout is written in large chunks unless it is a terminal (buffered-out.ts); stderr never waits, and
+// whatever stdout holds goes out first so the two stay in order.
+const stdout = bufferedOut((s) => void process.stdout.write(s), process.stdout.isTTY === true);
+const out = (s: string): void => stdout.write(s);
+const err = (s: string): void => {
+  stdout.flush();
+  process.stderr.write(s);
+};
+process.on('exit', () => stdout.flush());
+/** Host I/O of the scripted modes: a `sleep` in a script shows what came before it first. */
+const scriptIO: HostIO = {
+  ...nodeIO,
+  sleepMs: (ms) => {
+    stdout.flush();
+    nodeIO.sleepMs(ms);
+  },
+};
 
 function version(): string {
   try {
@@ -33,13 +50,14 @@ function version(): string {
 
 /** Run command text in a scripted mode; returns the exit status. */
 function runScripted(text: string, origin: string | undefined, o: CliOptions): number {
-  const setup = setupShell(o);
+  const setup = setupShell(o, scriptIO);
   setup.shell.onOutcome(printer(!!o.json, out, err));
   let status = 0;
   try {
     const s = setup.shell.run(text, { stopOnError: !o.keepGoing, origin, remember: true });
     if (s.failures > 0) status = s.firstError === 'EUSAGE' ? 2 : 1;
   } finally {
+    stdout.flush();
     setup.finish(true);
   }
   return status;
@@ -47,6 +65,7 @@ function runScripted(text: string, origin: string | undefined, o: CliOptions): n
 
 /** --step: a demo script one command at a time, with time travel. */
 async function runStep(text: string, file: string, o: CliOptions): Promise<number> {
+  stdout.flush();
   const setup = setupShell(o);
   try {
     const { runStepper } = await import('./step.js');
@@ -58,6 +77,7 @@ async function runStep(text: string, file: string, o: CliOptions): Promise<numbe
 }
 
 async function runInteractive(o: CliOptions, dashboardOnly = false): Promise<number> {
+  stdout.flush();
   if (o.color === false || process.env.NO_COLOR !== undefined) process.env.NO_COLOR ??= '1';
   const setup = setupShell(o);
   try {

@@ -2,6 +2,7 @@
 // scripted modes, the plain REPL and the console.
 
 import { Shell } from './commands/shell.js';
+import type { HostIO } from './commands/types.js';
 import { loadState } from './commands/session.js';
 import type { HostConfig } from './engine/image.js';
 import { newEngine } from './engine/index.js';
@@ -22,7 +23,8 @@ export interface Setup {
   finish(save: boolean): void;
 }
 
-export function setupShell(o: SetupOptions): Setup {
+/** `io`: the commands' file and sleep access (the scripted modes flush their stdout before a sleep). */
+export function setupShell(o: SetupOptions, io: HostIO = nodeIO): Setup {
   const images = loadImages(o.images ?? defaultImagesDir());
   const libs = loadLibraries(o.images ?? defaultImagesDir());
   let host: Partial<HostConfig> = o.host ? loadHost(o.host) : {};
@@ -37,13 +39,13 @@ export function setupShell(o: SetupOptions): Setup {
     unlock = lockState(o.state, wait !== undefined && /^[0-9]+$/.test(wait) ? Number(wait) : undefined);
     try {
       const engine = fileExists(o.state) ? loadState((h) => newEngine(h ?? host, { libs }), readText(o.state), o.state) : undefined;
-      shell = new Shell({ host, images, io: nodeIO, engine, libs });
+      shell = new Shell({ host, images, io, engine, libs });
     } catch (e) {
       unlock();
       throw e;
     }
   } else {
-    shell = new Shell({ host, images, io: nodeIO, libs });
+    shell = new Shell({ host, images, io, libs });
   }
   const stateFile = o.state;
   return {

@@ -7,20 +7,17 @@
 // "Mapped" counts p2m entries of pVMs only: a library's master copy held by Domain-0 or an unattached
 // shm segment keeps frames alive but maps them in no pVM, as the page cache does on Linux.
 //
-// Cost: one pass over the distinct chunks (O(distinct frames)) and one over the chunk ids of every
-// region; a chunk shared by 100,000 pVMs is summed once, so `tree` with 100k forks stays fast.
+// Cost: mapping counts are kept up to date incrementally. A refresh counts the chunk ids of every pVM
+// region (O(regions' chunks)), then, for each chunk whose pVM references or frames changed since the
+// last refresh (fork, a CoW break, exit: p2m.ts records the changes), takes back what the chunk counted
+// and counts it anew: O(changed chunks x 512), not O(every frame on the host). Per-chunk Pss sums are
+// made when a region asks for them and kept until some mapping count changes; a chunk shared by 100,000
+// pVMs is summed once, so `tree` with 100k forks stays fast, and `touch` sums only its own chunks.
 
-import { CHUNK_PAGES, Memory, Region } from './p2m.js';
+import type { Memory, Region } from './p2m.js';
 import { PAGE_KIB, PAGE_SIZE } from './frames.js';
 
 const PSS_SHIFT = 12;
-
-/** Raw sums for one chunk as mapped in one p2m (pss in bytes << PSS_SHIFT). */
-interface ChunkSums {
-  pages: number;
-  pss: number;
-  shared: number;
-}
 
 export interface Smaps {
   region: string;
@@ -41,64 +38,162 @@ export interface SmapsRaw {
 
 export class Accounting {
   private gen = -1;
-  private sums = new Map<number, ChunkSums>();
+  // Per chunk id (typed arrays, grown as the host grows): references from pVM p2m lists at the last
+  // refresh (and a spare to count the next into), the epoch its sums are of, and its sums.
+  private maps = new Uint32Array(0);
+  private next = new Uint32Array(0);
+  private sumsAt = new Uint32Array(0);
+  private chunkPages = new Uint32Array(0);
+  private chunkPss = new Float64Array(0);
+  private chunkShared = new Uint32Array(0);
+  /** Bumped whenever some mapping count changes: every chunk's sums are then stale. */
+  private epoch = 1;
 
   constructor(private readonly mem: Memory) {}
 
-  /** Recompute mapping counts if anything changed since the last call. `regions` are all pVM mappings. */
+  /** Bring mapping counts up to date if anything changed since the last call. `regions` are all pVM mappings. */
   refresh(regions: () => Iterable<Region>): void {
     if (this.gen === this.mem.generation) return;
-    const refs = new Map<number, number>();
-    for (const r of regions()) for (const id of r.p2m) refs.set(id, (refs.get(id) ?? 0) + 1);
-    const mapcount = new Uint32Array(this.mem.frames.highWater);
-    for (const [id, n] of refs) {
-      const fr = this.mem.chunkFramesOf(id);
-      for (let i = 0; i < CHUNK_PAGES; i++) if (fr[i]! >= 0) mapcount[fr[i]!]! += n;
+    const changes = this.mem.takeChunkChanges();
+    const ids = this.mem.chunkIdLimit;
+    if (this.maps.length < ids) this.grow(Math.max(ids, this.maps.length * 2));
+    const now = this.next;
+    now.fill(0, 0, ids);
+    for (const r of regions()) {
+      const p2m = r.p2m;
+      for (let c = 0; c < p2m.length; c++) now[p2m[c]!]!++;
     }
-    let saved = 0;
-    let shared = 0;
-    for (let f = 0; f < mapcount.length; f++) {
-      const mc = mapcount[f]!;
-      if (mc >= 2) {
-        shared++;
-        saved += mc - 1;
+    const frames = this.mem.frames.highWater;
+    if (this.mapcounts.length < frames) {
+      const bigger = new Uint32Array(Math.max(frames, this.mapcounts.length * 2));
+      bigger.set(this.mapcounts);
+      this.mapcounts = bigger;
+    }
+    const was = this.maps;
+    let moved = false;
+    for (let id = 0; id < ids; id++) {
+      const before = was[id]!;
+      const after = now[id]!;
+      const changed = changes.has(id);
+      if (before === after && !changed) continue;
+      // Take back what the chunk counted with its frames as they were, then count it as it is.
+      if (before > 0) {
+        this.count(changed ? changes.get(id)! : this.mem.chunkFramesOf(id), -before);
       }
+      if (after > 0) this.count(this.mem.chunkFramesOf(id), after);
+      moved = true;
     }
-    this.savedPages = saved;
-    this.sharedFrames = shared;
-    this.sums = new Map();
-    for (const id of refs.keys()) {
-      const fr = this.mem.chunkFramesOf(id);
-      const s: ChunkSums = { pages: 0, pss: 0, shared: 0 };
-      for (let i = 0; i < CHUNK_PAGES; i++) {
-        const f = fr[i]!;
-        if (f < 0) continue;
-        const mc = mapcount[f]!;
-        s.pages++;
-        s.pss += Math.floor((PAGE_SIZE << PSS_SHIFT) / mc);
-        if (mc >= 2) s.shared++;
-      }
-      this.sums.set(id, s);
-    }
-    this.mapcounts = mapcount;
+    this.maps = now;
+    this.next = was;
+    if (moved) this.epoch++;
     this.gen = this.mem.generation;
+  }
+
+  /** Add `n` mappings (negative: remove) of every frame of a chunk, keeping the host totals. */
+  private count(fr: Int32Array, n: number): void {
+    const mc = this.mapcounts;
+    let shared = this.sharedFrames;
+    let saved = this.savedPages;
+    for (let i = 0; i < fr.length; i++) {
+      const f = fr[i]!;
+      if (f < 0) continue;
+      const a = mc[f]!;
+      const b = a + n;
+      if (a >= 2) {
+        shared--;
+        saved -= a - 1;
+      }
+      if (b >= 2) {
+        shared++;
+        saved += b - 1;
+      }
+      mc[f] = b;
+    }
+    this.sharedFrames = shared;
+    this.savedPages = saved;
+  }
+
+  private grow(n: number): void {
+    const maps = new Uint32Array(n);
+    maps.set(this.maps);
+    this.maps = maps;
+    this.next = new Uint32Array(n);
+    this.sumsAt = new Uint32Array(n);
+    this.chunkPages = new Uint32Array(n);
+    this.chunkPss = new Float64Array(n);
+    this.chunkShared = new Uint32Array(n);
+  }
+
+  /** Pages, Pss and shared pages of one chunk as mapped now. */
+  private sum(id: number): void {
+    const fr = this.mem.chunkFramesOf(id);
+    const mc = this.mapcounts;
+    let pages = 0;
+    let pss = 0;
+    let shared = 0;
+    for (let i = 0; i < fr.length; i++) {
+      const f = fr[i]!;
+      if (f < 0) continue;
+      const m = mc[f]!;
+      pages++;
+      pss += Math.floor((PAGE_SIZE << PSS_SHIFT) / m);
+      if (m >= 2) shared++;
+    }
+    this.chunkPages[id] = pages;
+    this.chunkPss[id] = pss;
+    this.chunkShared[id] = shared;
+    this.sumsAt[id] = this.epoch;
+  }
+
+  /**
+   * Mapping counts that differ from a count from scratch (the invariant check; empty when right).
+   * `regions` are all pVM mappings, as for refresh.
+   */
+  check(regions: () => Iterable<Region>): string[] {
+    this.refresh(regions);
+    const frames = this.mem.frames.highWater;
+    // Count by chunk first: a chunk shared by many pVMs is walked once.
+    const maps = new Map<number, number>();
+    for (const r of regions()) for (let c = 0; c < r.p2m.length; c++) maps.set(r.p2m[c]!, (maps.get(r.p2m[c]!) ?? 0) + 1);
+    const fresh = new Uint32Array(frames);
+    for (const [id, n] of maps) {
+      const fr = this.mem.chunkFramesOf(id);
+      for (let i = 0; i < fr.length; i++) if (fr[i]! >= 0) fresh[fr[i]!]! += n;
+    }
+    const p: string[] = [];
+    let shared = 0;
+    let saved = 0;
+    for (let f = 0; f < frames; f++) {
+      const n = fresh[f]!;
+      if (n >= 2) {
+        shared++;
+        saved += n - 1;
+      }
+      if (this.mapcounts[f] !== n && p.length < 5) p.push(`accounting counts frame ${f} mapped ${this.mapcounts[f]} times, the p2m lists map it ${n} times`);
+    }
+    for (let f = frames; f < this.mapcounts.length && p.length < 5; f++) if (this.mapcounts[f] !== 0) p.push(`accounting counts frame ${f}, above the high-water mark, mapped`);
+    if (shared !== this.sharedFrames || saved !== this.savedPages) p.push(`accounting totals ${this.sharedFrames} shared frames and ${this.savedPages} saved pages, a count from scratch ${shared} and ${saved}`);
+    return p;
   }
 
   /** Pages that would be copies without sharing: sum of (mapcount - 1), xl info's sharing_freed_memory. */
   savedPages = 0;
   /** Frames mapped more than once, xl info's sharing_used_memory. */
   sharedFrames = 0;
-  /** Mapping count of every frame below the high-water mark (valid after refresh). */
+  /** Mapping count of every frame below the high-water mark (valid after refresh; may be longer). */
   mapcounts = new Uint32Array(0);
 
+  /** A pVM region's smaps sums (after refresh). */
   raw(r: Region): SmapsRaw {
     const out: SmapsRaw = { region: r.name, pages: 0, pssShifted: 0, sharedPages: 0 };
-    for (const id of r.p2m) {
-      const s = this.sums.get(id);
-      if (!s) continue;
-      out.pages += s.pages;
-      out.pssShifted += s.pss;
-      out.sharedPages += s.shared;
+    const p2m = r.p2m;
+    for (let c = 0; c < p2m.length; c++) {
+      const id = p2m[c]!;
+      if (id >= this.sumsAt.length) continue;
+      if (this.sumsAt[id] !== this.epoch) this.sum(id);
+      out.pages += this.chunkPages[id]!;
+      out.pssShifted += this.chunkPss[id]!;
+      out.sharedPages += this.chunkShared[id]!;
     }
     return out;
   }

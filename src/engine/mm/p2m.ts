@@ -6,6 +6,9 @@
 // into a shared chunk gives the writer its own copy of that chunk (O(512)); then the frame itself is
 // copied if anyone else still maps it (the CoW break), or written in place if not.
 //
+// A chunk holds as many entries as its region has pages there: 512, or fewer in a region's last chunk
+// (a one-page link or pipe ring costs 4 bytes, not 2 KiB). Saved states still show 512 per chunk.
+//
 // A frame's reference count (frames.ts) counts the chunks holding it; how many p2m entries map it,
 // which accounting needs, is the sum of the references of those chunks (accounting.ts).
 
@@ -47,14 +50,34 @@ export function chunksFor(pages: number): number {
   return Math.ceil(pages / CHUNK_PAGES);
 }
 
+/**
+ * The length of the chunk table a snapshot needs. Ids are dense (every id below the highest is live or
+ * free), so the table is exactly as long as the ids the document lists: a hand-edited id past that is
+ * refused instead of allocating a table of that size (a loop, not Math.max(...ids), which overflows the
+ * stack past about 120,000 ids).
+ */
+function chunkIdLimit(s: ChunkSnapshot): number {
+  const n = s.ids.length + s.freeIds.length;
+  for (const list of [s.ids, s.freeIds]) {
+    for (const id of list) if (!Number.isInteger(id) || id < 0 || id >= n) fail('EINVAL', `state: chunk id ${String(id)} is not one of 0-${n - 1} (the ids must be dense)`);
+  }
+  return n;
+}
+
 export class Memory {
-  /** Chunk id -> its 512 frame numbers (NO_FRAME past the region's end), or null when the id is free. */
+  /** Chunk id -> its frame numbers (up to 512; fewer in a region's last chunk), or null when the id is free. */
   private chunkFrames: (Int32Array | null)[] = [];
   /** Chunk id -> references from p2m lists (pVM regions and host-held regions). */
   private chunkRefs: number[] = [];
   private freeIds: number[] = [];
-  /** Bumped on every change to any mapping or content; accounting caches on it. */
+  /** Bumped on every change to any mapping (not on writes in place: content is not accounted); accounting caches on it. */
   generation = 0;
+  /**
+   * Chunks whose frames changed (freed, a frame replaced) since accounting last asked, each with its
+   * frames before the first change, so accounting can take back what the chunk counted. Null until
+   * accounting first asks: nothing is recorded for nobody.
+   */
+  private changed: Map<number, Int32Array> | null = null;
 
   constructor(readonly frames: FrameTable) {}
 
@@ -63,9 +86,8 @@ export class Memory {
     if (pages > this.frames.free) fail('ENOMEM', `need ${pages} frames for ${name}, ${this.frames.free} free`);
     const p2m = new Int32Array(chunksFor(pages));
     for (let c = 0; c < p2m.length; c++) {
-      const fr = new Int32Array(CHUNK_PAGES).fill(NO_FRAME);
-      const n = Math.min(CHUNK_PAGES, pages - c * CHUNK_PAGES);
-      for (let i = 0; i < n; i++) fr[i] = this.frames.alloc();
+      const fr = new Int32Array(Math.min(CHUNK_PAGES, pages - c * CHUNK_PAGES));
+      for (let i = 0; i < fr.length; i++) fr[i] = this.frames.alloc();
       p2m[c] = this.newChunk(fr);
     }
     this.generation++;
@@ -116,7 +138,6 @@ export class Memory {
     if (r.kind === 'ro') fail('EFAULT', `${r.name} is read-only`);
     const ci = page >>> 9;
     const slot = page & (CHUNK_PAGES - 1);
-    this.generation++;
     if (r.kind === 'shared') {
       this.frames.write(this.chunkFrames[r.p2m[ci]!]![slot]!);
       return 'in-place';
@@ -125,11 +146,14 @@ export class Memory {
     if (this.chunkRefs[id]! > 1) {
       id = this.unshareChunk(id);
       r.p2m[ci] = id;
+      this.generation++;
     }
     const fr = this.chunkFrames[id]!;
     const f = fr[slot]!;
     if (this.frames.refs[f]! > 1) {
       if (this.frames.free === 0) fail('ENOMEM', 'out of machine frames for a copy-on-write break');
+      this.generation++;
+      this.noteChange(id, true);
       const nf = this.frames.alloc();
       this.frames.copy(f, nf);
       this.frames.write(nf);
@@ -139,6 +163,20 @@ export class Memory {
     }
     this.frames.write(f);
     return 'in-place';
+  }
+
+  /** The chunks changed since the last call (see `changed`); from the first call on, changes are recorded. */
+  takeChunkChanges(): Map<number, Int32Array> {
+    const out = this.changed ?? new Map<number, Int32Array>();
+    this.changed = new Map();
+    return out;
+  }
+
+  /** Record a chunk's frames before its first change since accounting last asked (`copy`: it is about to be written). */
+  private noteChange(id: number, copy: boolean): void {
+    if (this.changed === null || this.changed.has(id)) return;
+    const fr = this.chunkFrames[id]!;
+    this.changed.set(id, copy ? fr.slice() : fr);
   }
 
   chunkRefCount(id: number): number {
@@ -162,6 +200,8 @@ export class Memory {
   }
 
   private newChunk(fr: Int32Array): number {
+    // No record of the change: the id was free at accounting's last look (it counted nothing), or it
+    // was freed since, and that was recorded.
     const id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.chunkFrames.length;
     this.chunkFrames[id] = fr;
     this.chunkRefs[id] = 1;
@@ -171,7 +211,7 @@ export class Memory {
   /** The writer's private copy of a shared chunk: same frames, each now held by one more chunk. */
   private unshareChunk(id: number): number {
     const copy = this.chunkFrames[id]!.slice();
-    for (let i = 0; i < CHUNK_PAGES; i++) if (copy[i]! !== NO_FRAME) this.frames.get(copy[i]!);
+    for (let i = 0; i < copy.length; i++) if (copy[i]! !== NO_FRAME) this.frames.get(copy[i]!);
     this.chunkRefs[id]!--;
     return this.newChunk(copy);
   }
@@ -179,7 +219,8 @@ export class Memory {
   private unrefChunk(id: number): void {
     if (--this.chunkRefs[id]! > 0) return;
     const fr = this.chunkFrames[id]!;
-    for (let i = 0; i < CHUNK_PAGES; i++) if (fr[i]! !== NO_FRAME) this.frames.put(fr[i]!);
+    for (let i = 0; i < fr.length; i++) if (fr[i]! !== NO_FRAME) this.frames.put(fr[i]!);
+    this.noteChange(id, false);
     this.chunkFrames[id] = null;
     this.chunkRefs[id] = 0;
     this.freeIds.push(id);
@@ -199,7 +240,10 @@ export class Memory {
       if (!fr) return;
       out.ids.push(id);
       out.refs.push(this.chunkRefs[id]!);
-      out.frames.push(Array.from(fr));
+      // 512 entries, NO_FRAME past the region's end: the state document is independent of the in-memory size.
+      const entries = Array.from(fr);
+      while (entries.length < CHUNK_PAGES) entries.push(NO_FRAME);
+      out.frames.push(entries);
     });
     return out;
   }
@@ -215,14 +259,17 @@ export class Memory {
   /** Rebuild chunks, and from them every frame's reference count. */
   static load(frames: FrameTable, s: ChunkSnapshot): Memory {
     const m = new Memory(frames);
-    const idLimit = Math.max(-1, ...s.ids, ...s.freeIds) + 1;
+    const idLimit = chunkIdLimit(s);
     m.chunkFrames = new Array<Int32Array | null>(idLimit).fill(null);
     m.chunkRefs = new Array<number>(idLimit).fill(0);
     s.ids.forEach((id, k) => {
-      const fr = Int32Array.from(s.frames[k]!);
+      const entries = s.frames[k]!;
+      let n = entries.length;
+      while (n > 0 && entries[n - 1] === NO_FRAME) n--;
+      const fr = Int32Array.from(entries.slice(0, n));
       m.chunkFrames[id] = fr;
       m.chunkRefs[id] = s.refs[k]!;
-      for (let i = 0; i < CHUNK_PAGES; i++) if (fr[i]! !== NO_FRAME) frames.refs[fr[i]!]!++;
+      for (let i = 0; i < fr.length; i++) if (fr[i]! !== NO_FRAME) frames.refs[fr[i]!]!++;
     });
     m.freeIds = [...s.freeIds];
     return m;
@@ -246,7 +293,7 @@ export class Memory {
     this.chunkFrames.forEach((fr, id) => {
       if (!fr) return;
       if (seen[id] !== this.chunkRefs[id]) problems.push(`chunk ${id} counts ${this.chunkRefs[id]} references, p2m lists name it ${seen[id]} times`);
-      for (let i = 0; i < CHUNK_PAGES; i++) {
+      for (let i = 0; i < fr.length; i++) {
         const f = fr[i]!;
         if (f === NO_FRAME) continue;
         if (f < 0 || f >= holders.length) problems.push(`chunk ${id} maps frame ${f} that was never allocated`);
