@@ -2,7 +2,9 @@
 // exit 0, 1 or 2, never print a stack trace or an internal error, and print every error as one line.
 
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SessionGenerator } from '../../src/fuzz/generate.js';
 import { IMAGES, makeShell } from '../helpers.js';
@@ -20,7 +22,9 @@ describe('fuzzing the binary', () => {
         lines.push(l);
         sh.run(l);
       }
-      const r = spawnSync(process.execPath, [BIN, '--keep-going', '--json'], { input: lines.join('\n') + '\n', encoding: 'utf8', maxBuffer: 1 << 28 });
+      // In a scratch directory: generated sessions save and source files by relative names.
+      const cwd = mkdtempSync(join(tmpdir(), 'kx-fuzz-'));
+      const r = spawnSync(process.execPath, [BIN, '--keep-going', '--json'], { cwd, input: lines.join('\n') + '\n', encoding: 'utf8', maxBuffer: 1 << 28 });
       expect([0, 1, 2]).toContain(r.status);
       expect(r.stderr).toBe('');
       const objs = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { ok: boolean; error?: { code: string; message: string } });
