@@ -24,15 +24,18 @@ export const Header = memo(function Header({ snapshot, host, width, clockState }
       .add('kylinx-sh', (s) => paint.bold(paint.cyan(s)))
       .add(` ${host} │ `)
       .add(String(snapshot.pvms), paint.bold)
-      .add(' pVMs │ mem used ')
+      .add(' pVMs │ ')
+      .add(clock(snapshot.nowNs))
+      .add(' ');
+    if (clockState?.on) b.add(`▶ clock ${clockState.speed}x`, (s) => paint.bold(paint.green(s)));
+    else b.add('■ clock off', paint.dim);
+    b.add(' │ mem used ')
       .add(size(m.used_kib), paint.bold)
       .add(' shared ')
       .add(size(m.shared_kib), (s) => paint.bold(paint.green(s)))
       .add(' free ')
       .add(size(m.free_kib), paint.bold)
-      .add(` (sharing saves ${size(m.saved_kib)}) │ ${clock(snapshot.nowNs)} `);
-    if (clockState?.on) b.add(`▶ clock ${clockState.speed}x`, (s) => paint.bold(paint.green(s)));
-    else b.add('■ clock off', paint.dim);
+      .add(` (sharing saves ${size(m.saved_kib)})`);
     return [b.done()];
   }, [snapshot, host, width, clockState?.on, clockState?.speed, chalk.level]);
   return <Lines lines={lines} />;

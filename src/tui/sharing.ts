@@ -3,13 +3,13 @@
 //   with smaps' shared/private, parent edges weighted by the pages a child still maps from its parent,
 //   sibling edges for parents of up to `siblingLimit` children; the console shows a window of members
 //   around the selected pVM, and the selected pVM's sibling edges;
-// - the selected pVM's libraries from pvmLibraries (the data of `libs <pvm>`), with how many pVMs
-//   share each library's text;
+// - the selected pVM's libraries from loadedLibraries (the data of `libs`: each loaded library and
+//   its users), with how many pVMs share each library's text;
 // - every family's shared pages (smaps' Shared summed), sampled after each command for the sparkline.
 
 import { sharingGraph, type SharingGraph } from '../commands/graph.js';
 import type { TreeRow } from '../commands/inspect.js';
-import { pvmLibraries } from '../commands/libs.js';
+import { loadedLibraries } from '../commands/libs.js';
 import { DOM0, isZombie } from '../engine/domain.js';
 import { dlOf } from '../engine/dl/subsystem.js';
 import type { Hypervisor } from '../engine/hypervisor.js';
@@ -55,11 +55,10 @@ export function graphOf(hv: Hypervisor, selected: number): SharingGraph | null {
   return sharingGraph(hv, d);
 }
 
-/** A window of `maxMembers` members of `g` around the selected pVM, `rows` being treeRows' (for depth and zombies). */
-export function familyView(hv: Hypervisor, g: SharingGraph, rows: readonly TreeRow[], selected: number, maxMembers: number, maxSiblings = 6): FamilyView | null {
+/** A window of `maxMembers` members of `g` around the selected pVM; `byDomid` holds treeRows' rows (for depth and zombies). */
+export function familyView(hv: Hypervisor, g: SharingGraph, byDomid: ReadonlyMap<number, TreeRow>, selected: number, maxMembers: number, maxSiblings = 6): FamilyView | null {
   const at = g.nodes.findIndex((n) => n.domid === selected);
   if (at < 0) return null;
-  const byDomid = new Map(rows.map((r) => [r.domid, r]));
   const n = Math.max(1, maxMembers);
   const first = Math.max(0, Math.min(at - Math.floor(n / 2), g.nodes.length - n));
   const edgeTo = new Map<string, number>();
@@ -102,15 +101,24 @@ export interface LibShare {
   /** pVMs mapping this version's one copy of text (the selected one included). */
   pvms: number;
   textKib: number;
-  explicit: boolean;
 }
 
-/** The selected pVM's libraries (the data of `libs <pvm>`); none without a library subsystem. */
-export function librariesOf(hv: Hypervisor, selected: number): LibShare[] {
-  const d = hv.domains.get(selected);
-  const dl = hv.subsystem('dl') ? dlOf(hv) : undefined;
-  if (!d || !dl || d.domid === DOM0) return [];
-  return pvmLibraries(dl, d).map((l) => ({ lib: l.lib, version: l.version, pvms: l.shared_with.length + 1, textKib: l.text_kib, explicit: l.explicit }));
+/**
+ * Every pVM's libraries, by domid, from the host's loaded libraries and their users (one pass, kept
+ * until the engine changes, so moving the selection costs a lookup); empty without a library subsystem.
+ */
+export function librariesByPvm(hv: Hypervisor): Map<number, LibShare[]> {
+  const out = new Map<number, LibShare[]>();
+  if (!hv.subsystem('dl')) return out;
+  for (const l of loadedLibraries(dlOf(hv))) {
+    const share: LibShare = { lib: l.lib, version: l.version, pvms: l.users.length, textKib: l.text_kib };
+    for (const u of l.users) {
+      const list = out.get(u.domid) ?? [];
+      list.push(share);
+      out.set(u.domid, list);
+    }
+  }
+  return out;
 }
 
 /**

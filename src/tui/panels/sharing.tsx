@@ -9,7 +9,7 @@ import { memo, useMemo } from 'react';
 import { DOM0 } from '../../engine/domain.js';
 import { fit, size, sparkline, split } from '../format.js';
 import { type Line, LineBuilder, line, paint } from '../line.js';
-import { familyView, type FamilyView, graphOf, type LibShare, librariesOf, type Member } from '../sharing.js';
+import { familyView, type FamilyView, graphOf, type LibShare, librariesByPvm, type Member } from '../sharing.js';
 import { contentRows, Frame, innerWidth } from './frame.js';
 import type { Panel, PanelProps } from './registry.js';
 
@@ -17,6 +17,7 @@ import type { Panel, PanelProps } from './registry.js';
 const FOOTER = 2;
 const MAX_BAR = 20;
 const MAX_LIBS = 3;
+const NO_LIBS: LibShare[] = [];
 
 function edgeText(m: Member): string {
   return m.edgePages === null ? (m.zombie ? 'exited' : 'root') : `◀${m.edgePages}p ${m.parent}`;
@@ -47,7 +48,7 @@ function libLine(l: LibShare, selected: string, max: number): Line {
   return new LineBuilder(max)
     .add('⊞ ', paint.blue)
     .add(`${l.lib} ${l.version}`, paint.bold)
-    .add(`${l.explicit ? '' : ' (dependency)'}: ${who} (${size(l.textKib)} once)`)
+    .add(`: ${who} (${size(l.textKib)} once)`)
     .done();
 }
 
@@ -66,11 +67,14 @@ function SharingPanel({ model, snapshot, selected, width, height, last }: PanelP
   const family = hv.domains.get(selected)?.family;
   // The graph changes only with the engine (a new snapshot), not when the selection moves in the family.
   const graph = useMemo(() => graphOf(hv, selected), [snapshot, family]);
-  const libs = useMemo(() => librariesOf(hv, selected), [snapshot, selected]);
+  // Per engine change, not per selection move: the index of libraries and the rows by domid.
+  const libIndex = useMemo(() => librariesByPvm(hv), [snapshot]);
+  const byDomid = useMemo(() => new Map(snapshot.rows.map((r) => [r.domid, r])), [snapshot]);
+  const libs = libIndex.get(selected) ?? NO_LIBS;
   const inner = innerWidth(width, last);
   const shownLibs = libs.slice(0, MAX_LIBS);
   const n = Math.max(1, contentRows(height) - FOOTER - shownLibs.length);
-  const view = useMemo(() => (graph ? familyView(hv, graph, snapshot.rows, selected, n) : null), [graph, snapshot, selected, n]);
+  const view = useMemo(() => (graph ? familyView(hv, graph, byDomid, selected, n) : null), [graph, byDomid, selected, n]);
   const series = model.familySeries.get(view?.family ?? -1);
   const lines = useMemo(() => {
     if (!view) return [];
