@@ -45,7 +45,7 @@ export function parseArgs(spec: CommandSpec, words: string[]): Args {
         const near = suggest(name, options.map((o) => o.name));
         usageError(spec, `unknown option --${name}${near ? ` (did you mean --${near}?)` : ''}`);
       }
-    } else if (/^-[A-Za-z]$/.test(w)) {
+    } else if (isShortFlag(w)) {
       opt = options.find((o) => o.short === w[1]);
     }
     if (!opt) {
@@ -75,6 +75,13 @@ export function parseArgs(spec: CommandSpec, words: string[]): Args {
   }
   if (k < pos.length) usageError(spec, `unexpected argument '${pos[k]}'`);
   return out;
+}
+
+/** `-x`, one ASCII letter (what /^-[A-Za-z]$/ matches, without a regular expression per word). */
+function isShortFlag(w: string): boolean {
+  if (w.length !== 2 || w.charCodeAt(0) !== 0x2d) return false;
+  const c = w.charCodeAt(1) | 0x20;
+  return c >= 0x61 && c <= 0x7a;
 }
 
 /** A whole number within bounds; `what` names it in the error. */

@@ -5,14 +5,21 @@ import type { Hypervisor } from '../engine/hypervisor.js';
 
 /** printf %-Ns */
 export function left(s: string | number, w: number): string {
-  const t = String(s);
-  return t.length >= w ? t : t + ' '.repeat(w - t.length);
+  return String(s).padEnd(w);
 }
 
 /** printf %Ns / %Nd */
 export function right(s: string | number, w: number): string {
-  const t = String(s);
-  return t.length >= w ? t : ' '.repeat(w - t.length) + t;
+  return String(s).padStart(w);
+}
+
+/**
+ * The pieces as one string, for a row of a table that may have 100,000 rows. A template literal's result
+ * is a tree of its pieces, and 100,000 such trees outlive young-generation garbage collections (about
+ * 500 bytes a row where the text is 100); join copies the pieces into one flat string and they die young.
+ */
+export function joined(pieces: string[]): string {
+  return pieces.join('');
 }
 
 /** printf %N.1f */
@@ -58,20 +65,20 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 /** A plain table: first row is the header; numeric-looking cells are right-aligned. */
 export function table(rows: (string | number)[][], gap = 2): string {
   if (rows.length === 0) return '';
+  // Each cell is turned into text once (`mem` with 100,000 pVMs has 700,000 cells).
+  const cells = rows.map((r) => r.map(String));
   const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, String(c).length)));
-  return rows
-    .map((r) =>
-      r
-        .map((c, i) => {
-          const last = i === r.length - 1;
-          if (typeof c === 'number') return right(c, widths[i]!);
-          return last ? String(c) : left(c, widths[i]!);
-        })
-        .join(' '.repeat(gap))
-        .trimEnd(),
-    )
-    .join('\n');
+  for (const r of cells) for (let i = 0; i < r.length; i++) widths[i] = Math.max(widths[i] ?? 0, r[i]!.length);
+  const sep = ' '.repeat(gap);
+  const lines: string[] = [];
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k]!;
+    const t = cells[k]!;
+    const line: string[] = [];
+    for (let i = 0; i < r.length; i++) line.push(typeof r[i] === 'number' ? t[i]!.padStart(widths[i]!) : i === r.length - 1 ? t[i]! : t[i]!.padEnd(widths[i]!));
+    lines.push(line.join(sep).trimEnd());
+  }
+  return lines.join('\n');
 }
 
 /** Uptime as xl prints it: "%2d:%02d:%02d" or "%d days, %2d:%02d:%02d". */

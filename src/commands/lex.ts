@@ -10,6 +10,8 @@ export interface CommandText {
 }
 
 export function splitLine(line: string): CommandText[] {
+  const plain = plainWords(line);
+  if (plain) return plain.length > 0 ? [{ words: plain, text: line.trim() }] : [];
   const out: CommandText[] = [];
   let words: string[] = [];
   let word = '';
@@ -61,6 +63,25 @@ export function splitLine(line: string): CommandText[] {
   }
   if (start < line.length || words.length > 0 || inWord) endCommand(line.length);
   return out;
+}
+
+/**
+ * The words of a line with no quote, backslash, `;` or `#` (most lines of a script): split on blanks
+ * without the general scanner below, which builds each word a character at a time. Null otherwise.
+ */
+function plainWords(line: string): string[] | null {
+  const words: string[] = [];
+  let start = -1;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 0x22 || c === 0x27 || c === 0x5c || c === 0x3b || c === 0x23) return null; // " ' \ ; #
+    if (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) {
+      if (start >= 0) words.push(line.slice(start, i));
+      start = -1;
+    } else if (start < 0) start = i;
+  }
+  if (start >= 0) words.push(line.slice(start));
+  return words;
 }
 
 /** Quote a word so splitLine reads it back unchanged (for history and exports). */

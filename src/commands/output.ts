@@ -20,10 +20,9 @@ export function errorLine(o: Outcome): string {
 }
 
 export function outcomeText(o: Outcome): string {
-  const lines: string[] = [];
-  if (o.result!.text) lines.push(o.result!.text);
-  for (const e of o.events) if (ASIDE_EVENTS.has(e.kind)) lines.push(`» ${e.text}`);
-  return lines.join('\n');
+  let text = o.result!.text;
+  for (const e of o.events) if (ASIDE_EVENTS.has(e.kind)) text = text ? `${text}\n» ${e.text}` : `» ${e.text}`;
+  return text;
 }
 
 export function printer(json: boolean, out: (s: string) => void, err: (s: string) => void): (o: Outcome) => void {

@@ -51,6 +51,8 @@ export class Shell {
   private readonly libs: LibraryStore | undefined;
   private sinks: ((o: Outcome) => void)[] = [];
   private depth = 0;
+  /** What commands run against: one object for the shell's life (it reads the current engine). */
+  private readonly context: Ctx;
 
   constructor(opts: ShellOptions) {
     this.images = opts.images;
@@ -62,11 +64,12 @@ export class Shell {
       this.hv = newEngine(opts.host, { libs: opts.libs });
       bootHost(this.hv, this.images);
     }
+    this.context = this.makeCtx();
   }
 
   /** Replace the engine with one loaded from a serialized state (time travel, restore). */
   rewind(serialized: string): void {
-    this.hv = loadState((h) => this.ctx().newEngine(h), serialized, 'snapshot');
+    this.hv = loadState((h) => this.context.newEngine(h), serialized, 'snapshot');
   }
 
   /** Receive every command's outcome (printing, the console's log, tests). */
@@ -116,7 +119,7 @@ export class Shell {
       const spec = findCommand(name);
       name = spec.name;
       const args = parseArgs(spec, words.slice(1));
-      const result = spec.run(this.ctx(), args);
+      const result = spec.run(this.context, args);
       if (result.latencyUs !== undefined) result.latencyUs = roundUs(result.latencyUs);
       return { command: name, line: text, where, ok: true, result, events: this.hv.drainEvents() };
     } catch (e) {
@@ -136,9 +139,13 @@ export class Shell {
     for (const s of this.sinks) s(o);
   }
 
-  private ctx(): Ctx {
+  private makeCtx(): Ctx {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the context reads the shell's current engine
+    const shell = this;
     return {
-      hv: this.hv,
+      get hv(): Hypervisor {
+        return shell.hv;
+      },
       images: this.images,
       io: this.io,
       history: this.history,

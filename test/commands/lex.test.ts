@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { splitLine } from '../../src/commands/lex.js';
 import { findCommand } from '../../src/commands/table.js';
@@ -10,6 +11,16 @@ describe('the line language', () => {
     expect(splitLine('  ;; # nothing')).toEqual([]);
     expect(splitLine('echo ""')[0]!.words).toEqual(['echo', '']);
     expect(() => splitLine('echo "open')).toThrow('unclosed double quote');
+  });
+
+  it('a line without quotes, escapes, ; or # splits as the general scanner splits it (property)', () => {
+    // A trailing ';' sends the same command through the general scanner; a plain line takes the fast path.
+    const line = fc.array(fc.constantFrom('a', 'b', '1', '-', '.', ' ', '\t', '\r', '\n', '\u00a0', 'é'), { maxLength: 30 }).map((cs) => cs.join(''));
+    fc.assert(
+      fc.property(line, (l) => {
+        expect(splitLine(l)).toEqual(splitLine(`${l};`));
+      }),
+    );
   });
 
   it('accepts unambiguous prefixes, as xl does', () => {

@@ -87,12 +87,16 @@ export class Ring {
   }
 }
 
+// One encoder and decoder for every call (they hold no state between calls without `stream`).
+const ENCODER = new TextEncoder();
+const DECODER = new TextDecoder();
+
 /** UTF-8 bytes of text (what `write` puts in a ring). */
 export function utf8(text: string): Uint8Array {
-  return new TextEncoder().encode(text);
+  return ENCODER.encode(text);
 }
 
 /** Text of bytes read from a ring; bytes that are not valid UTF-8 show as U+FFFD. */
 export function fromUtf8(bytes: Uint8Array): string {
-  return new TextDecoder().decode(bytes);
+  return DECODER.decode(bytes);
 }

@@ -72,6 +72,14 @@ export function smaps(hv: Hypervisor, d: Domain): DomainSmaps {
   return { regions: raws.map(Accounting.present), total: Accounting.present(Accounting.sum('total', raws)) };
 }
 
+/** The rollup alone (smaps(hv, d).total), without the per-region records: for tables of every pVM. */
+export function smapsTotal(hv: Hypervisor, d: Domain): Smaps {
+  const acct = hv.accounting();
+  const raw: SmapsRaw = { region: 'total', pages: 0, pssShifted: 0, sharedPages: 0 };
+  for (const r of d.regions) acct.addRegion(r, raw);
+  return Accounting.present(raw);
+}
+
 export interface HostMemory {
   total_kib: number;
   dom0_kib: number;
@@ -97,8 +105,11 @@ export function hostMemory(hv: Hypervisor): HostMemory {
 /** Pages of `a` that map the very same frames as `b` in the region of the same name (fork sharing). */
 export function pagesSharedWith(hv: Hypervisor, a: Domain, b: Domain): number {
   let n = 0;
-  for (const ra of a.regions) {
-    const rb = region(b, ra.name);
+  for (let k = 0; k < a.regions.length; k++) {
+    const ra = a.regions[k]!;
+    // A child's regions are its parent's, in the same order, unless one linked or attached more.
+    const same = b.regions[k];
+    const rb = same !== undefined && same.name === ra.name ? same : region(b, ra.name);
     if (!rb) continue;
     const pages = Math.min(ra.pages, rb.pages);
     for (let c = 0; c * 512 < pages; c++) {

@@ -36,6 +36,9 @@ export interface SmapsRaw {
   sharedPages: number;
 }
 
+/** Calls `visit` with every pVM region (a walk, not an iterator: no object per region for 100,000 pVMs). */
+export type RegionWalk = (visit: (r: Region) => void) => void;
+
 export class Accounting {
   private gen = -1;
   // Per chunk id (typed arrays, grown as the host grows): references from pVM p2m lists at the last
@@ -52,17 +55,17 @@ export class Accounting {
   constructor(private readonly mem: Memory) {}
 
   /** Bring mapping counts up to date if anything changed since the last call. `regions` are all pVM mappings. */
-  refresh(regions: () => Iterable<Region>): void {
+  refresh(regions: RegionWalk): void {
     if (this.gen === this.mem.generation) return;
     const changes = this.mem.takeChunkChanges();
     const ids = this.mem.chunkIdLimit;
     if (this.maps.length < ids) this.grow(Math.max(ids, this.maps.length * 2));
     const now = this.next;
     now.fill(0, 0, ids);
-    for (const r of regions()) {
+    regions((r) => {
       const p2m = r.p2m;
       for (let c = 0; c < p2m.length; c++) now[p2m[c]!]!++;
-    }
+    });
     const frames = this.mem.frames.highWater;
     if (this.mapcounts.length < frames) {
       const bigger = new Uint32Array(Math.max(frames, this.mapcounts.length * 2));
@@ -149,12 +152,14 @@ export class Accounting {
    * Mapping counts that differ from a count from scratch (the invariant check; empty when right).
    * `regions` are all pVM mappings, as for refresh.
    */
-  check(regions: () => Iterable<Region>): string[] {
+  check(regions: RegionWalk): string[] {
     this.refresh(regions);
     const frames = this.mem.frames.highWater;
     // Count by chunk first: a chunk shared by many pVMs is walked once.
     const maps = new Map<number, number>();
-    for (const r of regions()) for (let c = 0; c < r.p2m.length; c++) maps.set(r.p2m[c]!, (maps.get(r.p2m[c]!) ?? 0) + 1);
+    regions((r) => {
+      for (let c = 0; c < r.p2m.length; c++) maps.set(r.p2m[c]!, (maps.get(r.p2m[c]!) ?? 0) + 1);
+    });
     const fresh = new Uint32Array(frames);
     for (const [id, n] of maps) {
       const fr = this.mem.chunkFramesOf(id);
@@ -186,6 +191,12 @@ export class Accounting {
   /** A pVM region's smaps sums (after refresh). */
   raw(r: Region): SmapsRaw {
     const out: SmapsRaw = { region: r.name, pages: 0, pssShifted: 0, sharedPages: 0 };
+    this.addRegion(r, out);
+    return out;
+  }
+
+  /** Add a pVM region's sums to `out` (after refresh): totals over 100,000 pVMs without an object per region. */
+  addRegion(r: Region, out: SmapsRaw): void {
     const p2m = r.p2m;
     for (let c = 0; c < p2m.length; c++) {
       const id = p2m[c]!;
@@ -195,7 +206,6 @@ export class Accounting {
       out.pssShifted += this.chunkPss[id]!;
       out.sharedPages += this.chunkShared[id]!;
     }
-    return out;
   }
 
   static present(raw: SmapsRaw): Smaps {
