@@ -111,6 +111,12 @@ export class FrameTable {
 
   /** Restore allocation state and contents; reference counts are rebuilt by the p2m from its chunks. */
   static load(s: FrameSnapshot): FrameTable {
+    // The document lists a token per frame handed out, so nextFresh is bounded by its size; a hand-edited
+    // one past that would make check() walk (and report) up to `total` frames (10^9 ran out of heap).
+    if (!Number.isInteger(s.total) || s.total < 0) fail('EINVAL', `state: the host has ${String(s.total)} frames`);
+    if (!Array.isArray(s.tokens) || s.nextFresh !== s.tokens.length || s.nextFresh > s.total) {
+      fail('EINVAL', `state: ${String(s.nextFresh)} frames handed out, but ${Array.isArray(s.tokens) ? s.tokens.length : 'no'} content tokens listed (of ${s.total} frames)`);
+    }
     const t = new FrameTable(s.total);
     t.nextFresh = s.nextFresh;
     t.nextToken = s.nextToken;

@@ -436,6 +436,10 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
 /** Internal consistency of the scheduler state (DESIGN §2.7). */
 function checkSched(s: SchedState, hv: Hypervisor): string[] {
   const p: string[] = [];
+  // sched-credit keeps these in range; a state file might not (a tslice of -1 ms made `run` loop forever).
+  const { tsliceMs, ratelimitUs } = s.params;
+  if (!Number.isInteger(tsliceMs) || tsliceMs < TSLICE_MIN_MS || tsliceMs > TSLICE_MAX_MS) p.push(`the time slice ${String(tsliceMs)} ms is outside ${TSLICE_MIN_MS}-${TSLICE_MAX_MS}`);
+  if (!Number.isInteger(ratelimitUs) || (ratelimitUs !== 0 && (ratelimitUs < RATELIMIT_MIN_US || ratelimitUs > RATELIMIT_MAX_US))) p.push(`the rate limit ${String(ratelimitUs)} us is outside ${RATELIMIT_MIN_US}-${RATELIMIT_MAX_US} (or 0)`);
   const where = new Map<number, string>();
   for (const c of s.pcpus) {
     if (c.curr >= 0) {
