@@ -11,6 +11,10 @@ import { forkScaling } from '../perf/rows/fork_scaling.mjs';
 import { scale } from '../perf/rows/pvms_100k_mib.mjs';
 // @ts-expect-error plain .mjs perf modules have no types
 import { wallMs } from '../perf/lib.mjs';
+// @ts-expect-error plain .mjs perf modules have no types
+import { makeScript, runScript } from '../perf/rows/script_cmds_per_s.mjs';
+// @ts-expect-error plain .mjs perf modules have no types
+import { ratios, SCALE_COMMANDS } from '../perf/rows/list_100k_ms.mjs';
 
 describe('perf rows at small size', () => {
   it('fork_1gib_ratio_vs_linux: the C baseline builds and runs, the engine fork is timed', async () => {
@@ -33,6 +37,29 @@ describe('perf rows at small size', () => {
     expect(r.frames).toBe(2048 + 66 + 300);
     expect(r.maxRssKiB).toBeGreaterThan(0);
     expect(Object.keys(r.timings)).toEqual(['list', 'tree']);
+  });
+
+  it('list_100k_ms: every command that walks all pVMs runs at two sizes, with wall and CPU time', () => {
+    const small = scale(100, SCALE_COMMANDS) as { timings: Record<string, number>; cpuMs: Record<string, number> };
+    const big = scale(300, SCALE_COMMANDS) as { timings: Record<string, number>; cpuMs: Record<string, number> };
+    expect(Object.keys(big.timings)).toEqual(SCALE_COMMANDS);
+    for (const c of SCALE_COMMANDS as string[]) expect(big.cpuMs[c]).toBeGreaterThanOrEqual(0);
+    const note = ratios(small, big) as string[];
+    expect(note).toHaveLength(SCALE_COMMANDS.length);
+    expect(note[0]).toMatch(/^list \d+ ms \(CPU \d+\), x[\d.]+ of 10k \(CPU x[\d.]+\)$/);
+  });
+
+  it('script_cmds_per_s: the generated script has exactly the lines asked for and runs clean (exit 0, no stderr)', () => {
+    const text = makeScript(500) as string;
+    const lines = text.trimEnd().split('\n');
+    expect(lines).toHaveLength(500);
+    // Forks, memory writes, a pipe, a message queue, a signal inside the family, kills and reaps.
+    for (const c of ['fork', 'touch', 'pipe', 'write', 'read', 'msgsnd', 'msgrcv', 'kill', 'wait']) expect(lines.some((l) => l.startsWith(`${c} `))).toBe(true);
+    expect(lines.some((l) => / --from /.test(l))).toBe(true);
+    const r = runScript(500) as { lines: number; wallS: number; cpuS: number };
+    expect(r.lines).toBe(500);
+    expect(r.wallS).toBeGreaterThan(0);
+    expect(r.cpuS).toBeGreaterThan(0);
   });
 
   it('startup_ratio: the binary runs fork web 4', () => {

@@ -4,7 +4,7 @@ import { DOM0, Domain, isZombie, pagesOf } from '../engine/domain.js';
 import { fail } from '../engine/errors.js';
 import type { Hypervisor } from '../engine/hypervisor.js';
 import { hostMemory, pagesSharedWith, smaps, smapsTotal } from '../engine/mm/access.js';
-import type { SmapsRaw } from '../engine/mm/accounting.js';
+import type { Accounting, SmapsRaw } from '../engine/mm/accounting.js';
 import { familyName } from '../engine/signals.js';
 import { pvmArg } from './args.js';
 import { fixed1, joined, left, memMiB, right, sizeKiB, stateLetters, table, uptime } from './format.js';
@@ -71,34 +71,10 @@ export interface TreeRow {
   zombie: boolean;
 }
 
-/** The family trees under Domain-0 (or under one pVM), in depth-first order: used by `tree` and the console. */
-export function treeRows(hv: Hypervisor, root?: Domain): TreeRow[] {
-  const acct = hv.accounting();
-  const rows: TreeRow[] = [];
-  const sums: SmapsRaw = { region: 'total', pages: 0, pssShifted: 0, sharedPages: 0 };
-  const visit = (d: Domain, depth: number, prefix: string, childPrefix: string): void => {
-    sums.pages = 0;
-    sums.pssShifted = 0;
-    for (const r of d.regions) acct.addRegion(r, sums);
-    const rss = sums.pages * 4;
-    const pssShifted = sums.pssShifted;
-    const parent = d.domid === DOM0 ? undefined : hv.domains.get(d.parent);
-    const pages = pagesOf(d);
-    const pct =
-      parent && parent.domid !== DOM0 && pages > 0 ? Math.round((pagesSharedWith(hv, d, parent) / pages) * 1000) / 10 : null;
-    rows.push({
-      name: d.name,
-      domid: d.domid,
-      depth,
-      prefix,
-      state: stateLetters(hv, d),
-      rss_kib: rss,
-      pss_kib: Math.floor(pssShifted / 4096 / 1024),
-      shared_with_parent_pct: pct,
-      parent: d.domid === DOM0 ? null : d.parent,
-      family: d.family,
-      zombie: isZombie(d),
-    });
+/** Depth-first over the family trees under Domain-0 (or under one pVM): each domain with its depth and box-drawing prefix. */
+function walkFamilies(hv: Hypervisor, root: Domain, visit: (d: Domain, depth: number, prefix: string) => void): void {
+  const walk = (d: Domain, depth: number, prefix: string, childPrefix: string): void => {
+    visit(d, depth, prefix);
     if (d.children.length === 0) return;
     const kids = d.children.map((c) => hv.domains.get(c)!).sort((x, y) => x.domid - y.domid);
     // The prefixes of all but the last child are the same strings: made once per parent.
@@ -106,11 +82,49 @@ export function treeRows(hv: Hypervisor, root?: Domain): TreeRow[] {
     const midBelow = childPrefix + '│  ';
     for (let i = 0; i < kids.length; i++) {
       const last = i === kids.length - 1;
-      visit(kids[i]!, depth + 1, last ? childPrefix + '└─ ' : mid, last ? childPrefix + '   ' : midBelow);
+      walk(kids[i]!, depth + 1, last ? childPrefix + '└─ ' : mid, last ? childPrefix + '   ' : midBelow);
     }
   };
-  visit(root ?? hv.dom0, 0, '', '');
+  walk(root, 0, '', '');
+}
+
+/** One domain's row of the tree (accounting brought up to date by the caller). */
+function treeRow(hv: Hypervisor, acct: Accounting, d: Domain, depth: number, prefix: string): TreeRow {
+  const sums: SmapsRaw = { region: 'total', pages: 0, pssShifted: 0, sharedPages: 0 };
+  for (const r of d.regions) acct.addRegion(r, sums);
+  const parent = d.domid === DOM0 ? undefined : hv.domains.get(d.parent);
+  const pages = pagesOf(d);
+  const pct = parent && parent.domid !== DOM0 && pages > 0 ? Math.round((pagesSharedWith(hv, d, parent) / pages) * 1000) / 10 : null;
+  return {
+    name: d.name,
+    domid: d.domid,
+    depth,
+    prefix,
+    state: stateLetters(hv, d),
+    rss_kib: sums.pages * 4,
+    pss_kib: Math.floor(sums.pssShifted / 4096 / 1024),
+    shared_with_parent_pct: pct,
+    parent: d.domid === DOM0 ? null : d.parent,
+    family: d.family,
+    zombie: isZombie(d),
+  };
+}
+
+/** The family trees under Domain-0 (or under one pVM), in depth-first order: used by `tree` and the console. */
+export function treeRows(hv: Hypervisor, root?: Domain): TreeRow[] {
+  const acct = hv.accounting();
+  const rows: TreeRow[] = [];
+  walkFamilies(hv, root ?? hv.dom0, (d, depth, prefix) => rows.push(treeRow(hv, acct, d, depth, prefix)));
   return rows;
+}
+
+/** A tree row as `tree` prints it, its label padded to `w`. */
+function treeLine(r: TreeRow, w: number): string {
+  const label = left(joined([r.prefix, r.name, ' (', String(r.domid), ')']), w);
+  if (r.domid === DOM0) return `${label}  ${r.state}`;
+  if (r.zombie) return `${label}  ${r.state}  zombie`;
+  const share = r.shared_with_parent_pct === null ? '' : joined(['  ', right(r.shared_with_parent_pct.toFixed(1), 5), '% shared with parent']);
+  return joined([label, '  ', r.state, '  Rss ', right(r.rss_kib, 7), 'K  Pss ', right(r.pss_kib, 7), 'K', share]);
 }
 
 const tree: CommandSpec = {
@@ -119,31 +133,35 @@ const tree: CommandSpec = {
   summary: 'Show families as trees: state, Rss, Pss and the share still shared with the parent',
   args: [{ name: 'pvm', kind: 'pvm', optional: true }],
   run(ctx, a) {
-    const root = a.pos.pvm === undefined ? undefined : pvmArg(ctx.hv, a.pos.pvm);
-    const rows = treeRows(ctx.hv, root);
+    const hv = ctx.hv;
+    const root = a.pos.pvm === undefined ? hv.dom0 : pvmArg(hv, a.pos.pvm);
+    // Two walks: the label width first, then each row straight into its line and its data. With
+    // 100,000 pVMs, holding every TreeRow until the end would outlive young-generation collections.
     let widest = -Infinity;
-    for (const r of rows) widest = Math.max(widest, r.prefix.length + r.name.length + String(r.domid).length + 3);
-    const w = Math.min(48, widest);
-    const lines = rows.map((r) => {
-      const label = left(joined([r.prefix, r.name, ' (', String(r.domid), ')']), w);
-      if (r.domid === DOM0) return `${label}  ${r.state}`;
-      if (r.zombie) return `${label}  ${r.state}  zombie`;
-      const share = r.shared_with_parent_pct === null ? '' : joined(['  ', right(r.shared_with_parent_pct.toFixed(1), 5), '% shared with parent']);
-      return joined([label, '  ', r.state, '  Rss ', right(r.rss_kib, 7), 'K  Pss ', right(r.pss_kib, 7), 'K', share]);
+    walkFamilies(hv, root, (d, _depth, prefix) => {
+      widest = Math.max(widest, prefix.length + d.name.length + String(d.domid).length + 3);
     });
-    // Every field but the prefix, in TreeRow's order (a literal: faster than a rest spread per row).
-    const nodes = rows.map((r) => ({
-      name: r.name,
-      domid: r.domid,
-      depth: r.depth,
-      state: r.state,
-      rss_kib: r.rss_kib,
-      pss_kib: r.pss_kib,
-      shared_with_parent_pct: r.shared_with_parent_pct,
-      parent: r.parent,
-      family: r.family,
-      zombie: r.zombie,
-    }));
+    const w = Math.min(48, widest);
+    const acct = hv.accounting();
+    const lines: string[] = [];
+    const nodes: Omit<TreeRow, 'prefix'>[] = [];
+    walkFamilies(hv, root, (d, depth, prefix) => {
+      const r = treeRow(hv, acct, d, depth, prefix);
+      lines.push(treeLine(r, w));
+      // Every field but the prefix, in TreeRow's order (a literal: faster than a rest spread per row).
+      nodes.push({
+        name: r.name,
+        domid: r.domid,
+        depth: r.depth,
+        state: r.state,
+        rss_kib: r.rss_kib,
+        pss_kib: r.pss_kib,
+        shared_with_parent_pct: r.shared_with_parent_pct,
+        parent: r.parent,
+        family: r.family,
+        zombie: r.zombie,
+      });
+    });
     return { text: lines.join('\n'), data: { nodes } };
   },
 };

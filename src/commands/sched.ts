@@ -9,7 +9,7 @@ import type { RunReport } from '../engine/sched/report.js';
 import { RATELIMIT_MAX_US, RATELIMIT_MIN_US, TSLICE_MAX_MS, TSLICE_MIN_MS } from '../engine/sched/scheduler.js';
 import { PRI_NAMES } from '../engine/sched/state.js';
 import { durationArg, intArg, pvmArg, usageError } from './args.js';
-import { fixed1, latency, left, right, uptime } from './format.js';
+import { fixed1, joined, latency, left, right, uptime } from './format.js';
 import type { CommandSpec } from './types.js';
 
 /** The perf row sched_speedup's host: the default boot (web, redis, dns) forked to 100 pVMs. */
@@ -119,7 +119,8 @@ const vcpuList: CommandSpec = {
         const r = v.state === 'running' ? 'r' : '-';
         const b = v.state === 'blocked' ? 'b' : '-';
         const hard = cpuSetText(v.affinity, hv.host.pcpus);
-        lines.push(`${left(d.name, 32)} ${right(d.domid, 5)} ${right(v.id, 5)} ${right(v.cpu, 5)} ${right(r, 3)}${b}- ${fixed1(v.cpuNs / 1e9, 9)}  ${hard} / all`);
+        // joined: one flat string per row (format.ts), for 100,000 pVMs.
+        lines.push(joined([left(d.name, 32), ' ', right(d.domid, 5), ' ', right(v.id, 5), ' ', right(v.cpu, 5), ' ', right(r, 3), b, '- ', fixed1(v.cpuNs / 1e9, 9), '  ', hard, ' / all']));
         vcpus.push({
           name: d.name, domid: d.domid, vcpu: v.id, cpu: v.cpu, state: v.state, time_s: Math.round(v.cpuNs / 1e8) / 10,
           affinity_hard: hard, affinity_soft: 'all', priority: PRI_NAMES[v.pri], credit: v.credit,
@@ -252,7 +253,7 @@ const uptimeCmd: CommandSpec = {
     const domains = [];
     for (const d of doms) {
       const up = hv.nowNs - (d.domid === DOM0 ? 0 : d.createdNs);
-      lines.push(`${left(d.name, 33)} ${right(d.domid, 4)} ${uptime(up)}`);
+      lines.push(joined([left(d.name, 33), ' ', right(d.domid, 4), ' ', uptime(up)]));
       domains.push({ name: d.name, domid: d.domid, uptime_s: Math.floor(up / 1e9) });
     }
     return { text: lines.join('\n'), data: { now_ns: hv.nowNs, domains } };
