@@ -6,6 +6,7 @@
 import { EngineError, fail } from './errors.js';
 import { signalListProblem } from './signals.js';
 import { SCHED_HOST_KEYS, WORKLOAD_KEYS } from './sched/keys.js';
+import { parseNeed } from './dl/version.js';
 
 export type CfgValue = string | number | CfgValue[];
 
@@ -208,12 +209,25 @@ export const IMAGE_KEYS: Record<string, KeySpec> = {
   // Libraries (src/engine/dl): linked at create, and the restrictions checked before anything is mapped.
   libraries: { type: 'list', summary: 'libraries linked at create: ["libm@1.16"] (name@version, or a name for the newest allowed)' },
   lib_signers: { type: 'list', summary: 'signers whose libraries this image trusts (default: every key in trust/)' },
-  lib_versions: { type: 'list', summary: 'allowed versions per library: ["libm >=1.16 <2"]' },
+  lib_versions: { type: 'list', check: versionListProblem, summary: 'allowed versions per library: ["libm >=1.16 <2"]' },
   lib_loader: { type: 'string', oneOf: ['self', 'app', 'any'], summary: 'who may ask for a link: the pVM itself, pVMs of this image, or any (default "app")' },
   app_library: { type: 'string', summary: 'the application built as a library, for create --recycle: "app-web@1.0"' },
   sig_handlers: { type: 'list', check: signalListProblem, summary: 'signals the appliance catches with a handler, e.g. ["SIGUSR1", "SIGHUP"] (not SIGKILL or SIGSTOP)' },
   sig_ignore: { type: 'list', check: signalListProblem, summary: 'signals the appliance ignores, e.g. ["SIGPIPE"] (not SIGKILL or SIGSTOP)' },
 };
+
+/** Why a lib_versions list is wrong, or null: checked when the file is read, so the error has its line. */
+function versionListProblem(v: CfgValue): string | null {
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) return 'must list strings like "libm >=1.16 <2"';
+  for (const text of v as string[]) {
+    try {
+      parseNeed(text, 'lib_versions');
+    } catch (e) {
+      return (e as Error).message.replace(/^lib_versions: /, 'is wrong: ');
+    }
+  }
+  return null;
+}
 
 export interface ImageConfig {
   name: string;
