@@ -53,4 +53,7 @@ for (const c of commands) {
   if (bytes === 0) throw new Error(`${c} printed nothing`);
 }
 const frames = hv.frames.used;
-process.stdout.write(JSON.stringify({ n, pvms: hv.liveCount - 1, frames, maxRssKiB: process.resourceUsage().maxRSS, timings, cpuMs }) + '\n');
+// Guest pages mapped by all pVMs together: the memory the host would need without sharing.
+let mappedPages = 0;
+for (const d of hv.domains.values()) for (const r of d.regions) mappedPages += r.pages;
+process.stdout.write(JSON.stringify({ n, pvms: hv.liveCount - 1, frames, mappedPages, maxRssKiB: process.resourceUsage().maxRSS, timings, cpuMs }) + '\n');

@@ -31,10 +31,12 @@ describe('perf rows at small size', () => {
   });
 
   it('pvms_100k_mib and list_100k_ms: the scale child forks n redis pVMs and times list and tree', () => {
-    const r = scale(300, ['list', 'tree']) as { pvms: number; frames: number; maxRssKiB: number; timings: Record<string, number> };
+    const r = scale(300, ['list', 'tree']) as { pvms: number; frames: number; mappedPages: number; maxRssKiB: number; timings: Record<string, number> };
     expect(r.pvms).toBe(301);
     // redis's 2048 pages, libm 1.16 linked at create (64 text + 2 data pages), one channel page per fork (IpC).
     expect(r.frames).toBe(2048 + 66 + 300);
+    // 301 pVMs, each mapping redis's 2048 pages and libm's 66.
+    expect(r.mappedPages).toBe(301 * (2048 + 66));
     expect(r.maxRssKiB).toBeGreaterThan(0);
     expect(Object.keys(r.timings)).toEqual(['list', 'tree']);
   });
