@@ -173,20 +173,27 @@ describe('library manifests, signatures and trust keys (DIR/lib, DIR/trust)', ()
   });
 });
 
+/** The parts of a state document the hand edits below touch (the rest is carried as it is). */
+interface StateDoc {
+  chunks: { ids: number[] };
+  frames: { nextFresh: number };
+  subsystems: { sched: { params: { tsliceMs: number; ratelimitUs: number } }; dl: { masters: { manifest: { functions: unknown[] } }[] } };
+}
+
 describe('hand-edited --state files: one line, exit 1, the file is not overwritten', () => {
   it('each of the edits that used to crash or hang the process', () => {
     const d = scratch();
     const s = join(d, 's.json');
     expect(kx(['--state', s, '-c', 'fork web 2; touch web.1 heap 2']).code).toBe(0);
     const good = readFileSync(s, 'utf8');
-    const edits: [(doc: Record<string, any>) => void, RegExp][] = [
+    const edits: [(doc: StateDoc) => void, RegExp][] = [
       [(doc) => (doc.chunks.ids[1] = 1e9), /chunk id 1000000000 is not one of/],
       [(doc) => (doc.frames.nextFresh = 1e9), /1000000000 frames handed out/],
       [(doc) => (doc.subsystems.sched.params.tsliceMs = -1), /the time slice -1 ms is outside 1-1000/],
-      [(doc) => doc.subsystems.dl.masters[0].manifest.functions.push({ name: 'backdoor', sig: 'void(void)' }), /a state may hold only what a signature covers/],
+      [(doc) => doc.subsystems.dl.masters[0]!.manifest.functions.push({ name: 'backdoor', sig: 'void(void)' }), /a state may hold only what a signature covers/],
     ];
     for (const [edit, why] of edits) {
-      const doc = JSON.parse(good) as Record<string, any>;
+      const doc = JSON.parse(good) as StateDoc;
       edit(doc);
       const text = JSON.stringify(doc);
       writeFileSync(s, text);

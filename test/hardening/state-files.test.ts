@@ -77,9 +77,17 @@ describe('restore of a damaged file: one line naming the file, and the current s
   });
 });
 
+/** The parts of a state document the hand edits below touch (the rest is carried as it is). */
+interface StateDoc {
+  chunks: { ids: number[]; freeIds: number[] };
+  frames: { total: number; nextFresh: number; tokens: number[] | null };
+  domains: { family: number; name: string }[];
+  subsystems: { ipc: unknown; sched: { params: { tsliceMs: number; ratelimitUs: number } }; dl: { masters: { manifest: { functions: unknown[] } }[] } };
+}
+
 describe('hand-edited states', () => {
-  const edit = (f: (d: Record<string, any>) => void): string => {
-    const d = JSON.parse(richState()) as Record<string, any>;
+  const edit = (f: (d: StateDoc) => void): string => {
+    const d = JSON.parse(richState()) as StateDoc;
     f(d);
     return JSON.stringify(d);
   };
@@ -132,10 +140,11 @@ describe('hand-edited states', () => {
     const values: unknown[] = [null, -1, 0, 1, 1e9, -1e9, 2.5, 'x', '', [], {}, true];
     let refused = 0;
     for (let n = 0; n < 150; n++) {
-      const doc = structuredClone(base) as Record<string | number, any>;
+      type Node = Record<string | number, unknown>;
+      const doc = structuredClone(base) as Node;
       const path = paths[1 + rng.int(paths.length - 1)]!;
       let o = doc;
-      for (const k of path.slice(0, -1)) o = o[k];
+      for (const k of path.slice(0, -1)) o = o[k] as Node;
       const last = path[path.length - 1]!;
       if (rng.int(3) === 0) {
         if (Array.isArray(o)) o.splice(last as number, 1);
