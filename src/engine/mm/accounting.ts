@@ -79,11 +79,14 @@ export class Accounting {
       const after = now[id]!;
       const changed = changes.has(id);
       if (before === after && !changed) continue;
-      // Take back what the chunk counted with its frames as they were, then count it as it is.
-      if (before > 0) {
-        this.count(changed ? changes.get(id)! : this.mem.chunkFramesOf(id), -before);
+      if (!changed) {
+        // Same frames, mapped by more or fewer pVMs (fork, exit): one pass with the difference.
+        this.count(this.mem.chunkFramesOf(id), after - before);
+      } else {
+        // Take back what the chunk counted with its frames as they were, then count it as it is.
+        if (before > 0) this.count(changes.get(id)!, -before);
+        if (after > 0) this.count(this.mem.chunkFramesOf(id), after);
       }
-      if (after > 0) this.count(this.mem.chunkFramesOf(id), after);
       moved = true;
     }
     this.maps = now;
