@@ -7,7 +7,7 @@ import { hostMemory, pagesSharedWith, smaps, smapsTotal } from '../engine/mm/acc
 import type { Accounting, SmapsRaw } from '../engine/mm/accounting.js';
 import { familyName } from '../engine/signals.js';
 import { pvmArg } from './args.js';
-import { fixed1, joined, left, memMiB, right, sizeKiB, stateLetters, table, uptime } from './format.js';
+import { fixed1, left, memMiB, right, sizeKiB, stateLetters, table, TextLines, uptime } from './format.js';
 import type { CommandSpec } from './types.js';
 
 // ---- list ----------------------------------------------------------------------------------------
@@ -20,7 +20,7 @@ export function listRow(hv: Hypervisor, d: Domain): string {
 }
 
 function listLine(d: Domain, mem: number, state: string, cpuNs: number): string {
-  return joined([left(d.name, 40), ' ', right(d.domid, 5), ' ', right(mem, 5), ' ', right(d.vcpus, 5), '     ', state, '  ', fixed1(cpuNs / 1e9, 8)]);
+  return `${left(d.name, 40)} ${right(d.domid, 5)} ${right(mem, 5)} ${right(d.vcpus, 5)}     ${state}  ${fixed1(cpuNs / 1e9, 8)}`;
 }
 
 const list: CommandSpec = {
@@ -29,14 +29,16 @@ const list: CommandSpec = {
   summary: 'List domains (xl list)',
   args: [{ name: 'pvm', kind: 'pvm', optional: true, rest: true }],
   run(ctx, a) {
-    const doms = a.rest.length > 0 ? a.rest.map((r) => pvmArg(ctx.hv, r)) : ctx.hv.list();
-    const lines = [LIST_HEADER];
+    const hv = ctx.hv;
+    const doms = a.rest.length > 0 ? a.rest.map((r) => pvmArg(hv, r)) : hv.list();
+    const lines = new TextLines();
+    lines.push(LIST_HEADER);
     const domains = [];
     for (const d of doms) {
       // Each figure once per row: the text and the data show the same.
       const mem = memMiB(d);
-      const state = stateLetters(ctx.hv, d);
-      const cpuNs = ctx.hv.sched.cpuTimeNs(d);
+      const state = stateLetters(hv, d);
+      const cpuNs = hv.sched.cpuTimeNs(d);
       lines.push(listLine(d, mem, state, cpuNs));
       domains.push({
         name: d.name,
@@ -49,7 +51,7 @@ const list: CommandSpec = {
         family: d.family,
       });
     }
-    return { text: lines.join('\n'), data: { domains } };
+    return { text: lines.text(), data: { domains } };
   },
 };
 
@@ -120,11 +122,11 @@ export function treeRows(hv: Hypervisor, root?: Domain): TreeRow[] {
 
 /** A tree row as `tree` prints it, its label padded to `w`. */
 function treeLine(r: TreeRow, w: number): string {
-  const label = left(joined([r.prefix, r.name, ' (', String(r.domid), ')']), w);
+  const label = left(`${r.prefix}${r.name} (${r.domid})`, w);
   if (r.domid === DOM0) return `${label}  ${r.state}`;
   if (r.zombie) return `${label}  ${r.state}  zombie`;
-  const share = r.shared_with_parent_pct === null ? '' : joined(['  ', right(r.shared_with_parent_pct.toFixed(1), 5), '% shared with parent']);
-  return joined([label, '  ', r.state, '  Rss ', right(r.rss_kib, 7), 'K  Pss ', right(r.pss_kib, 7), 'K', share]);
+  const share = r.shared_with_parent_pct === null ? '' : `  ${right(r.shared_with_parent_pct.toFixed(1), 5)}% shared with parent`;
+  return `${label}  ${r.state}  Rss ${right(r.rss_kib, 7)}K  Pss ${right(r.pss_kib, 7)}K${share}`;
 }
 
 const tree: CommandSpec = {
@@ -135,18 +137,25 @@ const tree: CommandSpec = {
   run(ctx, a) {
     const hv = ctx.hv;
     const root = a.pos.pvm === undefined ? hv.dom0 : pvmArg(hv, a.pos.pvm);
-    // Two walks: the label width first, then each row straight into its line and its data. With
-    // 100,000 pVMs, holding every TreeRow until the end would outlive young-generation collections.
+    // One walk for the order, the label width and the prefixes (no new objects: the domains and
+    // strings shared by siblings), then each row straight into its line and its data. With 100,000
+    // pVMs, holding a TreeRow for every one until the end would outlive young-generation collections.
+    const order: Domain[] = [];
+    const depths: number[] = [];
+    const prefixes: string[] = [];
     let widest = -Infinity;
-    walkFamilies(hv, root, (d, _depth, prefix) => {
+    walkFamilies(hv, root, (d, depth, prefix) => {
+      order.push(d);
+      depths.push(depth);
+      prefixes.push(prefix);
       widest = Math.max(widest, prefix.length + d.name.length + String(d.domid).length + 3);
     });
     const w = Math.min(48, widest);
     const acct = hv.accounting();
-    const lines: string[] = [];
+    const lines = new TextLines();
     const nodes: Omit<TreeRow, 'prefix'>[] = [];
-    walkFamilies(hv, root, (d, depth, prefix) => {
-      const r = treeRow(hv, acct, d, depth, prefix);
+    for (let i = 0; i < order.length; i++) {
+      const r = treeRow(hv, acct, order[i]!, depths[i]!, prefixes[i]!);
       lines.push(treeLine(r, w));
       // Every field but the prefix, in TreeRow's order (a literal: faster than a rest spread per row).
       nodes.push({
@@ -161,8 +170,8 @@ const tree: CommandSpec = {
         family: r.family,
         zombie: r.zombie,
       });
-    });
-    return { text: lines.join('\n'), data: { nodes } };
+    }
+    return { text: lines.text(), data: { nodes } };
   },
 };
 
@@ -308,15 +317,16 @@ const sharing: CommandSpec = {
   run(ctx, a) {
     const hv = ctx.hv;
     const doms = a.pos.pvm !== undefined ? [pvmArg(hv, a.pos.pvm)] : hv.list();
-    const lines = ['Name                                        ID   Mem Shared'];
+    const lines = new TextLines();
+    lines.push('Name                                        ID   Mem Shared');
     const domains = [];
     for (const d of doms) {
       const sharedMiB = d.domid === DOM0 ? 0 : Math.floor(smapsTotal(hv, d).shared_kib / 1024);
       const mem = memMiB(d);
-      lines.push(joined([left(d.name, 40), ' ', right(d.domid, 5), ' ', right(mem, 5), '  ', right(sharedMiB, 5)]));
+      lines.push(`${left(d.name, 40)} ${right(d.domid, 5)} ${right(mem, 5)}  ${right(sharedMiB, 5)}`);
       domains.push({ name: d.name, domid: d.domid, mem_mib: mem, shared_mib: sharedMiB });
     }
-    return { text: lines.join('\n'), data: { domains } };
+    return { text: lines.text(), data: { domains } };
   },
 };
 

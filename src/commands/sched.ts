@@ -9,7 +9,7 @@ import type { RunReport } from '../engine/sched/report.js';
 import { RATELIMIT_MAX_US, RATELIMIT_MIN_US, TSLICE_MAX_MS, TSLICE_MIN_MS } from '../engine/sched/scheduler.js';
 import { PRI_NAMES } from '../engine/sched/state.js';
 import { durationArg, intArg, pvmArg, usageError } from './args.js';
-import { fixed1, joined, latency, left, right, uptime } from './format.js';
+import { fixed1, latency, left, right, TextLines, uptime } from './format.js';
 import type { CommandSpec } from './types.js';
 
 /** The perf row sched_speedup's host: the default boot (web, redis, dns) forked to 100 pVMs. */
@@ -112,22 +112,22 @@ const vcpuList: CommandSpec = {
     const hv = ctx.hv;
     const sched = schedOf(hv);
     const doms = a.rest.length > 0 ? a.rest.map((r) => pvmArg(hv, r)) : hv.list();
-    const lines = [VCPU_HEADER];
+    const lines = new TextLines();
+    lines.push(VCPU_HEADER);
     const vcpus = [];
     for (const d of doms) {
       for (const v of sched.vcpusOf(d)) {
         const r = v.state === 'running' ? 'r' : '-';
         const b = v.state === 'blocked' ? 'b' : '-';
         const hard = cpuSetText(v.affinity, hv.host.pcpus);
-        // joined: one flat string per row (format.ts), for 100,000 pVMs.
-        lines.push(joined([left(d.name, 32), ' ', right(d.domid, 5), ' ', right(v.id, 5), ' ', right(v.cpu, 5), ' ', right(r, 3), b, '- ', fixed1(v.cpuNs / 1e9, 9), '  ', hard, ' / all']));
+        lines.push(`${left(d.name, 32)} ${right(d.domid, 5)} ${right(v.id, 5)} ${right(v.cpu, 5)} ${right(r, 3)}${b}- ${fixed1(v.cpuNs / 1e9, 9)}  ${hard} / all`);
         vcpus.push({
           name: d.name, domid: d.domid, vcpu: v.id, cpu: v.cpu, state: v.state, time_s: Math.round(v.cpuNs / 1e8) / 10,
           affinity_hard: hard, affinity_soft: 'all', priority: PRI_NAMES[v.pri], credit: v.credit,
         });
       }
     }
-    return { text: lines.join('\n'), data: { vcpus } };
+    return { text: lines.text(), data: { vcpus } };
   },
 };
 
@@ -249,14 +249,15 @@ const uptimeCmd: CommandSpec = {
   run(ctx, a) {
     const hv = ctx.hv;
     const doms = a.rest.length > 0 ? a.rest.map((r) => pvmArg(hv, r)) : hv.list();
-    const lines = [`${left('Name', 33)} ${right('ID', 4)} Uptime`];
+    const lines = new TextLines();
+    lines.push(`${left('Name', 33)} ${right('ID', 4)} Uptime`);
     const domains = [];
     for (const d of doms) {
       const up = hv.nowNs - (d.domid === DOM0 ? 0 : d.createdNs);
-      lines.push(joined([left(d.name, 33), ' ', right(d.domid, 4), ' ', uptime(up)]));
+      lines.push(`${left(d.name, 33)} ${right(d.domid, 4)} ${uptime(up)}`);
       domains.push({ name: d.name, domid: d.domid, uptime_s: Math.floor(up / 1e9) });
     }
-    return { text: lines.join('\n'), data: { now_ns: hv.nowNs, domains } };
+    return { text: lines.text(), data: { now_ns: hv.nowNs, domains } };
   },
 };
 
