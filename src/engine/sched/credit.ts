@@ -78,6 +78,7 @@ export class Credit {
     // From the tail: most insertions land there (FIFO within a priority), and no splice.
     let i = q.length;
     q.push(v.uid);
+    this.s.queued++;
     while (i > 0 && this.vcpu(q[i - 1]!).pri < v.pri) {
       q[i] = q[i - 1]!;
       i--;
@@ -89,7 +90,16 @@ export class Credit {
   private runqRemove(v: VCpu): void {
     const q = this.s.pcpus[v.cpu]!.runq;
     const i = q.indexOf(v.uid);
-    if (i >= 0) q.splice(i, 1);
+    if (i >= 0) {
+      q.splice(i, 1);
+      this.s.queued--;
+    }
+  }
+
+  /** Take the vCPU at the head of p's run queue. */
+  private runqTake(p: PCpu): void {
+    p.runq.shift();
+    this.s.queued--;
   }
 
   /** Idle pCPUs v may run on, cycling from `from` (cpumask_cycle). */
@@ -193,12 +203,12 @@ export class Credit {
     let next: VCpu | null = null;
     const head = p.runq.length > 0 ? this.vcpu(p.runq[0]!) : null;
     if (head && head.pri > PRI_OVER) {
-      p.runq.shift();
+      this.runqTake(p);
       next = head;
     } else {
       next = this.steal(cpu, head ? head.pri : PRI_IDLE);
       if (!next && head) {
-        p.runq.shift();
+        this.runqTake(p);
         next = head;
       }
     }
@@ -258,6 +268,7 @@ export class Credit {
 
   /** csched_load_balance: take a strictly better queued vCPU from a busy peer that has more than one. */
   private steal(cpu: number, pri: number): VCpu | null {
+    if (this.s.queued === 0) return null; // nothing waits anywhere: the common case of a lightly loaded host
     const n = this.s.pcpus.length;
     for (let k = 0; k < n; k++) {
       const peerId = (this.s.balanceBias + k) % n;
@@ -269,6 +280,7 @@ export class Credit {
         if (v.pri <= pri) break;
         if (!this.allowed(v, cpu)) continue;
         peer.runq.splice(i, 1);
+        this.s.queued--;
         v.cpu = cpu;
         this.s.balanceBias = peerId;
         return v;

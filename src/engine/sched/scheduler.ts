@@ -484,5 +484,7 @@ function checkSched(s: SchedState, hv: Hypervisor): string[] {
     else if (sd.vcpus.length !== d.vcpus) p.push(`${d.name} has ${sd.vcpus.length} vCPUs in the scheduler, ${d.vcpus} configured`);
   }
   for (const id of s.activeDoms) if ((s.doms.get(id)?.activeVcpus.length ?? 0) === 0) p.push(`domain ${id} is on the active list with no active vCPU`);
+  const queued = s.pcpus.reduce((a, c) => a + c.runq.length, 0);
+  if (queued !== s.queued) p.push(`the run queues hold ${queued} vCPUs, the scheduler counts ${s.queued}`);
   return p.concat(s.timers.check());
 }

@@ -175,6 +175,8 @@ export interface SchedState {
   timers: TimerQueue;
   acctSeq: number;
   last: Interval | null;
+  /** vCPUs waiting on all the run queues (derived, not saved): an idle pCPU with none to steal skips looking. */
+  queued: number;
 }
 
 export function creditsPerTslice(s: SchedState): number {
@@ -201,6 +203,7 @@ export function newState(pcpus: number, params: SchedParams): SchedState {
     timers: new TimerQueue(),
     acctSeq: 0,
     last: null,
+    queued: 0,
   };
 }
 
@@ -270,5 +273,6 @@ export function loadState(snap: SchedSnapshot): SchedState {
     timers: TimerQueue.load(snap.timers),
     acctSeq: snap.acctSeq,
     last: snap.last ? { ...snap.last, cpuNs: { ...snap.last.cpuNs }, busyNs: [...snap.last.busyNs] } : null,
+    queued: snap.pcpus.reduce((a, p) => a + p.runq.length, 0),
   };
 }
