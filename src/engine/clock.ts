@@ -25,9 +25,8 @@ export interface TimerQueueSnapshot {
 }
 
 /**
- * A 4-ary min-heap of timers ordered by (at, seq): half the levels of a binary heap, and the heap holds
- * only each timer's time and the slot of its other fields (seq, kind, target), so a sift moves two
- * numbers per level instead of four. All of it lives in typed arrays, so arming and firing allocate nothing, which matters at millions of timers
+ * A binary min-heap of timers ordered by (at, seq). The heap holds only each timer's time and the slot
+ * of its other fields (seq, kind, target), so a sift moves two numbers per level instead of four. All of it lives in typed arrays, so arming and firing allocate nothing, which matters at millions of timers
  * per virtual hour.
  */
 export class TimerQueue {
@@ -122,7 +121,7 @@ export class TimerQueue {
     const A = this.at;
     const K = this.slot;
     while (i > 0) {
-      const p = (i - 1) >> 2;
+      const p = (i - 1) >> 1;
       const pa = A[p]!;
       if (pa < at || (pa === at && this.seqs[K[p]!]! < seq)) break;
       A[i] = pa;
@@ -141,8 +140,14 @@ export class TimerQueue {
 
   /** Remove the earliest timer and return it (a shared object, valid until the next pop). */
   pop(): Timer | undefined {
+    return this.popUntil(Infinity);
+  }
+
+  /** pop(), if the earliest timer fires at `end` or before; else undefined and nothing changes. */
+  popUntil(end: number): Timer | undefined {
     const t = this.fired;
     if (this.hasFront) {
+      if (this.frontAt > end) return undefined;
       this.hasFront = false;
       t.at = this.frontAt;
       t.seq = this.frontSeq;
@@ -150,7 +155,7 @@ export class TimerQueue {
       t.target = this.frontTarget;
       return t;
     }
-    if (this.n === 0) return undefined;
+    if (this.n === 0 || this.at[0]! > end) return undefined;
     const k = this.slot[0]!;
     t.at = this.at[0]!;
     t.seq = this.seqs[k]!;
@@ -170,22 +175,20 @@ export class TimerQueue {
     const A = this.at;
     const K = this.slot;
     let i = 0;
-    for (;;) {
-      const first = 4 * i + 1;
-      if (first >= last) break;
-      let c = first;
+    let c = 1;
+    while (c < last) {
       let ca = A[c]!;
-      const end = first + 4 < last ? first + 4 : last;
-      for (let j = first + 1; j < end; j++) {
-        const ja = A[j]!;
-        if (ja < ca || (ja === ca && this.seqs[K[j]!]! < this.seqs[K[c]!]!)) {
-          c = j;
-          ca = ja;
+      if (c + 1 < last) {
+        const ra = A[c + 1]!;
+        if (ra < ca || (ra === ca && this.seqs[K[c + 1]!]! < this.seqs[K[c]!]!)) {
+          c++;
+          ca = ra;
         }
       }
       A[i] = ca;
       K[i] = K[c]!;
       i = c;
+      c = 2 * c + 1;
     }
     const k = K[last]!;
     this.siftUp(i, A[last]!, k, this.seqs[k]!);
@@ -225,7 +228,7 @@ export class TimerQueue {
   check(): string[] {
     for (let i = 1; i < this.n; i++) {
       const k = this.slot[i]!;
-      const p = (i - 1) >> 2;
+      const p = (i - 1) >> 1;
       if (this.before(i, this.at[p]!, this.seqs[this.slot[p]!]!)) return [`timer heap out of order at ${i}`];
       if (this.seqs[k]! >= this.nextSeq) return [`timer ${this.seqs[k]} has a sequence number not yet issued`];
     }

@@ -7,7 +7,7 @@
 // the domain changes it makes (create, fork, pause, an IpC call that blocks, a wake-up, exit) reach the
 // scheduler through the Subsystem hooks and the engine's events at the current virtual time.
 
-import { NS_PER_MS } from '../clock.js';
+import { NS_PER_MS, type Timer } from '../clock.js';
 import { DOM0, isZombie, type Domain } from '../domain.js';
 import { fail } from '../errors.js';
 import type { EngineEvent, Hypervisor, SchedView, Subsystem } from '../hypervisor.js';
@@ -232,10 +232,9 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
     this.dlDuringRun = dl && { linkedLibraries: (d: Domain): string[] => (libs[d.domid] ??= dl.linkedLibraries(d)) };
     const timers = this.s.timers;
     try {
-      while (timers.peekAt() <= end) {
-        const t = timers.pop()!;
+      for (let t = timers.popUntil(end); t !== undefined; t = timers.popUntil(end)) {
         hv.nowNs = t.at;
-        this.fire(t.kind, t.target, t.seq, t.at);
+        this.fire(t);
       }
       hv.nowNs = end;
       for (const p of this.s.pcpus) if (p.curr >= 0) this.credit.account(this.s.vcpus.get(p.curr)!, end);
@@ -246,8 +245,12 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
     }
   }
 
-  private fire(kind: number, target: number, seq: number, now: number): void {
-    switch (kind) {
+  /** One timer, at its time (hv.nowNs); the owner ignores it unless it is the one it armed last. */
+  private fire(t: Timer): void {
+    const target = t.target;
+    const seq = t.seq;
+    const now = t.at;
+    switch (t.kind) {
       case T_ACCT:
         if (this.s.acctSeq === seq) this.credit.acct(now);
         break;
