@@ -10,6 +10,13 @@ function drain(q: TimerQueue): [number, number][] {
   return out;
 }
 
+/** [at, seq, kind, target] of every timer, in firing order. */
+function drainAll(q: TimerQueue): number[][] {
+  const out: number[][] = [];
+  for (let t = q.pop(); t; t = q.pop()) out.push([t.at, t.seq, t.kind, t.target]);
+  return out;
+}
+
 describe('TimerQueue', () => {
   it('fires in time order, first armed first among equal times', () => {
     const q = new TimerQueue();
@@ -44,6 +51,34 @@ describe('TimerQueue', () => {
         expect(drain(r)).toEqual(model);
       }),
       { seed: 11, numRuns: 200 },
+    );
+  });
+
+  it("keeps each timer's kind and target with it, and popUntil(end) takes only timers due by end", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 60 }), fc.integer({ min: -70, max: -1 })), { maxLength: 300 }), (ops) => {
+        const q = new TimerQueue();
+        let model: number[][] = [];
+        let n = 0;
+        for (const op of ops) {
+          model.sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!);
+          if (op < 0) {
+            // popUntil(end) with end = -op - 10: the earliest timer if it is due, else nothing.
+            const end = -op - 10;
+            const t = q.popUntil(end);
+            const m = model.length > 0 && model[0]![0]! <= end ? model.shift() : undefined;
+            expect(t ? [t.at, t.seq, t.kind, t.target] : undefined).toEqual(m);
+          } else {
+            n++;
+            const kind = 2 + (n % 3);
+            model.push([op, q.arm(op, kind, n * 7), kind, n * 7]);
+          }
+          expect(q.check()).toEqual([]);
+        }
+        model = model.sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!);
+        expect(drainAll(q)).toEqual(model);
+      }),
+      { seed: 12, numRuns: 200 },
     );
   });
 
