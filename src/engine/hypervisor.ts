@@ -3,6 +3,7 @@
 // (scheduler, IpC, libraries) plug in through the Subsystem interface so this file stays the hub.
 
 import { DOM0, Domain, DomainSnapshot, isZombie } from './domain.js';
+import { checkDomainShape } from './domain-shape.js';
 import { EngineError, fail } from './errors.js';
 import { DEFAULT_HOST, HostConfig, ImageConfig, suggest } from './image.js';
 import { Accounting } from './mm/accounting.js';
@@ -336,8 +337,9 @@ export class Hypervisor {
     this.acct = new Accounting(this.mem);
     this.domains.clear();
     this.byName.clear();
-    for (const ds of s.domains) {
-      this.insert({ ...ds, children: [...ds.children], regions: ds.regions.map((r) => this.mem.loadRegion(r)) });
+    for (const [i, v] of s.domains.entries()) {
+      const ds = checkDomainShape(v, i); // a hand-edited record is refused here, not inside a later command
+      this.insert({ ...ds, children: [...ds.children], regions: ds.regions.map((r, j) => this.mem.loadRegion(r, `domains[${i}].regions[${j}]`)) });
     }
     for (const sub of this.subsystems) sub.load(s.subsystems[sub.name]);
   }

@@ -18,6 +18,7 @@ import type { Region, RegionSnapshot } from '../mm/p2m.js';
 import { canonical, libKey, LibraryEntry, Manifest, textPages, dataPages, validateManifest } from './manifest.js';
 import { LibraryStore } from './store.js';
 import { parseNeed, satisfies } from './version.js';
+import { arrOf, arrShape, exists, Rec, shape } from '../validate.js';
 
 /** A library's text as loaded on the host, and how many pVMs map it. */
 export interface Master {
@@ -321,10 +322,18 @@ export class DlSubsystem implements Subsystem {
     const s = data as DlSnapshot;
     if (!s || !Array.isArray(s.masters) || !Array.isArray(s.pvms)) fail('EINVAL', "state: the library subsystem's part is malformed");
     if (!this.storeFromDisk) this.store = LibraryStore.load(s.store);
+    s.masters.forEach((m, i) => shape(m, `dl.masters[${i}]`, { key: 'str', manifest: 'obj', text: 'obj', users: 'nat' }));
+    s.pvms.forEach((p, i) => {
+      exists(this.hv.domains.has(shape(p, `dl.pvms[${i}]`, { domid: 'nat', libs: 'arr' }).domid as number), `dl.pvms[${i}].domid`, `domain ${String(p.domid)}`);
+      arrShape(p as unknown as Rec, 'libs', `dl.pvms[${i}]`, { key: 'str', explicit: 'bool', bound: 'arr', vars: 'arr' }).forEach((l) => {
+        arrOf(l, 'bound', 'nat', `dl.pvms[${i}].libs`);
+        arrOf(l, 'vars', 'num', `dl.pvms[${i}].libs`);
+      });
+    });
     for (const m of s.masters) {
       const manifest = validateManifest(m.manifest, `state: ${m.key}`);
       if (this.storeFromDisk) this.requireVerified(m.key, manifest);
-      this.masters.set(m.key, { key: m.key, manifest, text: this.hv.mem.loadRegion(m.text), users: m.users });
+      this.masters.set(m.key, { key: m.key, manifest, text: this.hv.mem.loadRegion(m.text, `dl ${m.key}.text`), users: m.users });
     }
     for (const p of s.pvms) {
       this.linked.set(
@@ -333,6 +342,9 @@ export class DlSubsystem implements Subsystem {
           const master = this.masters.get(l.key);
           if (!master) fail('EINVAL', `state: pVM ${p.domid} links ${l.key}, which is not loaded`);
           const got = new Uint8Array(master.manifest.functions.length);
+          // A bound slot past the table or a variable count off the manifest would fail inside `call`.
+          for (const i of l.bound) if (i >= got.length) fail('EINVAL', `state: pVM ${p.domid} binds function ${i} of ${l.key}, which has ${got.length}`);
+          if (l.vars.length !== master.manifest.variables.length) fail('EINVAL', `state: pVM ${p.domid} holds ${l.vars.length} variables of ${l.key}, which has ${master.manifest.variables.length}`);
           for (const i of l.bound) got[i] = 1;
           return { key: l.key, name: master.manifest.name, version: master.manifest.version, explicit: l.explicit, got, vars: Float64Array.from(l.vars), own: true };
         }),

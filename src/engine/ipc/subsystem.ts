@@ -9,6 +9,7 @@ import type { Hypervisor, Subsystem } from '../hypervisor.js';
 import { GrantSnapshot, GrantTables } from '../mm/grant.js';
 import type { Region, RegionSnapshot } from '../mm/p2m.js';
 import { SIGNALS } from '../signals.js';
+import { checkIpcShape } from './shape.js';
 import { EVTCHN_DEFAULT_PORTS, EventChannels, EvtchnSnapshot } from './evtchn.js';
 import { checkQueues, leaveQueues, MsgQueue } from './msg.js';
 import { checkPipes, closeEndsOf, Pipe, PipeSnapshot } from './pipe.js';
@@ -164,6 +165,7 @@ export class Ipc implements Subsystem {
   load(data: unknown): void {
     if (data === undefined) return;
     if (typeof data !== 'object' || data === null) fail('EINVAL', 'state has no valid ipc section');
+    checkIpcShape(data, (domid) => this.hv.domains.has(domid));
     const s = data as IpcSnapshot;
     const mem = this.hv.mem;
     this.evtchn = EventChannels.load(s.evtchn, this.portLimit());

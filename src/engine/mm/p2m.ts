@@ -15,6 +15,7 @@
 import { fail } from '../errors.js';
 import { FrameTable } from './frames.js';
 import { hashInts } from '../hash.js';
+import { arrOf, Rec, shape } from '../validate.js';
 
 export const CHUNK_PAGES = 512;
 const NO_FRAME = -1;
@@ -234,7 +235,10 @@ export class Memory {
     return { name: r.name, kind: r.kind, pages: r.pages, p2m: r.p2m.slice() };
   }
 
-  loadRegion(s: RegionSnapshot): Region {
+  loadRegion(s: RegionSnapshot, where = 'region'): Region {
+    shape(s, where, { name: 'str', kind: 'str', pages: 'nat' });
+    if (s.kind !== 'ro' && s.kind !== 'cow' && s.kind !== 'shared') fail('EINVAL', `state: ${where}.kind must be ro, cow or shared`);
+    arrOf(s as unknown as Rec, 'p2m', 'nat', where);
     return { name: s.name, kind: s.kind, pages: s.pages, p2m: s.p2m.slice() };
   }
 

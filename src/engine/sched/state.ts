@@ -5,6 +5,7 @@
 
 import { TimerQueue, TimerQueueSnapshot } from '../clock.js';
 import { Rng } from '../rng.js';
+import { checkSchedShape } from './shape.js';
 
 // Credit1's priorities (xen/common/sched/credit.c): higher runs first.
 export const PRI_BOOST = 0;
@@ -251,6 +252,7 @@ export function saveState(s: SchedState): SchedSnapshot {
 }
 
 export function loadState(snap: SchedSnapshot): SchedState {
+  checkSchedShape(snap); // a hand-edited section is refused here (EINVAL), not inside a later `run`
   const vcpus = new VcpuTable();
   for (const v of snap.vcpus) {
     const rng = new Rng(0);
