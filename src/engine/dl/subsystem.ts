@@ -117,8 +117,8 @@ export class DlSubsystem implements Subsystem {
 
   // ---- bookkeeping (callers validated first) ---------------------------------------------------------
 
-  /** Map a library into `d`: load its text on the host if nobody has, share it, populate private data. */
-  attach(d: Domain, entry: LibraryEntry, explicit: boolean): { loaded: boolean } {
+  /** The host's one copy of a library's text: loaded on first use, counted per user. */
+  private takeMaster(entry: LibraryEntry): { master: Master; loaded: boolean } {
     const m = entry.manifest;
     const key = libKey(m.name, m.version);
     let master = this.masters.get(key);
@@ -128,11 +128,18 @@ export class DlSubsystem implements Subsystem {
       this.masters.set(key, master);
     }
     master.users++;
+    return { master, loaded };
+  }
+
+  /** Map a library into `d`: load its text on the host if nobody has, share it, populate private data. */
+  attach(d: Domain, entry: LibraryEntry, explicit: boolean): { loaded: boolean } {
+    const m = entry.manifest;
+    const { master, loaded } = this.takeMaster(entry);
     d.regions.push(this.hv.mem.share(master.text, 'ro', textRegionName(m.name)));
     d.regions.push(this.hv.mem.populate(dataRegionName(m.name), 'cow', dataPages(m)));
     const libs = this.linked.get(d.domid) ?? [];
     libs.push({
-      key,
+      key: master.key,
       name: m.name,
       version: m.version,
       explicit,
@@ -165,14 +172,7 @@ export class DlSubsystem implements Subsystem {
    */
   replace(d: Domain, old: Linked, entry: LibraryEntry): { linked: Linked; loaded: boolean } {
     const m = entry.manifest;
-    const key = libKey(m.name, m.version);
-    let master = this.masters.get(key);
-    const loaded = !master;
-    if (!master) {
-      master = { key, manifest: m, text: this.hv.mem.populate(`${textRegionName(m.name)}@${m.version}`, 'ro', textPages(m)), users: 0 };
-      this.masters.set(key, master);
-    }
-    master.users++;
+    const { master, loaded } = this.takeMaster(entry);
     const oldM = this.manifestOf(old);
     const vars = Float64Array.from(m.variables.map((v) => v.init));
     m.variables.forEach((v, i) => {
@@ -186,7 +186,7 @@ export class DlSubsystem implements Subsystem {
       if (r.name === dataRegionName(old.name)) return (this.hv.mem.release(r), data);
       return r;
     });
-    const linked: Linked = { key, name: m.name, version: m.version, explicit: old.explicit, got: new Uint8Array(m.functions.length), vars, own: true };
+    const linked: Linked = { key: master.key, name: m.name, version: m.version, explicit: old.explicit, got: new Uint8Array(m.functions.length), vars, own: true };
     this.linked.set(d.domid, this.libsOf(d).map((x) => (x === old ? linked : x)));
     this.dropUser(old.key);
     return { linked, loaded };
