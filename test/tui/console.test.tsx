@@ -2,39 +2,14 @@
 // driven by keys written to a fake stdin, read back from the last frame.
 
 import chalk from 'chalk';
-import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Console, Leave } from '../../src/tui/app.js';
 import { applyColorPolicy } from '../../src/tui/color.js';
 import { TOO_SMALL } from '../../src/tui/layout.js';
-import { ConsoleModel } from '../../src/tui/model.js';
 import { size } from '../../src/tui/format.js';
-import { makeShell } from '../helpers.js';
+import { Console } from '../../src/tui/app.js';
+import { live, mount, tick } from './mount.js';
 
 const KEY = { pgDn: '\x1b[6~', pgUp: '\x1b[5~', up: '\x1b[A', down: '\x1b[B', altDown: '\x1b[1;3B', tab: '\t', enter: '\r', ctrlC: '\x03', ctrlD: '\x04' };
-
-const tick = () => new Promise((r) => setTimeout(r, 5));
-
-function mount(cols = 100, rows = 30, history: string[] = []) {
-  const model = new ConsoleModel(makeShell(), { history });
-  const left: Leave[] = [];
-  const app = render(<Console model={model} cols={cols} rows={rows} onLeave={(w) => left.push(w)} />);
-  const frame = () => app.lastFrame() ?? '';
-  /** Write keys one by one, as a terminal delivers them, waiting for ink between them. */
-  const type = async (...keys: string[]) => {
-    await tick();
-    for (const k of keys) {
-      app.stdin.write(k);
-      await tick();
-    }
-  };
-  return { model, app, frame, type, left };
-}
-
-/** The live area only: the lines from the header down (the log above it is <Static>). */
-function live(frame: string): string {
-  return frame.slice(frame.lastIndexOf('kylinx-sh kylinx'));
-}
 
 /** The tree panel's row of a pVM. */
 function treeRow(frame: string, name: string): string {
@@ -186,7 +161,7 @@ describe('console prompt', () => {
   });
 
   it('Up and Down walk the history, earlier sessions included; the typed line is kept', async () => {
-    const { frame, type } = mount(100, 30, ['fork web 2']);
+    const { frame, type } = mount(100, 30, { history: ['fork web 2'] });
     await type('list', KEY.enter, 'tr', KEY.up);
     expect(live(frame())).toMatch(/kylinx> list$/m);
     await type(KEY.up);
