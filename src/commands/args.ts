@@ -2,7 +2,7 @@
 // readers handlers use (numbers, pVMs, durations). Mistakes here are usage errors (exit status 2).
 
 import { Domain } from '../engine/domain.js';
-import { EngineError, fail } from '../engine/errors.js';
+import { fail } from '../engine/errors.js';
 import type { Hypervisor } from '../engine/hypervisor.js';
 import { suggest } from '../engine/image.js';
 import type { Args, CommandSpec } from './types.js';
@@ -105,8 +105,4 @@ export function durationArg(text: string): number {
   const ns = Math.round(Number(m[1]) * DURATION_UNITS[m[2]!]!);
   if (ns <= 0) fail('EINVAL', `duration must be more than zero, not ${text}`);
   return ns;
-}
-
-export function isUsage(e: unknown): boolean {
-  return e instanceof EngineError && e.code === 'EUSAGE';
 }

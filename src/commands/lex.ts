@@ -83,9 +83,3 @@ function plainWords(line: string): string[] | null {
   if (start >= 0) words.push(line.slice(start));
   return words;
 }
-
-/** Quote a word so splitLine reads it back unchanged (for history and exports). */
-export function quoteWord(w: string): string {
-  if (w !== '' && /^[A-Za-z0-9_.,:@=+\-/]+$/.test(w)) return w;
-  return `"${w.replace(/["\\]/g, (m) => `\\${m}`)}"`;
-}

@@ -1,4 +1,5 @@
-// pVM lifecycle: create, fork, exit, wait, kill's default actions, destroy, pause, rename, the pool.
+// pVM lifecycle: create, fork, exit, wait, termination, destroy, pause, rename, the pool.
+// (Signals and their actions live in ipc/signal.ts; a terminating one ends here in terminate().)
 //
 // Every operation validates everything first and only then changes state, so a failing call leaves the
 // engine exactly as it was. Each returns the modeled latency (cost.ts) with what it did.
@@ -221,19 +222,6 @@ export function wait(hv: Hypervisor, parent: Domain, child?: Domain): Waited {
   }
   hv.block(parent, 'wait', child ? child.name : 'a child', { child: child ? child.domid : null });
   return { reaped: null, blocked: true, latencyUs: us('hypercall') };
-}
-
-// ---- signals (default actions; the IpC subsystem adds the full set and handlers) ----------------
-
-export const TERMINATING = new Set(['SIGKILL', 'SIGTERM']);
-export const SIGNAL_NUMBERS: Record<string, number> = { SIGKILL: 9, SIGTERM: 15 };
-
-/** The default action of a terminating signal. */
-export function killDefault(hv: Hypervisor, d: Domain, sig: string): Timed {
-  if (d.domid === DOM0) fail('EPERM', 'Domain-0 cannot be signalled');
-  if (isZombie(d)) fail('ESRCH', `${d.name} has already exited`);
-  terminate(hv, d, { reason: sig === 'SIGKILL' ? 'crash' : 'poweroff', status: 128 + SIGNAL_NUMBERS[sig]!, signal: sig });
-  return { latencyUs: us('signal_default') };
 }
 
 // ---- destroy, pause, rename, pool ----------------------------------------------------------------
