@@ -16,7 +16,9 @@ const args = process.argv.slice(2);
 const json = args.includes('--json');
 const only = args.filter((a) => !a.startsWith('--'));
 
-const files = readdirSync(join(here, 'rows')).filter((f) => f.endsWith('.mjs')).sort();
+const files = readdirSync(join(here, 'rows'))
+  .filter((f) => f.endsWith('.mjs'))
+  .sort();
 const results = {};
 for (const f of files) {
   const row = (await import(pathToFileURL(join(here, 'rows', f)).href)).default;
@@ -29,7 +31,14 @@ for (const f of files) {
     r = { value: null, note: `failed: ${e instanceof Error ? e.message : String(e)}` };
   }
   const ok = r.value === null ? false : row.compare === '>=' ? r.value >= row.budget : r.value <= row.budget;
-  results[row.name] = { value: r.value, unit: row.unit, budget: row.budget, ok, ...(r.note ? { note: r.note } : {}), ...(r.extra ?? {}) };
+  results[row.name] = {
+    value: r.value,
+    unit: row.unit,
+    budget: row.budget,
+    ok,
+    ...(r.note ? { note: r.note } : {}),
+    ...(r.extra ?? {}),
+  };
 }
 
 if (json) {
@@ -37,9 +46,22 @@ if (json) {
 } else {
   const rows = [['figure', 'value', 'unit', 'budget', 'ok', 'note']];
   for (const [name, r] of Object.entries(results)) {
-    rows.push([name, r.value === null ? '-' : String(r.value), r.unit, `${r.budget}`, r.ok ? 'yes' : 'NO', r.note ?? '']);
+    rows.push([
+      name,
+      r.value === null ? '-' : String(r.value),
+      r.unit,
+      `${r.budget}`,
+      r.ok ? 'yes' : 'NO',
+      r.note ?? '',
+    ]);
   }
   const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  for (const r of rows) process.stdout.write(r.map((c, i) => c.padEnd(w[i])).join('  ').trimEnd() + '\n');
+  for (const r of rows)
+    process.stdout.write(
+      r
+        .map((c, i) => c.padEnd(w[i]))
+        .join('  ')
+        .trimEnd() + '\n',
+    );
 }
 process.exitCode = Object.values(results).every((r) => r.ok) ? 0 : 1;

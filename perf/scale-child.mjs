@@ -56,4 +56,14 @@ const frames = hv.frames.used;
 // Guest pages mapped by all pVMs together: the memory the host would need without sharing.
 let mappedPages = 0;
 for (const d of hv.domains.values()) for (const r of d.regions) mappedPages += r.pages;
-process.stdout.write(JSON.stringify({ n, pvms: hv.liveCount - 1, frames, mappedPages, maxRssKiB: process.resourceUsage().maxRSS, timings, cpuMs }) + '\n');
+process.stdout.write(
+  JSON.stringify({
+    n,
+    pvms: hv.liveCount - 1,
+    frames,
+    mappedPages,
+    maxRssKiB: process.resourceUsage().maxRSS,
+    timings,
+    cpuMs,
+  }) + '\n',
+);

@@ -153,8 +153,13 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const tty = process.stdin.isTTY && process.stdout.isTTY;
-  if (o.record !== undefined && (!tty || o.command !== undefined || (file !== undefined && !o.step && file !== 'top'))) {
-    err('kylinx-sh: --record records a terminal session (the console, --plain, top or --step) and needs a terminal; a script\'s output can be redirected instead\n');
+  if (
+    o.record !== undefined &&
+    (!tty || o.command !== undefined || (file !== undefined && !o.step && file !== 'top'))
+  ) {
+    err(
+      "kylinx-sh: --record records a terminal session (the console, --plain, top or --step) and needs a terminal; a script's output can be redirected instead\n",
+    );
     return 2;
   }
   if (o.step) {

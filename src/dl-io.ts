@@ -61,7 +61,8 @@ export function loadTrust(dir: string): Map<string, KeyObject> {
 export function verifyManifest(m: Manifest, sigText: string | null, trust: Map<string, KeyObject>): Verdict {
   const message = canonical(m);
   const sha256 = sha256Hex(message);
-  if (sigText === null) return { status: 'unsigned', algorithm: '-', sha256, detail: 'no detached signature (.sig) beside the manifest' };
+  if (sigText === null)
+    return { status: 'unsigned', algorithm: '-', sha256, detail: 'no detached signature (.sig) beside the manifest' };
   let sig: SignatureFile;
   try {
     sig = JSON.parse(sigText) as SignatureFile;
@@ -69,21 +70,55 @@ export function verifyManifest(m: Manifest, sigText: string | null, trust: Map<s
     return { status: 'bad-signature', algorithm: '-', sha256, detail: 'the .sig file is not JSON' };
   }
   if (sig?.format !== SIG_FORMAT || typeof sig.signature !== 'string' || typeof sig.signer !== 'string') {
-    return { status: 'bad-signature', algorithm: '-', sha256, detail: `the .sig file is not a ${SIG_FORMAT} signature` };
+    return {
+      status: 'bad-signature',
+      algorithm: '-',
+      sha256,
+      detail: `the .sig file is not a ${SIG_FORMAT} signature`,
+    };
   }
   const algorithm = String(sig.algorithm);
-  if (sig.signer !== m.signer) return { status: 'bad-signature', algorithm, sha256, detail: `signed by ${sig.signer}, but the manifest names ${m.signer} as its signer` };
+  if (sig.signer !== m.signer)
+    return {
+      status: 'bad-signature',
+      algorithm,
+      sha256,
+      detail: `signed by ${sig.signer}, but the manifest names ${m.signer} as its signer`,
+    };
   const key = trust.get(m.signer);
-  if (!key) return { status: 'unknown-signer', algorithm, sha256, detail: `no public key for signer ${m.signer} in the trust store (trust/${m.signer}.pem)` };
+  if (!key)
+    return {
+      status: 'unknown-signer',
+      algorithm,
+      sha256,
+      detail: `no public key for signer ${m.signer} in the trust store (trust/${m.signer}.pem)`,
+    };
   const alg = algorithmOf(key);
-  if (alg !== algorithm) return { status: 'bad-signature', algorithm, sha256, detail: `the signature is ${algorithm}, ${m.signer}'s key is ${alg}` };
+  if (alg !== algorithm)
+    return {
+      status: 'bad-signature',
+      algorithm,
+      sha256,
+      detail: `the signature is ${algorithm}, ${m.signer}'s key is ${alg}`,
+    };
   let good = false;
   try {
-    good = verify(alg === 'ed25519' ? null : 'sha256', Buffer.from(message, 'utf8'), key, Buffer.from(sig.signature, 'base64'));
+    good = verify(
+      alg === 'ed25519' ? null : 'sha256',
+      Buffer.from(message, 'utf8'),
+      key,
+      Buffer.from(sig.signature, 'base64'),
+    );
   } catch {
     good = false;
   }
-  if (!good) return { status: 'bad-signature', algorithm, sha256, detail: `the ${algorithm} signature does not verify with ${m.signer}'s public key (the manifest changed after signing, or another key signed it)` };
+  if (!good)
+    return {
+      status: 'bad-signature',
+      algorithm,
+      sha256,
+      detail: `the ${algorithm} signature does not verify with ${m.signer}'s public key (the manifest changed after signing, or another key signed it)`,
+    };
   return { status: 'valid', algorithm, sha256, detail: `${algorithm} signature by ${m.signer} verifies` };
 }
 
@@ -105,10 +140,16 @@ export function loadLibraries(imagesDir: string): LibraryStore {
   if (!existsSync(libDir)) return new LibraryStore();
   const trust = loadTrust(join(imagesDir, 'trust'));
   const entries: LibraryEntry[] = [];
-  for (const f of readdirSync(libDir).filter((x) => x.endsWith('.json')).sort()) {
+  for (const f of readdirSync(libDir)
+    .filter((x) => x.endsWith('.json'))
+    .sort()) {
     const path = join(libDir, f);
     const manifest = readManifest(path);
-    if (f !== `${manifest.name}-${manifest.version}.json`) fail('EINVAL', `${path}: holds ${manifest.name} ${manifest.version}, so it must be named ${manifest.name}-${manifest.version}.json`);
+    if (f !== `${manifest.name}-${manifest.version}.json`)
+      fail(
+        'EINVAL',
+        `${path}: holds ${manifest.name} ${manifest.version}, so it must be named ${manifest.name}-${manifest.version}.json`,
+      );
     const sigPath = `${path}.sig`;
     const sigText = existsSync(sigPath) ? readText(sigPath) : null;
     entries.push({ manifest, file: join('lib', f), verdict: verifyManifest(manifest, sigText, trust) });
@@ -137,8 +178,17 @@ export function signManifest(manifestPath: string, keyPath: string): Signed {
   }
   const algorithm = algorithmOf(key);
   const message = canonical(m);
-  const signature = sign(algorithm === 'ed25519' ? null : 'sha256', Buffer.from(message, 'utf8'), key).toString('base64');
-  const sig: SignatureFile = { format: SIG_FORMAT, version: 1, signer: m.signer, algorithm, sha256: sha256Hex(message), signature };
+  const signature = sign(algorithm === 'ed25519' ? null : 'sha256', Buffer.from(message, 'utf8'), key).toString(
+    'base64',
+  );
+  const sig: SignatureFile = {
+    format: SIG_FORMAT,
+    version: 1,
+    signer: m.signer,
+    algorithm,
+    sha256: sha256Hex(message),
+    signature,
+  };
   const sigFile = `${manifestPath}.sig`;
   writeAtomic(sigFile, `${JSON.stringify(sig, null, 2)}\n`);
   const trustKey = join(dirname(dirname(manifestPath)), 'trust', `${m.signer}.pem`);

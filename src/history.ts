@@ -13,7 +13,10 @@ export function historyFile(): string {
 
 export function loadHistory(): string[] {
   try {
-    return readFileSync(historyFile(), 'utf8').split('\n').filter((l) => l.trim() !== '').slice(-MAX);
+    return readFileSync(historyFile(), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .slice(-MAX);
   } catch {
     return [];
   }

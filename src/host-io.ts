@@ -1,7 +1,18 @@
 // The thin layer between kylinx-sh and the file system: images, host configs, scripts and state files.
 // The engine never touches files; commands reach them through HostIO.
 
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+  statSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EngineError, fail } from './engine/errors.js';
@@ -33,7 +44,9 @@ export function readText(path: string): string {
 export function loadImages(dir: string): Map<string, ImageConfig> {
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.cfg') && f !== 'host.cfg').sort();
+    files = readdirSync(dir)
+      .filter((f) => f.endsWith('.cfg') && f !== 'host.cfg')
+      .sort();
   } catch {
     fail('ENOENT', `${dir}: no such images directory`);
   }
@@ -116,7 +129,10 @@ export function lockState(file: string, waitMs = 10_000): () => void {
       continue;
     }
     if (Date.now() >= deadline) {
-      fail('EBUSY', `${file} is in use by another kylinx-sh (process ${holder ?? '?'}); try again when it has finished, or remove ${lock} if it is stale`);
+      fail(
+        'EBUSY',
+        `${file} is in use by another kylinx-sh (process ${holder ?? '?'}); try again when it has finished, or remove ${lock} if it is stale`,
+      );
     }
     sleepMs(20);
   }

@@ -6,7 +6,16 @@ import type { HostIO } from './commands/types.js';
 import { loadState } from './commands/session.js';
 import type { HostConfig } from './engine/image.js';
 import { newEngine } from './engine/index.js';
-import { defaultImagesDir, fileExists, loadHost, loadImages, lockState, nodeIO, readText, writeAtomic } from './host-io.js';
+import {
+  defaultImagesDir,
+  fileExists,
+  loadHost,
+  loadImages,
+  lockState,
+  nodeIO,
+  readText,
+  writeAtomic,
+} from './host-io.js';
 import { fail } from './engine/errors.js';
 import { loadLibraries } from './dl-io.js';
 
@@ -29,7 +38,8 @@ export function setupShell(o: SetupOptions, io: HostIO = nodeIO): Setup {
   const libs = loadLibraries(o.images ?? defaultImagesDir());
   let host: Partial<HostConfig> = o.host ? loadHost(o.host) : {};
   if (o.seed !== undefined) {
-    if (!/^[0-9]+$/.test(o.seed) || Number(o.seed) > 2 ** 32 - 1) fail('EUSAGE', `--seed must be a whole number 0-4294967295, not '${o.seed}'`);
+    if (!/^[0-9]+$/.test(o.seed) || Number(o.seed) > 2 ** 32 - 1)
+      fail('EUSAGE', `--seed must be a whole number 0-4294967295, not '${o.seed}'`);
     host = { ...host, seed: Number(o.seed) };
   }
   let unlock = (): void => {};
@@ -38,7 +48,9 @@ export function setupShell(o: SetupOptions, io: HostIO = nodeIO): Setup {
     const wait = process.env.KYLINX_SH_LOCK_WAIT_MS;
     unlock = lockState(o.state, wait !== undefined && /^[0-9]+$/.test(wait) ? Number(wait) : undefined);
     try {
-      const engine = fileExists(o.state) ? loadState((h) => newEngine(h ?? host, { libs }), readText(o.state), o.state) : undefined;
+      const engine = fileExists(o.state)
+        ? loadState((h) => newEngine(h ?? host, { libs }), readText(o.state), o.state)
+        : undefined;
       shell = new Shell({ host, images, io, engine, libs });
     } catch (e) {
       unlock();

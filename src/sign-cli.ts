@@ -11,7 +11,10 @@ export function runSign(args: string[], out: (s: string) => void, err: (s: strin
     .name('kylinx-sh sign')
     .description('Sign a library manifest with a private key (Ed25519 or RSA PEM); writes <manifest>.sig')
     .argument('<manifest>', 'a library manifest, e.g. images/lib/libm-1.18.json')
-    .requiredOption('--key <private.pem>', 'the signer’s private key (the demo one: images/trust/demo-signer.private.pem)')
+    .requiredOption(
+      '--key <private.pem>',
+      'the signer’s private key (the demo one: images/trust/demo-signer.private.pem)',
+    )
     .exitOverride()
     .configureOutput({ writeOut: out, writeErr: err })
     .allowExcessArguments(false);
@@ -25,7 +28,10 @@ export function runSign(args: string[], out: (s: string) => void, err: (s: strin
   try {
     const s = signManifest(manifest, cmd.opts<{ key: string }>().key);
     out(`signed ${manifest} as ${s.signer} (${s.algorithm}, sha256 ${s.sha256}): wrote ${s.sigFile}\n`);
-    if (s.matchesTrust === false) err(`kylinx-sh sign: warning: this key is not the one in trust/${s.signer}.pem, so the signature will not verify there\n`);
+    if (s.matchesTrust === false)
+      err(
+        `kylinx-sh sign: warning: this key is not the one in trust/${s.signer}.pem, so the signature will not verify there\n`,
+      );
     return 0;
   } catch (e) {
     err(`kylinx-sh sign: ${errorOf(e).message}\n`);

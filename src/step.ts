@@ -38,7 +38,16 @@ function prompt(st: Stepper): void {
 type Key = 'next' | 'back' | 'quit' | null;
 
 function keyOf(s: string, name?: string): Key {
-  if (name === 'return' || name === 'enter' || name === 'space' || name === 'right' || s === 'n' || s === ' ' || s === '\r') return 'next';
+  if (
+    name === 'return' ||
+    name === 'enter' ||
+    name === 'space' ||
+    name === 'right' ||
+    s === 'n' ||
+    s === ' ' ||
+    s === '\r'
+  )
+    return 'next';
   if (name === 'left' || s === 'b' || s === 'p') return 'back';
   if (s === 'q' || s === '\u0003' || s === '\u0004') return 'quit';
   return null;

@@ -9,7 +9,9 @@ import { splitLine } from '../src/commands/lex.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIR = join(ROOT, 'examples');
-const scripts = readdirSync(DIR).filter((f) => f.endsWith('.kx')).sort();
+const scripts = readdirSync(DIR)
+  .filter((f) => f.endsWith('.kx'))
+  .sort();
 
 function runScript(name: string): string {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'kylinx-sh.js'), join(DIR, name)], { encoding: 'utf8' });
@@ -34,7 +36,14 @@ function cpuPct(out: string, pvm: string): number {
 
 describe('examples', () => {
   it('there are demos for fork/CoW, IpC, library update, the scheduler, restrictions and recycling', () => {
-    expect(scripts).toEqual(['fork-cow.kx', 'ipc-tour.kx', 'lib-update.kx', 'recycling.kx', 'restrictions.kx', 'sched.kx']);
+    expect(scripts).toEqual([
+      'fork-cow.kx',
+      'ipc-tour.kx',
+      'lib-update.kx',
+      'recycling.kx',
+      'restrictions.kx',
+      'sched.kx',
+    ]);
   });
 
   for (const name of scripts) {

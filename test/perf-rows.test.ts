@@ -31,7 +31,13 @@ describe('perf rows at small size', () => {
   });
 
   it('pvms_100k_mib and list_100k_ms: the scale child forks n redis pVMs and times list and tree', () => {
-    const r = scale(300, ['list', 'tree']) as { pvms: number; frames: number; mappedPages: number; maxRssKiB: number; timings: Record<string, number> };
+    const r = scale(300, ['list', 'tree']) as {
+      pvms: number;
+      frames: number;
+      mappedPages: number;
+      maxRssKiB: number;
+      timings: Record<string, number>;
+    };
     expect(r.pvms).toBe(301);
     // redis's 2048 pages, libm 1.16 linked at create (64 text + 2 data pages), one channel page per fork (IpC).
     expect(r.frames).toBe(2048 + 66 + 300);
@@ -56,7 +62,8 @@ describe('perf rows at small size', () => {
     const lines = text.trimEnd().split('\n');
     expect(lines).toHaveLength(500);
     // Forks, memory writes, a pipe, a message queue, a signal inside the family, kills and reaps.
-    for (const c of ['fork', 'touch', 'pipe', 'write', 'read', 'msgsnd', 'msgrcv', 'kill', 'wait']) expect(lines.some((l) => l.startsWith(`${c} `))).toBe(true);
+    for (const c of ['fork', 'touch', 'pipe', 'write', 'read', 'msgsnd', 'msgrcv', 'kill', 'wait'])
+      expect(lines.some((l) => l.startsWith(`${c} `))).toBe(true);
     expect(lines.some((l) => / --from /.test(l))).toBe(true);
     const r = runScript(500) as { lines: number; wallS: number; cpuS: number };
     expect(r.lines).toBe(500);

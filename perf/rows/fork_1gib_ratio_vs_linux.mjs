@@ -9,7 +9,8 @@ export function buildHelper(name) {
   const out = join(ROOT, 'perf', '.build', name);
   mkdirSync(join(ROOT, 'perf', '.build'), { recursive: true });
   const cc = spawnSync('cc', ['-O2', '-o', out, join(ROOT, 'perf', 'helpers', `${name}.c`)], { encoding: 'utf8' });
-  if (cc.error || cc.status !== 0) return { error: cc.error ? `no C compiler (cc): ${cc.error.message}` : `cc failed: ${cc.stderr}` };
+  if (cc.error || cc.status !== 0)
+    return { error: cc.error ? `no C compiler (cc): ${cc.error.message}` : `cc failed: ${cc.stderr}` };
   return { path: out };
 }
 
@@ -18,7 +19,18 @@ export async function engineForkUs(mib, runs = 21) {
   const { newEngine } = await import(join(ROOT, 'dist', 'engine', 'index.js'));
   const { create, fork, destroy } = await import(join(ROOT, 'dist', 'engine', 'lifecycle.js'));
   const hv = newEngine({ boot: [], memory: mib + 2048 });
-  const img = { name: 'big', description: '', memory: mib, vcpus: 1, text_kb: 1024, data_kb: 256, bss_kb: 256, stack_kb: 64, heap_kb: mib * 1024 - 1600, raw: {} };
+  const img = {
+    name: 'big',
+    description: '',
+    memory: mib,
+    vcpus: 1,
+    text_kb: 1024,
+    data_kb: 256,
+    bss_kb: 256,
+    stack_kb: 64,
+    heap_kb: mib * 1024 - 1600,
+    raw: {},
+  };
   const parent = create(hv, img).domain;
   const xs = [];
   for (let i = 0; i < runs + 3; i++) {
@@ -42,6 +54,9 @@ export default {
     if (h.error) return { value: null, note: `cannot measure Linux's fork here: ${h.error}` };
     const linuxUs = Number(execFileSync(h.path, ['1024', '9'], { encoding: 'utf8' }).trim());
     const engUs = await engineForkUs(1024);
-    return { value: round(engUs / linuxUs, 4), note: `engine ${engUs.toFixed(1)} µs, Linux fork() of 1 GiB touched ${linuxUs.toFixed(0)} µs` };
+    return {
+      value: round(engUs / linuxUs, 4),
+      note: `engine ${engUs.toFixed(1)} µs, Linux fork() of 1 GiB touched ${linuxUs.toFixed(0)} µs`,
+    };
   },
 };

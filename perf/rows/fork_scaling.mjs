@@ -16,6 +16,9 @@ export default {
   compare: '<=',
   async measure() {
     const r = await forkScaling();
-    return { value: round(r.ratio, 2), note: `fork of 4 GiB ${r.big.toFixed(1)} µs, of 64 MiB ${r.small.toFixed(1)} µs (engine, medians)` };
+    return {
+      value: round(r.ratio, 2),
+      note: `fork of 4 GiB ${r.big.toFixed(1)} µs, of 64 MiB ${r.small.toFixed(1)} µs (engine, medians)`,
+    };
   },
 };

@@ -23,7 +23,17 @@ export async function idleCpu(seconds) {
   const tmux = (...a) => spawnSync('tmux', ['-L', socket, ...a], { encoding: 'utf8' });
   const home = mkdtempSync(join(tmpdir(), 'kylinx-idle-'));
   try {
-    const r = tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', 'idle', `exec env -u CI HOME=${home} TERM=xterm-256color ${process.execPath} ${BIN}`);
+    const r = tmux(
+      'new-session',
+      '-d',
+      '-x',
+      '120',
+      '-y',
+      '40',
+      '-s',
+      'idle',
+      `exec env -u CI HOME=${home} TERM=xterm-256color ${process.execPath} ${BIN}`,
+    );
     if (r.status !== 0) return { error: `tmux: ${r.stderr.trim()}` };
     const end = Date.now() + 30_000;
     while (!/^kylinx>/m.test(tmux('capture-pane', '-p', '-t', 'idle').stdout)) {
@@ -53,6 +63,9 @@ export default {
   async measure() {
     const r = await idleCpu(5);
     if (r.error) return { value: null, note: `not measured: ${r.error}` };
-    return { value: round(r.pct, 2), note: `${r.ticks} ticks of 1/${r.hz} s in ${r.wall.toFixed(1)} s idle at the prompt (tmux 120x40)` };
+    return {
+      value: round(r.pct, 2),
+      note: `${r.ticks} ticks of 1/${r.hz} s in ${r.wall.toFixed(1)} s idle at the prompt (tmux 120x40)`,
+    };
   },
 };

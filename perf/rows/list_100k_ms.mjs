@@ -6,7 +6,18 @@ import { round } from '../lib.mjs';
 import { scale } from './pvms_100k_mib.mjs';
 
 /** Every command whose work grows with the number of pVMs. */
-export const SCALE_COMMANDS = ['list', 'tree', 'mem', 'sharing', 'ipcs', 'evtchn', 'libs', 'vcpu-list', 'uptime', 'top -b'];
+export const SCALE_COMMANDS = [
+  'list',
+  'tree',
+  'mem',
+  'sharing',
+  'ipcs',
+  'evtchn',
+  'libs',
+  'vcpu-list',
+  'uptime',
+  'top -b',
+];
 
 /** "list 412 ms (CPU 380 ms), x9.1 of 10k (CPU x8.7)" for each command. */
 export function ratios(small, big, cmds = SCALE_COMMANDS) {

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { ROOT, round } from '../lib.mjs';
 
 export function scale(n, commands = []) {
-  const out = execFileSync(process.execPath, ['--expose-gc', join(ROOT, 'perf', 'scale-child.mjs'), String(n), commands.join(',')], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const out = execFileSync(
+    process.execPath,
+    ['--expose-gc', join(ROOT, 'perf', 'scale-child.mjs'), String(n), commands.join(',')],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
   return JSON.parse(out);
 }
 

@@ -34,7 +34,8 @@ export async function consoleFrames(pvms, cols = 120, rows = 40, runs = 21) {
     for (let i = 0; i < runs; i++) moves.push(await time(() => model.select(i % 2 ? 'prev' : 'next')));
     const victim = shell.hv.domains.get(model.selected).name;
     const touches = [];
-    for (let i = 0; i < 5; i++) touches.push(await time(() => shell.run(`touch ${victim} heap 64 --offset ${i * 64}`, { stopOnError: true })));
+    for (let i = 0; i < 5; i++)
+      touches.push(await time(() => shell.run(`touch ${victim} heap 64 --offset ${i * 64}`, { stopOnError: true })));
     return {
       pvms: shell.hv.liveCount - 1,
       ms: median(moves.map((m) => m.ms)),

@@ -36,7 +36,17 @@ export async function speedup(duration = '1h', reps = 2) {
     requests = o.result.data.pvms.reduce((a, p) => a + p.requests, 0);
     cowBreaks = o.result.data.pvms.reduce((a, p) => a + p.cow_breaks, 0);
   }
-  return { virtualMs, wallMs, cpuMs, wallX: virtualMs / wallMs, cpuX: virtualMs / cpuMs, requests, cowBreaks, pvms, load: loadavg()[0] };
+  return {
+    virtualMs,
+    wallMs,
+    cpuMs,
+    wallX: virtualMs / wallMs,
+    cpuX: virtualMs / cpuMs,
+    requests,
+    cowBreaks,
+    pvms,
+    load: loadavg()[0],
+  };
 }
 
 export default {
@@ -49,7 +59,12 @@ export default {
     return {
       value: round(r.wallX, 0),
       note: `run 1h of ${r.pvms} pVMs on 6 pCPUs in ${(r.wallMs / 1000).toFixed(2)} s wall, ${(r.cpuMs / 1000).toFixed(2)} s CPU (${round(r.cpuX, 0)}x on CPU time), best of 2; ${r.requests} requests served, ${r.cowBreaks} CoW breaks; load average ${r.load.toFixed(2)}`,
-      extra: { cpu_x: round(r.cpuX, 0), wall_s: round(r.wallMs / 1000, 2), cpu_s: round(r.cpuMs / 1000, 2), loadavg: round(r.load, 2) },
+      extra: {
+        cpu_x: round(r.cpuX, 0),
+        wall_s: round(r.wallMs / 1000, 2),
+        cpu_s: round(r.cpuMs / 1000, 2),
+        loadavg: round(r.load, 2),
+      },
     };
   },
 };

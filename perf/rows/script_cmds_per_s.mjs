@@ -52,10 +52,15 @@ export function runScript(lines) {
     const errFile = join(dir, 'stderr');
     writeFileSync(file, makeScript(lines));
     // bash's `time` reports the child's own user and system time; the output goes to /dev/null.
-    const r = spawnSync('bash', ['-c', 'TIMEFORMAT="%R %U %S"; time "$0" "$1" "$2" > /dev/null 2> "$3"', process.execPath, BIN, file, errFile], { encoding: 'utf8' });
+    const r = spawnSync(
+      'bash',
+      ['-c', 'TIMEFORMAT="%R %U %S"; time "$0" "$1" "$2" > /dev/null 2> "$3"', process.execPath, BIN, file, errFile],
+      { encoding: 'utf8' },
+    );
     if (r.error) throw new Error(`cannot run bash: ${r.error.message}`);
     const stderr = readFileSync(errFile, 'utf8');
-    if (r.status !== 0 || stderr !== '') throw new Error(`the script failed (exit ${r.status}): ${stderr.split('\n')[0]}`);
+    if (r.status !== 0 || stderr !== '')
+      throw new Error(`the script failed (exit ${r.status}): ${stderr.split('\n')[0]}`);
     const [wall, user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
     return { lines, wallS: wall, cpuS: user + sys };
   } finally {

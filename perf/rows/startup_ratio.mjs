@@ -17,6 +17,9 @@ export default {
     }
     const n = median(node);
     const s = median(sh);
-    return { value: round(s / n, 2), note: `kylinx-sh ${s.toFixed(1)} ms, node -e 0 ${n.toFixed(1)} ms (medians of ${runs})` };
+    return {
+      value: round(s / n, 2),
+      note: `kylinx-sh ${s.toFixed(1)} ms, node -e 0 ${n.toFixed(1)} ms (medians of ${runs})`,
+    };
   },
 };

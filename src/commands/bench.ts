@@ -16,10 +16,19 @@ export const bench: CommandSpec = {
   run(ctx, a) {
     const part = a.pos.part!;
     const parts = part === 'all' ? BENCH_PARTS : BENCH_PARTS.filter((p) => p.name === part);
-    if (parts.length === 0) fail('ENOENT', `no bench part '${part}' (parts: ${BENCH_PARTS.map((p) => p.name).join(', ')}, all)`);
+    if (parts.length === 0)
+      fail('ENOENT', `no bench part '${part}' (parts: ${BENCH_PARTS.map((p) => p.name).join(', ')}, all)`);
     const rows: BenchRow[] = parts.flatMap((p) => p.run(ctx));
     const cells: (string | number)[][] = [['figure', 'case', 'unit', 'paper', 'model', 'ratio']];
-    for (const r of rows) cells.push([r.figure, r.case, r.unit, r.paper === null ? '-' : r.paper, r.model === null ? '-' : r.model, r.ratio === null ? '-' : r.ratio.toFixed(2)]);
+    for (const r of rows)
+      cells.push([
+        r.figure,
+        r.case,
+        r.unit,
+        r.paper === null ? '-' : r.paper,
+        r.model === null ? '-' : r.model,
+        r.ratio === null ? '-' : r.ratio.toFixed(2),
+      ]);
     return { text: table(cells), data: { rows } };
   },
 };

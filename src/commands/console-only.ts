@@ -15,7 +15,11 @@ export function parseSpeed(text: string | undefined): number {
   if (text === undefined) return 1;
   const m = /^([0-9]+(?:\.[0-9]+)?)x?$/.exec(text);
   const v = m ? Number(m[1]) : NaN;
-  if (!(v >= CLOCK_MIN_SPEED && v <= CLOCK_MAX_SPEED)) fail('EINVAL', `clock speed must be a number from ${CLOCK_MIN_SPEED} to ${CLOCK_MAX_SPEED} (virtual seconds per second, e.g. 10 or 10x), not '${text}'`);
+  if (!(v >= CLOCK_MIN_SPEED && v <= CLOCK_MAX_SPEED))
+    fail(
+      'EINVAL',
+      `clock speed must be a number from ${CLOCK_MIN_SPEED} to ${CLOCK_MAX_SPEED} (virtual seconds per second, e.g. 10 or 10x), not '${text}'`,
+    );
   return v;
 }
 

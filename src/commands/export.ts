@@ -18,10 +18,14 @@ const mmStr = (s: string) => `"${s.replace(/"/g, '#quot;')}"`;
 function treeExport(hv: Hypervisor, root: Domain | undefined, format: Format): string {
   const rows = treeRows(hv, root);
   if (format === 'json') return JSON.stringify({ nodes: rows.map(({ prefix: _p, ...r }) => r) }, null, 2);
-  const label = (r: (typeof rows)[number]) => (r.domid === DOM0 ? 'Domain-0 (0)' : `${r.name} (${r.domid}) ${r.state}\nRss ${sizeKiB(r.rss_kib)}, Pss ${sizeKiB(r.pss_kib)}`);
+  const label = (r: (typeof rows)[number]) =>
+    r.domid === DOM0
+      ? 'Domain-0 (0)'
+      : `${r.name} (${r.domid}) ${r.state}\nRss ${sizeKiB(r.rss_kib)}, Pss ${sizeKiB(r.pss_kib)}`;
   if (format === 'dot') {
     const lines = ['digraph pvms {', '  rankdir=TB;', '  node [shape=box, fontname="monospace"];'];
-    for (const r of rows) lines.push(`  ${id(r.domid)} [label=${dotStr(label(r))}${r.zombie ? ', style=dashed' : ''}];`);
+    for (const r of rows)
+      lines.push(`  ${id(r.domid)} [label=${dotStr(label(r))}${r.zombie ? ', style=dashed' : ''}];`);
     for (const r of rows) if (r.parent !== null) lines.push(`  ${id(r.parent)} -> ${id(r.domid)};`);
     lines.push('}');
     return lines.join('\n');
@@ -41,7 +45,8 @@ function families(hv: Hypervisor, only?: Domain): SharingGraph[] {
 
 function sharingExport(graphs: SharingGraph[], format: Format): string {
   if (format === 'json') return JSON.stringify({ families: graphs }, null, 2);
-  const nodeLabel = (n: SharingGraph['nodes'][number]) => `${n.name} (${n.domid})\nshared ${sizeKiB(n.shared_kib)}, private ${sizeKiB(n.private_kib)}`;
+  const nodeLabel = (n: SharingGraph['nodes'][number]) =>
+    `${n.name} (${n.domid})\nshared ${sizeKiB(n.shared_kib)}, private ${sizeKiB(n.private_kib)}`;
   if (format === 'dot') {
     const lines = ['graph sharing {', '  node [shape=box, fontname="monospace"];'];
     for (const g of graphs) {
@@ -52,7 +57,9 @@ function sharingExport(graphs: SharingGraph[], format: Format): string {
     for (const g of graphs) {
       const byName = new Map(g.nodes.map((n) => [n.name, n.domid]));
       for (const e of g.edges) {
-        lines.push(`  ${id(byName.get(e.from)!)} -- ${id(byName.get(e.to)!)} [label="${e.pages} pages"${e.kind === 'sibling' ? ', style=dashed' : ''}, penwidth=${(1 + Math.log10(1 + e.pages)).toFixed(2)}];`);
+        lines.push(
+          `  ${id(byName.get(e.from)!)} -- ${id(byName.get(e.to)!)} [label="${e.pages} pages"${e.kind === 'sibling' ? ', style=dashed' : ''}, penwidth=${(1 + Math.log10(1 + e.pages)).toFixed(2)}];`,
+        );
       }
     }
     lines.push('}');
@@ -66,7 +73,10 @@ function sharingExport(graphs: SharingGraph[], format: Format): string {
   }
   for (const g of graphs) {
     const byName = new Map(g.nodes.map((n) => [n.name, n.domid]));
-    for (const e of g.edges) lines.push(`  ${id(byName.get(e.from)!)} ${e.kind === 'sibling' ? '-.' : '--'} "${e.pages} pages" ${e.kind === 'sibling' ? '.-' : '---'} ${id(byName.get(e.to)!)}`);
+    for (const e of g.edges)
+      lines.push(
+        `  ${id(byName.get(e.from)!)} ${e.kind === 'sibling' ? '-.' : '--'} "${e.pages} pages" ${e.kind === 'sibling' ? '.-' : '---'} ${id(byName.get(e.to)!)}`,
+      );
   }
   return lines.join('\n');
 }
@@ -89,14 +99,18 @@ export const exportCmd: CommandSpec = {
     const what = a.pos.what!;
     if (what !== 'tree' && what !== 'sharing') fail('EINVAL', `can export tree or sharing, not '${what}'`);
     const format = (typeof a.opts.format === 'string' ? a.opts.format : 'dot') as Format;
-    if (!['dot', 'mermaid', 'json'].includes(format)) fail('EINVAL', `format must be dot, mermaid or json, not '${format}'`);
+    if (!['dot', 'mermaid', 'json'].includes(format))
+      fail('EINVAL', `format must be dot, mermaid or json, not '${format}'`);
     const only = typeof a.opts.pvm === 'string' ? pvmArg(ctx.hv, a.opts.pvm) : undefined;
     if (what === 'sharing' && only?.domid === DOM0) fail('EINVAL', 'Domain-0 is in no family; name a pVM');
     const text = what === 'tree' ? treeExport(ctx.hv, only, format) : sharingExport(families(ctx.hv, only), format);
     const members = what === 'sharing' && only ? familyMembers(ctx.hv, only).length : undefined;
     if (a.pos.file) {
       ctx.io.writeAtomic(a.pos.file, text + '\n');
-      return { text: `wrote the ${what} as ${format} to ${a.pos.file} (${text.length + 1} bytes)`, data: { file: a.pos.file, format, what, bytes: text.length + 1, members } };
+      return {
+        text: `wrote the ${what} as ${format} to ${a.pos.file} (${text.length + 1} bytes)`,
+        data: { file: a.pos.file, format, what, bytes: text.length + 1, members },
+      };
     }
     return { text, data: { format, what, content: text } };
   },

@@ -53,7 +53,8 @@ export function stateLetters(hv: Hypervisor, d: Domain): string {
   const p = d.paused ? 'p' : '-';
   const s = zombie ? 's' : '-';
   const reason = zombie ? SHUTDOWN_LETTERS[d.shutdown!.reason] : '-';
-  const code = (r === 'r' ? 1 : 0) | (b === 'b' ? 2 : 0) | (p === 'p' ? 4 : 0) | (s === 's' ? 8 : 0) | (reason.charCodeAt(0) << 4);
+  const code =
+    (r === 'r' ? 1 : 0) | (b === 'b' ? 2 : 0) | (p === 'p' ? 4 : 0) | (s === 's' ? 8 : 0) | (reason.charCodeAt(0) << 4);
   let text = STATE_TEXT.get(code);
   if (text === undefined) {
     text = `${r}${b}${p}${s}${reason}-`;
@@ -99,7 +100,10 @@ export function table(rows: (string | number)[][], gap = 2): string {
     const r = rows[k]!;
     const t = cells[k]!;
     const line: string[] = [];
-    for (let i = 0; i < r.length; i++) line.push(typeof r[i] === 'number' ? t[i]!.padStart(widths[i]!) : i === r.length - 1 ? t[i]! : t[i]!.padEnd(widths[i]!));
+    for (let i = 0; i < r.length; i++)
+      line.push(
+        typeof r[i] === 'number' ? t[i]!.padStart(widths[i]!) : i === r.length - 1 ? t[i]! : t[i]!.padEnd(widths[i]!),
+      );
     lines.push(line.join(sep).trimEnd());
   }
   return lines.text();

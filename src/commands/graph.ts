@@ -52,7 +52,8 @@ export function familyMembers(hv: Hypervisor, root: Domain): Domain[] {
   const top = hv.domains.get(root.family);
   if (top && top.family === root.family) visit(top);
   // Orphans handed to Domain-0 still belong to the family.
-  for (const d of all.filter((x) => x.parent === DOM0 && x.domid !== root.family).sort((a, b) => a.domid - b.domid)) visit(d);
+  for (const d of all.filter((x) => x.parent === DOM0 && x.domid !== root.family).sort((a, b) => a.domid - b.domid))
+    visit(d);
   return out;
 }
 
@@ -60,13 +61,22 @@ export function sharingGraph(hv: Hypervisor, member: Domain): SharingGraph {
   const members = familyMembers(hv, member);
   const nodes: SharingNode[] = members.map((d) => {
     const t = smaps(hv, d).total;
-    return { name: d.name, domid: d.domid, parent: d.parent === DOM0 ? null : d.parent, rss_kib: t.rss_kib, pss_kib: t.pss_kib, shared_kib: t.shared_kib, private_kib: t.private_kib };
+    return {
+      name: d.name,
+      domid: d.domid,
+      parent: d.parent === DOM0 ? null : d.parent,
+      rss_kib: t.rss_kib,
+      pss_kib: t.pss_kib,
+      shared_kib: t.shared_kib,
+      private_kib: t.private_kib,
+    };
   });
   const edges: SharingEdge[] = [];
   const live = members.filter((d) => !isZombie(d));
   for (const d of live) {
     const parent = hv.domains.get(d.parent);
-    if (parent && parent.domid !== DOM0 && !isZombie(parent)) edges.push({ from: parent.name, to: d.name, kind: 'parent', pages: pagesSharedWith(hv, d, parent) });
+    if (parent && parent.domid !== DOM0 && !isZombie(parent))
+      edges.push({ from: parent.name, to: d.name, kind: 'parent', pages: pagesSharedWith(hv, d, parent) });
   }
   for (const d of live) {
     const kids = d.children.map((c) => hv.domains.get(c)!).filter((k) => !isZombie(k));

@@ -33,7 +33,9 @@ function portsData(hv: Hypervisor, ipc: Ipc, d: Domain) {
     masked: p.masked,
     use: p.use,
   }));
-  const vcpus = ipc.evtchn.vcpuBits(d.domid).map((v, i) => ({ vcpu: i, selector: v.selector, upcall_pending: v.upcallPending }));
+  const vcpus = ipc.evtchn
+    .vcpuBits(d.domid)
+    .map((v, i) => ({ vcpu: i, selector: v.selector, upcall_pending: v.upcallPending }));
   return { name: d.name, domid: d.domid, limit: ipc.evtchn.limit, ports, vcpus, ...ipc.evtchn.activity(d.domid) };
 }
 
@@ -45,16 +47,26 @@ const evtchn: CommandSpec = {
   run(ctx, a) {
     const hv = ctx.hv;
     const ipc = ipcOf(hv);
-    const doms = a.pos.pvm !== undefined ? [pvmArg(hv, a.pos.pvm)] : ipc.evtchn.domains().map((id) => hv.domains.get(id)!).filter(Boolean);
+    const doms =
+      a.pos.pvm !== undefined
+        ? [pvmArg(hv, a.pos.pvm)]
+        : ipc.evtchn
+            .domains()
+            .map((id) => hv.domains.get(id)!)
+            .filter(Boolean);
     const data = doms.map((d) => portsData(hv, ipc, d));
     const blocks = data.map((x) => {
       const head = `${x.name} (domid ${x.domid}): ${x.ports.length} of ${x.limit} ports in use; ${x.sent} sent, ${x.received} received; ${x.vcpus.map((v) => `vCPU${v.vcpu} selector ${v.selector.toString(2)} upcall ${v.upcall_pending ? 1 : 0}`).join(', ') || 'no events yet'}`;
       if (x.ports.length === 0) return `${head}\n  (no ports)`;
       const rows: (string | number)[][] = [['Port', 'Type', 'Remote', 'RPort', 'Pending', 'Masked', 'Use']];
-      for (const p of x.ports) rows.push([p.port, p.type, p.remote ?? '-', p.remote_port ?? '-', p.pending ? 1 : 0, p.masked ? 1 : 0, p.use]);
+      for (const p of x.ports)
+        rows.push([p.port, p.type, p.remote ?? '-', p.remote_port ?? '-', p.pending ? 1 : 0, p.masked ? 1 : 0, p.use]);
       return `${head}\n${table(rows)}`;
     });
-    return { text: blocks.join('\n\n') || 'no event channels in use (pVMs get one per pair: fork, or first contact)', data: { domains: data } };
+    return {
+      text: blocks.join('\n\n') || 'no event channels in use (pVMs get one per pair: fork, or first contact)',
+      data: { domains: data },
+    };
   },
 };
 
@@ -77,9 +89,25 @@ const grants: CommandSpec = {
     const hv = ctx.hv;
     const ipc = ipcOf(hv);
     const d = pvmArg(hv, a.pos.pvm!);
-    const entries = ipc.grants.entriesOf(d.domid).map((e) => ({ ref: e.ref, flags: flagsText(e.flags), domid: e.domid, grantee: nameOf(hv, e.domid), frame: e.frame, use: e.use, mappings: e.readers + e.writers }));
-    const maps = ipc.grants.mappingsOf(d.domid).map((m) => ({ handle: m.handle, granter: nameOf(hv, m.granter), granter_domid: m.granter, ref: m.ref, readonly: m.readonly }));
-    const lines = [`${d.name} (domid ${d.domid}) grants ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, maps ${maps.length} of others'`];
+    const entries = ipc.grants.entriesOf(d.domid).map((e) => ({
+      ref: e.ref,
+      flags: flagsText(e.flags),
+      domid: e.domid,
+      grantee: nameOf(hv, e.domid),
+      frame: e.frame,
+      use: e.use,
+      mappings: e.readers + e.writers,
+    }));
+    const maps = ipc.grants.mappingsOf(d.domid).map((m) => ({
+      handle: m.handle,
+      granter: nameOf(hv, m.granter),
+      granter_domid: m.granter,
+      ref: m.ref,
+      readonly: m.readonly,
+    }));
+    const lines = [
+      `${d.name} (domid ${d.domid}) grants ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, maps ${maps.length} of others'`,
+    ];
     if (entries.length) {
       const rows: (string | number)[][] = [['Ref', 'Flags', 'Domid', 'Grantee', 'Frame', 'Use']];
       for (const e of entries) rows.push([e.ref, e.flags, e.domid, e.grantee, e.frame, e.use]);
@@ -140,14 +168,36 @@ export function ipcsData(hv: Hypervisor) {
     fill: p.ring.ready() / p.ring.size,
     write_end: p.writerOpen ? 'open' : 'closed',
     read_end: p.readerOpen ? 'open' : 'closed',
-    waiters: [...(waiterOf(p.writer, 'write', p.id) ? [`${nameOf(hv, p.writer)} (write)`] : []), ...(waiterOf(p.reader, 'read', p.id) ? [`${nameOf(hv, p.reader)} (read)`] : [])],
+    waiters: [
+      ...(waiterOf(p.writer, 'write', p.id) ? [`${nameOf(hv, p.writer)} (write)`] : []),
+      ...(waiterOf(p.reader, 'read', p.id) ? [`${nameOf(hv, p.reader)} (read)`] : []),
+    ],
     bytes_in: p.bytesIn,
     bytes_out: p.bytesOut,
   }));
-  const signals = [...ipc.signals].map(([id, s]) => ({ pvm: nameOf(hv, id), domid: id, pending: [...s.pending], delivered: s.delivered, handled: s.handled }));
-  const evtchn = ipc.evtchn.domains().map((id) => ({ pvm: nameOf(hv, id), domid: id, ports: ipc.evtchn.portsOf(id).length, pending: ipc.evtchn.portsOf(id).filter((p) => p.pending).length, ...ipc.evtchn.activity(id) }));
-  const blocked = [...hv.domains.values()].filter((d) => d.waiting).map((d) => ({ pvm: d.name, domid: d.domid, call: d.waiting!.call, on: d.waiting!.on }));
-  const links = [...ipc.links.values()].map((l) => ({ a: nameOf(hv, l.a), b: nameOf(hv, l.b), lineal: l.lineal, ports: [l.portA, l.portB] }));
+  const signals = [...ipc.signals].map(([id, s]) => ({
+    pvm: nameOf(hv, id),
+    domid: id,
+    pending: [...s.pending],
+    delivered: s.delivered,
+    handled: s.handled,
+  }));
+  const evtchn = ipc.evtchn.domains().map((id) => ({
+    pvm: nameOf(hv, id),
+    domid: id,
+    ports: ipc.evtchn.portsOf(id).length,
+    pending: ipc.evtchn.portsOf(id).filter((p) => p.pending).length,
+    ...ipc.evtchn.activity(id),
+  }));
+  const blocked = [...hv.domains.values()]
+    .filter((d) => d.waiting)
+    .map((d) => ({ pvm: d.name, domid: d.domid, call: d.waiting!.call, on: d.waiting!.on }));
+  const links = [...ipc.links.values()].map((l) => ({
+    a: nameOf(hv, l.a),
+    b: nameOf(hv, l.b),
+    lineal: l.lineal,
+    ports: [l.portA, l.portB],
+  }));
   return { queues, segments, pipes, signals, evtchn, blocked, links };
 }
 
@@ -162,18 +212,38 @@ const ipcs: CommandSpec = {
     const out: string[] = [];
     out.push('------ Message Queues --------');
     const q: (string | number)[][] = [['key', 'msqid', 'owner', 'family', 'used-bytes', 'messages', 'waiters']];
-    for (const m of x.queues) q.push([m.key_hex, m.msqid, m.owner, m.family, `${m.bytes}/${m.qbytes}`, m.messages, waiters(m.receivers, m.senders)]);
+    for (const m of x.queues)
+      q.push([
+        m.key_hex,
+        m.msqid,
+        m.owner,
+        m.family,
+        `${m.bytes}/${m.qbytes}`,
+        m.messages,
+        waiters(m.receivers, m.senders),
+      ]);
     out.push(table(q));
     out.push('', '------ Shared Memory Segments --------');
     const s: (string | number)[][] = [['key', 'shmid', 'owner', 'family', 'bytes', 'nattch', 'attached']];
-    for (const g of x.segments) s.push([g.key_hex, g.shmid, g.owner, g.family, g.bytes, g.nattch, g.attachers.join(',') || '-']);
+    for (const g of x.segments)
+      s.push([g.key_hex, g.shmid, g.owner, g.family, g.bytes, g.nattch, g.attachers.join(',') || '-']);
     out.push(table(s));
     out.push('', '------ Pipes --------');
     const p: (string | number)[][] = [['pipe', 'writer', 'reader', 'family', 'used-bytes', 'ends', 'waiters']];
-    for (const r of x.pipes) p.push([r.pipe, r.writer, r.reader, r.family, `${r.bytes}/${r.ring_bytes}`, `w:${r.write_end} r:${r.read_end}`, r.waiters.join(',') || '-']);
+    for (const r of x.pipes)
+      p.push([
+        r.pipe,
+        r.writer,
+        r.reader,
+        r.family,
+        `${r.bytes}/${r.ring_bytes}`,
+        `w:${r.write_end} r:${r.read_end}`,
+        r.waiters.join(',') || '-',
+      ]);
     out.push(table(p));
     const pend = x.signals.filter((g) => g.pending.length > 0);
-    if (pend.length) out.push('', '------ Pending Signals --------', ...pend.map((g) => `${g.pvm}: ${g.pending.join(' ')}`));
+    if (pend.length)
+      out.push('', '------ Pending Signals --------', ...pend.map((g) => `${g.pvm}: ${g.pending.join(' ')}`));
     return { text: out.join('\n'), data: x };
   },
 };

@@ -16,7 +16,8 @@ import type { CommandSpec, Result } from './types.js';
 /** The most one write carries (RING_MAX): a blocked writer's rest is held, and moved, in the model. */
 const WRITE_MAX = RING_MAX;
 
-const firstContactNote = (first: boolean): string => (first ? ' (first contact: trust verified, channel and page set up)' : '');
+const firstContactNote = (first: boolean): string =>
+  first ? ' (first contact: trust verified, channel and page set up)' : '';
 
 function nameOf(hv: Hypervisor, domid: number): string {
   return hv.domains.get(domid)?.name ?? `domain ${domid}`;
@@ -32,7 +33,9 @@ const pipe: CommandSpec = {
     { name: 'writer', kind: 'pvm' },
     { name: 'reader', kind: 'pvm' },
   ],
-  options: [{ name: 'ring', value: 'int', summary: 'ring size in bytes, a power of two from 1024 (default) to 1048576' }],
+  options: [
+    { name: 'ring', value: 'int', summary: 'ring size in bytes, a power of two from 1024 (default) to 1048576' },
+  ],
   help: 'Both pVMs must be of one family. Prints the pipe number that write, read and close take (3 or pipe:3).',
   run(ctx, a) {
     const hv = ctx.hv;
@@ -44,7 +47,14 @@ const pipe: CommandSpec = {
     const p = c.pipe;
     return {
       text: `pipe ${p.id}: ${w.name} -> ${r.name}, ${p.ring.size}-byte ring in ${plural(p.refs.length, 'page')} granted by ${r.name}${firstContactNote(c.firstContact)}; modeled ${latency(c.latencyUs)}`,
-      data: { pipe: p.id, writer: w.name, reader: r.name, ring_bytes: p.ring.size, grant_refs: p.refs, first_contact: c.firstContact },
+      data: {
+        pipe: p.id,
+        writer: w.name,
+        reader: r.name,
+        ring_bytes: p.ring.size,
+        grant_refs: p.refs,
+        first_contact: c.firstContact,
+      },
       latencyUs: c.latencyUs,
     };
   },
@@ -58,7 +68,13 @@ const write: CommandSpec = {
     { name: 'pipe', kind: 'pipe' },
     { name: 'data', kind: 'text' },
   ],
-  options: [{ name: 'repeat', value: 'int', summary: 'write the data this many times over (write 1 x --repeat 5000 writes 5000 bytes)' }],
+  options: [
+    {
+      name: 'repeat',
+      value: 'int',
+      summary: 'write the data this many times over (write 1 x --repeat 5000 writes 5000 bytes)',
+    },
+  ],
   run(ctx, a) {
     const hv = ctx.hv;
     const ipc = ipcOf(hv);
@@ -66,12 +82,25 @@ const write: CommandSpec = {
     const times = typeof a.opts.repeat === 'string' ? intArg(a.opts.repeat, '--repeat', 1, 1 << 20) : 1;
     // Checked before the data is built: a long text repeated would otherwise pass V8's string limit.
     const total = utf8(a.pos.data!).length * times;
-    if (total > WRITE_MAX) fail('EINVAL', `a write carries at most ${WRITE_MAX} bytes (1 MiB, the largest ring), not ${total}; write in parts`);
+    if (total > WRITE_MAX)
+      fail(
+        'EINVAL',
+        `a write carries at most ${WRITE_MAX} bytes (1 MiB, the largest ring), not ${total}; write in parts`,
+      );
     const text = a.pos.data!.repeat(times);
     const bytes = utf8(text);
     const w = writePipe(hv, ipc, p, bytes);
     const writer = nameOf(hv, p.writer);
-    const base = { pipe: p.id, writer, reader: nameOf(hv, p.reader), bytes: bytes.length, written: w.written, blocked: w.blocked, ring_used: p.ring.ready(), ring_bytes: p.ring.size };
+    const base = {
+      pipe: p.id,
+      writer,
+      reader: nameOf(hv, p.reader),
+      bytes: bytes.length,
+      written: w.written,
+      blocked: w.blocked,
+      ring_used: p.ring.ready(),
+      ring_bytes: p.ring.size,
+    };
     if (w.killedBySigpipe) {
       return {
         text: `write on pipe ${p.id}: EPIPE, its reader is gone; SIGPIPE terminated ${writer} (status 141)`,
@@ -104,12 +133,22 @@ const read: CommandSpec = {
     const writer = nameOf(hv, p.writer);
     let text: string;
     if (r.eof) text = `${reader}: read on pipe ${p.id} returned EOF (${writer} closed the write end)`;
-    else if (r.blocked) text = `${reader} blocks in read on pipe ${p.id} (state b): the ring is empty until ${writer} writes`;
+    else if (r.blocked)
+      text = `${reader} blocks in read on pipe ${p.id} (state b): the ring is empty until ${writer} writes`;
     else text = `${reader} read ${plural(r.data.length, 'byte')} from pipe ${p.id}: ${quote(r.data)}`;
     const data = new TextDecoder().decode(r.data);
     return {
       text,
-      data: { pipe: p.id, reader, bytes: r.data.length, data, eof: r.eof, blocked: r.blocked, woke_writer: r.wokeWriter, ring_used: p.ring.ready() },
+      data: {
+        pipe: p.id,
+        reader,
+        bytes: r.data.length,
+        data,
+        eof: r.eof,
+        blocked: r.blocked,
+        woke_writer: r.wokeWriter,
+        ring_used: p.ring.ready(),
+      },
       latencyUs: r.latencyUs,
     };
   },
@@ -153,14 +192,17 @@ const ftokCmd: CommandSpec = {
   run(_ctx, a) {
     const projid = intArg(a.pos.projid!, 'projid', -(2 ** 31), 2 ** 31 - 1);
     const key = ftok(a.pos.path!, projid);
-    return { text: `ftok("${a.pos.path}", ${projid}) = ${hexKey(key)}`, data: { key, hex: hexKey(key), path: a.pos.path, projid } };
+    return {
+      text: `ftok("${a.pos.path}", ${projid}) = ${hexKey(key)}`,
+      data: { key, hex: hexKey(key), path: a.pos.path, projid },
+    };
   },
 };
 
 const msggetCmd: CommandSpec = {
   name: 'msgget',
   family: 'ipc',
-  summary: 'Get (or create) the message queue with a key in the pVM\'s family',
+  summary: "Get (or create) the message queue with a key in the pVM's family",
   args: [
     { name: 'pvm', kind: 'pvm' },
     { name: 'key', kind: 'word' },
@@ -203,10 +245,26 @@ const msgsndCmd: CommandSpec = {
     const bytes = utf8(a.pos.text!);
     const s = msgsnd(hv, ipc, d, q, type, bytes, a.opts.nowait === true);
     let text: string;
-    if (s.blocked) text = `${d.name} blocks in msgsnd on queue ${q.id} (state b): ${q.cbytes}/${q.qbytes} bytes used, no room for ${bytes.length}`;
-    else if (s.to) text = `${d.name} sent ${plural(bytes.length, 'byte')} (type ${type}) to queue ${q.id}: handed to ${s.to}, which was waiting`;
-    else text = `${d.name} sent ${plural(bytes.length, 'byte')} (type ${type}) to queue ${q.id} (${q.messages.length} messages, ${q.cbytes}/${q.qbytes} bytes)`;
-    return { text, data: { msqid: q.id, pvm: d.name, type, bytes: bytes.length, blocked: s.blocked, to: s.to, messages: q.messages.length, qbytes_used: q.cbytes }, latencyUs: s.latencyUs };
+    if (s.blocked)
+      text = `${d.name} blocks in msgsnd on queue ${q.id} (state b): ${q.cbytes}/${q.qbytes} bytes used, no room for ${bytes.length}`;
+    else if (s.to)
+      text = `${d.name} sent ${plural(bytes.length, 'byte')} (type ${type}) to queue ${q.id}: handed to ${s.to}, which was waiting`;
+    else
+      text = `${d.name} sent ${plural(bytes.length, 'byte')} (type ${type}) to queue ${q.id} (${q.messages.length} messages, ${q.cbytes}/${q.qbytes} bytes)`;
+    return {
+      text,
+      data: {
+        msqid: q.id,
+        pvm: d.name,
+        type,
+        bytes: bytes.length,
+        blocked: s.blocked,
+        to: s.to,
+        messages: q.messages.length,
+        qbytes_used: q.cbytes,
+      },
+      latencyUs: s.latencyUs,
+    };
   },
 };
 
@@ -235,7 +293,11 @@ const msgrcvCmd: CommandSpec = {
     const r = msgrcv(hv, ipc, d, q, type, size, a.opts.nowait === true, a.opts.noerror === true);
     const base = { msqid: q.id, pvm: d.name, blocked: r.blocked, woke: r.woke };
     if (!r.message) {
-      return { text: `${d.name} blocks in msgrcv on queue ${q.id} (state b) until a message ${type === 0 ? '' : type > 0 ? `of type ${type} ` : `of type <= ${-type} `}arrives`, data: { ...base, message: null }, latencyUs: r.latencyUs };
+      return {
+        text: `${d.name} blocks in msgrcv on queue ${q.id} (state b) until a message ${type === 0 ? '' : type > 0 ? `of type ${type} ` : `of type <= ${-type} `}arrives`,
+        data: { ...base, message: null },
+        latencyUs: r.latencyUs,
+      };
     }
     const m = r.message;
     return {
@@ -294,12 +356,23 @@ function attachCmd(name: 'shmat' | 'shmdt', summary: string): CommandSpec {
         const r = shmat(hv, ipc, d, s);
         return {
           text: `${d.name} attached segment ${s.id} as region shm:${s.id} (${plural(s.master.pages, 'page')} shared writable with ${plural(s.attachers.length - 1, 'other pVM')})${firstContactNote(r.firstContact)}`,
-          data: { shmid: s.id, pvm: d.name, region: `shm:${s.id}`, pages: s.master.pages, attached: s.attachers.length, first_contact: r.firstContact },
+          data: {
+            shmid: s.id,
+            pvm: d.name,
+            region: `shm:${s.id}`,
+            pages: s.master.pages,
+            attached: s.attachers.length,
+            first_contact: r.firstContact,
+          },
           latencyUs: r.latencyUs,
         };
       }
       const r = shmdt(hv, ipc, d, s);
-      return { text: `${d.name} detached segment ${s.id}`, data: { shmid: s.id, pvm: d.name, attached: s.attachers.length }, latencyUs: r.latencyUs };
+      return {
+        text: `${d.name} detached segment ${s.id}`,
+        data: { shmid: s.id, pvm: d.name, attached: s.attachers.length },
+        latencyUs: r.latencyUs,
+      };
     },
   };
 }

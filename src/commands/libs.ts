@@ -18,7 +18,10 @@ import type { CommandSpec, Ctx, Result } from './types.js';
 /** "web, redis, dns" or "web, redis, … and 994 more". */
 function names(ds: Domain[], max = 6): string {
   if (ds.length === 0) return '-';
-  const shown = ds.slice(0, max).map((d) => d.name).join(', ');
+  const shown = ds
+    .slice(0, max)
+    .map((d) => d.name)
+    .join(', ');
   return ds.length > max ? `${shown}, … and ${ds.length - max} more` : shown;
 }
 
@@ -38,7 +41,13 @@ const linkCmd: CommandSpec = {
     { name: 'pvm', kind: 'pvm' },
     { name: 'lib[@version]', kind: 'lib' },
   ],
-  options: [{ name: 'loader', value: 'pvm', summary: 'the pVM asking for the link (default: the pVM itself); the image’s lib_loader decides' }],
+  options: [
+    {
+      name: 'loader',
+      value: 'pvm',
+      summary: 'the pVM asking for the link (default: the pVM itself); the image’s lib_loader decides',
+    },
+  ],
   help: 'Example: link web libssl (maps libssl, libcrypto and libz). Without a version: the newest the image allows. Functions bind on first call.',
   run(ctx, a) {
     const hv = ctx.hv;
@@ -61,13 +70,23 @@ const linkCmd: CommandSpec = {
         shared_with: sharers.map((x) => x.name),
       };
     });
-    const lines = [`${d.name} (domid ${d.domid}) linked ${steps.map((s) => `${s.lib} ${s.version}`).join(', ') || 'nothing new'} in ${latency(r.latencyUs)} (modeled)${loader && loader !== d ? `, asked by ${loader.name}` : ''}:`];
+    const lines = [
+      `${d.name} (domid ${d.domid}) linked ${steps.map((s) => `${s.lib} ${s.version}`).join(', ') || 'nothing new'} in ${latency(r.latencyUs)} (modeled)${loader && loader !== d ? `, asked by ${loader.name}` : ''}:`,
+    ];
     for (const s of steps) {
-      const text = s.loaded ? `text ${sizeKiB(s.text_kib)} loaded on the host (first user)` : `text ${sizeKiB(s.text_kib)} shared with ${names(dl.usersOf(libKey(s.lib, s.version)).filter((x) => x !== d))}`;
-      lines.push(`  ${left(`${s.lib} ${s.version}`, 18)} ${s.explicit ? '' : '(dependency) '}${text}; data ${sizeKiB(s.data_kib)} private; ${s.got_slots} GOT slots unbound (lazy binding)`);
+      const text = s.loaded
+        ? `text ${sizeKiB(s.text_kib)} loaded on the host (first user)`
+        : `text ${sizeKiB(s.text_kib)} shared with ${names(dl.usersOf(libKey(s.lib, s.version)).filter((x) => x !== d))}`;
+      lines.push(
+        `  ${left(`${s.lib} ${s.version}`, 18)} ${s.explicit ? '' : '(dependency) '}${text}; data ${sizeKiB(s.data_kib)} private; ${s.got_slots} GOT slots unbound (lazy binding)`,
+      );
     }
     for (const p of r.plan.promote) lines.push(`  ${p} was linked as a dependency; now linked explicitly`);
-    return { text: lines.join('\n'), data: { pvm: d.name, domid: d.domid, linked: steps, promoted: r.plan.promote }, latencyUs: r.latencyUs };
+    return {
+      text: lines.join('\n'),
+      data: { pvm: d.name, domid: d.domid, linked: steps, promoted: r.plan.promote },
+      latencyUs: r.latencyUs,
+    };
   },
 };
 
@@ -111,11 +130,22 @@ const callCmd: CommandSpec = {
     const dot = target.indexOf('.');
     if (dot <= 0 || dot === target.length - 1) fail('EINVAL', `'${target}' is not <lib>.<function> (e.g. libm.sqrt)`);
     const r = call(hv, dlOf(hv), d, target.slice(0, dot), target.slice(dot + 1), a.pos.arg);
-    const bind = r.resolved ? `GOT slot ${r.slot} resolved now (first call: lazy binding)` : `GOT slot ${r.slot} already bound`;
+    const bind = r.resolved
+      ? `GOT slot ${r.slot} resolved now (first call: lazy binding)`
+      : `GOT slot ${r.slot} already bound`;
     const v = r.variable ? `; ${r.variable.name} = ${r.variable.value}` : '';
     return {
       text: `${d.name}: ${r.lib}.${r.fn} ran ${r.lib} ${r.version}; ${bind}${v}`,
-      data: { pvm: d.name, domid: d.domid, lib: r.lib, version: r.version, function: r.fn, slot: r.slot, resolved: r.resolved, variable: r.variable },
+      data: {
+        pvm: d.name,
+        domid: d.domid,
+        lib: r.lib,
+        version: r.version,
+        function: r.fn,
+        slot: r.slot,
+        resolved: r.resolved,
+        variable: r.variable,
+      },
       latencyUs: r.latencyUs,
     };
   },
@@ -133,7 +163,8 @@ function stageLines(u: UpdateOne): string[] {
 const updateCmd: CommandSpec = {
   name: 'update',
   family: 'libraries',
-  summary: 'Replace a linked library online (KylinX update): compatible check, quiescence, GOT reset, variables carried',
+  summary:
+    'Replace a linked library online (KylinX update): compatible check, quiescence, GOT reset, variables carried',
   usage: '<pvm|all> <lib>@<new> [<lib>@<old>] [--eager]',
   args: [
     { name: 'pvm', kind: 'pvm' },
@@ -147,7 +178,8 @@ const updateCmd: CommandSpec = {
     const dl = dlOf(hv);
     const neu = parseLibRef(a.pos.new!, true);
     const old = a.pos.old === undefined ? undefined : parseLibRef(a.pos.old, true);
-    if (old && old.name !== neu.name) fail('EINVAL', `update replaces a library by another version of it: ${neu.name} and ${old.name} differ`);
+    if (old && old.name !== neu.name)
+      fail('EINVAL', `update replaces a library by another version of it: ${neu.name} and ${old.name} differ`);
     const targets = a.pos.pvm === 'all' ? 'all' : [pvmArg(hv, a.pos.pvm!)];
     const eager = a.opts.eager === true;
     const done = update(hv, dl, targets, { lib: neu.name, version: neu.version!, from: old?.version, eager });
@@ -159,7 +191,10 @@ const updateCmd: CommandSpec = {
         `  ${plural(u.slotsReset, 'GOT slot')} reset, ${u.resolvedNow} resolved now${eager ? ' (eager)' : ' (the rest bind on first call)'}; ${plural(u.variablesCarried, 'variable')} carried over; ${neu.name} ${u.from} released`,
       );
     }
-    const stages = done[0]!.stages.map((s, i) => ({ ...s, us: Math.round(done.reduce((t, u) => t + u.stages[i]!.us, 0) * 10) / 10 }));
+    const stages = done[0]!.stages.map((s, i) => ({
+      ...s,
+      us: Math.round(done.reduce((t, u) => t + u.stages[i]!.us, 0) * 10) / 10,
+    }));
     const totalUs = done.reduce((t, u) => t + u.totalUs, 0);
     if (done.length > 1) lines.push(`${plural(done.length, 'pVM')} updated in ${latency(totalUs)} (modeled)`);
     return {
@@ -202,7 +237,11 @@ const verifyCmd: CommandSpec = {
     let version = ref.version;
     if (version === undefined) {
       const vs = dl.store.require(ref.name);
-      if (vs.length > 1) fail('EINVAL', `${ref.name} has ${vs.length} versions (${vs.map((v) => v.manifest.version).join(', ')}): name one, e.g. verify ${ref.name}@${vs[0]!.manifest.version}`);
+      if (vs.length > 1)
+        fail(
+          'EINVAL',
+          `${ref.name} has ${vs.length} versions (${vs.map((v) => v.manifest.version).join(', ')}): name one, e.g. verify ${ref.name}@${vs[0]!.manifest.version}`,
+        );
       version = vs[0]!.manifest.version;
     }
     const e = dl.store.get(ref.name, version);
@@ -215,7 +254,18 @@ const verifyCmd: CommandSpec = {
         `  sha256 ${v.sha256} (canonical manifest)`,
         `  ${m.soname}: text ${sizeKiB(m.text_kb)}, data ${sizeKiB(m.data_kb)}; ${plural(m.functions.length, 'function')}, ${plural(m.variables.length, 'variable')}; needs ${m.needs.join(', ') || 'nothing'}`,
       ].join('\n'),
-      data: { lib: m.name, version: m.version, file: e.file, signer: m.signer, status: v.status, algorithm: v.algorithm, sha256: v.sha256, functions: m.functions.length, variables: m.variables.length, needs: m.needs },
+      data: {
+        lib: m.name,
+        version: m.version,
+        file: e.file,
+        signer: m.signer,
+        status: v.status,
+        algorithm: v.algorithm,
+        sha256: v.sha256,
+        functions: m.functions.length,
+        variables: m.variables.length,
+        needs: m.needs,
+      },
     };
   },
 };
@@ -231,7 +281,10 @@ export function pvmLibraries(dl: DlSubsystem, d: Domain) {
       needs: m.needs,
       text_kib: m.text_kb,
       data_kib: m.data_kb,
-      shared_with: dl.usersOf(l.key).filter((x) => x !== d).map((x) => ({ name: x.name, domid: x.domid })),
+      shared_with: dl
+        .usersOf(l.key)
+        .filter((x) => x !== d)
+        .map((x) => ({ name: x.name, domid: x.domid })),
       got_slots: l.got.length,
       got_bound: bound(l),
     };
@@ -244,7 +297,17 @@ function allPvmLibraries(hv: Hypervisor, dl: DlSubsystem) {
     .sort((a, b) => a - b)
     .map((domid) => {
       const d = hv.domains.get(domid)!;
-      return { name: d.name, domid, libraries: dl.libsOf(d).map((l) => ({ lib: l.name, version: l.version, explicit: l.explicit, got_slots: l.got.length, got_bound: bound(l) })) };
+      return {
+        name: d.name,
+        domid,
+        libraries: dl.libsOf(d).map((l) => ({
+          lib: l.name,
+          version: l.version,
+          explicit: l.explicit,
+          got_slots: l.got.length,
+          got_bound: bound(l),
+        })),
+      };
     });
 }
 
@@ -269,8 +332,23 @@ function libsOfPvm(dl: DlSubsystem, d: Domain): Result {
   if (d.domid === 0) fail('EINVAL', 'Domain-0 links no libraries (libs without a pVM shows the host)');
   const rows = pvmLibraries(dl, d);
   const cells: (string | number)[][] = [['Library', 'Version', 'Linked', 'Text', 'Shared with', 'Data', 'GOT bound']];
-  for (const r of rows) cells.push([r.lib, r.version, r.explicit ? 'explicit' : 'dependency', sizeKiB(r.text_kib), names(dl.usersOf(libKey(r.lib, r.version)).filter((x) => x !== d), 4), sizeKiB(r.data_kib), `${r.got_bound}/${r.got_slots}`]);
-  const text = rows.length === 0 ? `${d.name} (domid ${d.domid}) links no libraries` : `${d.name} (domid ${d.domid}) links ${plural(rows.length, 'library', 'libraries')}:\n${table(cells)}`;
+  for (const r of rows)
+    cells.push([
+      r.lib,
+      r.version,
+      r.explicit ? 'explicit' : 'dependency',
+      sizeKiB(r.text_kib),
+      names(
+        dl.usersOf(libKey(r.lib, r.version)).filter((x) => x !== d),
+        4,
+      ),
+      sizeKiB(r.data_kib),
+      `${r.got_bound}/${r.got_slots}`,
+    ]);
+  const text =
+    rows.length === 0
+      ? `${d.name} (domid ${d.domid}) links no libraries`
+      : `${d.name} (domid ${d.domid}) links ${plural(rows.length, 'library', 'libraries')}:\n${table(cells)}`;
   return { text, data: { name: d.name, domid: d.domid, libraries: rows } };
 }
 
@@ -285,13 +363,34 @@ const libsCmd: CommandSpec = {
     if (a.pos.pvm !== undefined) return libsOfPvm(dl, pvmArg(hv, a.pos.pvm));
     const loaded = loadedLibraries(dl);
     const cells: (string | number)[][] = [['Library', 'Version', 'Text', 'Data/pVM', 'pVMs', 'Shared by']];
-    for (const l of loaded) cells.push([l.lib, l.version, sizeKiB(l.text_kib), sizeKiB(l.data_kib_per_pvm), l.users.length, names(l.users.map((u) => hv.domains.get(u.domid)!))]);
-    const store = dl.store.all().map((e) => ({ lib: e.manifest.name, version: e.manifest.version, file: e.file, signer: e.manifest.signer, signature: e.verdict.status, needs: e.manifest.needs }));
+    for (const l of loaded)
+      cells.push([
+        l.lib,
+        l.version,
+        sizeKiB(l.text_kib),
+        sizeKiB(l.data_kib_per_pvm),
+        l.users.length,
+        names(l.users.map((u) => hv.domains.get(u.domid)!)),
+      ]);
+    const store = dl.store.all().map((e) => ({
+      lib: e.manifest.name,
+      version: e.manifest.version,
+      file: e.file,
+      signer: e.manifest.signer,
+      signature: e.verdict.status,
+      needs: e.manifest.needs,
+    }));
     const byName = new Map<string, string[]>();
-    for (const s of store) byName.set(s.lib, [...(byName.get(s.lib) ?? []), s.signature === 'valid' ? s.version : `${s.version} (${s.signature})`]);
+    for (const s of store)
+      byName.set(s.lib, [
+        ...(byName.get(s.lib) ?? []),
+        s.signature === 'valid' ? s.version : `${s.version} (${s.signature})`,
+      ]);
     const saved = loaded.reduce((t, l) => t + l.saved_frames, 0);
     const text = [
-      loaded.length === 0 ? 'no library is loaded on this host' : `loaded on the host (text once, shared read-only by every pVM linking it):\n${table(cells)}`,
+      loaded.length === 0
+        ? 'no library is loaded on this host'
+        : `loaded on the host (text once, shared read-only by every pVM linking it):\n${table(cells)}`,
       `sharing library text saves ${sizeKiB(saved * 4)}`,
       `store: ${[...byName].map(([n, vs]) => `${n} ${vs.join(', ')}`).join('; ') || 'empty'}`,
     ].join('\n');
@@ -314,7 +413,17 @@ export function createRecycled(ctx: Ctx, image: ImageConfig, pvmName: string | u
       `  restored the checkpointed empty domain and its libraries: ${latency(r.restoreUs)}`,
       `  linked ${r.appLibrary} in place of the placeholder through the update path: ${latency(r.update.totalUs)} (${r.update.stages.map((s) => `${s.name} ${latency(s.us)}`).join(', ')})`,
     ].join('\n'),
-    data: { name: d.name, domid: d.domid, image: image.name, mem_mib: image.memory, recycled: true, app_library: r.appLibrary, restore_us: r.restoreUs, stages: r.update.stages, latency_us: r.latencyUs },
+    data: {
+      name: d.name,
+      domid: d.domid,
+      image: image.name,
+      mem_mib: image.memory,
+      recycled: true,
+      app_library: r.appLibrary,
+      restore_us: r.restoreUs,
+      stages: r.update.stages,
+      latency_us: r.latencyUs,
+    },
     latencyUs: r.latencyUs,
   };
 }

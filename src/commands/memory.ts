@@ -25,7 +25,16 @@ const touch: CommandSpec = {
     const s = smaps(ctx.hv, d).total;
     return {
       text: `${d.name} wrote ${plural(t.pages, 'page')} of ${t.region} (${t.first}-${t.first + t.pages - 1}): ${plural(t.copied, 'copy-on-write break')}, ${t.inPlace} in place, modeled ${latency(t.latencyUs)}; ${d.name} now ${sizeKiB(s.private_kib)} private, ${sizeKiB(s.shared_kib)} shared`,
-      data: { pvm: d.name, region: t.region, first: t.first, pages: t.pages, copied: t.copied, in_place: t.inPlace, private_kib: s.private_kib, shared_kib: s.shared_kib },
+      data: {
+        pvm: d.name,
+        region: t.region,
+        first: t.first,
+        pages: t.pages,
+        copied: t.copied,
+        in_place: t.inPlace,
+        private_kib: s.private_kib,
+        shared_kib: s.shared_kib,
+      },
       latencyUs: t.latencyUs,
     };
   },
@@ -34,7 +43,7 @@ const touch: CommandSpec = {
 const peek: CommandSpec = {
   name: 'peek',
   family: 'memory',
-  summary: "Read one page of a pVM: its machine frame, content token and how many map it",
+  summary: 'Read one page of a pVM: its machine frame, content token and how many map it',
   args: [
     { name: 'pvm', kind: 'pvm' },
     { name: 'region', kind: 'region' },

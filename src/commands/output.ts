@@ -7,7 +7,8 @@ import type { Outcome } from './types.js';
 const ASIDE_EVENTS = new Set(['woke', 'reparented', 'signal', 'delivered', 'sigchld']);
 
 export function outcomeJson(o: Outcome): Record<string, unknown> {
-  if (!o.ok) return { command: o.command, ok: false, error: { code: o.error!.code, message: o.where + o.error!.message } };
+  if (!o.ok)
+    return { command: o.command, ok: false, error: { code: o.error!.code, message: o.where + o.error!.message } };
   const out: Record<string, unknown> = { command: o.command, ok: true };
   if (o.result!.latencyUs !== undefined) out.latency_us = o.result!.latencyUs;
   out.data = o.result!.data;

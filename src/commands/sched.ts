@@ -32,16 +32,30 @@ export function durationText(ns: number): string {
 function columns(rows: string[][]): string {
   const w: number[] = [];
   for (const r of rows) r.forEach((c, i) => (w[i] = Math.max(w[i] ?? 0, c.length)));
-  return rows.map((r) => r.map((c, i) => (i === 0 ? left(c, w[0]!) : right(c, w[i]!))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => (i === 0 ? left(c, w[0]!) : right(c, w[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function runText(r: RunReport): string {
   const rows: string[][] = [['Name', 'ID', 'CPU(s)', 'CPU%', 'Requests', 'Dropped', 'Median', 'p99', 'Written', 'CoW']];
   for (const p of r.pvms) {
     rows.push([
-      p.name, String(p.domid), (p.cpu_ns / 1e9).toFixed(3), p.cpu_pct.toFixed(2), String(p.requests), String(p.dropped),
-      p.median_us === null ? '-' : latency(p.median_us), p.p99_us === null ? '-' : latency(p.p99_us),
-      String(p.pages_written), String(p.cow_breaks),
+      p.name,
+      String(p.domid),
+      (p.cpu_ns / 1e9).toFixed(3),
+      p.cpu_pct.toFixed(2),
+      String(p.requests),
+      String(p.dropped),
+      p.median_us === null ? '-' : latency(p.median_us),
+      p.p99_us === null ? '-' : latency(p.p99_us),
+      String(p.pages_written),
+      String(p.cow_breaks),
     ]);
   }
   const failed = r.pvms.filter((p) => p.failed > 0);
@@ -50,7 +64,10 @@ export function runText(r: RunReport): string {
     columns(rows),
     'CPU% is of one pCPU; Median and p99 are response latencies (arrival to end of the burst); Written: heap pages written, CoW: copy-on-write breaks',
   ];
-  for (const p of failed) lines.push(`${p.name}: ${p.failed} request${p.failed === 1 ? '' : 's'} failed with ENOMEM (no free frame for a copy-on-write break)`);
+  for (const p of failed)
+    lines.push(
+      `${p.name}: ${p.failed} request${p.failed === 1 ? '' : 's'} failed with ENOMEM (no free frame for a copy-on-write break)`,
+    );
   return lines.join('\n');
 }
 
@@ -62,7 +79,8 @@ const run: CommandSpec = {
   help: 'Examples: run 500ms, run 10s, run 1h. Prints per pVM: CPU time and share of one pCPU, requests served and dropped, median and 99th-percentile response latency, heap pages written and copy-on-write breaks. Same seed, same commands: the same output.',
   run(ctx, a) {
     const ns = durationArg(a.pos.duration!);
-    if (ns > RUN_MAX_NS) fail('EINVAL', `run covers at most 24h at a time, not ${a.pos.duration} (run again to go further)`);
+    if (ns > RUN_MAX_NS)
+      fail('EINVAL', `run covers at most 24h at a time, not ${a.pos.duration} (run again to go further)`);
     const r = schedOf(ctx.hv).run(ns);
     return { text: runText(r), data: { ...r, now_ns: ctx.hv.nowNs } };
   },
@@ -76,7 +94,7 @@ export function cpuSetText(cpus: number[] | null, pcpus: number): string {
   if (cpus.length === 0) return 'none';
   const s = [...cpus].sort((x, y) => x - y);
   const out: string[] = [];
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     let j = i;
     while (j + 1 < s.length && s[j + 1] === s[j]! + 1) j++;
     out.push(j > i ? `${s[i]}-${s[j]}` : `${s[i]}`);
@@ -120,10 +138,20 @@ const vcpuList: CommandSpec = {
         const r = v.state === 'running' ? 'r' : '-';
         const b = v.state === 'blocked' ? 'b' : '-';
         const hard = cpuSetText(v.affinity, hv.host.pcpus);
-        lines.push(`${left(d.name, 32)} ${right(d.domid, 5)} ${right(v.id, 5)} ${right(v.cpu, 5)} ${right(r, 3)}${b}- ${fixed1(v.cpuNs / 1e9, 9)}  ${hard} / all`);
+        lines.push(
+          `${left(d.name, 32)} ${right(d.domid, 5)} ${right(v.id, 5)} ${right(v.cpu, 5)} ${right(r, 3)}${b}- ${fixed1(v.cpuNs / 1e9, 9)}  ${hard} / all`,
+        );
         vcpus.push({
-          name: d.name, domid: d.domid, vcpu: v.id, cpu: v.cpu, state: v.state, time_s: Math.round(v.cpuNs / 1e8) / 10,
-          affinity_hard: hard, affinity_soft: 'all', priority: PRI_NAMES[v.pri], credit: v.credit,
+          name: d.name,
+          domid: d.domid,
+          vcpu: v.id,
+          cpu: v.cpu,
+          state: v.state,
+          time_s: Math.round(v.cpuNs / 1e8) / 10,
+          affinity_hard: hard,
+          affinity_soft: 'all',
+          priority: PRI_NAMES[v.pri],
+          credit: v.credit,
         });
       }
     }
@@ -151,7 +179,8 @@ const vcpuPin: CommandSpec = {
     const vs = sched.vcpusOf(d);
     if (vs.length === 0) fail('ESRCH', `${d.name} has exited and has no vCPUs`);
     const vcpu = a.pos.vcpu === 'all' ? 'all' : intArg(a.pos.vcpu!, 'vCPU', 0, Number.MAX_SAFE_INTEGER);
-    if (vcpu !== 'all' && vcpu >= vs.length) fail('EINVAL', `${d.name} has no vCPU ${vcpu} (vCPUs ${vs.length === 1 ? '0' : `0-${vs.length - 1}`})`);
+    if (vcpu !== 'all' && vcpu >= vs.length)
+      fail('EINVAL', `${d.name} has no vCPU ${vcpu} (vCPUs ${vs.length === 1 ? '0' : `0-${vs.length - 1}`})`);
     const cpus = parseCpuSet(a.pos.cpus!, hv.host.pcpus);
     sched.pin(d, vcpu, cpus);
     const set = cpuSetText(cpus, hv.host.pcpus);
@@ -180,7 +209,8 @@ function wholeNumber(text: string, what: string): number {
 const schedCredit: CommandSpec = {
   name: 'sched-credit',
   family: 'scheduler',
-  summary: "Get or set credit scheduler parameters: a domain's weight and cap, or the timeslice and rate limit (xl sched-credit)",
+  summary:
+    "Get or set credit scheduler parameters: a domain's weight and cap, or the timeslice and rate limit (xl sched-credit)",
   usage: '[-d <pvm> [-w weight] [-c cap]] [-s [-t tslice_ms] [-r ratelimit_us]]',
   args: [],
   options: [
@@ -189,30 +219,42 @@ const schedCredit: CommandSpec = {
     { name: 'cap', short: 'c', value: 'int', summary: '% of one pCPU at most, 0 = no cap (0 to vCPUs x 100)' },
     { name: 'schedparam', short: 's', summary: 'show or set the scheduler-wide parameters' },
     { name: 'tslice_ms', short: 't', value: 'int', summary: 'timeslice, ms (1-1000; default 30)' },
-    { name: 'ratelimit_us', short: 'r', value: 'int', summary: 'rate limit, µs (0 = off, or 100-500000; default 1000)' },
+    {
+      name: 'ratelimit_us',
+      short: 'r',
+      value: 'int',
+      summary: 'rate limit, µs (0 = off, or 100-500000; default 1000)',
+    },
   ],
-  help: 'Without options: every domain\'s weight and cap. Examples: sched-credit -d web -w 512; sched-credit -d web -c 50; sched-credit -s -t 10.',
+  help: "Without options: every domain's weight and cap. Examples: sched-credit -d web -w 512; sched-credit -d web -c 50; sched-credit -s -t 10.",
   run(ctx, a) {
     const hv = ctx.hv;
     const sched = schedOf(hv);
     const o = a.opts;
     const str = (k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
     if (o.schedparam) {
-      if (o.domain !== undefined || o.weight !== undefined || o.cap !== undefined) usageError(schedCredit, 'cannot specify -s with -d, -w or -c');
+      if (o.domain !== undefined || o.weight !== undefined || o.cap !== undefined)
+        usageError(schedCredit, 'cannot specify -s with -d, -w or -c');
       const t = str('tslice_ms') === undefined ? undefined : wholeNumber(str('tslice_ms')!, 'tslice');
       const r = str('ratelimit_us') === undefined ? undefined : wholeNumber(str('ratelimit_us')!, 'ratelimit');
-      if (t !== undefined && (t < TSLICE_MIN_MS || t > TSLICE_MAX_MS)) fail('EINVAL', `Time slice out of range, valid range is from ${TSLICE_MIN_MS} to ${TSLICE_MAX_MS}`);
-      if (r !== undefined && r !== 0 && (r < RATELIMIT_MIN_US || r > RATELIMIT_MAX_US)) fail('EINVAL', `Ratelimit out of range, valid range is from ${RATELIMIT_MIN_US} to ${RATELIMIT_MAX_US}`);
+      if (t !== undefined && (t < TSLICE_MIN_MS || t > TSLICE_MAX_MS))
+        fail('EINVAL', `Time slice out of range, valid range is from ${TSLICE_MIN_MS} to ${TSLICE_MAX_MS}`);
+      if (r !== undefined && r !== 0 && (r < RATELIMIT_MIN_US || r > RATELIMIT_MAX_US))
+        fail('EINVAL', `Ratelimit out of range, valid range is from ${RATELIMIT_MIN_US} to ${RATELIMIT_MAX_US}`);
       const tNew = t ?? sched.s.params.tsliceMs;
       const rNew = r ?? sched.s.params.ratelimitUs;
       if (rNew > tNew * 1000) fail('EINVAL', `Ratelimit cannot be greater than timeslice (${rNew}us > ${tNew}ms)`);
       sched.setParams(t, r);
-      return { text: poolLine(hv), data: { pool: 'Pool-0', tslice_ms: tNew, ratelimit_us: rNew, migration_delay_us: 0 } };
+      return {
+        text: poolLine(hv),
+        data: { pool: 'Pool-0', tslice_ms: tNew, ratelimit_us: rNew, migration_delay_us: 0 },
+      };
     }
     if (o.tslice_ms !== undefined || o.ratelimit_us !== undefined) usageError(schedCredit, '-t and -r need -s');
     const ref = str('domain');
     if (ref === undefined) {
-      if (o.weight !== undefined || o.cap !== undefined) usageError(schedCredit, 'Must specify a domain (-d) with -w or -c');
+      if (o.weight !== undefined || o.cap !== undefined)
+        usageError(schedCredit, 'Must specify a domain (-d) with -w or -c');
       const lines = [poolLine(hv), SC_HEADER];
       const domains = [];
       for (const d of hv.list()) {
@@ -221,17 +263,25 @@ const schedCredit: CommandSpec = {
         lines.push(row(d, sd.weight, sd.cap));
         domains.push({ name: d.name, domid: d.domid, weight: sd.weight, cap: sd.cap });
       }
-      return { text: lines.join('\n'), data: { pool: 'Pool-0', tslice_ms: sched.s.params.tsliceMs, ratelimit_us: sched.s.params.ratelimitUs, domains } };
+      return {
+        text: lines.join('\n'),
+        data: { pool: 'Pool-0', tslice_ms: sched.s.params.tsliceMs, ratelimit_us: sched.s.params.ratelimitUs, domains },
+      };
     }
     const d = pvmArg(hv, ref);
     const sd = sched.sdom(d);
     const w = str('weight') === undefined ? undefined : wholeNumber(str('weight')!, 'weight');
     const c = str('cap') === undefined ? undefined : wholeNumber(str('cap')!, 'cap');
-    if (w !== undefined && (w < 1 || w > 65535)) fail('EINVAL', 'Cpu weight out of range, valid values are within range from 1 to 65535');
+    if (w !== undefined && (w < 1 || w > 65535))
+      fail('EINVAL', 'Cpu weight out of range, valid values are within range from 1 to 65535');
     const maxCap = sd.vcpus.length * 100;
-    if (c !== undefined && (c < 0 || c > maxCap)) fail('EINVAL', `Cpu cap out of range, valid range is from 0 to ${maxCap} for specified number of vcpus`);
+    if (c !== undefined && (c < 0 || c > maxCap))
+      fail('EINVAL', `Cpu cap out of range, valid range is from 0 to ${maxCap} for specified number of vcpus`);
     sched.setCredit(d, w, c);
-    return { text: `${SC_HEADER}\n${row(d, sd.weight, sd.cap)}`, data: { name: d.name, domid: d.domid, weight: sd.weight, cap: sd.cap } };
+    return {
+      text: `${SC_HEADER}\n${row(d, sd.weight, sd.cap)}`,
+      data: { name: d.name, domid: d.domid, weight: sd.weight, cap: sd.cap },
+    };
   },
 };
 
@@ -284,14 +334,23 @@ export function schedView(hv: Hypervisor): SchedPanel {
   const s = schedOf(hv).s;
   const who = (uid: number): PanelVcpu => {
     const v = s.vcpus.get(uid)!;
-    return { name: hv.domains.get(v.domid)?.name ?? `domid ${v.domid}`, domid: v.domid, vcpu: v.id, priority: PRI_NAMES[v.pri] ?? String(v.pri) };
+    return {
+      name: hv.domains.get(v.domid)?.name ?? `domid ${v.domid}`,
+      domid: v.domid,
+      vcpu: v.id,
+      priority: PRI_NAMES[v.pri] ?? String(v.pri),
+    };
   };
   const last = s.last;
   const dur = last ? last.endNs - last.startNs : 0;
   const shares = last
     ? Object.entries(last.cpuNs)
         .filter(([id]) => hv.domains.has(Number(id)))
-        .map(([id, ns]) => ({ name: hv.domains.get(Number(id))!.name, domid: Number(id), cpu_pct: Math.round((ns / dur) * 10000) / 100 }))
+        .map(([id, ns]) => ({
+          name: hv.domains.get(Number(id))!.name,
+          domid: Number(id),
+          cpu_pct: Math.round((ns / dur) * 10000) / 100,
+        }))
         .sort((x, y) => y.cpu_pct - x.cpu_pct || x.domid - y.domid)
     : [];
   return {

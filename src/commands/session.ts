@@ -25,7 +25,10 @@ const help: CommandSpec = {
   run(ctx, a) {
     const name = a.pos.command;
     if (name === 'keys' && !ctx.spec('keys')) {
-      return { text: keysText(), data: { keys: KEYS.map((k) => ({ keys: k.keys, action: k.action, does: k.does, group: k.group })) } };
+      return {
+        text: keysText(),
+        data: { keys: KEYS.map((k) => ({ keys: k.keys, action: k.action, does: k.does, group: k.group })) },
+      };
     }
     if (name !== undefined) {
       const spec = ctx.spec(name);
@@ -33,10 +36,16 @@ const help: CommandSpec = {
       const lines = [`usage: ${usageOf(spec)}`, '', spec.summary + '.'];
       if (spec.options?.length) {
         lines.push('', 'options:');
-        for (const o of spec.options) lines.push(`  ${left(`${o.short ? `-${o.short}, ` : ''}--${o.name}${o.value ? ` <${o.value}>` : ''}`, 24)}${o.summary}`);
+        for (const o of spec.options)
+          lines.push(
+            `  ${left(`${o.short ? `-${o.short}, ` : ''}--${o.name}${o.value ? ` <${o.value}>` : ''}`, 24)}${o.summary}`,
+          );
       }
       if (spec.help) lines.push('', spec.help);
-      return { text: lines.join('\n'), data: { name: spec.name, usage: usageOf(spec), summary: spec.summary, family: spec.family } };
+      return {
+        text: lines.join('\n'),
+        data: { name: spec.name, usage: usageOf(spec), summary: spec.summary, family: spec.family },
+      };
     }
     const lines: string[] = [];
     const specs = ctx.allSpecs();
@@ -46,8 +55,14 @@ const help: CommandSpec = {
       lines.push(`${FAMILY_TITLES[fam]}:`);
       for (const s of inFam) lines.push(` ${left(s.name, 19)} ${s.summary}`);
     }
-    lines.push('', 'help <command> shows its usage; help keys lists the console keys. Commands may be abbreviated to an unambiguous prefix; `;` separates commands.');
-    return { text: lines.join('\n'), data: { commands: specs.map((s) => ({ name: s.name, family: s.family, summary: s.summary, usage: usageOf(s) })) } };
+    lines.push(
+      '',
+      'help <command> shows its usage; help keys lists the console keys. Commands may be abbreviated to an unambiguous prefix; `;` separates commands.',
+    );
+    return {
+      text: lines.join('\n'),
+      data: { commands: specs.map((s) => ({ name: s.name, family: s.family, summary: s.summary, usage: usageOf(s) })) },
+    };
   },
 };
 
@@ -110,7 +125,11 @@ const tryCmd: CommandSpec = {
     if (a.rest[0] === 'try') fail('EUSAGE', 'try cannot wrap try');
     const o = ctx.runWords(a.rest);
     if (o.ok) {
-      return { text: o.result!.text, data: { ok: true, command: o.command, data: o.result!.data }, latencyUs: o.result!.latencyUs };
+      return {
+        text: o.result!.text,
+        data: { ok: true, command: o.command, data: o.result!.data },
+        latencyUs: o.result!.latencyUs,
+      };
     }
     if (o.error!.code === 'EUSAGE') fail('EUSAGE', o.error!.message);
     return {
@@ -141,7 +160,10 @@ const save: CommandSpec = {
     const file = a.pos.file!;
     const doc = JSON.stringify(ctx.hv.save());
     ctx.io.writeAtomic(file, doc);
-    return { text: `saved ${ctx.hv.liveCount} domains to ${file} (${doc.length} bytes)`, data: { file, bytes: doc.length, domains: ctx.hv.liveCount } };
+    return {
+      text: `saved ${ctx.hv.liveCount} domains to ${file} (${doc.length} bytes)`,
+      data: { file, bytes: doc.length, domains: ctx.hv.liveCount },
+    };
   },
 };
 
@@ -172,7 +194,10 @@ export function loadState<T extends { load(s: ReturnType<typeof validateSnapshot
     doc = JSON.parse(text);
   } catch (e) {
     const at = /position (\d+)/.exec((e as Error).message);
-    fail('EINVAL', `${file}: not a kylinx-sh state (not valid JSON${at ? ` at byte ${at[1]}` : text.trim() === '' ? ': the file is empty' : ''})`);
+    fail(
+      'EINVAL',
+      `${file}: not a kylinx-sh state (not valid JSON${at ? ` at byte ${at[1]}` : text.trim() === '' ? ': the file is empty' : ''})`,
+    );
   }
   let snap;
   try {
@@ -188,7 +213,11 @@ export function loadState<T extends { load(s: ReturnType<typeof validateSnapshot
     fail('EINVAL', `${file}: ${why}`);
   }
   const problems = hv.check();
-  if (problems.length > 0) fail('EINVAL', `${file}: state is inconsistent: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`);
+  if (problems.length > 0)
+    fail(
+      'EINVAL',
+      `${file}: state is inconsistent: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
+    );
   return hv;
 }
 

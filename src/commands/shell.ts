@@ -151,7 +151,11 @@ export class Shell {
       history: this.history,
       runWords: (words) => this.runOne(words),
       runText: (text, origin) => {
-        if (this.depth >= MAX_SOURCE_DEPTH) throw new EngineError('ELOOP', `source nests deeper than ${MAX_SOURCE_DEPTH} files (does a script source itself?)`);
+        if (this.depth >= MAX_SOURCE_DEPTH)
+          throw new EngineError(
+            'ELOOP',
+            `source nests deeper than ${MAX_SOURCE_DEPTH} files (does a script source itself?)`,
+          );
         this.depth++;
         try {
           return this.run(text, { origin, stopOnError: true }).failures;

@@ -42,7 +42,15 @@ export const kill: CommandSpec = {
     const via = from.domid === DOM0 ? '' : s.firstContact ? ' (first contact: trust verified, channel set up)' : '';
     return {
       text: `${sig} (${SIGNALS[sig]!.number}) from ${from.name} to ${target.name}: ${ACTION_TEXT[s.action]}${via}`,
-      data: { signal: sig, number: SIGNALS[sig]!.number, target: target.name, domid: target.domid, from: from.name, action: s.action, first_contact: s.firstContact },
+      data: {
+        signal: sig,
+        number: SIGNALS[sig]!.number,
+        target: target.name,
+        domid: target.domid,
+        from: from.name,
+        action: s.action,
+        first_contact: s.firstContact,
+      },
       latencyUs: s.latencyUs,
     };
   },

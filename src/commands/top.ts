@@ -70,7 +70,10 @@ function sample(hv: Hypervisor, cpuNs: Record<number, number>, intervalNs: numbe
     `${doms.length} domains: ${count((d) => !isZombie(d) && !d.paused && hv.sched.running(d))} running, ${count((d) => !isZombie(d) && !d.paused && hv.sched.blocked(d))} blocked, ${count((d) => d.paused)} paused, ${count((d) => isZombie(d) && d.shutdown!.reason === 'crash')} crashed, 0 dying, ${count((d) => isZombie(d) && d.shutdown!.reason !== 'crash')} shutdown `,
     `Mem: ${m.total_kib}k total, ${m.total_kib - m.free_kib}k used, ${m.free_kib}k free    CPUs: ${hv.host.pcpus} @ ${CPU_MHZ}MHz`,
     TOP_HEADER,
-    ...rows.map((r) => `${right(r.name, 10)} ${right(r.state, 6)} ${right(r.cpu_s, 10)} ${fixed1(r.cpu_pct, 6)} ${right(r.mem_k, 10)} ${fixed1(r.mem_pct, 6)} ${right(r.maxmem_k, 10)} ${fixed1(r.maxmem_pct, 9)} ${right(r.vcpus, 5)}`),
+    ...rows.map(
+      (r) =>
+        `${right(r.name, 10)} ${right(r.state, 6)} ${right(r.cpu_s, 10)} ${fixed1(r.cpu_pct, 6)} ${right(r.mem_k, 10)} ${fixed1(r.mem_pct, 6)} ${right(r.maxmem_k, 10)} ${fixed1(r.maxmem_pct, 9)} ${right(r.vcpus, 5)}`,
+    ),
   ];
   return { text: lines.join('\n'), rows };
 }
@@ -84,7 +87,12 @@ const top: CommandSpec = {
   options: [
     { name: 'batch', short: 'b', summary: "xentop's batch mode (the only one outside the console)" },
     { name: 'iterations', short: 'n', value: 'int', summary: 'how many screens (default 1, at most 100)' },
-    { name: 'delay', short: 'd', value: 'int', summary: 'virtual seconds between screens, run in between (default 3, as xentop)' },
+    {
+      name: 'delay',
+      short: 'd',
+      value: 'int',
+      summary: 'virtual seconds between screens, run in between (default 3, as xentop)',
+    },
   ],
   run(ctx, a) {
     const hv = ctx.hv;

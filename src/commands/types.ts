@@ -12,7 +12,8 @@ export interface Result {
 }
 
 /** The kind of a positional argument; completion and help use it. */
-export type ArgKind = 'pvm' | 'image' | 'region' | 'int' | 'word' | 'text' | 'file' | 'command' | 'signal' | 'duration' | 'lib' | 'pipe';
+export type ArgKind =
+  'pvm' | 'image' | 'region' | 'int' | 'word' | 'text' | 'file' | 'command' | 'signal' | 'duration' | 'lib' | 'pipe';
 
 export interface ArgSpec {
   name: string;

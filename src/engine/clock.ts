@@ -197,7 +197,9 @@ export class TimerQueue {
   /** Canonical: timers sorted by (at, seq), whatever the heap's layout (a sorted array is a heap). */
   save(): TimerQueueSnapshot {
     const seqAt = (i: number): number => this.seqs[this.slot[i]!]!;
-    const idx = Array.from({ length: this.n }, (_, i) => i).sort((i, j) => this.at[i]! - this.at[j]! || seqAt(i) - seqAt(j));
+    const idx = Array.from({ length: this.n }, (_, i) => i).sort(
+      (i, j) => this.at[i]! - this.at[j]! || seqAt(i) - seqAt(j),
+    );
     const heap: number[] = [];
     if (this.hasFront) heap.push(this.frontAt, this.frontSeq, this.frontKind, this.frontTarget);
     for (const i of idx) {
@@ -232,10 +234,14 @@ export class TimerQueue {
       if (this.before(i, this.at[p]!, this.seqs[this.slot[p]!]!)) return [`timer heap out of order at ${i}`];
       if (this.seqs[k]! >= this.nextSeq) return [`timer ${this.seqs[k]} has a sequence number not yet issued`];
     }
-    if (this.n > 0 && this.seqs[this.slot[0]!]! >= this.nextSeq) return [`timer ${this.seqs[this.slot[0]!]} has a sequence number not yet issued`];
-    if (this.hasFront && this.n > 0 && this.frontAt > this.at[0]!) return ['the front timer is later than the heap minimum'];
-    if (this.hasFront && this.frontSeq >= this.nextSeq) return [`timer ${this.frontSeq} has a sequence number not yet issued`];
-    if (this.n + this.nFree !== this.slotsUsed) return [`${this.n} timers and ${this.nFree} free slots, ${this.slotsUsed} slots handed out`];
+    if (this.n > 0 && this.seqs[this.slot[0]!]! >= this.nextSeq)
+      return [`timer ${this.seqs[this.slot[0]!]} has a sequence number not yet issued`];
+    if (this.hasFront && this.n > 0 && this.frontAt > this.at[0]!)
+      return ['the front timer is later than the heap minimum'];
+    if (this.hasFront && this.frontSeq >= this.nextSeq)
+      return [`timer ${this.frontSeq} has a sequence number not yet issued`];
+    if (this.n + this.nFree !== this.slotsUsed)
+      return [`${this.n} timers and ${this.nFree} free slots, ${this.slotsUsed} slots handed out`];
     const seen = new Uint8Array(this.slotsUsed);
     for (let i = 0; i < this.n; i++) seen[this.slot[i]!]!++;
     for (let i = 0; i < this.nFree; i++) seen[this.freeSlots[i]!]!++;

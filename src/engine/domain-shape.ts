@@ -10,8 +10,20 @@ const REASONS = new Set(['poweroff', 'reboot', 'suspend', 'crash', 'watchdog', '
 export function checkDomainShape(v: unknown, i: number): DomainSnapshot {
   const where = `domains[${i}]`;
   const d = shape(v, where, {
-    domid: 'nat', name: 'str', image: 'obj', parent: 'nat', children: 'arr', family: 'nat', forks: 'nat',
-    vcpus: 'nat', memMiB: 'nat', regions: 'arr', paused: 'bool', shutdown: 'obj?', waiting: 'obj?', createdNs: 'nat',
+    domid: 'nat',
+    name: 'str',
+    image: 'obj',
+    parent: 'nat',
+    children: 'arr',
+    family: 'nat',
+    forks: 'nat',
+    vcpus: 'nat',
+    memMiB: 'nat',
+    regions: 'arr',
+    paused: 'bool',
+    shutdown: 'obj?',
+    waiting: 'obj?',
+    createdNs: 'nat',
   });
   if (d.name === '') field({ name: null }, 'name', 'str', where);
   checkImage(d.image as Rec, `${where}.image`);
@@ -25,7 +37,8 @@ export function checkDomainShape(v: unknown, i: number): DomainSnapshot {
     const detail = w.detail as Rec;
     for (const k of Object.keys(detail)) {
       const x = detail[k];
-      if (x !== null && typeof x !== 'string' && !(typeof x === 'number' && Number.isFinite(x))) field(detail, k, 'str?', `${where}.waiting.detail`);
+      if (x !== null && typeof x !== 'string' && !(typeof x === 'number' && Number.isFinite(x)))
+        field(detail, k, 'str?', `${where}.waiting.detail`);
     }
   }
   return d as unknown as DomainSnapshot;
@@ -33,12 +46,21 @@ export function checkDomainShape(v: unknown, i: number): DomainSnapshot {
 
 function checkImage(img: Rec, where: string): void {
   shape(img, where, {
-    name: 'str', description: 'str', memory: 'nat', vcpus: 'nat', text_kb: 'nat', data_kb: 'nat', bss_kb: 'nat',
-    stack_kb: 'nat', heap_kb: 'nat', raw: 'obj',
+    name: 'str',
+    description: 'str',
+    memory: 'nat',
+    vcpus: 'nat',
+    text_kb: 'nat',
+    data_kb: 'nat',
+    bss_kb: 'nat',
+    stack_kb: 'nat',
+    heap_kb: 'nat',
+    raw: 'obj',
   });
   const raw = obj(img, 'raw', where);
   for (const k of Object.keys(raw)) {
     const x = raw[k];
-    if (typeof x !== 'string' && !(typeof x === 'number' && Number.isFinite(x)) && !Array.isArray(x)) field(raw, k, 'str', `${where}.raw`);
+    if (typeof x !== 'string' && !(typeof x === 'number' && Number.isFinite(x)) && !Array.isArray(x))
+      field(raw, k, 'str', `${where}.raw`);
   }
 }

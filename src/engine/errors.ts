@@ -2,12 +2,38 @@
 // and --json can report {code, message}. The engine never prints; the command layer adds the command name.
 
 export type ErrorCode =
-  | 'ENOENT' | 'EEXIST' | 'EINVAL' | 'ENOMEM' | 'EFAULT' | 'EPERM' | 'ECHILD' | 'EAGAIN' | 'EBUSY'
-  | 'ENOSPC' | 'ESRCH' | 'E2BIG' | 'ENOMSG' | 'EPIPE' | 'EIDRM' | 'EACCES' | 'ENOSYS' | 'ERANGE'
-  | 'EUSAGE' | 'EIO' | 'ENOEXEC' | 'EBADF' | 'EDEADLK' | 'EINTR' | 'ELOOP' | 'ENOTTY';
+  | 'ENOENT'
+  | 'EEXIST'
+  | 'EINVAL'
+  | 'ENOMEM'
+  | 'EFAULT'
+  | 'EPERM'
+  | 'ECHILD'
+  | 'EAGAIN'
+  | 'EBUSY'
+  | 'ENOSPC'
+  | 'ESRCH'
+  | 'E2BIG'
+  | 'ENOMSG'
+  | 'EPIPE'
+  | 'EIDRM'
+  | 'EACCES'
+  | 'ENOSYS'
+  | 'ERANGE'
+  | 'EUSAGE'
+  | 'EIO'
+  | 'ENOEXEC'
+  | 'EBADF'
+  | 'EDEADLK'
+  | 'EINTR'
+  | 'ELOOP'
+  | 'ENOTTY';
 
 export class EngineError extends Error {
-  constructor(readonly code: ErrorCode, message: string) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = 'EngineError';
   }

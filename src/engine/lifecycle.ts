@@ -32,7 +32,10 @@ function freeName(hv: Hypervisor, base: string): string {
 function roomFor(hv: Hypervisor, n: number): void {
   const live = hv.liveCount - 1;
   if (live + n > hv.host.max_domains) {
-    fail('ENOSPC', `${n} more pVM${n === 1 ? '' : 's'} would make ${live + n}, above this host's max_domains (${hv.host.max_domains})`);
+    fail(
+      'ENOSPC',
+      `${n} more pVM${n === 1 ? '' : 's'} would make ${live + n}, above this host's max_domains (${hv.host.max_domains})`,
+    );
   }
 }
 
@@ -59,7 +62,13 @@ export function create(hv: Hypervisor, image: ImageConfig, name?: string, how: '
   const pvmName = name ?? freeName(hv, image.name);
   if (name !== undefined) validateName(hv, name);
   roomFor(hv, 1);
-  const sizes = { text: image.text_kb, data: image.data_kb, bss: image.bss_kb, heap: image.heap_kb, stack: image.stack_kb };
+  const sizes = {
+    text: image.text_kb,
+    data: image.data_kb,
+    bss: image.bss_kb,
+    heap: image.heap_kb,
+    stack: image.stack_kb,
+  };
   const pages = Object.values(sizes).reduce((a, b) => a + b / 4, 0);
   if (pages > hv.frames.free) {
     fail('ENOMEM', `${image.name} needs ${pages} frames (${image.memory} MiB), the host has ${hv.frames.free} free`);
@@ -91,7 +100,11 @@ export function create(hv: Hypervisor, image: ImageConfig, name?: string, how: '
   hv.insert(d);
   hv.dom0.children.push(domid);
   let latencyUs = how === 'restore' ? restoreCost(pages) : bootCost(pages, hv.host.toolstack, live, fromPool);
-  hv.emit('created', d, `created ${d.name} (domid ${domid}) from image ${image.name}, ${image.memory} MiB${fromPool ? ', from the pool' : ''}${how === 'restore' ? ', restored from the checkpoint' : ''}`);
+  hv.emit(
+    'created',
+    d,
+    `created ${d.name} (domid ${domid}) from image ${image.name}, ${image.memory} MiB${fromPool ? ', from the pool' : ''}${how === 'restore' ? ', restored from the checkpoint' : ''}`,
+  );
   for (const s of hv.subsystems) latencyUs += s.onCreate?.(d) ?? 0;
   return { domain: d, fromPool, latencyUs };
 }
@@ -165,7 +178,10 @@ export function terminate(hv: Hypervisor, d: Domain, sd: Shutdown): void {
   const parent = hv.domains.get(d.parent)!;
   if (parent.domid === DOM0) {
     reap(hv, parent, d);
-  } else if (parent.waiting?.call === 'wait' && (parent.waiting.detail.child === null || parent.waiting.detail.child === d.domid)) {
+  } else if (
+    parent.waiting?.call === 'wait' &&
+    (parent.waiting.detail.child === null || parent.waiting.detail.child === d.domid)
+  ) {
     reap(hv, parent, d);
     hv.wake(parent, `${parent.name} woke: wait returned ${d.name} (status ${sd.status})`);
   }
@@ -182,10 +198,11 @@ function reparentChildren(hv: Hypervisor, d: Domain): void {
   }
   d.children = [];
   // A zombie handed to Domain-0 is reaped by the toolstack at once.
-  if (heir.domid === DOM0) for (const c of [...heir.children]) {
-    const z = hv.domains.get(c)!;
-    if (isZombie(z)) reap(hv, heir, z);
-  }
+  if (heir.domid === DOM0)
+    for (const c of [...heir.children]) {
+      const z = hv.domains.get(c)!;
+      if (isZombie(z)) reap(hv, heir, z);
+    }
 }
 
 /** Remove an exited child's record and return its status. */
@@ -199,7 +216,8 @@ function reap(hv: Hypervisor, parent: Domain, child: Domain): number {
 
 export function exit(hv: Hypervisor, d: Domain, status: number): Timed {
   hv.requireActive(d, 'exit');
-  if (!Number.isInteger(status) || status < 0 || status > 255) fail('EINVAL', `exit status must be 0-255, not ${status}`);
+  if (!Number.isInteger(status) || status < 0 || status > 255)
+    fail('EINVAL', `exit status must be 0-255, not ${status}`);
   terminate(hv, d, { reason: 'poweroff', status, signal: null });
   return { latencyUs: us('signal_default') };
 }
@@ -218,7 +236,11 @@ export function wait(hv: Hypervisor, parent: Domain, child?: Domain): Waited {
   const zombie = kids.find(isZombie);
   if (zombie) {
     const status = reap(hv, parent, zombie);
-    return { reaped: { name: zombie.name, domid: zombie.domid, status }, blocked: false, latencyUs: us('signal_default') };
+    return {
+      reaped: { name: zombie.name, domid: zombie.domid, status },
+      blocked: false,
+      latencyUs: us('signal_default'),
+    };
   }
   hv.block(parent, 'wait', child ? child.name : 'a child', { child: child ? child.domid : null });
   return { reaped: null, blocked: true, latencyUs: us('hypercall') };

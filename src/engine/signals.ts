@@ -44,7 +44,13 @@ export function parseSignal(text: string): string {
     return hit[0];
   }
   const name = t.toUpperCase().startsWith('SIG') ? t.toUpperCase() : `SIG${t.toUpperCase()}`;
-  if (!SIGNALS[name]) fail('EINVAL', `unknown signal '${text}' (known: ${Object.keys(SIGNALS).map((s) => s.slice(3)).join(' ')})`);
+  if (!SIGNALS[name])
+    fail(
+      'EINVAL',
+      `unknown signal '${text}' (known: ${Object.keys(SIGNALS)
+        .map((s) => s.slice(3))
+        .join(' ')})`,
+    );
   return name;
 }
 
@@ -59,7 +65,10 @@ export function familyName(hv: Hypervisor, d: Domain): string {
 export function requireTrust(hv: Hypervisor, from: Domain, to: Domain, what: string): void {
   if (from.domid === DOM0) return;
   if (from.family !== to.family) {
-    fail('EPERM', `${from.name} (${familyName(hv, from)}) may not ${what} ${to.name} (${familyName(hv, to)}): pVMs talk only inside their family`);
+    fail(
+      'EPERM',
+      `${from.name} (${familyName(hv, from)}) may not ${what} ${to.name} (${familyName(hv, to)}): pVMs talk only inside their family`,
+    );
   }
 }
 

@@ -7,7 +7,8 @@ import { fail } from './errors.js';
 export type Rec = Record<string, unknown>;
 
 /** The kinds a field may have; a trailing '?' also allows null. 'int' is a safe integer, 'nat' one >= 0. */
-export type Kind = 'num' | 'int' | 'nat' | 'str' | 'bool' | 'arr' | 'obj' | 'num?' | 'int?' | 'nat?' | 'str?' | 'arr?' | 'obj?';
+export type Kind =
+  'num' | 'int' | 'nat' | 'str' | 'bool' | 'arr' | 'obj' | 'num?' | 'int?' | 'nat?' | 'str?' | 'arr?' | 'obj?';
 
 const WHAT: Record<string, string> = {
   num: 'a number',

@@ -14,16 +14,76 @@ const SKIP = new Set(['sleep', 'exit', 'quit']);
 /** Commands that are slow by nature (whole benchmarks, whole-state JSON): proposed 10x less often. */
 const RARE = new Set(['bench', 'save', 'restore', 'source']);
 
-const INTS = ['0', '1', '2', '3', '7', '-1', '255', '256', '4096', '65535', '2147483648', '9007199254740993', '1e3', '0x10', '', 'NaN', '١٢', '3.5', '+4'];
+const INTS = [
+  '0',
+  '1',
+  '2',
+  '3',
+  '7',
+  '-1',
+  '255',
+  '256',
+  '4096',
+  '65535',
+  '2147483648',
+  '9007199254740993',
+  '1e3',
+  '0x10',
+  '',
+  'NaN',
+  '١٢',
+  '3.5',
+  '+4',
+];
 const DURATIONS = ['1ms', '10ms', '250ms', '1s', '2s', '0s', '-1s', '1', 's', '1.5s', '10us', '999999999h'];
-const WORDS = ['', 'x', 'web', 'héllo', '日本', '🙂', 'a;b', '"q"', "it's", '--', '-', '*', '../../etc/passwd', 'x'.repeat(300), '\\', 'null', 'pipe:1', 'pipe:99', 'libm@1.16', 'libm.sqrt', 'libm@9'];
-const SIGNALS = ['-KILL', '-TERM', '-9', '-USR1', '-USR2', '-STOP', '-CONT', '-CHLD', '-PIPE', '-HUP', '-0', '-99', '-BOGUS', '-SIGINT'];
+const WORDS = [
+  '',
+  'x',
+  'web',
+  'héllo',
+  '日本',
+  '🙂',
+  'a;b',
+  '"q"',
+  "it's",
+  '--',
+  '-',
+  '*',
+  '../../etc/passwd',
+  'x'.repeat(300),
+  '\\',
+  'null',
+  'pipe:1',
+  'pipe:99',
+  'libm@1.16',
+  'libm.sqrt',
+  'libm@9',
+];
+const SIGNALS = [
+  '-KILL',
+  '-TERM',
+  '-9',
+  '-USR1',
+  '-USR2',
+  '-STOP',
+  '-CONT',
+  '-CHLD',
+  '-PIPE',
+  '-HUP',
+  '-0',
+  '-99',
+  '-BOGUS',
+  '-SIGINT',
+];
 
 export class SessionGenerator {
   private readonly rng: Rng;
   private readonly specs: CommandSpec[];
 
-  constructor(seed: number, private readonly images: Map<string, ImageConfig>) {
+  constructor(
+    seed: number,
+    private readonly images: Map<string, ImageConfig>,
+  ) {
     this.rng = new Rng(seed);
     this.specs = COMMANDS.filter((c) => !SKIP.has(c.name) && !c.consoleOnly);
   }
@@ -40,7 +100,21 @@ export class SessionGenerator {
   line(hv: Hypervisor): string {
     const r = this.rng.next();
     if (r < 0.04) return this.bytes();
-    if (r < 0.06) return this.pick(['', '   ', ';', ';;', '#', '# comment', '"', "'", '"unclosed', 'fork "web', '\t', 'x'.repeat(5000)]);
+    if (r < 0.06)
+      return this.pick([
+        '',
+        '   ',
+        ';',
+        ';;',
+        '#',
+        '# comment',
+        '"',
+        "'",
+        '"unclosed',
+        'fork "web',
+        '\t',
+        'x'.repeat(5000),
+      ]);
     if (r < 0.12) return [this.command(hv), this.command(hv)].join(this.pick(['; ', ';', ' ; ']));
     return this.command(hv) + (this.chance(0.05) ? ' # trailing comment' : '');
   }
@@ -79,9 +153,14 @@ export class SessionGenerator {
       case 'image':
         return this.chance(0.85) ? this.pick([...this.images.keys()]) : this.mutate(this.pick([...this.images.keys()]));
       case 'region': {
-        const owner = [...before].reverse().map((w) => hv.list().find((d) => d.name === w)).find(Boolean);
+        const owner = [...before]
+          .reverse()
+          .map((w) => hv.list().find((d) => d.name === w))
+          .find(Boolean);
         const regions = owner?.regions.map((r) => r.name) ?? [];
-        return regions.length > 0 && this.chance(0.85) ? this.pick(regions) : this.pick(['heap', 'text', 'stack', 'nowhere', 'shm:1', 'lib:libm']);
+        return regions.length > 0 && this.chance(0.85)
+          ? this.pick(regions)
+          : this.pick(['heap', 'text', 'stack', 'nowhere', 'shm:1', 'lib:libm']);
       }
       case 'int': {
         // Mostly small; sometimes large enough to make a big engine (fork web 2000), sometimes odd.
@@ -102,9 +181,20 @@ export class SessionGenerator {
       case 'pipe':
         return this.pick(['1', '2', 'pipe:1', 'pipe:2', '0', '99', 'pipe:x']);
       case 'lib':
-        return this.pick(['libm', 'libm@1.16', 'libm@1.18', 'libm@9.9', 'libz', 'libm.sqrt', 'libm.read_global', 'libm.nope']);
+        return this.pick([
+          'libm',
+          'libm@1.16',
+          'libm@1.18',
+          'libm@9.9',
+          'libz',
+          'libm.sqrt',
+          'libm.read_global',
+          'libm.nope',
+        ]);
       default:
-        return this.chance(0.5) ? this.pick(WORDS) : this.pick(['1', 'key=1', 'memory=4', 'hello', '1024', '-w', '256']);
+        return this.chance(0.5)
+          ? this.pick(WORDS)
+          : this.pick(['1', 'key=1', 'memory=4', 'hello', '1024', '-w', '256']);
     }
   }
 
@@ -128,7 +218,12 @@ export class SessionGenerator {
     let s = '';
     for (let i = 0; i < n; i++) {
       const r = this.rng.next();
-      s += r < 0.7 ? String.fromCharCode(32 + this.rng.int(95)) : r < 0.9 ? String.fromCharCode(this.rng.int(32)) : String.fromCodePoint(0x80 + this.rng.int(0x2ff00));
+      s +=
+        r < 0.7
+          ? String.fromCharCode(32 + this.rng.int(95))
+          : r < 0.9
+            ? String.fromCharCode(this.rng.int(32))
+            : String.fromCodePoint(0x80 + this.rng.int(0x2ff00));
     }
     return s.replace(/\n/g, ' ');
   }

@@ -44,9 +44,26 @@ function newShell(seed: number, images: Map<string, ImageConfig>, libs: LibraryS
   return new Shell({ host: { seed, memory: 2048, dom0_mem: 512 }, images, io: memoryIO(), libs });
 }
 
-export function fuzz(opts: { seed: number; lines: number; images: Map<string, ImageConfig>; libs: LibraryStore; perEngine?: number }): FuzzReport {
+export function fuzz(opts: {
+  seed: number;
+  lines: number;
+  images: Map<string, ImageConfig>;
+  libs: LibraryStore;
+  perEngine?: number;
+}): FuzzReport {
   const gen = new SessionGenerator(opts.seed, opts.images);
-  const rep: FuzzReport = { seed: opts.seed, lines: 0, commands: 0, failed: 0, crashes: 0, invariantFailures: 0, stateChangedOnFailure: 0, badErrors: 0, problems: [], codes: {} };
+  const rep: FuzzReport = {
+    seed: opts.seed,
+    lines: 0,
+    commands: 0,
+    failed: 0,
+    crashes: 0,
+    invariantFailures: 0,
+    stateChangedOnFailure: 0,
+    badErrors: 0,
+    problems: [],
+    codes: {},
+  };
   const note = (what: string, line: string): void => {
     if (rep.problems.length < 20) rep.problems.push(`${what} :: ${JSON.stringify(line)}`);
   };

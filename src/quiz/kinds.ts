@@ -55,8 +55,16 @@ const forkQuiz: QuizKind = {
     return {
       intro: 'On the default host (web, redis and dns running), these commands run in order:',
       questions: [
-        { ask: "Draw daytime's family tree now. Which pVMs are zombies (state s), and who is the parent of each orphan?", answer: ['tree daytime'], why: 'a pVM that exits stays a zombie until its parent waits; its own children are handed to the family root (daytime) while it lives.' },
-        { ask: 'Which domids do the pVMs of the family have, and which domid will the next fork get?', answer: ['list'], why: 'domids count up from 1 (web, redis and dns hold 1-3) and are never reused in a run; zombies keep theirs until reaped.' },
+        {
+          ask: "Draw daytime's family tree now. Which pVMs are zombies (state s), and who is the parent of each orphan?",
+          answer: ['tree daytime'],
+          why: 'a pVM that exits stays a zombie until its parent waits; its own children are handed to the family root (daytime) while it lives.',
+        },
+        {
+          ask: 'Which domids do the pVMs of the family have, and which domid will the next fork get?',
+          answer: ['list'],
+          why: 'domids count up from 1 (web, redis and dns hold 1-3) and are never reused in a run; zombies keep theirs until reaped.',
+        },
       ],
     };
   },
@@ -92,7 +100,11 @@ const cowQuiz: QuizKind = {
           answer: [`mem ${target}`],
           why: 'Pss adds each page divided by how many pVMs map it; a write copies a page only if another pVM still maps it, so the writer and the others each end up with pages mapped fewer times.',
         },
-        { ask: 'How much memory does the whole family use, and how much does sharing save?', answer: ['mem'], why: 'every page mapped by n pVMs is one frame instead of n; the host line adds up every family.' },
+        {
+          ask: 'How much memory does the whole family use, and how much does sharing save?',
+          answer: ['mem'],
+          why: 'every page mapped by n pVMs is one frame instead of n; the host line adds up every family.',
+        },
       ],
     };
   },
@@ -118,8 +130,16 @@ const ipcQuiz: QuizKind = {
     return {
       intro: `On the default host, web forks two children and ${writer} opens a pipe to ${reader} (a 1024-byte ring). These commands run in order:`,
       questions: [
-        { ask: 'How many bytes are in the ring now, and is anyone blocked (and on what)?', answer: ['ipcs'], why: 'a write that does not fit blocks the writer with the rest pending; a read takes what is ready (blocking only on an empty ring), and each read makes room that wakes a blocked writer.' },
-        { ask: `Is ${writer} or ${reader} blocked now, in which call, and on what?`, answer: [`show ${writer}`, `show ${reader}`], why: 'a pVM blocked in a call stays blocked until the call that satisfies it (a read that makes room, a write that brings data) wakes it.' },
+        {
+          ask: 'How many bytes are in the ring now, and is anyone blocked (and on what)?',
+          answer: ['ipcs'],
+          why: 'a write that does not fit blocks the writer with the rest pending; a read takes what is ready (blocking only on an empty ring), and each read makes room that wakes a blocked writer.',
+        },
+        {
+          ask: `Is ${writer} or ${reader} blocked now, in which call, and on what?`,
+          answer: [`show ${writer}`, `show ${reader}`],
+          why: 'a pVM blocked in a call stays blocked until the call that satisfies it (a read that makes room, a write that brings data) wakes it.',
+        },
       ],
     };
   },
@@ -129,7 +149,10 @@ const ipcQuiz: QuizKind = {
 const schedQuiz: QuizKind = {
   name: 'sched',
   summary: 'the credit scheduler: weights and caps on one pCPU',
-  host: { options: { pcpus: 1, memory: 4096, dom0_mem: 512, dom0_vcpus: 1, boot: [] }, file: 'examples/hosts/one-pcpu.cfg' },
+  host: {
+    options: { pcpus: 1, memory: 4096, dom0_mem: 512, dom0_vcpus: 1, boot: [] },
+    file: 'examples/hosts/one-pcpu.cfg',
+  },
   generate(p) {
     const n = 2 + p.rng.int(2);
     const names = ['a', 'b', 'c'].slice(0, n);
@@ -142,7 +165,11 @@ const schedQuiz: QuizKind = {
     return {
       intro: `A host with one pCPU runs ${n} always-runnable pVMs (daytime with workload=cpu). These commands set their credit parameters:`,
       questions: [
-        { ask: 'What share of the pCPU does each pVM get over the next 10 s of virtual time?', answer: ['sched-credit', 'run 10s'], why: 'credit is shared out in proportion to weight among the pVMs that want it; a cap limits a pVM to that percent of one pCPU even when the pCPU would idle, and what a capped pVM leaves is shared by the others by weight.' },
+        {
+          ask: 'What share of the pCPU does each pVM get over the next 10 s of virtual time?',
+          answer: ['sched-credit', 'run 10s'],
+          why: 'credit is shared out in proportion to weight among the pVMs that want it; a cap limits a pVM to that percent of one pCPU even when the pCPU would idle, and what a capped pVM leaves is shared by the others by weight.',
+        },
       ],
     };
   },

@@ -52,7 +52,12 @@ const noFiles: HostIO = {
   sleepMs: () => {},
 };
 
-function quizShell(kind: QuizKind, seed: number, images: Map<string, ImageConfig>, libs: LibraryStore | undefined): Shell {
+function quizShell(
+  kind: QuizKind,
+  seed: number,
+  images: Map<string, ImageConfig>,
+  libs: LibraryStore | undefined,
+): Shell {
   return new Shell({ host: { ...(kind.host?.options ?? {}), seed }, images, io: noFiles, libs });
 }
 
@@ -65,7 +70,10 @@ function runOn(shell: Shell, line: string): Outcome[] {
 }
 
 function kindOf(name: string): QuizKind {
-  return QUIZZES.find((k) => k.name === name) ?? fail('EUSAGE', `no quiz '${name}' (quizzes: ${QUIZZES.map((k) => k.name).join(', ')})`);
+  return (
+    QUIZZES.find((k) => k.name === name) ??
+    fail('EUSAGE', `no quiz '${name}' (quizzes: ${QUIZZES.map((k) => k.name).join(', ')})`)
+  );
 }
 
 export function scenario(name: string, seed: number, images: Map<string, ImageConfig>, libs?: LibraryStore): Scenario {
@@ -89,10 +97,23 @@ export function answers(s: Scenario, images: Map<string, ImageConfig>, libs?: Li
     const bad = runOn(shell, c).find((o) => !o.ok);
     if (bad) fail('EINVAL', `quiz ${s.kind} seed ${s.seed}: scenario command '${c}' failed: ${bad.error!.message}`);
   }
-  return s.questions.map((q) => q.answer.map((c) => runOn(shell, c).map((o) => (o.ok ? o.result!.text : `${c}: ${o.error!.message}`)).join('\n')).join('\n'));
+  return s.questions.map((q) =>
+    q.answer
+      .map((c) =>
+        runOn(shell, c)
+          .map((o) => (o.ok ? o.result!.text : `${c}: ${o.error!.message}`))
+          .join('\n'),
+      )
+      .join('\n'),
+  );
 }
 
-export function render(s: Scenario, images: Map<string, ImageConfig>, showAnswers: boolean, libs?: LibraryStore): string {
+export function render(
+  s: Scenario,
+  images: Map<string, ImageConfig>,
+  showAnswers: boolean,
+  libs?: LibraryStore,
+): string {
   const lines = [`Quiz: ${s.kind}, seed ${s.seed}`, '', s.intro, ''];
   s.commands.forEach((c, i) => lines.push(`  ${String(i + 1).padStart(2)}. ${c}`));
   lines.push('');
@@ -105,7 +126,9 @@ export function render(s: Scenario, images: Map<string, ImageConfig>, showAnswer
   if (!showAnswers) lines.push('Run with -c to see the answers the engine computes.');
   else {
     const host = s.hostFile ? ` --host ${s.hostFile}` : '';
-    lines.push(`Replay it yourself: kylinx-sh --seed ${s.seed}${host} -c "${[...s.commands, ...s.questions.flatMap((q) => q.answer)].join('; ')}"`);
+    lines.push(
+      `Replay it yourself: kylinx-sh --seed ${s.seed}${host} -c "${[...s.commands, ...s.questions.flatMap((q) => q.answer)].join('; ')}"`,
+    );
   }
   return lines.join('\n');
 }

@@ -67,7 +67,10 @@ export class ConsoleActions {
     const out: Outcome = { command: p.spec.name, line: p.text, where: '', ok: true, events: [] };
     try {
       if (p.error) throw p.error;
-      out.result = p.spec.name === 'clock' ? this.clockCommand(p.args!.pos['on|off']!, p.args!.pos.speed) : this.playCommand(p.args!.pos.file!);
+      out.result =
+        p.spec.name === 'clock'
+          ? this.clockCommand(p.args!.pos['on|off']!, p.args!.pos.speed)
+          : this.playCommand(p.args!.pos.file!);
     } catch (e) {
       out.ok = false;
       out.error = errorOf(e);
@@ -79,7 +82,10 @@ export class ConsoleActions {
     if (onOff === 'on') {
       const speed = parseSpeed(speedText);
       this.clock.start(speed);
-      return { text: `clock on at ${speed}x: ${durationText(speed * STEP_MS * 1e6)} of virtual time every ${STEP_MS} ms (clock off stops it)`, data: { clock: 'on', speed } };
+      return {
+        text: `clock on at ${speed}x: ${durationText(speed * STEP_MS * 1e6)} of virtual time every ${STEP_MS} ms (clock off stops it)`,
+        data: { clock: 'on', speed },
+      };
     }
     if (onOff === 'off') {
       if (!this.clock.on) return { text: 'the clock is off already', data: { clock: 'off' } };
@@ -94,7 +100,10 @@ export class ConsoleActions {
     const player = new Player(this.host.shell, file, text);
     if (player.total === 0) fail('EINVAL', `${file} has no commands to play`);
     this.player = player;
-    return { text: `play ${file}: ${player.total} steps; Enter, Space or → runs the next, ← or b steps back, q stops`, data: { file, steps: player.total } };
+    return {
+      text: `play ${file}: ${player.total} steps; Enter, Space or → runs the next, ← or b steps back, q stops`,
+      data: { file, steps: player.total },
+    };
   }
 
   // ---- play keys -----------------------------------------------------------------------------------
@@ -113,7 +122,10 @@ export class ConsoleActions {
     const p = this.player;
     if (!p) return;
     const undone = p.stepper.back();
-    this.host.log('notice', undone ? `⟲ stepped back before line ${undone.line}: ${undone.text}` : '(already at the start of the script)');
+    this.host.log(
+      'notice',
+      undone ? `⟲ stepped back before line ${undone.line}: ${undone.text}` : '(already at the start of the script)',
+    );
     this.host.refresh();
   }
 
@@ -130,21 +142,33 @@ export class ConsoleActions {
   private startLongRun(ns: number, text: string, then: () => void): void {
     const run = new LongRun(this.host.shell, ns, text);
     this.longRun = run;
-    void run.go(() => this.host.refresh()).then((end) => {
-      this.longRun = null;
-      const lines: string[] = [];
-      if (end.interrupted) lines.push(`${text}: stopped by Ctrl-C after ${durationText(end.doneNs)} of ${durationText(ns)} of virtual time; the host is consistent at the end of the last step`);
-      if (end.report) {
-        lines.push(runText(end.report));
-        lines.push(`(run in steps so Ctrl-C can stop it: latency percentiles are given by one uninterrupted run, in the console up to ${durationText(LONG_RUN_NS)}, or any run with -c)`);
-      }
-      if (lines.length) this.host.log(end.interrupted ? 'notice' : 'output', lines.join('\n'));
-      for (const p of end.report?.pvms ?? []) if (p.cow_breaks > 0) this.host.log('event', `${'cow'.padEnd(9)} ${p.name}: ${p.cow_breaks} copy-on-write breaks while serving requests`);
-      for (const e of end.events) this.host.log('event', `${e.kind.padEnd(9)} ${e.text}`);
-      if (end.failed) this.host.report(end.failed);
-      this.host.refresh();
-      if (!end.interrupted && !end.failed) then();
-    });
+    void run
+      .go(() => this.host.refresh())
+      .then((end) => {
+        this.longRun = null;
+        const lines: string[] = [];
+        if (end.interrupted)
+          lines.push(
+            `${text}: stopped by Ctrl-C after ${durationText(end.doneNs)} of ${durationText(ns)} of virtual time; the host is consistent at the end of the last step`,
+          );
+        if (end.report) {
+          lines.push(runText(end.report));
+          lines.push(
+            `(run in steps so Ctrl-C can stop it: latency percentiles are given by one uninterrupted run, in the console up to ${durationText(LONG_RUN_NS)}, or any run with -c)`,
+          );
+        }
+        if (lines.length) this.host.log(end.interrupted ? 'notice' : 'output', lines.join('\n'));
+        for (const p of end.report?.pvms ?? [])
+          if (p.cow_breaks > 0)
+            this.host.log(
+              'event',
+              `${'cow'.padEnd(9)} ${p.name}: ${p.cow_breaks} copy-on-write breaks while serving requests`,
+            );
+        for (const e of end.events) this.host.log('event', `${e.kind.padEnd(9)} ${e.text}`);
+        if (end.failed) this.host.report(end.failed);
+        this.host.refresh();
+        if (!end.interrupted && !end.failed) then();
+      });
   }
 
   /** Ctrl-C during a long run. */

@@ -93,7 +93,15 @@ function Panels({ model, L }: { model: ConsoleModel; L: Layout }) {
         ps.length === 0 || h <= 0 ? null : (
           <Box key={i} flexDirection="row" height={h}>
             {ps.map((p, j) => (
-              <p.Component key={p.id} model={model} snapshot={model.snapshot} selected={model.selected} width={widths(ps, L.cols)[j]!} height={h} last={j === ps.length - 1} />
+              <p.Component
+                key={p.id}
+                model={model}
+                snapshot={model.snapshot}
+                selected={model.selected}
+                width={widths(ps, L.cols)[j]!}
+                height={h}
+                last={j === ps.length - 1}
+              />
             ))}
           </Box>
         ),
@@ -238,13 +246,22 @@ export function Console({ model, cols, rows, onLeave, onRedraw }: ConsoleProps) 
         {(l) => <LogText key={l.id} line={l} />}
       </Static>
       <Box flexDirection="column" width={cols} height={L.liveRows}>
-        <Header snapshot={model.snapshot} host={model.shell.hv.host.name} width={cols} clockState={{ on: clock.on, speed: clock.speed }} />
+        <Header
+          snapshot={model.snapshot}
+          host={model.shell.hv.host.name}
+          width={cols}
+          clockState={{ on: clock.on, speed: clock.speed }}
+        />
         <Panels model={model} L={L} />
         {player ? (
           <PlayBar file={player.file} at={player.at} total={player.total} next={player.next} width={cols} />
         ) : (
           <>
-            {longRun ? <RunBar text={longRun.text} doneNs={longRun.doneNs} totalNs={longRun.totalNs} width={cols} /> : <Hint text={model.line.text.slice(0, model.line.cursor)} />}
+            {longRun ? (
+              <RunBar text={longRun.text} doneNs={longRun.doneNs} totalNs={longRun.totalNs} width={cols} />
+            ) : (
+              <Hint text={model.line.text.slice(0, model.line.cursor)} />
+            )}
             <Prompt text={model.line.text} cursor={model.line.cursor} width={cols} />
           </>
         )}

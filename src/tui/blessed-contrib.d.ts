@@ -35,7 +35,14 @@ declare module 'blessed-contrib' {
 
   export class grid {
     constructor(o: { rows: number; cols: number; screen: Widgets.Screen });
-    set<T extends Widgets.BoxElement>(row: number, col: number, rowSpan: number, colSpan: number, ctor: (o?: Options) => T, o?: Options): T;
+    set<T extends Widgets.BoxElement>(
+      row: number,
+      col: number,
+      rowSpan: number,
+      colSpan: number,
+      ctor: (o?: Options) => T,
+      o?: Options,
+    ): T;
   }
 
   export const line: (o?: Options) => LineChart;
@@ -45,6 +52,13 @@ declare module 'blessed-contrib' {
   export const log: (o?: Options) => Log;
   export const box: WidgetCtor;
 
-  const contrib: { grid: typeof grid; line: typeof line; bar: typeof bar; table: typeof table; tree: typeof tree; log: typeof log };
+  const contrib: {
+    grid: typeof grid;
+    line: typeof line;
+    bar: typeof bar;
+    table: typeof table;
+    tree: typeof tree;
+    log: typeof log;
+  };
   export default contrib;
 }

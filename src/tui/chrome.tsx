@@ -17,7 +17,17 @@ export interface ClockState {
   speed: number;
 }
 
-export const Header = memo(function Header({ snapshot, host, width, clockState }: { snapshot: Snapshot; host: string; width: number; clockState?: ClockState }) {
+export const Header = memo(function Header({
+  snapshot,
+  host,
+  width,
+  clockState,
+}: {
+  snapshot: Snapshot;
+  host: string;
+  width: number;
+  clockState?: ClockState;
+}) {
   const lines = useMemo(() => {
     const m = snapshot.host;
     const b = new LineBuilder(width)

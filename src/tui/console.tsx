@@ -18,7 +18,8 @@ export interface ConsoleOptions {
   remember?: (line: string) => void;
 }
 
-export const BANNER = 'kylinx-sh console — type help for commands, help keys for keys, top for the dashboard, Ctrl+D to leave';
+export const BANNER =
+  'kylinx-sh console — type help for commands, help keys for keys, top for the dashboard, Ctrl+D to leave';
 
 /** One stretch of console between two dashboards: resolves with why it ended. */
 function consoleStretch(model: ConsoleModel, screen: Screen): Promise<Leave> {

@@ -40,7 +40,15 @@ export function parseXentop(text: string): TableData | null {
     .map((l) => l.trim())
     .filter((l) => l !== '' && !/\bNAME\b/.test(l))
     .map((l) => l.split(/\s+/));
-  return { title: lines.slice(0, h).filter((l) => l.trim() !== '')[0]?.trim() ?? 'xentop', headers, rows };
+  return {
+    title:
+      lines
+        .slice(0, h)
+        .filter((l) => l.trim() !== '')[0]
+        ?.trim() ?? 'xentop',
+    headers,
+    rows,
+  };
 }
 
 function xentopTable(model: ConsoleModel): TableData {
@@ -62,7 +70,17 @@ function xentopTable(model: ConsoleModel): TableData {
     headers: ['NAME', 'ID', 'STATE', 'CPU(sec)', 'MEM(k)', 'VCPUS', 'RSS(k)', 'SHARED(k)', 'PRIVATE(k)'],
     rows: doms.map((d) => {
       const m = byId.get(d.domid);
-      return [d.name, String(d.domid), d.state, d.time_s.toFixed(1), String(d.mem_mib * 1024), String(d.vcpus), m ? String(m.rss_kib) : '-', m ? String(m.shared_kib) : '-', m ? String(m.private_kib) : '-'];
+      return [
+        d.name,
+        String(d.domid),
+        d.state,
+        d.time_s.toFixed(1),
+        String(d.mem_mib * 1024),
+        String(d.vcpus),
+        m ? String(m.rss_kib) : '-',
+        m ? String(m.shared_kib) : '-',
+        m ? String(m.private_kib) : '-',
+      ];
     }),
   };
 }

@@ -32,11 +32,18 @@ function build(screen: blessed.Widgets.Screen, model: ConsoleModel, o: Dashboard
     fg: c('white'),
     border,
     columnSpacing: 2,
-    columnWidth: d.table.headers.map((h, i) => Math.min(i === 0 ? 16 : 10, Math.max(h.length, ...d.table.rows.map((r) => (r[i] ?? '').length)))),
+    columnWidth: d.table.headers.map((h, i) =>
+      Math.min(i === 0 ? 16 : 10, Math.max(h.length, ...d.table.rows.map((r) => (r[i] ?? '').length))),
+    ),
   });
   table.setData({ headers: d.table.headers, data: d.table.rows });
 
-  const tree = grid.set(0, 8, 6, 4, contrib.tree, { label: ' families ', fg: c('green'), border, template: { lines: true } });
+  const tree = grid.set(0, 8, 6, 4, contrib.tree, {
+    label: ' families ',
+    fg: c('green'),
+    border,
+    template: { lines: true },
+  });
   tree.setData(d.tree);
 
   const line = grid.set(6, 0, 6, 4, contrib.line, {
@@ -52,7 +59,15 @@ function build(screen: blessed.Widgets.Screen, model: ConsoleModel, o: Dashboard
     { title: 'private', x: d.memory.x, y: d.memory.private, style: { line: c('yellow') } },
   ]);
 
-  const bar = grid.set(6, 4, 6, 4, contrib.bar, { label: ' Rss per pVM, MiB ', barWidth: BAR_WIDTH, barSpacing: BAR_SPACING, xOffset: 1, maxHeight: 9, border, barBgColor: c('blue') });
+  const bar = grid.set(6, 4, 6, 4, contrib.bar, {
+    label: ' Rss per pVM, MiB ',
+    barWidth: BAR_WIDTH,
+    barSpacing: BAR_SPACING,
+    xOffset: 1,
+    maxHeight: 9,
+    border,
+    barBgColor: c('blue'),
+  });
   bar.setData({ titles: d.rss.titles.map((t) => t.slice(0, BAR_WIDTH + BAR_SPACING - 1)), data: d.rss.mib });
 
   const log = grid.set(6, 8, 6, 4, contrib.log, { label: ' events (q returns) ', fg: c('white'), border });
@@ -63,7 +78,14 @@ function build(screen: blessed.Widgets.Screen, model: ConsoleModel, o: Dashboard
 /** Show the dashboard until q; resolves when the terminal is given back. */
 export function runDashboard(model: ConsoleModel, o: DashboardOptions): Promise<void> {
   return new Promise((resolve) => {
-    const screen = blessed.screen({ smartCSR: true, fullUnicode: true, title: 'kylinx-sh top', input: process.stdin, output: process.stdout, warnings: false });
+    const screen = blessed.screen({
+      smartCSR: true,
+      fullUnicode: true,
+      title: 'kylinx-sh top',
+      input: process.stdin,
+      output: process.stdout,
+      warnings: false,
+    });
     const done = (): void => {
       screen.destroy();
       resolve();

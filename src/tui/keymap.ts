@@ -14,7 +14,9 @@ export type KeyMode = 'prompt' | 'play';
 function table(mode: KeyMode): Map<string, KeyAction> {
   const m = new Map<string, KeyAction>();
   // Play keys are bound only while playing; then they win over the prompt's (Enter runs the next step).
-  for (const k of KEYS) if (k.group !== 'play' && (mode === 'prompt' || k.group !== 'prompt')) for (const name of k.keys) m.set(name, k.action);
+  for (const k of KEYS)
+    if (k.group !== 'play' && (mode === 'prompt' || k.group !== 'prompt'))
+      for (const name of k.keys) m.set(name, k.action);
   if (mode === 'play') for (const k of KEYS) if (k.group === 'play') for (const name of k.keys) m.set(name, k.action);
   return m;
 }

@@ -18,8 +18,10 @@ export type Paint = (s: string) => string;
  * punctuation (…, ›, •), arrows, supplemental arrows (⟲), mathematical operators (≡), box drawing, block
  * elements (█ ░ and the sparkline's ▁-█) and the geometric shapes the panels use (◀ ▶ ■ □).
  */
-const NARROW = /^[\x20-\x7e\u00a0-\u024f\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2200-\u22ff\u27f0-\u27ff\u2500-\u259f\u25a0-\u25c1]*$/;
-const ONE = /[\x20-\x7e\u00a0-\u024f\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2200-\u22ff\u27f0-\u27ff\u2500-\u259f\u25a0-\u25c1]/;
+const NARROW =
+  /^[\x20-\x7e\u00a0-\u024f\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2200-\u22ff\u27f0-\u27ff\u2500-\u259f\u25a0-\u25c1]*$/;
+const ONE =
+  /[\x20-\x7e\u00a0-\u024f\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2200-\u22ff\u27f0-\u27ff\u2500-\u259f\u25a0-\u25c1]/;
 
 /** `s` with every character of unknown width replaced by '?': one cell per code point. */
 export function narrow(s: string): string {

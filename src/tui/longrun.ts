@@ -55,8 +55,16 @@ export function mergeRuns(reports: readonly RunReport[]): RunReport | null {
   }
   const pvms = [...byDomid.values()].map((p) => ({ ...p, cpu_pct: round((p.cpu_ns / dur) * 100, 2) }));
   const cpus = reports[0]!.pcpu_busy_pct.length;
-  const busy = Array.from({ length: cpus }, (_, i) => round(reports.reduce((t, r) => t + (r.pcpu_busy_pct[i] ?? 0) * r.duration_ns, 0) / dur, 2));
-  return { start_ns: reports[0]!.start_ns, end_ns: reports[reports.length - 1]!.end_ns, duration_ns: dur, pvms, pcpu_busy_pct: busy };
+  const busy = Array.from({ length: cpus }, (_, i) =>
+    round(reports.reduce((t, r) => t + (r.pcpu_busy_pct[i] ?? 0) * r.duration_ns, 0) / dur, 2),
+  );
+  return {
+    start_ns: reports[0]!.start_ns,
+    end_ns: reports[reports.length - 1]!.end_ns,
+    duration_ns: dur,
+    pvms,
+    pcpu_busy_pct: busy,
+  };
 }
 
 export class LongRun {
@@ -94,11 +102,20 @@ export class LongRun {
       reports.push(o.result!.data as unknown as RunReport);
       for (const e of o.events) if (e.kind !== 'cow') events.push(e);
       // Aim each step at STEP_WALL_MS of wall time, growing at most 4x at a time.
-      step = Math.max(MIN_STEP_NS, Math.round(Math.min(step * 4, (step * STEP_WALL_MS) / Math.max(ms, 0.1)) / 1e6) * 1e6);
+      step = Math.max(
+        MIN_STEP_NS,
+        Math.round(Math.min(step * 4, (step * STEP_WALL_MS) / Math.max(ms, 0.1)) / 1e6) * 1e6,
+      );
       afterStep();
       // Let the terminal's keys (Ctrl-C) and ink's redraw in before the next step.
       await new Promise((r) => setTimeout(r, 0));
     }
-    return { doneNs: this.doneNs, interrupted: this.stopAsked && this.doneNs < this.totalNs, report: mergeRuns(reports), failed, events };
+    return {
+      doneNs: this.doneNs,
+      interrupted: this.stopAsked && this.doneNs < this.totalNs,
+      report: mergeRuns(reports),
+      failed,
+      events,
+    };
   }
 }

@@ -210,7 +210,12 @@ export class ConsoleModel {
     const ids = this.snap.rows.filter((r) => r.domid !== DOM0).map((r) => r.domid);
     if (ids.length === 0) return;
     const at = ids.indexOf(this.selected);
-    const next = to === 'first' ? 0 : to === 'last' ? ids.length - 1 : Math.max(0, Math.min(ids.length - 1, (at < 0 ? 0 : at) + (to === 'next' ? 1 : -1)));
+    const next =
+      to === 'first'
+        ? 0
+        : to === 'last'
+          ? ids.length - 1
+          : Math.max(0, Math.min(ids.length - 1, (at < 0 ? 0 : at) + (to === 'next' ? 1 : -1)));
     if (ids[next] === this.selected) return;
     this.selected = ids[next]!;
     this.changed();
@@ -219,7 +224,9 @@ export class ConsoleModel {
   // ---- the log -------------------------------------------------------------------------------------
 
   private add(kind: LogKind, text: string, event?: string): void {
-    const lines = text.split('\n').map((t): LogLine => ({ id: this.nextId++, kind, text: t, ...(event ? { event } : {}) }));
+    const lines = text
+      .split('\n')
+      .map((t): LogLine => ({ id: this.nextId++, kind, text: t, ...(event ? { event } : {}) }));
     for (const l of lines) this.log.push(l);
     // A new array: <Static> notices new items by the array it is given.
     this.staticItems = this.staticItems.concat(lines);
@@ -342,7 +349,10 @@ export function stageLines(data: Record<string, unknown>): string[] {
   const out: string[] = [];
   for (const p of pvms) {
     const top = Math.max(1, ...p.stages.map((s) => s.us));
-    for (const s of p.stages) out.push(`${''.padEnd(9)}   ${p.name} stage ${s.stage} ${s.name.padEnd(18)} ${`${s.us.toFixed(1)} µs`.padStart(10)} ${'▇'.repeat(Math.max(1, Math.round((s.us / top) * 20)))}`);
+    for (const s of p.stages)
+      out.push(
+        `${''.padEnd(9)}   ${p.name} stage ${s.stage} ${s.name.padEnd(18)} ${`${s.us.toFixed(1)} µs`.padStart(10)} ${'▇'.repeat(Math.max(1, Math.round((s.us / top) * 20)))}`,
+      );
   }
   return out;
 }

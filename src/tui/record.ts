@@ -31,7 +31,14 @@ export class Recorder {
   ) {
     this.t0 = now();
     this.fd = openSync(path, 'w');
-    const header: CastHeader = { version: 2, width, height, timestamp: Math.floor(Date.now() / 1000), env: { SHELL: env.SHELL ?? '/bin/sh', TERM: env.TERM ?? 'xterm-256color' }, title: 'kylinx-sh' };
+    const header: CastHeader = {
+      version: 2,
+      width,
+      height,
+      timestamp: Math.floor(Date.now() / 1000),
+      env: { SHELL: env.SHELL ?? '/bin/sh', TERM: env.TERM ?? 'xterm-256color' },
+      title: 'kylinx-sh',
+    };
     this.line(header);
   }
 

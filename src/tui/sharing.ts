@@ -56,7 +56,14 @@ export function graphOf(hv: Hypervisor, selected: number): SharingGraph | null {
 }
 
 /** A window of `maxMembers` members of `g` around the selected pVM; `byDomid` holds treeRows' rows (for depth and zombies). */
-export function familyView(hv: Hypervisor, g: SharingGraph, byDomid: ReadonlyMap<number, TreeRow>, selected: number, maxMembers: number, maxSiblings = 6): FamilyView | null {
+export function familyView(
+  hv: Hypervisor,
+  g: SharingGraph,
+  byDomid: ReadonlyMap<number, TreeRow>,
+  selected: number,
+  maxMembers: number,
+  maxSiblings = 6,
+): FamilyView | null {
   const at = g.nodes.findIndex((n) => n.domid === selected);
   if (at < 0) return null;
   const n = Math.max(1, maxMembers);
@@ -80,7 +87,12 @@ export function familyView(hv: Hypervisor, g: SharingGraph, byDomid: ReadonlyMap
   const sel = g.nodes[at]!;
   const parent = sel.parent === null ? undefined : hv.domains.get(sel.parent);
   // sharingGraph compares the live children of one parent only up to siblingLimit of them.
-  const brood = parent ? parent.children.filter((c) => { const k = hv.domains.get(c); return k !== undefined && !isZombie(k); }).length : 0;
+  const brood = parent
+    ? parent.children.filter((c) => {
+        const k = hv.domains.get(c);
+        return k !== undefined && !isZombie(k);
+      }).length
+    : 0;
   let siblings: SiblingLink[] | null = [];
   if (brood > g.siblingLimit) siblings = null;
   else {
@@ -92,7 +104,17 @@ export function familyView(hv: Hypervisor, g: SharingGraph, byDomid: ReadonlyMap
     siblings.sort((a, b) => b.pages - a.pages || a.name.localeCompare(b.name));
     siblings = siblings.slice(0, maxSiblings);
   }
-  return { family: g.root, root: g.family, size: g.nodes.length, first, members, selected: sel.name, siblings, brood, siblingLimit: g.siblingLimit };
+  return {
+    family: g.root,
+    root: g.family,
+    size: g.nodes.length,
+    first,
+    members,
+    selected: sel.name,
+    siblings,
+    brood,
+    siblingLimit: g.siblingLimit,
+  };
 }
 
 export interface LibShare {

@@ -13,15 +13,19 @@ describe('bench all', () => {
     for (const r of rows) {
       expect(typeof r.case).toBe('string');
       // The ratio is of the unrounded values; the shown ones are rounded, so allow 1%.
-      if (r.paper !== null && r.model !== null) expect(Math.abs(r.ratio! / (r.model / r.paper) - 1), r.case).toBeLessThan(0.01);
+      if (r.paper !== null && r.model !== null)
+        expect(Math.abs(r.ratio! / (r.model / r.paper) - 1), r.case).toBeLessThan(0.01);
       else expect(r.ratio).toBeNull();
     }
   });
 
   it('the calibrated rows are within 10% of the paper', () => {
-    const calibrated = rows.filter((r) => ['boot', 'fig5', 'fork', 'table3', 'fig7'].includes(r.figure) && r.ratio !== null);
+    const calibrated = rows.filter(
+      (r) => ['boot', 'fig5', 'fork', 'table3', 'fig7'].includes(r.figure) && r.ratio !== null,
+    );
     expect(calibrated.length).toBeGreaterThanOrEqual(20);
-    for (const r of calibrated) expect(Math.abs(r.ratio! - 1), `${r.figure} ${r.case}: ${r.model} vs ${r.paper}`).toBeLessThanOrEqual(0.1);
+    for (const r of calibrated)
+      expect(Math.abs(r.ratio! - 1), `${r.figure} ${r.case}: ${r.model} vs ${r.paper}`).toBeLessThanOrEqual(0.1);
   });
 
   it('Fig. 6: shared libraries take less host memory than static ones, for the same 1000 appliances', () => {

@@ -36,7 +36,10 @@ describe('bufferedOut', () => {
 describe('the binary with buffered stdout', () => {
   // stdout and stderr into one pipe: the order the user sees on a terminal or in `2>&1 | less`.
   function merged(args: string[]): { code: number | null; text: string } {
-    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" "$@" 2>&1`, 'sh', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" "$@" 2>&1`, 'sh', ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     return { code: r.status, text: r.stdout };
   }
 

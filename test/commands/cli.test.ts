@@ -11,7 +11,12 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'kylinx-sh.js');
 
 function sh(args: string[], input?: string, cwd = ROOT) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', cwd, env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    input,
+    encoding: 'utf8',
+    cwd,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -60,11 +65,33 @@ describe('kylinx-sh -c', () => {
 
   it('--json prints one object per command, as DESIGN §3 gives it', () => {
     const r = sh(['--json', '--keep-going', '-c', 'fork web 2; fork nope']);
-    const [a, b] = r.out.trim().split('\n').map((l) => JSON.parse(l));
-    expect(a).toMatchObject({ command: 'fork', ok: true, latency_us: 2633, data: { children: [{ name: 'web.1', domid: 4 }, { name: 'web.2', domid: 5 }] } });
+    const [a, b] = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(a).toMatchObject({
+      command: 'fork',
+      ok: true,
+      latency_us: 2633,
+      data: {
+        children: [
+          { name: 'web.1', domid: 4 },
+          { name: 'web.2', domid: 5 },
+        ],
+      },
+    });
     expect(b).toEqual({ command: 'fork', ok: false, error: { code: 'ENOENT', message: "no pVM named 'nope'" } });
     const l = JSON.parse(sh(['--json', '-c', 'list']).out);
-    expect(l.data.domains[1]).toEqual({ name: 'web', domid: 1, mem_mib: 8, vcpus: 1, state: expect.any(String), time_s: expect.any(Number), parent: 0, family: 1 });
+    expect(l.data.domains[1]).toEqual({
+      name: 'web',
+      domid: 1,
+      mem_mib: 8,
+      vcpus: 1,
+      state: expect.any(String),
+      time_s: expect.any(Number),
+      parent: 0,
+      family: 1,
+    });
   });
 
   it('prints plain text: no escape codes', () => {
@@ -154,10 +181,12 @@ describe('scripted modes load no console code', () => {
       const src = readFileSync(file, 'utf8');
       for (const m of src.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]/gm)) {
         const spec = m[1]!;
-        if (/^(ink|react|blessed|blessed-contrib|ink-testing-library)(\/|$)/.test(spec)) bad.push(`${file} imports ${spec}`);
+        if (/^(ink|react|blessed|blessed-contrib|ink-testing-library)(\/|$)/.test(spec))
+          bad.push(`${file} imports ${spec}`);
         if (spec.startsWith('.')) visit(resolve(dirname(file), spec));
       }
-      for (const m of src.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm)) if (m[1]!.startsWith('.')) visit(resolve(dirname(file), m[1]!));
+      for (const m of src.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm))
+        if (m[1]!.startsWith('.')) visit(resolve(dirname(file), m[1]!));
     };
     visit(join(ROOT, 'dist', 'cli.js'));
     expect(seen.size).toBeGreaterThan(10);

@@ -14,7 +14,10 @@ const DIR = join(ROOT, 'test', 'golden');
 const SESSION = join(DIR, 'session.kx');
 
 function run(args: string[]): string {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'kylinx-sh.js'), ...args, SESSION], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'kylinx-sh.js'), ...args, SESSION], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   return r.stdout;

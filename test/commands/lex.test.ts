@@ -15,7 +15,9 @@ describe('the line language', () => {
 
   it('a line without quotes, escapes, ; or # splits as the general scanner splits it (property)', () => {
     // A trailing ';' sends the same command through the general scanner; a plain line takes the fast path.
-    const line = fc.array(fc.constantFrom('a', 'b', '1', '-', '.', ' ', '\t', '\r', '\n', '\u00a0', 'é'), { maxLength: 30 }).map((cs) => cs.join(''));
+    const line = fc
+      .array(fc.constantFrom('a', 'b', '1', '-', '.', ' ', '\t', '\r', '\n', '\u00a0', 'é'), { maxLength: 30 })
+      .map((cs) => cs.join(''));
     fc.assert(
       fc.property(line, (l) => {
         expect(splitLine(l)).toEqual(splitLine(`${l};`));

@@ -14,7 +14,9 @@ describe('fork', () => {
     ]);
     expect(r.latencyUs).toBe(5266);
     expect(r.text).toContain('web.4  domid 7');
-    expect(ok(sh, 'fork web.2').data.children).toEqual([{ name: 'web.2.1', domid: 8, latency_us: 1316.5, from_pool: false }]);
+    expect(ok(sh, 'fork web.2').data.children).toEqual([
+      { name: 'web.2.1', domid: 8, latency_us: 1316.5, from_pool: false },
+    ]);
   });
 
   it('forks redis in about 1.3 ms with noxs, and faster with a pool of shells', () => {
@@ -105,7 +107,9 @@ describe('pause, rename, destroy, create', () => {
     const sh = makeShell();
     const r = ok(sh, 'create web memory=16 name=big');
     expect(r.data).toMatchObject({ name: 'big', mem_mib: 16 });
-    expect(sh.hv.lookup('big').regions.find((x) => x.name === 'heap')!.pages).toBe((16 * 1024 - 1536 - 256 - 256 - 64) / 4);
+    expect(sh.hv.lookup('big').regions.find((x) => x.name === 'heap')!.pages).toBe(
+      (16 * 1024 - 1536 - 256 - 256 - 64) / 4,
+    );
     expect(ok(sh, 'create web').data.name).toBe('web-2');
     err(sh, 'create web memory=1', 'EINVAL');
     err(sh, 'create web colour=blue', 'EINVAL');

@@ -17,7 +17,7 @@ describe('quiz', () => {
     }
   });
 
-  it("-c answers match what tree, mem, ipcs and run report after replaying the same commands", () => {
+  it('-c answers match what tree, mem, ipcs and run report after replaying the same commands', () => {
     for (const q of QUIZZES) {
       for (const seed of [1, 7, 42]) {
         const s = scenario(q.name, seed, IMAGES, LIBS);

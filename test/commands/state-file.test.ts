@@ -16,11 +16,14 @@ function start(args: string[], env: Record<string, string> = {}) {
   let err = '';
   p.stdout.on('data', (d: Buffer) => (out += d));
   p.stderr.on('data', (d: Buffer) => (err += d));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>((res) => p.on('close', (code, signal) => res({ code, signal, out, err })));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>((res) =>
+    p.on('close', (code, signal) => res({ code, signal, out, err })),
+  );
   return { p, done };
 }
 
-const listOf = (s: string) => spawnSync(process.execPath, [BIN, '--state', s, '-c', 'list'], { encoding: 'utf8' }).stdout;
+const listOf = (s: string) =>
+  spawnSync(process.execPath, [BIN, '--state', s, '-c', 'list'], { encoding: 'utf8' }).stdout;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitForLock(s: string): Promise<void> {
@@ -47,7 +50,9 @@ describe('two shells on one state file', () => {
     await waitForLock(s);
     const b = await start(['--state', s, '-c', 'fork redis'], { KYLINX_SH_LOCK_WAIT_MS: '200' }).done;
     expect(b.code).toBe(1);
-    expect(b.err).toMatch(/^kylinx-sh: .*s\.json is in use by another kylinx-sh \(process \d+\); try again when it has finished/);
+    expect(b.err).toMatch(
+      /^kylinx-sh: .*s\.json is in use by another kylinx-sh \(process \d+\); try again when it has finished/,
+    );
     expect((await a.done).code).toBe(0);
     expect(listOf(s)).not.toContain('redis.1');
   });
@@ -72,7 +77,9 @@ describe('interrupted runs', () => {
   it('an unwritable state directory is a clear error', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kx-'));
     writeFileSync(join(dir, 'f'), '');
-    const r = spawnSync(process.execPath, [BIN, '--state', join(dir, 'f', 's.json'), '-c', 'list'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [BIN, '--state', join(dir, 'f', 's.json'), '-c', 'list'], {
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^kylinx-sh: .*s\.json: cannot lock/);

@@ -13,7 +13,16 @@ say done
 describe('step-through with time travel', () => {
   it('splits a script into steps, one per command, with say lines marked', () => {
     const steps = scriptSteps(SCRIPT);
-    expect(steps.map((s) => s.text)).toEqual(['say Fork web and watch the pages', 'fork web 4', 'touch web.2 heap 500', 'touch web.3 heap 10', 'exit web.4 2', 'wait web', 'kill -KILL web.1', 'say done']);
+    expect(steps.map((s) => s.text)).toEqual([
+      'say Fork web and watch the pages',
+      'fork web 4',
+      'touch web.2 heap 500',
+      'touch web.3 heap 10',
+      'exit web.4 2',
+      'wait web',
+      'kill -KILL web.1',
+      'say done',
+    ]);
     expect(steps[0]!.say).toBe('Fork web and watch the pages');
     expect(steps[3]!.line).toBe(3);
   });

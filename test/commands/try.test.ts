@@ -5,7 +5,9 @@ describe('try', () => {
   it("shows a refused command's error without failing, and changes nothing", () => {
     const sh = makeShell();
     const r = ok(sh, 'try kill -USR1 redis --from web');
-    expect(r.text).toMatch(/^refused, as it should be: kill: web \(family web\) may not signal redis \(family redis\).*\[EPERM\]$/);
+    expect(r.text).toMatch(
+      /^refused, as it should be: kill: web \(family web\) may not signal redis \(family redis\).*\[EPERM\]$/,
+    );
     expect(r.data).toMatchObject({ ok: false, command: 'kill', error: { code: 'EPERM' } });
     expect(sh.hv.lookup('redis').shutdown).toBeNull();
   });

@@ -8,18 +8,54 @@ import { Shell } from '../../src/commands/shell.js';
 import { newEngine } from '../../src/engine/index.js';
 import { IMAGES, LIBS, memoryIO } from '../helpers.js';
 
-type LibRow = { lib: string; version: string; explicit: boolean; got_bound: number; got_slots: number; shared_with: { name: string }[] };
+type LibRow = {
+  lib: string;
+  version: string;
+  explicit: boolean;
+  got_bound: number;
+  got_slots: number;
+  shared_with: { name: string }[];
+};
 const libsOf = (sh: Shell, pvm: string): LibRow[] => ok(sh, `libs ${pvm}`).data.libraries as LibRow[];
 
 describe('libraries linked at boot', () => {
   it('web, redis and dns link libm 1.16: one copy of its text on the host, data private to each', () => {
     const sh = makeShell();
-    for (const p of ['web', 'redis', 'dns']) expect(libsOf(sh, p).map((l) => `${l.lib}@${l.version}`)).toEqual(['libm@1.16']);
-    const loaded = ok(sh, 'libs').data.loaded as { lib: string; users: { name: string }[]; text_frames: number; saved_frames: number }[];
-    expect(loaded).toEqual([expect.objectContaining({ lib: 'libm', version: '1.16', text_frames: 64, saved_frames: 128, users: [expect.objectContaining({ name: 'web' }), expect.objectContaining({ name: 'redis' }), expect.objectContaining({ name: 'dns' })] })]);
-    const m = ok(sh, 'mem web').data.regions as { region: string; size_kib: number; pss_kib: number; shared_kib: number; private_kib: number }[];
+    for (const p of ['web', 'redis', 'dns'])
+      expect(libsOf(sh, p).map((l) => `${l.lib}@${l.version}`)).toEqual(['libm@1.16']);
+    const loaded = ok(sh, 'libs').data.loaded as {
+      lib: string;
+      users: { name: string }[];
+      text_frames: number;
+      saved_frames: number;
+    }[];
+    expect(loaded).toEqual([
+      expect.objectContaining({
+        lib: 'libm',
+        version: '1.16',
+        text_frames: 64,
+        saved_frames: 128,
+        users: [
+          expect.objectContaining({ name: 'web' }),
+          expect.objectContaining({ name: 'redis' }),
+          expect.objectContaining({ name: 'dns' }),
+        ],
+      }),
+    ]);
+    const m = ok(sh, 'mem web').data.regions as {
+      region: string;
+      size_kib: number;
+      pss_kib: number;
+      shared_kib: number;
+      private_kib: number;
+    }[];
     // Three pVMs map the text: Pss is a third of it (smaps), all shared; the data is private.
-    expect(m.find((r) => r.region === 'lib:libm')).toMatchObject({ size_kib: 256, pss_kib: 85, shared_kib: 256, private_kib: 0 });
+    expect(m.find((r) => r.region === 'lib:libm')).toMatchObject({
+      size_kib: 256,
+      pss_kib: 85,
+      shared_kib: 256,
+      private_kib: 0,
+    });
     expect(m.find((r) => r.region === 'lib:libm.data')).toMatchObject({ size_kib: 8, shared_kib: 0, private_kib: 8 });
     err(sh, 'touch web lib:libm 1', 'EFAULT');
   });
@@ -56,7 +92,9 @@ describe('link and unlink', () => {
     ]);
     expect(r.text).toContain('(dependency) text 1.0 MiB loaded on the host (first user)');
     expect(free0 - sh.hv.frames.free).toBe(26 + 1 + 256 + 4 + 96 + 2);
-    expect(err(sh, 'unlink web libcrypto', 'EBUSY')).toBe('libssl@1.1 in web needs libcrypto@1.1 (unlink libssl first)');
+    expect(err(sh, 'unlink web libcrypto', 'EBUSY')).toBe(
+      'libssl@1.1 in web needs libcrypto@1.1 (unlink libssl first)',
+    );
     expect(ok(sh, 'unlink web libssl').data.removed).toEqual(['libssl@1.1', 'libcrypto@1.1', 'libz@2.0']);
     expect(sh.hv.frames.free).toBe(free0);
     err(sh, 'unlink web libssl', 'ENOENT');
@@ -76,10 +114,18 @@ describe('link and unlink', () => {
     const sh = makeShell();
     ok(sh, 'create daytime');
     // err() also proves the whole state (frames, p2m, libraries) is byte-identical after each refusal.
-    expect(err(sh, 'link daytime libm@1.17', 'EPERM')).toMatch(/^refused libm 1\.17 by rule 'signature': the ed25519 signature does not verify/);
-    expect(err(sh, 'link web libfast', 'EPERM')).toBe("refused libfast 1.0 by rule 'signer': signed by demo-thirdparty, and image web trusts only demo-signer (lib_signers); nothing was mapped");
-    expect(err(sh, 'link web libz@1.2.11', 'EPERM')).toBe("refused libz 1.2.11 by rule 'version': image web allows libz >=1.2.12 (lib_versions); nothing was mapped");
-    expect(err(sh, 'link web libz --loader redis', 'EPERM')).toContain("by rule 'loader': image web lets only pVMs of the same application load libraries (lib_loader \"app\"), and redis runs redis");
+    expect(err(sh, 'link daytime libm@1.17', 'EPERM')).toMatch(
+      /^refused libm 1\.17 by rule 'signature': the ed25519 signature does not verify/,
+    );
+    expect(err(sh, 'link web libfast', 'EPERM')).toBe(
+      "refused libfast 1.0 by rule 'signer': signed by demo-thirdparty, and image web trusts only demo-signer (lib_signers); nothing was mapped",
+    );
+    expect(err(sh, 'link web libz@1.2.11', 'EPERM')).toBe(
+      "refused libz 1.2.11 by rule 'version': image web allows libz >=1.2.12 (lib_versions); nothing was mapped",
+    );
+    expect(err(sh, 'link web libz --loader redis', 'EPERM')).toContain(
+      'by rule \'loader\': image web lets only pVMs of the same application load libraries (lib_loader "app"), and redis runs redis',
+    );
     ok(sh, 'fork dns');
     expect(err(sh, 'link dns libz --loader dns.1', 'EPERM')).toContain('lib_loader "self"');
     // A dependency is checked like the library asked for: libssl's tree under web's version rule.
@@ -95,7 +141,9 @@ describe('link and unlink', () => {
     ok(sh, 'create daytime; link daytime libfast; link daytime libz@1.2.11');
     ok(sh, `create web name=w2 'lib_versions=["libz >=3"]'`);
     const free = sh.hv.frames.free;
-    expect(err(sh, 'link w2 libssl', 'EPERM')).toBe("refused libz 2.0 by rule 'version': image web allows libz >=3 (lib_versions); nothing was mapped");
+    expect(err(sh, 'link w2 libssl', 'EPERM')).toBe(
+      "refused libz 2.0 by rule 'version': image web allows libz >=3 (lib_versions); nothing was mapped",
+    );
     expect(sh.hv.frames.free).toBe(free);
     expect(libsOf(sh, 'w2').map((l) => l.lib)).toEqual(['libm']);
   });
@@ -105,7 +153,9 @@ describe('calls and lazy binding', () => {
   it('the first call resolves the GOT slot and says so; library variables count and can be read', () => {
     const sh = makeShell();
     const first = ok(sh, 'call web libm.sqrt');
-    expect(first.text).toBe('web: libm.sqrt ran libm 1.16; GOT slot 30 resolved now (first call: lazy binding); ncalls_sqrt = 1');
+    expect(first.text).toBe(
+      'web: libm.sqrt ran libm 1.16; GOT slot 30 resolved now (first call: lazy binding); ncalls_sqrt = 1',
+    );
     expect(first.latencyUs).toBeCloseTo(25.2, 1);
     const again = ok(sh, 'call web libm.sqrt');
     expect(again.data).toMatchObject({ resolved: false, variable: { name: 'ncalls_sqrt', value: 2 } });
@@ -137,10 +187,23 @@ describe('save and restore', () => {
     const a = makeShell();
     ok(a, 'link web libssl; call web libm.cos; call web libm.cos; update redis libm@1.18');
     const doc = stateOf(a);
-    const b = new Shell({ host: {}, images: IMAGES, io: memoryIO(), libs: LIBS, engine: loadState((h) => newEngine(h, { libs: LIBS }), doc, 's.json') });
+    const b = new Shell({
+      host: {},
+      images: IMAGES,
+      io: memoryIO(),
+      libs: LIBS,
+      engine: loadState((h) => newEngine(h, { libs: LIBS }), doc, 's.json'),
+    });
     expect(stateOf(b)).toBe(doc);
     expect(b.hv.check()).toEqual([]);
-    for (const line of ['libs', 'libs web', 'call web libm.read_global ncalls_cos', 'update web libm@1.18 --eager', 'call web libm.cos', 'create redis']) {
+    for (const line of [
+      'libs',
+      'libs web',
+      'call web libm.read_global ncalls_cos',
+      'update web libm@1.18 --eager',
+      'call web libm.cos',
+      'create redis',
+    ]) {
       expect(ok(b, line).text).toBe(ok(a, line).text);
     }
     expect(stateOf(b)).toBe(stateOf(a));
@@ -148,7 +211,12 @@ describe('save and restore', () => {
 
   it('a restored state carries its library store, so an engine made without one behaves the same', () => {
     const a = makeShell();
-    const b = new Shell({ host: {}, images: IMAGES, io: memoryIO(), engine: loadState((h) => newEngine(h), stateOf(a), 's.json') });
+    const b = new Shell({
+      host: {},
+      images: IMAGES,
+      io: memoryIO(),
+      engine: loadState((h) => newEngine(h), stateOf(a), 's.json'),
+    });
     expect(ok(b, 'create web').text).toBe(ok(a, 'create web').text);
     expect(ok(b, 'verify libm@1.18').text).toBe(ok(a, 'verify libm@1.18').text);
   });

@@ -20,7 +20,9 @@ describe('versions and ranges', () => {
     expect(satisfies('3.1', parseRange('*', 't'))).toBe(true);
     expect(satisfies('1.2.13', parseRange('1.2.13', 't'))).toBe(true);
     expect(parseNeed('libz >=1.2', 't')).toMatchObject({ lib: 'libz', range: { text: '>=1.2' } });
-    expect(() => parseRange('>=x', 'image web: lib_versions')).toThrow("image web: lib_versions: '>=x' is not a version comparator");
+    expect(() => parseRange('>=x', 'image web: lib_versions')).toThrow(
+      "image web: lib_versions: '>=x' is not a version comparator",
+    );
   });
 
   it('comparison is a total order (property)', () => {
@@ -28,14 +30,16 @@ describe('versions and ranges', () => {
     fc.assert(
       fc.property(v, v, v, (a, b, c) => {
         expect(Math.sign(compareVersions(a, b))).toBe(-Math.sign(compareVersions(b, a)) || 0);
-        if (compareVersions(a, b) <= 0 && compareVersions(b, c) <= 0) expect(compareVersions(a, c)).toBeLessThanOrEqual(0);
+        if (compareVersions(a, b) <= 0 && compareVersions(b, c) <= 0)
+          expect(compareVersions(a, c)).toBeLessThanOrEqual(0);
       }),
     );
   });
 });
 
 describe('manifests', () => {
-  const good = (): Record<string, unknown> => JSON.parse(JSON.stringify(LIBS.get('libz', '1.2.13').manifest)) as Record<string, unknown>;
+  const good = (): Record<string, unknown> =>
+    JSON.parse(JSON.stringify(LIBS.get('libz', '1.2.13').manifest)) as Record<string, unknown>;
 
   it('the canonical form ignores key order and whitespace', () => {
     const m = good();
@@ -50,7 +54,9 @@ describe('manifests', () => {
     expect(bad({ text_kb: 6 })).toThrow("lib/x.json: 'text_kb' must be a whole number of pages");
     expect(bad({ data_kb: 0 })).toThrow("'data_kb' must be at least 4");
     expect(bad({ needs: ['libz >=1'] })).toThrow('libz cannot need itself');
-    expect(bad({ functions: [{ name: 'f', sig: 'int(void)', counts: 'nope' }] })).toThrow("counts into 'nope', which is not one of its variables");
+    expect(bad({ functions: [{ name: 'f', sig: 'int(void)', counts: 'nope' }] })).toThrow(
+      "counts into 'nope', which is not one of its variables",
+    );
     expect(bad({ colour: 'blue' })).toThrow("unknown field 'colour'");
     expect(() => validateManifest([], 'lib/x.json')).toThrow('a manifest is a JSON object');
   });

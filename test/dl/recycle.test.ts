@@ -12,8 +12,15 @@ describe('create --recycle', () => {
     const r = ok(sh, 'create web --recycle');
     expect(r.data).toMatchObject({ name: 'web-3', recycled: true, app_library: 'app-web@1.0', mem_mib: 8 });
     expect(r.latencyUs!).toBeLessThan(std);
-    expect((r.data.stages as { name: string }[]).map((s) => s.name)).toEqual(['load and share', 'reset .got.plt', 'resolve functions', 'resolve variables']);
-    const libs = (ok(sh, 'libs web-3').data.libraries as { lib: string; version: string }[]).map((l) => `${l.lib}@${l.version}`);
+    expect((r.data.stages as { name: string }[]).map((s) => s.name)).toEqual([
+      'load and share',
+      'reset .got.plt',
+      'resolve functions',
+      'resolve variables',
+    ]);
+    const libs = (ok(sh, 'libs web-3').data.libraries as { lib: string; version: string }[]).map(
+      (l) => `${l.lib}@${l.version}`,
+    );
     expect(libs).toEqual(['app-web@1.0', 'libm@1.16']);
     expect(ok(sh, 'call web-3 app-web.http_handle').data).toMatchObject({ version: '1.0', resolved: true });
     expect(ok(sh, 'list web-3').text).toMatch(/web-3 +\d+ +8 +1 /);
@@ -57,7 +64,9 @@ describe('bench', () => {
     const at = (c: string): Row => rows.find((r) => r.case === c)!;
     for (const ts of ['noxs', 'xs']) {
       expect(at(`web, recycled boot, ${ts}`).model).toBeLessThan(at(`web, standard boot, ${ts}`).model);
-      expect(at(`web, recycled boot, app text already loaded, ${ts}`).model).toBeLessThan(at(`web, recycled boot, ${ts}`).model);
+      expect(at(`web, recycled boot, app text already loaded, ${ts}`).model).toBeLessThan(
+        at(`web, recycled boot, ${ts}`).model,
+      );
     }
     expect(at('web, standard boot, xs')).toMatchObject({ paper: 124 });
     expect(at('web, standard boot, xs').model / at('web, recycled boot, xs').model).toBeGreaterThan(30);

@@ -31,7 +31,9 @@ function status(dir: string, lib: string, version: string): string {
 
 describe('the shipped library store', () => {
   it('verifies every shipped library except the tampered libm 1.17', () => {
-    const bad = LIBS.all().filter((e) => e.verdict.status !== 'valid').map((e) => `${e.manifest.name}@${e.manifest.version}`);
+    const bad = LIBS.all()
+      .filter((e) => e.verdict.status !== 'valid')
+      .map((e) => `${e.manifest.name}@${e.manifest.version}`);
     expect(bad).toEqual(['libm@1.17']);
     expect(LIBS.get('libm', '1.17').verdict.detail).toContain('does not verify');
     const libm = LIBS.get('libm', '1.16').manifest;
@@ -44,7 +46,13 @@ describe('the shipped library store', () => {
   it('verify passes a good library and fails the tampered one with the reason', () => {
     const sh = makeShell();
     const r = ok(sh, 'verify libm@1.16');
-    expect(r.data).toMatchObject({ status: 'valid', algorithm: 'ed25519', signer: 'demo-signer', functions: 111, variables: 111 });
+    expect(r.data).toMatchObject({
+      status: 'valid',
+      algorithm: 'ed25519',
+      signer: 'demo-signer',
+      functions: 111,
+      variables: 111,
+    });
     expect(err(sh, 'verify libm@1.17', 'EPERM')).toContain('bad-signature');
     err(sh, 'verify libm', 'EINVAL');
     expect(err(sh, 'verify libmm@1.16', 'ENOENT')).toContain("did you mean 'libm'");
@@ -76,7 +84,9 @@ describe('what a signature covers', () => {
     expect(s.matchesTrust).toBe(false);
     expect(status(d, 'libz', '2.0')).toBe('bad-signature');
     // And the real demo key makes it valid again.
-    expect(signManifest(join(d, 'lib', 'libz-2.0.json'), join(d, 'trust', 'demo-signer.private.pem')).matchesTrust).toBe(true);
+    expect(
+      signManifest(join(d, 'lib', 'libz-2.0.json'), join(d, 'trust', 'demo-signer.private.pem')).matchesTrust,
+    ).toBe(true);
     expect(status(d, 'libz', '2.0')).toBe('valid');
   });
 });
@@ -88,12 +98,16 @@ describe('kylinx-sh sign', () => {
     const d = imagesCopy();
     const file = join(d, 'lib', 'libssl-1.1.json');
     rmSync(`${file}.sig`);
-    const r = spawnSync(process.execPath, [bin, 'sign', file, '--key', join(d, 'trust', 'demo-signer.private.pem')], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [bin, 'sign', file, '--key', join(d, 'trust', 'demo-signer.private.pem')], {
+      encoding: 'utf8',
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain(`wrote ${file}.sig`);
     expect(status(d, 'libssl', '1.1')).toBe('valid');
     expect(spawnSync(process.execPath, [bin, 'sign', file], { encoding: 'utf8' }).status).toBe(2);
-    const bad = spawnSync(process.execPath, [bin, 'sign', file, '--key', join(d, 'trust', 'demo-signer.pem')], { encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, [bin, 'sign', file, '--key', join(d, 'trust', 'demo-signer.pem')], {
+      encoding: 'utf8',
+    });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toBe(`kylinx-sh sign: ${join(d, 'trust', 'demo-signer.pem')}: not a private key in PEM\n`);
   });

@@ -29,7 +29,9 @@ describe('update web libm@1.18 --eager (Fig. 7)', () => {
     stages.forEach((s, i) => expect(Math.abs(s.us / FIG7[i]! - 1), `${s.name}: ${s.us} us`).toBeLessThan(0.1));
     expect(Math.abs((r.data.total_us as number) / 5000 - 1)).toBeLessThan(0.1);
     expect(r.latencyUs).toBe(r.data.total_us);
-    expect(r.text).toContain('111 GOT slots reset, 111 resolved now (eager); 111 variables carried over; libm 1.16 released');
+    expect(r.text).toContain(
+      '111 GOT slots reset, 111 resolved now (eager); 111 variables carried over; libm 1.16 released',
+    );
   });
 
   it('afterwards web runs 1.18 with the variables it had, never restarted', () => {
@@ -44,7 +46,10 @@ describe('update web libm@1.18 --eager (Fig. 7)', () => {
     expect([web.domid, web.createdNs, web.paused]).toEqual([domid, createdNs, false]);
     const c = ok(sh, 'call web libm.sqrt');
     expect(c.data).toMatchObject({ version: '1.18', resolved: false, variable: { name: 'ncalls_sqrt', value: 3 } });
-    expect(ok(sh, 'call web libm.read_global ncalls_lgamma').data.variable).toEqual({ name: 'ncalls_lgamma', value: 1 });
+    expect(ok(sh, 'call web libm.read_global ncalls_lgamma').data.variable).toEqual({
+      name: 'ncalls_lgamma',
+      value: 1,
+    });
     expect(ok(sh, 'call web libm.read_global signgam').data.variable).toEqual({ name: 'signgam', value: 1 });
     // A function new in 1.18 is there, unbound until its first call.
     expect(ok(sh, 'call web libm.exp10').data).toMatchObject({ version: '1.18', resolved: true });
@@ -70,7 +75,13 @@ describe('refusals leave the old library linked and callable', () => {
     const sh = makeShell();
     ok(sh, 'link web libz@1.2.13; call web libz.crc32');
     const msg = err(sh, 'update web libz@2.0', 'EINVAL');
-    for (const s of ['changed function crc32: uLong(uLong, const Bytef *, uInt) -> uint32_t(uint32_t, const void *, size_t)', 'removed function gzgetc_', 'removed function deflateGetDictionary', 'removed variable ncalls_gzgetc_', 'changed variable z_verbose: int -> long']) {
+    for (const s of [
+      'changed function crc32: uLong(uLong, const Bytef *, uInt) -> uint32_t(uint32_t, const void *, size_t)',
+      'removed function gzgetc_',
+      'removed function deflateGetDictionary',
+      'removed variable ncalls_gzgetc_',
+      'changed variable z_verbose: int -> long',
+    ]) {
       expect(msg).toContain(s);
     }
     expect(msg).toContain('(libz@1.2.13 stays linked)');
@@ -97,7 +108,8 @@ describe('refusals leave the old library linked and callable', () => {
     const sh = makeShell();
     ok(sh, `create redis name=r2 'lib_versions=["libm <1.17"]'`);
     expect(err(sh, 'update all libm@1.18', 'EPERM')).toContain("rule 'version'");
-    for (const p of ['web', 'redis', 'dns', 'r2']) expect(ok(sh, `call ${p} libm.sqrt`).data).toMatchObject({ version: '1.16' });
+    for (const p of ['web', 'redis', 'dns', 'r2'])
+      expect(ok(sh, `call ${p} libm.sqrt`).data).toMatchObject({ version: '1.16' });
   });
 
   it('update all updates every pVM linking the library; the text is loaded once', () => {
@@ -114,7 +126,10 @@ describe('refusals leave the old library linked and callable', () => {
       ['redis.3', false],
     ]);
     expect(pvms[1]!.stages[0]!.us).toBeLessThan(pvms[0]!.stages[0]!.us / 5);
-    expect(r.data.total_us).toBeCloseTo(pvms.reduce((t, p) => t + p.stages.reduce((s, x) => s + x.us, 0), 0), 1);
+    expect(r.data.total_us).toBeCloseTo(
+      pvms.reduce((t, p) => t + p.stages.reduce((s, x) => s + x.us, 0), 0),
+      1,
+    );
     expect((ok(sh, 'libs').data.loaded as { version: string }[]).map((l) => l.version)).toEqual(['1.18']);
   });
 });

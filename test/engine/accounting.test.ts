@@ -9,9 +9,14 @@ const PVMS = ['web', 'web.1', 'web.2', 'web.1.1', 'redis', 'redis.1'];
 
 const command = fc.oneof(
   fc.tuple(fc.constantFrom(...PVMS), fc.integer({ min: 1, max: 3 })).map(([p, n]) => `fork ${p} ${n}`),
-  fc.tuple(fc.constantFrom(...PVMS), fc.constantFrom('heap', 'heap', 'data', 'stack'), fc.integer({ min: 1, max: 64 }), fc.integer({ min: 0, max: 600 })).map(
-    ([p, r, n, off]) => `touch ${p} ${r} ${n} --offset ${off}`,
-  ),
+  fc
+    .tuple(
+      fc.constantFrom(...PVMS),
+      fc.constantFrom('heap', 'heap', 'data', 'stack'),
+      fc.integer({ min: 1, max: 64 }),
+      fc.integer({ min: 0, max: 600 }),
+    )
+    .map(([p, r, n, off]) => `touch ${p} ${r} ${n} --offset ${off}`),
   fc.constantFrom(...PVMS).map((p) => `kill ${p}`),
   fc.constantFrom(...PVMS).map((p) => `destroy ${p}`),
   fc.constantFrom(...PVMS).map((p) => `wait ${p}`),

@@ -42,11 +42,17 @@ describe('images', () => {
 
   it('defaults heap to the rest and refuses a heap larger than memory', () => {
     expect(img('memory = 2\ntext_kb = 256\n').heap_kb).toBe(2048 - 256 - 64);
-    expect(() => img('memory = 2\ntext_kb = 256\nheap_kb = 4096\n')).toThrow('x.cfg:3: heap_kb 4096 is more than memory leaves (1728 KiB after text, data, bss and stack)');
-    expect(() => img('memory = 1\ntext_kb = 2048\n')).toThrow('x.cfg:1: text, data, bss and stack (2112 KiB) do not fit in memory (1024 KiB)');
+    expect(() => img('memory = 2\ntext_kb = 256\nheap_kb = 4096\n')).toThrow(
+      'x.cfg:3: heap_kb 4096 is more than memory leaves (1728 KiB after text, data, bss and stack)',
+    );
+    expect(() => img('memory = 1\ntext_kb = 2048\n')).toThrow(
+      'x.cfg:1: text, data, bss and stack (2112 KiB) do not fit in memory (1024 KiB)',
+    );
     expect(() => img('memory = "8"\ntext_kb = 4\n')).toThrow('x.cfg:1: memory must be a number, not "8"');
     expect(() => img('memory = 8\ntext_kb = 6\n')).toThrow('x.cfg:2: text_kb must be a multiple of 4');
-    expect(() => img('memory = 8\ntext_kb = 8\nmemroy = 3\n')).toThrow("x.cfg:3: unknown key 'memroy' (did you mean 'memory'?)");
+    expect(() => img('memory = 8\ntext_kb = 8\nmemroy = 3\n')).toThrow(
+      "x.cfg:3: unknown key 'memroy' (did you mean 'memory'?)",
+    );
     expect(() => img('text_kb = 8\n')).toThrow('x.cfg: memory is missing');
   });
 
@@ -54,7 +60,9 @@ describe('images', () => {
     const h = (t: string) => hostFromCfg(parseCfg(t, 'h.cfg'), 'h.cfg');
     expect(h('pcpus = 2\n').pcpus).toBe(2);
     expect(() => h('toolstack = "xl"\n')).toThrow('h.cfg:1: toolstack must be one of "noxs", "xs", not "xl"');
-    expect(() => h('memory = 512\ndom0_mem = 1024\n')).toThrow('h.cfg:2: dom0_mem (1024 MiB) must be less than memory (512 MiB)');
+    expect(() => h('memory = 512\ndom0_mem = 1024\n')).toThrow(
+      'h.cfg:2: dom0_mem (1024 MiB) must be less than memory (512 MiB)',
+    );
     expect(() => h('boot = "web"\n')).toThrow('h.cfg:1: boot must be a [list]');
   });
 });

@@ -22,7 +22,12 @@ class LinuxOracle {
 
   spawn(name: string, sizes: Record<string, number>): void {
     const p: Proc = new Map();
-    for (const r of REGIONS) if (sizes[r]! > 0) p.set(r, Array.from({ length: sizes[r]! }, () => ({ id: this.next++ })));
+    for (const r of REGIONS)
+      if (sizes[r]! > 0)
+        p.set(
+          r,
+          Array.from({ length: sizes[r]! }, () => ({ id: this.next++ })),
+        );
     this.procs.set(name, p);
   }
 
@@ -46,9 +51,12 @@ class LinuxOracle {
     this.procs.delete(name);
   }
 
-  smaps(name: string): { region: string; size_kib: number; rss_kib: number; pss_kib: number; shared_kib: number; private_kib: number }[] {
+  smaps(
+    name: string,
+  ): { region: string; size_kib: number; rss_kib: number; pss_kib: number; shared_kib: number; private_kib: number }[] {
     const counts = new Map<Frame, number>();
-    for (const p of this.procs.values()) for (const frames of p.values()) for (const f of frames) counts.set(f, (counts.get(f) ?? 0) + 1);
+    for (const p of this.procs.values())
+      for (const frames of p.values()) for (const f of frames) counts.set(f, (counts.get(f) ?? 0) + 1);
     const out = [];
     let tot = { pages: 0, pss: 0, shared: 0 };
     for (const [region, frames] of this.procs.get(name)!) {
@@ -59,10 +67,24 @@ class LinuxOracle {
         pss += Math.floor((4096 * 4096) / mc); // (PAGE_SIZE << PSS_SHIFT) / mapcount
         if (mc >= 2) shared++;
       }
-      out.push({ region, size_kib: frames.length * 4, rss_kib: frames.length * 4, pss_kib: Math.floor(pss / 4096 / 1024), shared_kib: shared * 4, private_kib: (frames.length - shared) * 4 });
+      out.push({
+        region,
+        size_kib: frames.length * 4,
+        rss_kib: frames.length * 4,
+        pss_kib: Math.floor(pss / 4096 / 1024),
+        shared_kib: shared * 4,
+        private_kib: (frames.length - shared) * 4,
+      });
       tot = { pages: tot.pages + frames.length, pss: tot.pss + pss, shared: tot.shared + shared };
     }
-    out.push({ region: 'total', size_kib: tot.pages * 4, rss_kib: tot.pages * 4, pss_kib: Math.floor(tot.pss / 4096 / 1024), shared_kib: tot.shared * 4, private_kib: (tot.pages - tot.shared) * 4 });
+    out.push({
+      region: 'total',
+      size_kib: tot.pages * 4,
+      rss_kib: tot.pages * 4,
+      pss_kib: Math.floor(tot.pss / 4096 / 1024),
+      shared_kib: tot.shared * 4,
+      private_kib: (tot.pages - tot.shared) * 4,
+    });
     return out;
   }
 }
@@ -72,7 +94,10 @@ function pagesOf(image: string): Record<string, number> {
   return { text: i.text_kb / 4, data: i.data_kb / 4, bss: i.bss_kb / 4, heap: i.heap_kb / 4, stack: i.stack_kb / 4 };
 }
 
-type Step = { op: 'fork'; who: number } | { op: 'touch'; who: number; region: 'data' | 'bss' | 'heap' | 'stack'; first: number; count: number } | { op: 'kill'; who: number };
+type Step =
+  | { op: 'fork'; who: number }
+  | { op: 'touch'; who: number; region: 'data' | 'bss' | 'heap' | 'stack'; first: number; count: number }
+  | { op: 'kill'; who: number };
 
 /** Replay steps on the engine (through commands) and on the oracle; compare mem for every live pVM. */
 function replay(steps: Step[]): void {
@@ -116,7 +141,10 @@ describe("mem equals Linux's smaps for the same fork and write history", () => {
       expect(m.total.shared_kib).toBe(m.total.size_kib);
     }
     ok(sh, 'touch web.2 heap 100');
-    const m2 = ok(sh, 'mem web.2').data as { regions: { region: string; private_kib: number }[]; total: { private_kib: number } };
+    const m2 = ok(sh, 'mem web.2').data as {
+      regions: { region: string; private_kib: number }[];
+      total: { private_kib: number };
+    };
     expect(m2.total.private_kib).toBe(400);
     expect(m2.regions.find((r) => r.region === 'heap')!.private_kib).toBe(400);
     expect(ok(sh, 'peek web heap 10').data.token).toBe(before);
@@ -129,9 +157,15 @@ describe("mem equals Linux's smaps for the same fork and write history", () => {
   it('named scenarios', () => {
     replay([]);
     replay([{ op: 'fork', who: 0 }]);
-    replay([{ op: 'fork', who: 0 }, { op: 'touch', who: 1, region: 'heap', first: 0, count: 50 }]);
+    replay([
+      { op: 'fork', who: 0 },
+      { op: 'touch', who: 1, region: 'heap', first: 0, count: 50 },
+    ]);
     // Parent writes after fork: the parent gets the copies, the child keeps the originals.
-    replay([{ op: 'fork', who: 0 }, { op: 'touch', who: 0, region: 'data', first: 2, count: 5 }]);
+    replay([
+      { op: 'fork', who: 0 },
+      { op: 'touch', who: 0, region: 'data', first: 2, count: 5 },
+    ]);
     // Three generations, a write in the middle one, then the grandchild dies.
     replay([
       { op: 'fork', who: 0 },
@@ -141,15 +175,28 @@ describe("mem equals Linux's smaps for the same fork and write history", () => {
       { op: 'kill', who: 2 },
     ]);
     // Writing the same pages twice: the second write is in place.
-    replay([{ op: 'fork', who: 0 }, { op: 'touch', who: 1, region: 'stack', first: 0, count: 16 }, { op: 'touch', who: 1, region: 'stack', first: 0, count: 16 }]);
+    replay([
+      { op: 'fork', who: 0 },
+      { op: 'touch', who: 1, region: 'stack', first: 0, count: 16 },
+      { op: 'touch', who: 1, region: 'stack', first: 0, count: 16 },
+    ]);
   });
 
   it('random fork/touch/destroy histories (property)', () => {
     const step = fc.oneof(
       fc.record({ op: fc.constant('fork' as const), who: fc.nat(20) }),
-      fc.record({ op: fc.constant('touch' as const), who: fc.nat(20), region: fc.constantFrom('data' as const, 'bss' as const, 'heap' as const, 'stack' as const), first: fc.nat(400), count: fc.integer({ min: 1, max: 600 }) }),
+      fc.record({
+        op: fc.constant('touch' as const),
+        who: fc.nat(20),
+        region: fc.constantFrom('data' as const, 'bss' as const, 'heap' as const, 'stack' as const),
+        first: fc.nat(400),
+        count: fc.integer({ min: 1, max: 600 }),
+      }),
       fc.record({ op: fc.constant('kill' as const), who: fc.nat(20) }),
     );
-    fc.assert(fc.property(fc.array(step, { maxLength: 12 }), (steps) => replay(steps)), { numRuns: 60 });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 12 }), (steps) => replay(steps)),
+      { numRuns: 60 },
+    );
   });
 });

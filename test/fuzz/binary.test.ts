@@ -24,10 +24,18 @@ describe('fuzzing the binary', () => {
       }
       // In a scratch directory: generated sessions save and source files by relative names.
       const cwd = mkdtempSync(join(tmpdir(), 'kx-fuzz-'));
-      const r = spawnSync(process.execPath, [BIN, '--keep-going', '--json'], { cwd, input: lines.join('\n') + '\n', encoding: 'utf8', maxBuffer: 1 << 28 });
+      const r = spawnSync(process.execPath, [BIN, '--keep-going', '--json'], {
+        cwd,
+        input: lines.join('\n') + '\n',
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+      });
       expect([0, 1, 2]).toContain(r.status);
       expect(r.stderr).toBe('');
-      const objs = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { ok: boolean; error?: { code: string; message: string } });
+      const objs = r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { ok: boolean; error?: { code: string; message: string } });
       expect(objs.length).toBeGreaterThan(1000);
       for (const o of objs) {
         if (o.ok) continue;

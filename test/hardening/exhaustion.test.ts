@@ -31,7 +31,9 @@ describe('machine frames (ENOMEM, nothing partial)', () => {
   it('create: refused with the frames needed and free, before any frame is taken', () => {
     const sh = makeShell(SMALL);
     ok(sh, 'create web; create web; create web; create web; create web');
-    expect(oneLine(err(sh, 'create web', 'ENOMEM'))).toMatch(/^web needs 2048 frames \(8 MiB\), the host has \d+ free$/);
+    expect(oneLine(err(sh, 'create web', 'ENOMEM'))).toMatch(
+      /^web needs 2048 frames \(8 MiB\), the host has \d+ free$/,
+    );
     expect(err(sh, 'create web memory=1048576', 'ENOMEM')).toMatch(/^web needs 268435456 frames \(1048576 MiB\)/);
   });
 
@@ -40,7 +42,9 @@ describe('machine frames (ENOMEM, nothing partial)', () => {
     ok(sh, 'create web');
     leaveFree(sh, 513);
     // daytime's 512 frames fit, libm's private data does not: the whole create is refused.
-    expect(err(sh, `create daytime 'libraries=["libm@1.16"]'`, 'ENOMEM')).toMatch(/^daytime and its libraries need \d+ more frames, the host has 1 free after its memory$/);
+    expect(err(sh, `create daytime 'libraries=["libm@1.16"]'`, 'ENOMEM')).toMatch(
+      /^daytime and its libraries need \d+ more frames, the host has 1 free after its memory$/,
+    );
     ok(sh, 'create daytime');
   });
 
@@ -48,7 +52,9 @@ describe('machine frames (ENOMEM, nothing partial)', () => {
     const sh = makeShell(SMALL);
     ok(sh, 'create web; fork web 3');
     leaveFree(sh, 1000);
-    expect(oneLine(err(sh, 'touch web.1 heap all', 'ENOMEM'))).toBe('writing needs 1520 new frames for copy-on-write, the host has 1000 free');
+    expect(oneLine(err(sh, 'touch web.1 heap all', 'ENOMEM'))).toBe(
+      'writing needs 1520 new frames for copy-on-write, the host has 1000 free',
+    );
     // What fits is done; then one page too many is refused whole, not half-written.
     ok(sh, 'touch web.1 heap 1000');
     expect(sh.hv.frames.free).toBe(0);
@@ -76,16 +82,22 @@ describe('event-channel ports (ENOSPC on a host of few ports)', () => {
     const r = ok(sh, 'fork web 3');
     expect(r.text).toBeTruthy();
     expect(ipcOf(sh.hv).evtchn.freePorts(sh.hv.lookup('web').domid)).toBe(0);
-    expect(oneLine(err(sh, 'pipe web.3 web', 'ENOSPC'))).toBe('first contact of web.3 with web: web has no free event-channel port (all 2 in use)');
+    expect(oneLine(err(sh, 'pipe web.3 web', 'ENOSPC'))).toBe(
+      'first contact of web.3 with web: web has no free event-channel port (all 2 in use)',
+    );
     ok(sh, 'pipe web.1 web.2');
-    expect(err(sh, 'kill -USR1 web.3 --from web.2', 'ENOSPC')).toBe('first contact of web.2 with web.3: web.2 has no free event-channel port (all 2 in use)');
+    expect(err(sh, 'kill -USR1 web.3 --from web.2', 'ENOSPC')).toBe(
+      'first contact of web.2 with web.3: web.2 has no free event-channel port (all 2 in use)',
+    );
     // Queues need no pair channel to hold a message: the family's queue still works.
     ok(sh, 'msgget web 0x5 --create; msgsnd web.3 1 1 hi; msgrcv web.2 1');
   });
 
   it('the port limit is a host key with Xen’s bounds (1..4096)', () => {
     expect(HOST_KEYS.evtchn_ports).toMatchObject({ min: 1, max: 4096 });
-    expect(() => hostFromCfg(parseCfg('evtchn_ports = 5000\n', 'h.cfg'), 'h.cfg')).toThrow('h.cfg:1: evtchn_ports must be at most 4096, not 5000');
+    expect(() => hostFromCfg(parseCfg('evtchn_ports = 5000\n', 'h.cfg'), 'h.cfg')).toThrow(
+      'h.cfg:1: evtchn_ports must be at most 4096, not 5000',
+    );
   });
 });
 
@@ -101,7 +113,9 @@ describe('grant entries (GNTST_no_space / ENOSPC)', () => {
       pipes++;
     }
     expect(pipes).toBe(Math.floor((GRANT_ENTRIES - RESERVED_ENTRIES - 1) / per));
-    expect(oneLine(err(sh, 'pipe web.2 web --ring 1048576', 'ENOSPC'))).toBe("web's grant table has no room for 256 more entries");
+    expect(oneLine(err(sh, 'pipe web.2 web --ring 1048576', 'ENOSPC'))).toBe(
+      "web's grant table has no room for 256 more entries",
+    );
     expect(sh.hv.check()).toEqual([]);
   });
 });
@@ -109,7 +123,9 @@ describe('grant entries (GNTST_no_space / ENOSPC)', () => {
 describe('domids and max_domains (ENOSPC before any child is made)', () => {
   it('fork web 1000000000 is one line at once, naming the limit', () => {
     const sh = makeShell();
-    expect(oneLine(err(sh, 'fork web 1000000000', 'ENOSPC'))).toBe("1000000000 more pVMs would make 1000000003, above this host's max_domains (32751)");
+    expect(oneLine(err(sh, 'fork web 1000000000', 'ENOSPC'))).toBe(
+      "1000000000 more pVMs would make 1000000003, above this host's max_domains (32751)",
+    );
     err(sh, 'fork web 10000000000000000000000', 'EINVAL');
     err(sh, 'fork web -1', 'EINVAL');
     err(sh, 'fork web 0', 'EINVAL');
@@ -127,7 +143,9 @@ describe('domids and max_domains (ENOSPC before any child is made)', () => {
 
   it('the host file cannot raise max_domains past what the simulator can hold (it ran out of heap at 2^20)', () => {
     expect(() => hostFromCfg(parseCfg('max_domains = 1048576\n', 'h.cfg'), 'h.cfg')).toThrow(ConfigError);
-    expect(() => hostFromCfg(parseCfg('max_domains = 131073\n', 'h.cfg'), 'h.cfg')).toThrow('h.cfg:1: max_domains must be at most 131072, not 131073');
+    expect(() => hostFromCfg(parseCfg('max_domains = 131073\n', 'h.cfg'), 'h.cfg')).toThrow(
+      'h.cfg:1: max_domains must be at most 131072, not 131073',
+    );
     expect(hostFromCfg(parseCfg('max_domains = 131072\n', 'h.cfg'), 'h.cfg').max_domains).toBe(131072);
   });
 });
@@ -138,7 +156,9 @@ describe('message-queue bytes, queues, pool shells and big writes', () => {
     ok(sh, 'fork web 2; msgget web 0x7 --create');
     const big = 'x'.repeat(8192);
     ok(sh, `msgsnd web.1 1 1 ${big}; msgsnd web.1 1 1 ${big}`);
-    expect(oneLine(err(sh, 'msgsnd web.2 1 1 y --nowait', 'EAGAIN'))).toBe('message queue 1 is full (16384 of 16384 bytes, 2 messages) and --nowait was given');
+    expect(oneLine(err(sh, 'msgsnd web.2 1 1 y --nowait', 'EAGAIN'))).toBe(
+      'message queue 1 is full (16384 of 16384 bytes, 2 messages) and --nowait was given',
+    );
     expect(ok(sh, 'msgsnd web.2 1 1 y').data).toMatchObject({ blocked: true });
     err(sh, `msgsnd web.1 1 1 ${big}x`, 'EINVAL');
   });
@@ -154,14 +174,18 @@ describe('message-queue bytes, queues, pool shells and big writes', () => {
   it('a write of more than 1 MiB is refused before the data is built (it was an internal error past V8’s string limit)', () => {
     const sh = makeShell({ boot: ['web'] });
     ok(sh, 'fork web 2; pipe web.1 web.2');
-    expect(oneLine(err(sh, `write 1 ${'x'.repeat(600)} --repeat 1048576`, 'EINVAL'))).toBe('a write carries at most 1048576 bytes (1 MiB, the largest ring), not 629145600; write in parts');
+    expect(oneLine(err(sh, `write 1 ${'x'.repeat(600)} --repeat 1048576`, 'EINVAL'))).toBe(
+      'a write carries at most 1048576 bytes (1 MiB, the largest ring), not 629145600; write in parts',
+    );
     err(sh, 'write 1 xx --repeat 1048576', 'EINVAL');
     expect(ok(sh, 'write 1 x --repeat 1048576').data).toMatchObject({ bytes: 1048576, blocked: true });
   });
 
   it('queue and segment tables are bounded (MSGMNI, SHMMNI) and big segments by SHMMAX', () => {
     const sh = makeShell({ boot: ['web'] });
-    expect(err(sh, 'shmget web 0x9 2G --create', 'EINVAL')).toBe('segment size must be 1 byte to 1 GiB, not 2147483648');
+    expect(err(sh, 'shmget web 0x9 2G --create', 'EINVAL')).toBe(
+      'segment size must be 1 byte to 1 GiB, not 2147483648',
+    );
     err(sh, 'shmget web 0x9 99999999999999999999 --create', 'EINVAL');
     const outs = run(sh, 'run 25h');
     expect(outs[0]!.ok).toBe(false);

@@ -45,7 +45,11 @@ describe('restore of a damaged file: one line naming the file, and the current s
     ['empty', '', /^s\.json: not a kylinx-sh state \(not valid JSON: the file is empty\)$/],
     ['whitespace', '  \n', /not valid JSON/],
     ['not JSON', 'fork web 4\n', /^s\.json: not a kylinx-sh state \(not valid JSON\)$/],
-    ['a JSON syntax error', '{"format" "kylinx-sh-state"}', /^s\.json: not a kylinx-sh state \(not valid JSON at byte \d+\)$/],
+    [
+      'a JSON syntax error',
+      '{"format" "kylinx-sh-state"}',
+      /^s\.json: not a kylinx-sh state \(not valid JSON at byte \d+\)$/,
+    ],
     ['a JSON array', '[]', /expected a JSON object/],
     ['another format', '{"format":"xl","version":1}', /format is "xl", expected "kylinx-sh-state"/],
     ['another version', good.replace(/"version":\d+/, '"version":99'), /state version 99 is not supported/],
@@ -82,7 +86,11 @@ interface StateDoc {
   chunks: { ids: number[]; freeIds: number[] };
   frames: { total: number; nextFresh: number; tokens: number[] | null };
   domains: { family: number; name: string }[];
-  subsystems: { ipc: unknown; sched: { params: { tsliceMs: number; ratelimitUs: number } }; dl: { masters: { manifest: { functions: unknown[] } }[] } };
+  subsystems: {
+    ipc: unknown;
+    sched: { params: { tsliceMs: number; ratelimitUs: number } };
+    dl: { masters: { manifest: { functions: unknown[] } }[] };
+  };
 }
 
 describe('hand-edited states', () => {
@@ -93,13 +101,17 @@ describe('hand-edited states', () => {
   };
 
   it('a chunk id of 10^9 is refused at once (it made the loader allocate until the heap ran out)', () => {
-    expect(refusal(edit((d) => (d.chunks.ids[5] = 1e9)))).toMatch(/^s\.json: state: chunk id 1000000000 is not one of 0-\d+ \(the ids must be dense\)$/);
+    expect(refusal(edit((d) => (d.chunks.ids[5] = 1e9)))).toMatch(
+      /^s\.json: state: chunk id 1000000000 is not one of 0-\d+ \(the ids must be dense\)$/,
+    );
     expect(refusal(edit((d) => (d.chunks.freeIds = [-1])))).toMatch(/chunk id -1/);
     expect(refusal(edit((d) => (d.chunks.ids[0] = 0.5)))).toMatch(/chunk id 0.5/);
   });
 
   it('frames handed out past the tokens listed are refused (10^9 made check() run out of heap)', () => {
-    expect(refusal(edit((d) => (d.frames.nextFresh = 1e9)))).toMatch(/^s\.json: state: 1000000000 frames handed out, but \d+ content tokens listed/);
+    expect(refusal(edit((d) => (d.frames.nextFresh = 1e9)))).toMatch(
+      /^s\.json: state: 1000000000 frames handed out, but \d+ content tokens listed/,
+    );
     expect(refusal(edit((d) => (d.frames.total = -1)))).toContain('the host has -1 frames');
     expect(refusal(edit((d) => (d.frames.tokens = null)))).toContain('no content tokens listed');
   });
@@ -114,17 +126,21 @@ describe('hand-edited states', () => {
   });
 
   it('a time slice or rate limit out of range is refused (a tslice of -1 ms made run loop forever)', () => {
-    expect(refusal(edit((d) => (d.subsystems.sched.params.tsliceMs = -1)))).toBe('s.json: state is inconsistent: sched: the time slice -1 ms is outside 1-1000');
+    expect(refusal(edit((d) => (d.subsystems.sched.params.tsliceMs = -1)))).toBe(
+      's.json: state is inconsistent: sched: the time slice -1 ms is outside 1-1000',
+    );
     expect(refusal(edit((d) => (d.subsystems.sched.params.tsliceMs = 0)))).toContain('time slice 0 ms');
     expect(refusal(edit((d) => (d.subsystems.sched.params.ratelimitUs = 5)))).toContain('rate limit 5 us');
   });
 
   it('edits that break an invariant are refused by check() with the first problem', () => {
     expect(refusal(edit((d) => (d.frames.total = 5)))).toMatch(/^s\.json: /);
-    expect(refusal(edit((d) => (d.domains[1].family = 999)))).toMatch(/^s\.json: state is inconsistent: /);
-    expect(refusal(edit((d) => (d.domains[2].name = d.domains[1].name)))).toMatch(/^s\.json: /);
+    expect(refusal(edit((d) => (d.domains[1]!.family = 999)))).toMatch(/^s\.json: state is inconsistent: /);
+    expect(refusal(edit((d) => (d.domains[2]!.name = d.domains[1]!.name)))).toMatch(/^s\.json: /);
     // Refused by a subsystem's shape check (its records name the removed domain) or by check().
-    expect(refusal(edit((d) => d.domains.splice(2, 1)))).toMatch(/^s\.json: state(: [\w.[\]]+ refers to domain \d+, which does not exist| is inconsistent: )/);
+    expect(refusal(edit((d) => d.domains.splice(2, 1)))).toMatch(
+      /^s\.json: state(: [\w.[\]]+ refers to domain \d+, which does not exist| is inconsistent: )/,
+    );
     expect(refusal(edit((d) => (d.subsystems.ipc = null)))).toMatch(/^s\.json: /);
   });
 
@@ -133,8 +149,10 @@ describe('hand-edited states', () => {
     const paths: (string | number)[][] = [];
     const walk = (v: unknown, p: (string | number)[]): void => {
       paths.push(p);
-      if (Array.isArray(v)) for (const i of new Set([0, 1, 2, v.length - 1].filter((x) => x >= 0 && x < v.length))) walk(v[i], [...p, i]);
-      else if (v !== null && typeof v === 'object') for (const k of Object.keys(v)) walk((v as Record<string, unknown>)[k], [...p, k]);
+      if (Array.isArray(v))
+        for (const i of new Set([0, 1, 2, v.length - 1].filter((x) => x >= 0 && x < v.length))) walk(v[i], [...p, i]);
+      else if (v !== null && typeof v === 'object')
+        for (const k of Object.keys(v)) walk((v as Record<string, unknown>)[k], [...p, k]);
     };
     walk(base, []);
     const rng = new Rng(9);

@@ -27,7 +27,8 @@ function paths(base: unknown): (string | number)[][] {
   const out: (string | number)[][] = [];
   const walk = (v: unknown, p: (string | number)[]): void => {
     out.push(p);
-    if (Array.isArray(v)) for (const i of new Set([0, 1, 2, v.length - 1].filter((x) => x >= 0 && x < v.length))) walk(v[i], [...p, i]);
+    if (Array.isArray(v))
+      for (const i of new Set([0, 1, 2, v.length - 1].filter((x) => x >= 0 && x < v.length))) walk(v[i], [...p, i]);
     else if (v !== null && typeof v === 'object') for (const k of Object.keys(v)) walk((v as Node)[k], [...p, k]);
   };
   walk(base, []);
@@ -67,12 +68,14 @@ describe('hand-edited state: refused at load, or a smoke session runs clean', ()
       }
       const sh = new Shell({ host: {}, images: IMAGES, io: memoryIO({ 's.json': text }), libs: LIBS });
       for (const line of ['restore s.json', ...SMOKE]) {
-        for (const o of run(sh, line)) expect(o.error?.code, `${what}: ${line}: ${o.error?.message ?? ''}`).not.toBe('EBUG');
+        for (const o of run(sh, line))
+          expect(o.error?.code, `${what}: ${line}: ${o.error?.message ?? ''}`).not.toBe('EBUG');
       }
       const pvm = sh.hv.list().find((d) => d.domid !== 0 && d.shutdown === null);
       if (pvm) {
         for (const line of [`fork ${pvm.name}`, `kill ${pvm.name}`, 'run 10ms', 'list']) {
-          for (const o of run(sh, line)) expect(o.error?.code, `${what}: ${line}: ${o.error?.message ?? ''}`).not.toBe('EBUG');
+          for (const o of run(sh, line))
+            expect(o.error?.code, `${what}: ${line}: ${o.error?.message ?? ''}`).not.toBe('EBUG');
         }
       }
     }

@@ -118,7 +118,11 @@ describe('event channels', () => {
     ev.bindInterdomain(2, 1, pa, 'l');
     const snap = ev.save();
     snap.tables[0]![1].ports[0]!.remotePort = 99;
-    expect(EventChannels.load(snap, 1023).check(() => true).join()).toMatch(/not bound back/);
+    expect(
+      EventChannels.load(snap, 1023)
+        .check(() => true)
+        .join(),
+    ).toMatch(/not bound back/);
     expect(ev.check((d) => d !== 2).join()).toMatch(/domain 2 is gone/);
   });
 });

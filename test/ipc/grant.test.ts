@@ -1,7 +1,14 @@
 // Grant tables v1 (xen-reference.md "Grant tables"): the engine's tables on their own.
 
 import { describe, expect, it } from 'vitest';
-import { GrantError, GrantTables, GRANT_ENTRIES, RESERVED_ENTRIES, GTF_reading, GTF_writing } from '../../src/engine/mm/grant.js';
+import {
+  GrantError,
+  GrantTables,
+  GRANT_ENTRIES,
+  RESERVED_ENTRIES,
+  GTF_reading,
+  GTF_writing,
+} from '../../src/engine/mm/grant.js';
 
 function status(f: () => unknown): string {
   try {
@@ -76,7 +83,11 @@ describe('grant tables', () => {
     g.map(2, 1, ref, false, true);
     const s = g.save();
     s.tables[0]![1].entries[0]!.writers = 0;
-    expect(GrantTables.load(s).check(() => true).join()).toMatch(/pins/);
+    expect(
+      GrantTables.load(s)
+        .check(() => true)
+        .join(),
+    ).toMatch(/pins/);
     expect(g.check((d) => d !== 2).join()).toMatch(/domain 2 is gone/);
   });
 });

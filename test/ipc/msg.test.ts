@@ -14,7 +14,8 @@ function withQueue() {
   return sh;
 }
 
-const recv = (sh: ReturnType<typeof makeShell>, line: string) => ok(sh, line).data.message as { type: number; text: string; bytes: number; truncated: boolean } | null;
+const recv = (sh: ReturnType<typeof makeShell>, line: string) =>
+  ok(sh, line).data.message as { type: number; text: string; bytes: number; truncated: boolean } | null;
 
 describe('ftok and msgget', () => {
   it("ftok is Linux's formula: projid in the top byte; same path and id give the same key", () => {
@@ -42,7 +43,9 @@ describe('ftok and msgget', () => {
 
   it('across families: EPERM naming both, changing nothing', () => {
     const sh = withQueue();
-    expect(err(sh, 'msgsnd redis 1 1 hi', 'EPERM')).toBe('redis (family redis) may not use message queue 1 of family web: pVMs talk only inside their family');
+    expect(err(sh, 'msgsnd redis 1 1 hi', 'EPERM')).toBe(
+      'redis (family redis) may not use message queue 1 of family web: pVMs talk only inside their family',
+    );
     err(sh, 'msgrcv redis 1 --nowait', 'EPERM');
   });
 
@@ -50,7 +53,8 @@ describe('ftok and msgget', () => {
     const sh = withQueue();
     const ipc = ipcOf(sh.hv);
     const q = ipc.queues.get(1)!;
-    for (let i = ipc.queues.size; i < MSGMNI; i++) ipc.queues.set(1000 + i, { ...q, id: 1000 + i, key: 0x1000 + i, messages: [], receivers: [], senders: [] });
+    for (let i = ipc.queues.size; i < MSGMNI; i++)
+      ipc.queues.set(1000 + i, { ...q, id: 1000 + i, key: 0x1000 + i, messages: [], receivers: [], senders: [] });
     err(sh, 'msgget web 0x20 --create', 'ENOSPC');
   });
 });
@@ -58,7 +62,14 @@ describe('ftok and msgget', () => {
 describe('msgrcv type selection', () => {
   function loaded() {
     const sh = withQueue();
-    for (const [t, text] of [[3, 'c1'], [1, 'a1'], [2, 'b1'], [1, 'a2'], [3, 'c2']] as const) ok(sh, `msgsnd web 1 ${t} ${text}`);
+    for (const [t, text] of [
+      [3, 'c1'],
+      [1, 'a1'],
+      [2, 'b1'],
+      [1, 'a2'],
+      [3, 'c2'],
+    ] as const)
+      ok(sh, `msgsnd web 1 ${t} ${text}`);
     return sh;
   }
 
@@ -114,10 +125,14 @@ describe('limits, E2BIG and MSG_NOERROR', () => {
     const b = ok(sh, 'msgsnd web.1 1 2 waiting');
     expect(b.data.blocked).toBe(true);
     expect(sh.hv.lookup('web.1').waiting).toMatchObject({ call: 'msgsnd', on: 'queue 1' });
-    expect(ok(sh, 'ipcs').data.queues).toMatchObject([{ msqid: 1, bytes: 16384, messages: 2, senders: ['web.1'], receivers: [] }]);
+    expect(ok(sh, 'ipcs').data.queues).toMatchObject([
+      { msqid: 1, bytes: 16384, messages: 2, senders: ['web.1'], receivers: [] },
+    ]);
     const outs = run(sh, 'msgrcv web.2 1');
     expect(outs[0]!.result!.data.woke).toEqual(['web.1']);
-    expect(outs[0]!.events.find((e) => e.kind === 'woke')!.text).toBe('web.1 woke: msgsnd of 7 bytes (type 2) to queue 1 completed');
+    expect(outs[0]!.events.find((e) => e.kind === 'woke')!.text).toBe(
+      'web.1 woke: msgsnd of 7 bytes (type 2) to queue 1 completed',
+    );
     expect(recv(sh, 'msgrcv web.2 1 2')!.text).toBe('waiting');
   });
 
@@ -129,7 +144,10 @@ describe('limits, E2BIG and MSG_NOERROR', () => {
     // Taking a type-1 message makes room: the blocked sender's message goes straight to the waiting receiver.
     const outs = run(sh, 'msgrcv web 1 1');
     const woke = outs[0]!.events.filter((e) => e.kind === 'woke').map((e) => e.text);
-    expect(woke).toEqual(['web.1 woke: msgrcv on queue 1 got type 5, 4 bytes "late"', 'web.2 woke: msgsnd of 4 bytes (type 5) to queue 1 completed']);
+    expect(woke).toEqual([
+      'web.1 woke: msgrcv on queue 1 got type 5, 4 bytes "late"',
+      'web.2 woke: msgsnd of 4 bytes (type 5) to queue 1 completed',
+    ]);
   });
 });
 
@@ -143,8 +161,14 @@ describe('blocking receivers', () => {
     expect(other[0]!.events.some((e) => e.kind === 'woke')).toBe(false);
     const outs = run(sh, 'msgsnd web 1 2 yes');
     expect(outs[0]!.result!.data.to).toBe('web.1');
-    expect(outs[0]!.events.find((e) => e.kind === 'woke')!.text).toBe('web.1 woke: msgrcv on queue 1 got type 2, 3 bytes "yes"');
-    expect(ipcOf(sh.hv).queues.get(1)!.messages.map((m) => m.bytes)).toEqual(['nope']);
+    expect(outs[0]!.events.find((e) => e.kind === 'woke')!.text).toBe(
+      'web.1 woke: msgrcv on queue 1 got type 2, 3 bytes "yes"',
+    );
+    expect(
+      ipcOf(sh.hv)
+        .queues.get(1)!
+        .messages.map((m) => m.bytes),
+    ).toEqual(['nope']);
   });
 
   it('waiting receivers are served in the order they blocked; one too small is woken with E2BIG', () => {
@@ -161,7 +185,9 @@ describe('blocking receivers', () => {
     const sh = withQueue();
     ok(sh, 'msgrcv web.1 1 --size 2 --noerror');
     const outs = run(sh, 'msgsnd web 1 1 hello');
-    expect(outs[0]!.events.find((e) => e.kind === 'woke')!.text).toBe('web.1 woke: msgrcv on queue 1 got type 1, 2 bytes "he"');
+    expect(outs[0]!.events.find((e) => e.kind === 'woke')!.text).toBe(
+      'web.1 woke: msgrcv on queue 1 got type 1, 2 bytes "he"',
+    );
   });
 
   it('a waiter that is killed leaves the queue; the family gone, its queues go', () => {

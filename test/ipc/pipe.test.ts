@@ -15,7 +15,13 @@ function family() {
 describe('pipe between web.1 and web.2', () => {
   it('carries bytes in order across ring wrap-around', () => {
     const sh = family();
-    expect(ok(sh, 'pipe web.1 web.2').data).toMatchObject({ pipe: 1, writer: 'web.1', reader: 'web.2', ring_bytes: 1024, first_contact: true });
+    expect(ok(sh, 'pipe web.1 web.2').data).toMatchObject({
+      pipe: 1,
+      writer: 'web.1',
+      reader: 'web.2',
+      ring_bytes: 1024,
+      first_contact: true,
+    });
     let sent = '';
     let got = '';
     // 700-byte chunks in a 1024-byte ring: every other write wraps past the end of the ring.
@@ -68,10 +74,14 @@ describe('pipe between web.1 and web.2', () => {
   it('an empty ring blocks the reader; the write wakes it with what it received', () => {
     const sh = family();
     ok(sh, 'pipe web.1 web.2');
-    expect(ok(sh, 'read 1').text).toBe('web.2 blocks in read on pipe 1 (state b): the ring is empty until web.1 writes');
+    expect(ok(sh, 'read 1').text).toBe(
+      'web.2 blocks in read on pipe 1 (state b): the ring is empty until web.1 writes',
+    );
     expect(ok(sh, 'show web.2').text).toContain('blocked in read on pipe 1');
     const outs = run(sh, 'write 1 hello');
-    expect(outs[0]!.events.find((e) => e.kind === 'woke')!.text).toBe('web.2 woke: read on pipe 1 returned 5 bytes "hello"');
+    expect(outs[0]!.events.find((e) => e.kind === 'woke')!.text).toBe(
+      'web.2 woke: read on pipe 1 returned 5 bytes "hello"',
+    );
     expect(sh.hv.lookup('web.2').waiting).toBeNull();
     expect(ok(sh, 'ipcs').data.pipes).toMatchObject([{ pipe: 1, bytes: 0 }]);
   });
@@ -98,7 +108,9 @@ describe('pipe between web.1 and web.2', () => {
     const sh = family();
     ok(sh, 'pipe web.1 web.2; read 1');
     const outs = run(sh, 'close 1 w');
-    expect(outs[0]!.events.find((e) => e.kind === 'woke')!.text).toBe('web.2 woke: read on pipe 1 returned EOF (the writer closed)');
+    expect(outs[0]!.events.find((e) => e.kind === 'woke')!.text).toBe(
+      'web.2 woke: read on pipe 1 returned EOF (the writer closed)',
+    );
   });
 
   it('after the reader is gone a write raises SIGPIPE: by default it terminates the writer', () => {
@@ -153,7 +165,9 @@ describe('pipe between web.1 and web.2', () => {
 
   it('refuses what it cannot do, changing nothing', () => {
     const sh = family();
-    expect(err(sh, 'pipe web redis', 'EPERM')).toBe('web (family web) may not open a pipe to redis (family redis): pVMs talk only inside their family');
+    expect(err(sh, 'pipe web redis', 'EPERM')).toBe(
+      'web (family web) may not open a pipe to redis (family redis): pVMs talk only inside their family',
+    );
     err(sh, 'pipe web web', 'EINVAL');
     err(sh, 'pipe web Domain-0', 'EINVAL');
     err(sh, 'pipe Domain-0 web', 'EINVAL');
@@ -177,7 +191,9 @@ describe('pipe between web.1 and web.2', () => {
     const sh = makeShell({ evtchn_ports: 2 });
     // web's two ports go to its first two children; web.3 gets no lineal channel.
     const outs = run(sh, 'fork web 3');
-    expect(outs[0]!.events.some((e) => e.kind === 'contact' && e.text.includes('no lineal channel for web and web.3'))).toBe(true);
+    expect(
+      outs[0]!.events.some((e) => e.kind === 'contact' && e.text.includes('no lineal channel for web and web.3')),
+    ).toBe(true);
     expect(ok(sh, 'evtchn web').data).toMatchObject({ domains: [{ name: 'web', ports: [{ port: 1 }, { port: 2 }] }] });
     expect(err(sh, 'pipe web web.3', 'ENOSPC')).toMatch(/web has no free event-channel port \(all 2 in use\)/);
     err(sh, 'kill -USR1 web.3 --from web', 'ENOSPC');

@@ -10,9 +10,19 @@ describe('shared memory', () => {
     const sh = makeShell();
     ok(sh, 'fork web 2');
     const free = sh.hv.frames.free;
-    expect(ok(sh, 'shmget web 0x42 10000 --create').data).toMatchObject({ shmid: 1, bytes: 10000, pages: 3, created: true });
+    expect(ok(sh, 'shmget web 0x42 10000 --create').data).toMatchObject({
+      shmid: 1,
+      bytes: 10000,
+      pages: 3,
+      created: true,
+    });
     expect(sh.hv.frames.free).toBe(free - 3);
-    expect(ok(sh, 'shmat web.1 1').data).toMatchObject({ region: 'shm:1', pages: 3, attached: 1, first_contact: false });
+    expect(ok(sh, 'shmat web.1 1').data).toMatchObject({
+      region: 'shm:1',
+      pages: 3,
+      attached: 1,
+      first_contact: false,
+    });
     expect(ok(sh, 'shmget web.2 0x42 8K').data).toMatchObject({ shmid: 1, created: false });
     expect(ok(sh, 'shmat web.2 1').data).toMatchObject({ attached: 2, first_contact: false });
     const mem = ok(sh, 'mem web.1').data as { regions: { region: string; shared_kib: number; size_kib: number }[] };
@@ -26,7 +36,9 @@ describe('shared memory', () => {
     const before = seen('web.2').token;
     ok(sh, 'touch web.2 shm:1 1 --offset 2');
     expect(seen('web.1').token).not.toBe(before);
-    expect(ok(sh, 'ipcs').data.segments).toMatchObject([{ shmid: 1, owner: 'web', family: 'web', bytes: 10000, nattch: 2, attachers: ['web.1', 'web.2'] }]);
+    expect(ok(sh, 'ipcs').data.segments).toMatchObject([
+      { shmid: 1, owner: 'web', family: 'web', bytes: 10000, nattch: 2, attachers: ['web.1', 'web.2'] },
+    ]);
   });
 
   it('fork hands attachments to the child, as on Linux; shmdt and exit detach', () => {
@@ -57,7 +69,9 @@ describe('shared memory', () => {
   it('refuses what it cannot do, changing nothing', () => {
     const sh = makeShell();
     ok(sh, 'shmget web 0x7 4096 --create; shmat web 1');
-    expect(err(sh, 'shmat redis 1', 'EPERM')).toBe('redis (family redis) may not use shared memory segment 1 of family web: pVMs talk only inside their family');
+    expect(err(sh, 'shmat redis 1', 'EPERM')).toBe(
+      'redis (family redis) may not use shared memory segment 1 of family web: pVMs talk only inside their family',
+    );
     err(sh, 'shmget web 0x8 4096', 'ENOENT');
     err(sh, 'shmget web 0x7 8192', 'EINVAL');
     err(sh, 'shmget web 0x7 4096 --create --excl', 'EEXIST');

@@ -8,7 +8,9 @@ import { err, makeShell, ok, run } from '../helpers.js';
 describe('kill and the family trust rule', () => {
   it('kill -USR1 redis --from web is EPERM naming both families, and changes nothing', () => {
     const sh = makeShell();
-    expect(err(sh, 'kill -USR1 redis --from web', 'EPERM')).toBe('web (family web) may not signal redis (family redis): pVMs talk only inside their family');
+    expect(err(sh, 'kill -USR1 redis --from web', 'EPERM')).toBe(
+      'web (family web) may not signal redis (family redis): pVMs talk only inside their family',
+    );
     ok(sh, 'fork web; fork redis');
     err(sh, 'kill -KILL redis.1 --from web.1', 'EPERM');
   });
@@ -30,13 +32,17 @@ describe('kill and the family trust rule', () => {
     expect(r.data).toMatchObject({ action: 'handled', first_contact: false });
     expect(r.latencyUs).toBe(41);
     expect(ok(sh, 'kill -HUP h').data.action).toBe('handled');
-    expect(ok(sh, 'ipcs').data.signals).toEqual(expect.arrayContaining([{ pvm: 'h.1', domid: 5, pending: [], delivered: 1, handled: 1 }]));
+    expect(ok(sh, 'ipcs').data.signals).toEqual(
+      expect.arrayContaining([{ pvm: 'h.1', domid: 5, pending: [], delivered: 1, handled: 1 }]),
+    );
     expect(sh.hv.lookup('h.1').shutdown).toBeNull();
   });
 
   it('SIGKILL and SIGSTOP cannot be caught or ignored: such an image is refused with its line', () => {
     const sh = makeShell();
-    expect(err(sh, `create web 'sig_handlers=["KILL"]'`, 'EINVAL')).toMatch(/sig_handlers names SIGKILL, which can be neither caught nor ignored/);
+    expect(err(sh, `create web 'sig_handlers=["KILL"]'`, 'EINVAL')).toMatch(
+      /sig_handlers names SIGKILL, which can be neither caught nor ignored/,
+    );
     expect(err(sh, `create web 'sig_ignore=["SIGSTOP"]'`, 'EINVAL')).toMatch(/SIGSTOP/);
     expect(err(sh, `create web 'sig_ignore=["SIGNOPE"]'`, 'EINVAL')).toMatch(/not a signal/);
   });

@@ -24,60 +24,71 @@ describe('TimerQueue', () => {
     const b = q.arm(10, 1, 1);
     const c = q.arm(50, 1, 2);
     const d = q.arm(10, 1, 3);
-    expect(drain(q)).toEqual([[10, b], [10, d], [50, a], [50, c]]);
+    expect(drain(q)).toEqual([
+      [10, b],
+      [10, d],
+      [50, a],
+      [50, c],
+    ]);
     expect(q.peekAt()).toBe(Infinity);
   });
 
   it('matches a sorted list for any arming and popping, and survives save/load at any point', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 40 }), fc.constant(-1), fc.constant(-2)), { maxLength: 200 }), (ops) => {
-        const q = new TimerQueue();
-        let model: [number, number][] = [];
-        let r = q;
-        for (const op of ops) {
-          if (op === -1) {
-            const t = r.pop();
-            model.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-            const m = model.shift();
-            expect(t ? [t.at, t.seq] : undefined).toEqual(m);
-          } else if (op === -2) {
-            r = TimerQueue.load(JSON.parse(JSON.stringify(r.save())));
-          } else {
-            model.push([op, r.arm(op, 1, 0)]);
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 40 }), fc.constant(-1), fc.constant(-2)), { maxLength: 200 }),
+        (ops) => {
+          const q = new TimerQueue();
+          let model: [number, number][] = [];
+          let r = q;
+          for (const op of ops) {
+            if (op === -1) {
+              const t = r.pop();
+              model.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+              const m = model.shift();
+              expect(t ? [t.at, t.seq] : undefined).toEqual(m);
+            } else if (op === -2) {
+              r = TimerQueue.load(JSON.parse(JSON.stringify(r.save())));
+            } else {
+              model.push([op, r.arm(op, 1, 0)]);
+            }
+            expect(r.check()).toEqual([]);
           }
-          expect(r.check()).toEqual([]);
-        }
-        model = model.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-        expect(drain(r)).toEqual(model);
-      }),
+          model = model.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+          expect(drain(r)).toEqual(model);
+        },
+      ),
       { seed: 11, numRuns: 200 },
     );
   });
 
   it("keeps each timer's kind and target with it, and popUntil(end) takes only timers due by end", () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 60 }), fc.integer({ min: -70, max: -1 })), { maxLength: 300 }), (ops) => {
-        const q = new TimerQueue();
-        let model: number[][] = [];
-        let n = 0;
-        for (const op of ops) {
-          model.sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!);
-          if (op < 0) {
-            // popUntil(end) with end = -op - 10: the earliest timer if it is due, else nothing.
-            const end = -op - 10;
-            const t = q.popUntil(end);
-            const m = model.length > 0 && model[0]![0]! <= end ? model.shift() : undefined;
-            expect(t ? [t.at, t.seq, t.kind, t.target] : undefined).toEqual(m);
-          } else {
-            n++;
-            const kind = 2 + (n % 3);
-            model.push([op, q.arm(op, kind, n * 7), kind, n * 7]);
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 60 }), fc.integer({ min: -70, max: -1 })), { maxLength: 300 }),
+        (ops) => {
+          const q = new TimerQueue();
+          let model: number[][] = [];
+          let n = 0;
+          for (const op of ops) {
+            model.sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!);
+            if (op < 0) {
+              // popUntil(end) with end = -op - 10: the earliest timer if it is due, else nothing.
+              const end = -op - 10;
+              const t = q.popUntil(end);
+              const m = model.length > 0 && model[0]![0]! <= end ? model.shift() : undefined;
+              expect(t ? [t.at, t.seq, t.kind, t.target] : undefined).toEqual(m);
+            } else {
+              n++;
+              const kind = 2 + (n % 3);
+              model.push([op, q.arm(op, kind, n * 7), kind, n * 7]);
+            }
+            expect(q.check()).toEqual([]);
           }
-          expect(q.check()).toEqual([]);
-        }
-        model = model.sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!);
-        expect(drainAll(q)).toEqual(model);
-      }),
+          model = model.sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!);
+          expect(drainAll(q)).toEqual(model);
+        },
+      ),
       { seed: 12, numRuns: 200 },
     );
   });

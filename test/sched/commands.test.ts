@@ -50,21 +50,31 @@ describe('sched-credit', () => {
 
   it('sets weight and cap of a domain, and tslice and ratelimit of the pool', () => {
     const sh = makeShell();
-    expect(ok(sh, 'sched-credit -d web -w 512 -c 75').text.split('\n')[1]).toBe('web                                  1    512   75');
+    expect(ok(sh, 'sched-credit -d web -w 512 -c 75').text.split('\n')[1]).toBe(
+      'web                                  1    512   75',
+    );
     expect(ok(sh, 'sched-credit -d web').data).toMatchObject({ weight: 512, cap: 75 });
-    expect(ok(sh, 'sched-credit -s -t 10 -r 500').text).toBe('Cpupool Pool-0: tslice=10ms ratelimit=500us migration-delay=0us');
+    expect(ok(sh, 'sched-credit -s -t 10 -r 500').text).toBe(
+      'Cpupool Pool-0: tslice=10ms ratelimit=500us migration-delay=0us',
+    );
     expect(ok(sh, 'sched-credit -s').data).toMatchObject({ tslice_ms: 10, ratelimit_us: 500 });
     ok(sh, 'run 1s');
   });
 
   it("refuses values out of range with xl's messages, changing nothing", () => {
     const sh = makeShell();
-    expect(err(sh, 'sched-credit -d web -w 0', 'EINVAL')).toBe('Cpu weight out of range, valid values are within range from 1 to 65535');
+    expect(err(sh, 'sched-credit -d web -w 0', 'EINVAL')).toBe(
+      'Cpu weight out of range, valid values are within range from 1 to 65535',
+    );
     err(sh, 'sched-credit -d web -w 65536', 'EINVAL');
-    expect(err(sh, 'sched-credit -d web -c 101', 'EINVAL')).toBe('Cpu cap out of range, valid range is from 0 to 100 for specified number of vcpus');
+    expect(err(sh, 'sched-credit -d web -c 101', 'EINVAL')).toBe(
+      'Cpu cap out of range, valid range is from 0 to 100 for specified number of vcpus',
+    );
     err(sh, 'sched-credit -d web -w heavy', 'EINVAL');
     expect(err(sh, 'sched-credit -s -t 0', 'EINVAL')).toBe('Time slice out of range, valid range is from 1 to 1000');
-    expect(err(sh, 'sched-credit -s -r 50', 'EINVAL')).toBe('Ratelimit out of range, valid range is from 100 to 500000');
+    expect(err(sh, 'sched-credit -s -r 50', 'EINVAL')).toBe(
+      'Ratelimit out of range, valid range is from 100 to 500000',
+    );
     expect(err(sh, 'sched-credit -s -t 1 -r 2000', 'EINVAL')).toMatch(/^Ratelimit cannot be greater than timeslice/);
     err(sh, 'sched-credit -w 300', 'EUSAGE');
     err(sh, 'sched-credit -s -d web', 'EUSAGE');
@@ -92,7 +102,9 @@ describe('list letters and top -b', () => {
     expect(one[2]).toMatch(/^Mem: 16777216k total, \d+k used, \d+k free {4}CPUs: 6 @ 2500MHz$/);
     expect(one[3]).toBe(TOP_HEADER);
     expect(TOP_HEADER).toBe('      NAME  STATE   CPU(sec) CPU(%)     MEM(k) MEM(%)  MAXMEM(k) MAXMEM(%) VCPUS');
-    expect(one.find((l) => l.includes(' hog '))).toBe('       hog -----r         10  100.0       2048    0.0       2048       0.0     1');
+    expect(one.find((l) => l.includes(' hog '))).toBe(
+      '       hog -----r         10  100.0       2048    0.0       2048       0.0     1',
+    );
     const two = ok(sh, 'top -b -n 3 -d 2');
     expect(sh.hv.nowNs).toBe(14e9);
     expect(two.text.split('\n').filter((l) => l.startsWith('xentop'))).toHaveLength(3);
@@ -116,7 +128,10 @@ describe('for the console and the library subsystem', () => {
   it('libraryBusy says when a vCPU is inside a call into a linked library, and until when at the earliest', () => {
     const sh = makeShell({ boot: [] });
     // Long bursts that all call into a library: at the end of the run one is in progress.
-    ok(sh, 'create web rate=1000 burst_us=500000 lib_call_frac=1 name=w; create web rate=1000 burst_us=500000 lib_call_frac=0 name=v; run 100ms');
+    ok(
+      sh,
+      'create web rate=1000 burst_us=500000 lib_call_frac=1 name=w; create web rate=1000 burst_us=500000 lib_call_frac=0 name=v; run 100ms',
+    );
     const sched = schedOf(sh.hv);
     const w = sh.hv.lookup('w');
     const libs = (sched.vcpusOf(w)[0]!.w.burstLib ?? '') as string;

@@ -25,7 +25,10 @@ describe('credit scheduler', () => {
 
   it('as credit1 does, shares credit pool-wide: pinned together on a 6-pCPU host, weights 512:256 each earn a full pCPU and split 1:1', () => {
     const sh = makeShell({ boot: [] });
-    ok(sh, 'create empty workload=cpu name=a; create empty workload=cpu name=b; vcpu-pin a 0 0; vcpu-pin b 0 0; sched-credit -d a -w 512');
+    ok(
+      sh,
+      'create empty workload=cpu name=a; create empty workload=cpu name=b; vcpu-pin a 0 0; vcpu-pin b 0 0; sched-credit -d a -w 512',
+    );
     const r = ok(sh, 'run 60s');
     expect(pvm(r, 'a').cpu_ns / pvm(r, 'b').cpu_ns).toBeCloseTo(1, 1);
   });

@@ -123,9 +123,22 @@ describe('run', () => {
     const step = fc.oneof(
       fc.integer({ min: 1, max: 400 }).map((ms) => `run ${ms}ms`),
       fc.constantFrom('web', 'redis', 'dns').map((p) => `fork ${p}`),
-      fc.constantFrom('web.1', 'redis.1', 'web.2', 'dns.1', 'web.1.1').chain((p) =>
-        fc.constantFrom(`kill ${p}`, `pause ${p}`, `unpause ${p}`, `destroy ${p}`, `fork ${p}`, `vcpu-pin ${p} 0 1-2`, `vcpu-pin ${p} all all`, `sched-credit -d ${p} -c 20`, `sched-credit -d ${p} -w 1000`, `wait ${p}`),
-      ),
+      fc
+        .constantFrom('web.1', 'redis.1', 'web.2', 'dns.1', 'web.1.1')
+        .chain((p) =>
+          fc.constantFrom(
+            `kill ${p}`,
+            `pause ${p}`,
+            `unpause ${p}`,
+            `destroy ${p}`,
+            `fork ${p}`,
+            `vcpu-pin ${p} 0 1-2`,
+            `vcpu-pin ${p} all all`,
+            `sched-credit -d ${p} -c 20`,
+            `sched-credit -d ${p} -w 1000`,
+            `wait ${p}`,
+          ),
+        ),
       fc.constant('create empty workload=cpu name=hog'),
       fc.constant('sched-credit -d hog -c 40'),
     );

@@ -8,7 +8,15 @@ import { speedup } from '../../perf/rows/sched_speedup.mjs';
 describe('perf row sched_speedup at small size', () => {
   it('runs 100 pVMs for 10 s and reports wall and CPU time, requests and CoW breaks', async () => {
     const r = (await speedup('10s', 1)) as {
-      virtualMs: number; wallMs: number; cpuMs: number; wallX: number; cpuX: number; requests: number; cowBreaks: number; pvms: number; load: number;
+      virtualMs: number;
+      wallMs: number;
+      cpuMs: number;
+      wallX: number;
+      cpuX: number;
+      requests: number;
+      cowBreaks: number;
+      pvms: number;
+      load: number;
     };
     expect(r.pvms).toBe(100);
     expect(r.virtualMs).toBe(10_000);

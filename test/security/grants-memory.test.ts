@@ -45,12 +45,26 @@ describe('grant tables: only the grantee maps, and only as the grant allows', ()
     const g = ipc.grants.entriesOf(dom(sh, 'web.2')).find((e) => e.use === 'pipe 1 ring')!;
     expect(g.domid).toBe(dom(sh, 'web.1'));
     for (const thief of ['redis', 'redis.1', 'web', 'Domain-0']) {
-      const m = refused(sh, () => ipc.grants.map(dom(sh, thief), dom(sh, 'web.2'), g.ref, false, true), { status: 'permission_denied', code: 'EPERM' });
-      expect(m).toBe(`GNTST_permission_denied (-8): grant ${g.ref} of domain ${dom(sh, 'web.2')} is for domain ${dom(sh, 'web.1')}, not ${dom(sh, thief)}`);
+      const m = refused(sh, () => ipc.grants.map(dom(sh, thief), dom(sh, 'web.2'), g.ref, false, true), {
+        status: 'permission_denied',
+        code: 'EPERM',
+      });
+      expect(m).toBe(
+        `GNTST_permission_denied (-8): grant ${g.ref} of domain ${dom(sh, 'web.2')} is for domain ${dom(sh, 'web.1')}, not ${dom(sh, thief)}`,
+      );
       // Read-only does not help, nor does a grant copy (GNTTABOP_copy) either way.
-      refused(sh, () => ipc.grants.map(dom(sh, thief), dom(sh, 'web.2'), g.ref, true, true), { status: 'permission_denied', code: 'EPERM' });
-      refused(sh, () => ipc.grants.copyCheck(dom(sh, thief), dom(sh, 'web.2'), g.ref, 0, 64, false, true), { status: 'permission_denied', code: 'EPERM' });
-      refused(sh, () => ipc.grants.copyCheck(dom(sh, thief), dom(sh, 'web.2'), g.ref, 0, 64, true, true), { status: 'permission_denied', code: 'EPERM' });
+      refused(sh, () => ipc.grants.map(dom(sh, thief), dom(sh, 'web.2'), g.ref, true, true), {
+        status: 'permission_denied',
+        code: 'EPERM',
+      });
+      refused(sh, () => ipc.grants.copyCheck(dom(sh, thief), dom(sh, 'web.2'), g.ref, 0, 64, false, true), {
+        status: 'permission_denied',
+        code: 'EPERM',
+      });
+      refused(sh, () => ipc.grants.copyCheck(dom(sh, thief), dom(sh, 'web.2'), g.ref, 0, 64, true, true), {
+        status: 'permission_denied',
+        code: 'EPERM',
+      });
     }
   });
 
@@ -58,11 +72,24 @@ describe('grant tables: only the grantee maps, and only as the grant allows', ()
     const sh = withPipe();
     const ipc = ipcOf(sh.hv);
     const g = ipc.grants.entriesOf(dom(sh, 'web')).find((e) => e.domid === dom(sh, 'web.1'))!;
-    refused(sh, () => ipc.grants.map(dom(sh, 'web.2'), dom(sh, 'web'), g.ref, false, true), { status: 'permission_denied', code: 'EPERM' });
-    refused(sh, () => ipc.grants.map(dom(sh, 'redis'), dom(sh, 'web'), g.ref, true, true), { status: 'permission_denied', code: 'EPERM' });
+    refused(sh, () => ipc.grants.map(dom(sh, 'web.2'), dom(sh, 'web'), g.ref, false, true), {
+      status: 'permission_denied',
+      code: 'EPERM',
+    });
+    refused(sh, () => ipc.grants.map(dom(sh, 'redis'), dom(sh, 'web'), g.ref, true, true), {
+      status: 'permission_denied',
+      code: 'EPERM',
+    });
     // Guessing refs: the reserved ones, ones never granted, past the table; and a granter that is gone.
-    for (const ref of [0, 7, 4000, 1 << 20, -1, 1.5]) refused(sh, () => ipc.grants.map(dom(sh, 'redis'), dom(sh, 'web'), ref, true, true), { status: 'bad_gntref', code: 'EINVAL' });
-    refused(sh, () => ipc.grants.map(dom(sh, 'redis'), 999, g.ref, true, false), { status: 'bad_domain', code: 'ESRCH' });
+    for (const ref of [0, 7, 4000, 1 << 20, -1, 1.5])
+      refused(sh, () => ipc.grants.map(dom(sh, 'redis'), dom(sh, 'web'), ref, true, true), {
+        status: 'bad_gntref',
+        code: 'EINVAL',
+      });
+    refused(sh, () => ipc.grants.map(dom(sh, 'redis'), 999, g.ref, true, false), {
+      status: 'bad_domain',
+      code: 'ESRCH',
+    });
   });
 
   it('a read-only grant refuses a writable map and a copy into it, and allows reading', () => {
@@ -70,12 +97,23 @@ describe('grant tables: only the grantee maps, and only as the grant allows', ()
     const ipc = ipcOf(sh.hv);
     const web2 = sh.hv.lookup('web.2');
     // web.2 grants one page of its heap to web.1 read-only (gnttab_grant_foreign_access(..., readonly)).
-    const frame = sh.hv.mem.frameOf(web2.regions.find((r) => r.name === 'heap')!, 0);
+    const frame = sh.hv.mem.frameOf(
+      web2.regions.find((r) => r.name === 'heap')!,
+      0,
+    );
     const ref = ipc.grants.grant(web2.domid, dom(sh, 'web.1'), frame, true, 'read-only test page');
     expect(ipc.grants.entry(web2.domid, ref)!.flags & GTF_readonly).toBeTruthy();
-    const m = refused(sh, () => ipc.grants.map(dom(sh, 'web.1'), web2.domid, ref, false, true), { status: 'permission_denied', code: 'EPERM' });
+    const m = refused(sh, () => ipc.grants.map(dom(sh, 'web.1'), web2.domid, ref, false, true), {
+      status: 'permission_denied',
+      code: 'EPERM',
+    });
     expect(m).toContain('is read-only; a writable map is refused');
-    expect(refused(sh, () => ipc.grants.copyCheck(dom(sh, 'web.1'), web2.domid, ref, 0, 8, true, true), { status: 'permission_denied', code: 'EPERM' })).toContain('a copy into it is refused');
+    expect(
+      refused(sh, () => ipc.grants.copyCheck(dom(sh, 'web.1'), web2.domid, ref, 0, 8, true, true), {
+        status: 'permission_denied',
+        code: 'EPERM',
+      }),
+    ).toContain('a copy into it is refused');
     expect(ipc.grants.copyCheck(dom(sh, 'web.1'), web2.domid, ref, 0, 4096, false, true)).toBe(frame);
     const h = ipc.grants.map(dom(sh, 'web.1'), web2.domid, ref, true, true);
     // While mapped, the granter may not take the page back (no use-after-revoke).
@@ -110,7 +148,9 @@ describe('event channels: a port reserved for one domain is bound by no other', 
     }
     // An interdomain port (a live link) is not bindable at all.
     const linked = ipc.evtchn.portsOf(web).find((p) => p.state === 'interdomain')!;
-    refused(sh, () => ipc.evtchn.bindInterdomain(dom(sh, 'redis'), web, linked.port, 'steal', 'redis'), { code: 'EINVAL' });
+    refused(sh, () => ipc.evtchn.bindInterdomain(dom(sh, 'redis'), web, linked.port, 'steal', 'redis'), {
+      code: 'EINVAL',
+    });
     ipc.evtchn.close(web, port);
     expect(sh.hv.check()).toEqual([]);
   });
@@ -120,7 +160,8 @@ describe('event channels: a port reserved for one domain is bound by no other', 
     const ipc = ipcOf(sh.hv);
     const ports = (n: string): number => ipc.evtchn.portsOf(dom(sh, n)).length;
     const before = [ports('web.1'), ports('redis'), ipc.grants.entriesOf(dom(sh, 'redis')).length, sh.hv.frames.free];
-    for (const line of ['pipe redis web.1', 'kill -USR1 web.1 --from redis', 'shmget web 0x1 4K --create']) run(sh, line);
+    for (const line of ['pipe redis web.1', 'kill -USR1 web.1 --from redis', 'shmget web 0x1 4K --create'])
+      run(sh, line);
     err(sh, 'shmat redis 1', 'EPERM');
     expect([ports('web.1'), ports('redis'), ipc.grants.entriesOf(dom(sh, 'redis')).length]).toEqual(before.slice(0, 3));
   });
@@ -129,7 +170,12 @@ describe('event channels: a port reserved for one domain is bound by no other', 
 describe('memory: shared code is never written, and a write is never seen by another pVM', () => {
   it('text and library text are read-only in every pVM that maps them (EFAULT)', () => {
     const sh = withPipe();
-    for (const [pvm, region] of [['web', 'text'], ['web.1', 'text'], ['redis', 'lib:libm'], ['web.2', 'lib:libm']]) {
+    for (const [pvm, region] of [
+      ['web', 'text'],
+      ['web.1', 'text'],
+      ['redis', 'lib:libm'],
+      ['web.2', 'lib:libm'],
+    ]) {
       expect(err(sh, `touch ${pvm} ${region} 1`, 'EFAULT')).toContain('is read-only');
     }
     expect(err(sh, 'touch web lib:libm all --offset 3', 'EFAULT')).toContain('read-only');
@@ -137,7 +183,8 @@ describe('memory: shared code is never written, and a write is never seen by ano
 
   it("a child's write to a copy-on-write page never reaches its parent, its siblings or another family", () => {
     const sh = withPipe();
-    const tokens = (): number[] => ['web', 'web.2', 'redis'].map((p) => ok(sh, `peek ${p} heap 0`).data.token as number);
+    const tokens = (): number[] =>
+      ['web', 'web.2', 'redis'].map((p) => ok(sh, `peek ${p} heap 0`).data.token as number);
     const before = tokens();
     ok(sh, 'touch web.1 heap 1; touch web.1 lib:libm.data 1');
     expect(tokens()).toEqual(before);

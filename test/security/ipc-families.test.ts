@@ -77,7 +77,8 @@ describe('every IpC call across families is EPERM naming both families, and chan
     const sh = twoFamilies();
     // No option lets another pVM act on a pipe end (usage error, exit 2), so the only cross-family
     // step is pipe() itself, refused above.
-    for (const line of ['write 1 x --from redis', 'read 1 --from redis', 'close 1 read --from redis']) err(sh, line, 'EUSAGE');
+    for (const line of ['write 1 x --from redis', 'read 1 --from redis', 'close 1 read --from redis'])
+      err(sh, line, 'EUSAGE');
   });
 
   it('wait on a pVM of another family is ECHILD (POSIX waitpid on a non-child), changing nothing', () => {

@@ -30,7 +30,11 @@ function imagesCopy(): string {
   return d;
 }
 
-type Doc = Record<string, unknown> & { functions: Record<string, unknown>[]; variables: Record<string, unknown>[]; needs: string[] };
+type Doc = Record<string, unknown> & {
+  functions: Record<string, unknown>[];
+  variables: Record<string, unknown>[];
+  needs: string[];
+};
 
 function readDoc(dir: string, file: string): Doc {
   return JSON.parse(readFileSync(join(dir, 'lib', file), 'utf8')) as Doc;
@@ -58,7 +62,11 @@ describe('every field of a manifest is covered by its signature', () => {
     ['a function signature changed', (d) => (d.functions[0]!.sig = 'int(void*)')],
     ['a faked symbol-table entry added', (d) => d.functions.push({ name: 'backdoor', sig: 'void(void)' })],
     ['a function removed', (d) => d.functions.pop()],
-    ['a variable’s initial value', (d) => (d.variables.length ? (d.variables[0]!.init = 666) : d.variables.push({ name: 'evil', type: 'long', init: 1 }))],
+    [
+      'a variable’s initial value',
+      (d) =>
+        d.variables.length ? (d.variables[0]!.init = 666) : d.variables.push({ name: 'evil', type: 'long', init: 1 }),
+    ],
     ['a variable added', (d) => d.variables.push({ name: 'evil', type: 'long', init: 1 })],
     ['a dependency added', (d) => d.needs.push('libcrypto >=1.1')],
     ['a description added', (d) => (d.description = 'totally harmless')],
@@ -97,7 +105,9 @@ describe('every field of a manifest is covered by its signature', () => {
     cpSync(join(dir, 'lib', `${LIBZ}.sig`), join(dir, 'lib', 'libz-1.2.99.json.sig'));
     const sh = shellOn(dir);
     ok(sh, 'create daytime');
-    expect(err(sh, 'link daytime libq', 'EPERM')).toMatch(/^refused libq 1\.2\.13 by rule 'signature': the ed25519 signature does not verify/);
+    expect(err(sh, 'link daytime libq', 'EPERM')).toMatch(
+      /^refused libq 1\.2\.13 by rule 'signature': the ed25519 signature does not verify/,
+    );
     expect(err(sh, 'link daytime libz@1.2.99', 'EPERM')).toMatch(/^refused libz 1\.2\.99 by rule 'signature'/);
     // With no version named, the newest *allowed* is picked: the forged 1.2.99 is passed over.
     expect(ok(sh, 'link daytime libz').data).toMatchObject({ linked: [{ lib: 'libz', version: '2.0' }] });
@@ -114,13 +124,33 @@ describe('every field of a manifest is covered by its signature', () => {
 
 describe('the detached signature itself', () => {
   const sigTampers: [string, (dir: string, sig: Record<string, unknown>) => string | null, RegExp][] = [
-    ['one bit of the signature flipped', (_d, s) => JSON.stringify({ ...s, signature: flipBit(s.signature as string) }), /does not verify/],
+    [
+      'one bit of the signature flipped',
+      (_d, s) => JSON.stringify({ ...s, signature: flipBit(s.signature as string) }),
+      /does not verify/,
+    ],
     ['the signature emptied', (_d, s) => JSON.stringify({ ...s, signature: '' }), /does not verify/],
     ['the signature not base64', (_d, s) => JSON.stringify({ ...s, signature: '!!!not base64!!!' }), /does not verify/],
-    ['a signature replayed from another library', (d) => readFileSync(join(d, 'lib', 'libz-1.2.11.json.sig'), 'utf8'), /does not verify/],
-    ['the sha256 field forged to match the tampered manifest', (_d, s) => JSON.stringify({ ...s, sha256: '0'.repeat(64) }), /does not verify/],
-    ['the signer in the .sig changed', (_d, s) => JSON.stringify({ ...s, signer: 'demo-thirdparty' }), /signed by demo-thirdparty, but the manifest names demo-signer/],
-    ['the algorithm changed', (_d, s) => JSON.stringify({ ...s, algorithm: 'rsa-sha256' }), /the signature is rsa-sha256, demo-signer's key is ed25519/],
+    [
+      'a signature replayed from another library',
+      (d) => readFileSync(join(d, 'lib', 'libz-1.2.11.json.sig'), 'utf8'),
+      /does not verify/,
+    ],
+    [
+      'the sha256 field forged to match the tampered manifest',
+      (_d, s) => JSON.stringify({ ...s, sha256: '0'.repeat(64) }),
+      /does not verify/,
+    ],
+    [
+      'the signer in the .sig changed',
+      (_d, s) => JSON.stringify({ ...s, signer: 'demo-thirdparty' }),
+      /signed by demo-thirdparty, but the manifest names demo-signer/,
+    ],
+    [
+      'the algorithm changed',
+      (_d, s) => JSON.stringify({ ...s, algorithm: 'rsa-sha256' }),
+      /the signature is rsa-sha256, demo-signer's key is ed25519/,
+    ],
     ['not a kylinx-sig file', (_d, s) => JSON.stringify({ ...s, format: 'pgp' }), /not a kylinx-sig signature/],
     ['not JSON', () => '-----BEGIN PGP SIGNATURE-----', /the \.sig file is not JSON/],
     ['missing', () => null, /no detached signature \(\.sig\) beside the manifest/],
@@ -179,7 +209,9 @@ describe('substituted and re-signed libraries', () => {
     const dir = imagesCopy();
     const { publicKey } = generateKeyPairSync('ed25519');
     writeFileSync(join(dir, 'trust', 'demo-signer.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
-    const bad = loadLibraries(dir).all().filter((e) => e.manifest.signer === 'demo-signer' && e.verdict.status === 'valid');
+    const bad = loadLibraries(dir)
+      .all()
+      .filter((e) => e.manifest.signer === 'demo-signer' && e.verdict.status === 'valid');
     expect(bad).toEqual([]);
   });
 
@@ -188,9 +220,13 @@ describe('substituted and re-signed libraries', () => {
     rmSync(join(dir, 'trust', 'demo-thirdparty.pem'));
     const sh = shellOn(dir);
     ok(sh, 'create daytime');
-    expect(err(sh, 'link daytime libfast', 'EPERM')).toContain("by rule 'signature': no public key for signer demo-thirdparty");
+    expect(err(sh, 'link daytime libfast', 'EPERM')).toContain(
+      "by rule 'signature': no public key for signer demo-thirdparty",
+    );
     const shipped = makeShell();
-    expect(err(shipped, 'link web libfast', 'EPERM')).toContain("by rule 'signer': signed by demo-thirdparty, and image web trusts only demo-signer");
+    expect(err(shipped, 'link web libfast', 'EPERM')).toContain(
+      "by rule 'signer': signed by demo-thirdparty, and image web trusts only demo-signer",
+    );
   });
 });
 
@@ -207,11 +243,17 @@ describe('downgrades, the loader level and dependencies', () => {
     const dir = withLibm115();
     const sh = shellOn(dir);
     ok(sh, 'verify libm@1.15');
-    expect(err(sh, 'update web libm@1.15', 'EPERM')).toBe("refused libm 1.15 by rule 'version': image web allows libm >=1.16 <2 (lib_versions); nothing was mapped");
+    expect(err(sh, 'update web libm@1.15', 'EPERM')).toBe(
+      "refused libm 1.15 by rule 'version': image web allows libm >=1.16 <2 (lib_versions); nothing was mapped",
+    );
     expect(err(sh, 'update all libm@1.15', 'EPERM')).toContain("by rule 'version'");
-    expect(err(sh, `create web name=w2 'libraries=["libm@1.15"]'`, 'EPERM')).toContain("refused libm 1.15 by rule 'version'");
+    expect(err(sh, `create web name=w2 'libraries=["libm@1.15"]'`, 'EPERM')).toContain(
+      "refused libm 1.15 by rule 'version'",
+    );
     ok(sh, 'link web libz@1.2.13');
-    expect(err(sh, 'update web libz@1.2.11', 'EPERM')).toBe("refused libz 1.2.11 by rule 'version': image web allows libz >=1.2.12 (lib_versions); nothing was mapped");
+    expect(err(sh, 'update web libz@1.2.11', 'EPERM')).toBe(
+      "refused libz 1.2.11 by rule 'version': image web allows libz >=1.2.12 (lib_versions); nothing was mapped",
+    );
     // redis sets no version range: the downgrade is its operator's choice, and it goes through.
     ok(sh, 'update redis libm@1.15');
   });
@@ -220,10 +262,12 @@ describe('downgrades, the loader level and dependencies', () => {
     const sh = makeShell();
     ok(sh, 'fork dns; fork web; create web name=web2');
     expect(err(sh, 'link dns libz --loader dns.1', 'EPERM')).toBe(
-      "refused libz 2.0 by rule 'loader': image dns lets only the pVM itself load libraries (lib_loader \"self\"), and dns.1 asked for dns; nothing was mapped",
+      'refused libz 2.0 by rule \'loader\': image dns lets only the pVM itself load libraries (lib_loader "self"), and dns.1 asked for dns; nothing was mapped',
     );
     err(sh, 'link dns libz --loader web', 'EPERM');
-    expect(err(sh, 'link web libz --loader redis', 'EPERM')).toContain("by rule 'loader': image web lets only pVMs of the same application load libraries (lib_loader \"app\"), and redis runs redis");
+    expect(err(sh, 'link web libz --loader redis', 'EPERM')).toContain(
+      'by rule \'loader\': image web lets only pVMs of the same application load libraries (lib_loader "app"), and redis runs redis',
+    );
     err(sh, 'link web libz --loader dns.1', 'EPERM');
     // 'app' is the application, as the paper has it: another family of the same image may ask.
     ok(sh, 'link web libz@1.2.13 --loader web2');
@@ -241,7 +285,9 @@ describe('downgrades, the loader level and dependencies', () => {
     writeDoc(dir, 'libcrypto-1.1.json', doc);
     const sh = shellOn(dir);
     ok(sh, 'create daytime');
-    expect(err(sh, 'link daytime libssl', 'EPERM')).toMatch(/^refused libcrypto 1\.1 by rule 'signature': .*; nothing was mapped$/);
+    expect(err(sh, 'link daytime libssl', 'EPERM')).toMatch(
+      /^refused libcrypto 1\.1 by rule 'signature': .*; nothing was mapped$/,
+    );
     // libz, libssl's other dependency, was not mapped either (err() proved the state unchanged).
     expect(ok(sh, 'libs daytime').data).toMatchObject({ name: 'daytime', libraries: [] });
   });
@@ -268,8 +314,12 @@ describe('downgrades, the loader level and dependencies', () => {
 
 describe('forged library state in a state file', () => {
   it('a faked symbol-table entry in a loaded library is refused when the state is restored', () => {
-    const doc = JSON.parse(stateOf(makeShell())) as { subsystems: { dl: { masters: { key: string; manifest: Doc }[] } } };
-    doc.subsystems.dl.masters.find((m) => m.key === 'libm@1.16')!.manifest.functions.push({ name: 'backdoor', sig: 'void(void)' });
+    const doc = JSON.parse(stateOf(makeShell())) as {
+      subsystems: { dl: { masters: { key: string; manifest: Doc }[] } };
+    };
+    doc.subsystems.dl.masters
+      .find((m) => m.key === 'libm@1.16')!
+      .manifest.functions.push({ name: 'backdoor', sig: 'void(void)' });
     expect(() => loadState((h) => newEngine(h, { libs: LIBS }), JSON.stringify(doc), 's.json')).toThrow(
       's.json: state: loaded libm@1.16 differs from lib/libm-1.16.json; a state may hold only what a signature covers',
     );
@@ -282,13 +332,19 @@ describe('forged library state in a state file', () => {
     // The same state against a store where libz 1.2.13 lost its signature, and one without it at all.
     const dir = imagesCopy();
     rmSync(join(dir, 'lib', `${LIBZ}.sig`));
-    expect(() => loadState((h) => newEngine(h, { libs: loadLibraries(dir) }), text, 's.json')).toThrow(/state: libz@1\.2\.13 is loaded, but lib\/libz-1\.2\.13\.json does not verify now \(no detached signature/);
+    expect(() => loadState((h) => newEngine(h, { libs: loadLibraries(dir) }), text, 's.json')).toThrow(
+      /state: libz@1\.2\.13 is loaded, but lib\/libz-1\.2\.13\.json does not verify now \(no detached signature/,
+    );
     renameSync(join(dir, 'lib', LIBZ), join(dir, 'libz.bak'));
-    expect(() => loadState((h) => newEngine(h, { libs: loadLibraries(dir) }), text, 's.json')).toThrow('s.json: state: libz@1.2.13 is loaded, but the library store has no libz@1.2.13');
+    expect(() => loadState((h) => newEngine(h, { libs: loadLibraries(dir) }), text, 's.json')).toThrow(
+      's.json: state: libz@1.2.13 is loaded, but the library store has no libz@1.2.13',
+    );
   });
 
   it('restore refuses such a file and keeps the current state', () => {
-    const doc = JSON.parse(stateOf(makeShell())) as { subsystems: { dl: { masters: { key: string; manifest: Doc }[] } } };
+    const doc = JSON.parse(stateOf(makeShell())) as {
+      subsystems: { dl: { masters: { key: string; manifest: Doc }[] } };
+    };
     doc.subsystems.dl.masters[0]!.manifest.text_kb = 4;
     const io = memoryIO({ 'forged.json': JSON.stringify(doc) });
     const sh = new Shell({ host: {}, images: IMAGES, io, libs: LIBS });

@@ -9,11 +9,25 @@ import { size } from '../../src/tui/format.js';
 import { Console } from '../../src/tui/app.js';
 import { live, mount, tick } from './mount.js';
 
-const KEY = { pgDn: '\x1b[6~', pgUp: '\x1b[5~', up: '\x1b[A', down: '\x1b[B', altDown: '\x1b[1;3B', tab: '\t', enter: '\r', ctrlC: '\x03', ctrlD: '\x04' };
+const KEY = {
+  pgDn: '\x1b[6~',
+  pgUp: '\x1b[5~',
+  up: '\x1b[A',
+  down: '\x1b[B',
+  altDown: '\x1b[1;3B',
+  tab: '\t',
+  enter: '\r',
+  ctrlC: '\x03',
+  ctrlD: '\x04',
+};
 
 /** The tree panel's row of a pVM. */
 function treeRow(frame: string, name: string): string {
-  return live(frame).split('\n').find((l) => new RegExp(`[─ ]${name.replace('.', '\\.')} \\(\\d+\\)`).test(l)) ?? '';
+  return (
+    live(frame)
+      .split('\n')
+      .find((l) => new RegExp(`[─ ]${name.replace('.', '\\.')} \\(\\d+\\)`).test(l)) ?? ''
+  );
 }
 
 /** The sharing panel's line of a pVM: the right half of a panel row (the tree takes half of `cols`). */
@@ -76,7 +90,9 @@ describe('console panels', () => {
     const mem = model.shell.runOne(['mem', 'web.2']).result!.data.total as { shared_kib: number; private_kib: number };
     expect(after).toContain(`${size(mem.shared_kib)}/${size(mem.private_kib)}`);
     // Its siblings still map the parent's frames, and share all but those 500 pages with web.2.
-    expect(live(frame())).toMatch(new RegExp(`≡ siblings web\\.1 ${pages - 500}p, web\\.3 ${pages - 500}p, web\\.4 ${pages - 500}p`));
+    expect(live(frame())).toMatch(
+      new RegExp(`≡ siblings web\\.1 ${pages - 500}p, web\\.3 ${pages - 500}p, web\\.4 ${pages - 500}p`),
+    );
     const series = model.familySeries.get(1)!;
     expect(series[series.length - 1]).toBe(series[series.length - 2]! - 500);
     expect(live(frame())).toMatch(new RegExp(`family shared pages \\S+ ${series[series.length - 1]} \\(-500\\)`));

@@ -13,7 +13,10 @@ const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
 
 describe('panel lines', () => {
   it('count one cell per glyph, cut what does not fit with …, and never guess a width', () => {
-    const l = new LineBuilder(12).add('├─ web.1 ').add('██████████', (s) => `\x1b[32m${s}\x1b[39m`).done();
+    const l = new LineBuilder(12)
+      .add('├─ web.1 ')
+      .add('██████████', (s) => `\x1b[32m${s}\x1b[39m`)
+      .done();
     expect(l.width).toBe(12);
     expect(plain(l.text)).toBe('├─ web.1 ██…');
     // A glyph of unknown width (CJK, emoji) becomes '?', so the width stays exact.
@@ -47,7 +50,10 @@ describe('asciicast recorder', () => {
     r.output(new TextEncoder().encode('é'));
     r.close();
     r.output('after close is dropped');
-    const [head, ...events] = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    const [head, ...events] = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
     expect(head).toMatchObject({ version: 2, width: 120, height: 40, env: { SHELL: '/bin/zsh', TERM: 'xterm' } });
     expect(events).toEqual([
       [0.25, 'o', 'kylinx> fork web 4\r\n'],

@@ -6,7 +6,19 @@ import { Console, Leave } from '../../src/tui/app.js';
 import { ConsoleModel, type ModelOptions } from '../../src/tui/model.js';
 import { makeShell } from '../helpers.js';
 
-export const KEY = { pgDn: '\x1b[6~', pgUp: '\x1b[5~', up: '\x1b[A', down: '\x1b[B', left: '\x1b[D', right: '\x1b[C', esc: '\x1b', tab: '\t', enter: '\r', ctrlC: '\x03', ctrlD: '\x04' };
+export const KEY = {
+  pgDn: '\x1b[6~',
+  pgUp: '\x1b[5~',
+  up: '\x1b[A',
+  down: '\x1b[B',
+  left: '\x1b[D',
+  right: '\x1b[C',
+  esc: '\x1b',
+  tab: '\t',
+  enter: '\r',
+  ctrlC: '\x03',
+  ctrlD: '\x04',
+};
 
 export const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 

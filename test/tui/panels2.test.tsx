@@ -17,7 +17,9 @@ describe('scheduler panel', () => {
     expect(f).toMatch(/last 2 s/);
     for (const p of v.pcpus.slice(0, 2)) {
       const row = f.split('\n').find((l) => l.includes(`pCPU${p.cpu} `))!;
-      expect(row, `pCPU${p.cpu}`).toMatch(new RegExp(`pCPU${p.cpu} .{18} +${p.busy_pct!.toFixed(1).replace('.', '\\.')}% q${p.runq_len}`));
+      expect(row, `pCPU${p.cpu}`).toMatch(
+        new RegExp(`pCPU${p.cpu} .{18} +${p.busy_pct!.toFixed(1).replace('.', '\\.')}% q${p.runq_len}`),
+      );
       if (p.running) expect(row).toContain(`${p.running.name} v${p.running.vcpu}`);
     }
     // The busiest domain's share is the one schedView computed.
@@ -37,7 +39,16 @@ describe('IpC panel', () => {
     expect(f).toMatch(/IpC: 1 pipe, 0 queues, 0 segments/);
     expect(f).toMatch(/pipe 1 web\.1→web\.2 \[████████\] 1024\/1024B ⇐ web\.1 \(write\)/);
     expect(f).toMatch(/1 blocked/);
-    await type('msgget web 5 --create', KEY.enter, 'msgsnd web 1 1 hi', KEY.enter, 'shmget web 7 8192 --create', KEY.enter, 'shmat web 1', KEY.enter);
+    await type(
+      'msgget web 5 --create',
+      KEY.enter,
+      'msgsnd web 1 1 hi',
+      KEY.enter,
+      'shmget web 7 8192 --create',
+      KEY.enter,
+      'shmat web 1',
+      KEY.enter,
+    );
     f = live(frame());
     const x = ipcsData(model.shell.hv);
     expect(f).toContain(`msq 1 ${x.queues[0]!.key_hex} web [`);
@@ -68,7 +79,10 @@ describe('IpC panel', () => {
 describe('libraries in the sharing panel, update stages in the log', () => {
   it("the selected pVM's libraries and how many pVMs share each, as libs --json says", async () => {
     const { frame, type, model } = mount(120, 40);
-    const users = () => ((model.shell.runOne(['libs']).result!.data.loaded as { lib: string; users: unknown[] }[]).find((l) => l.lib === 'libm')!.users.length);
+    const users = () =>
+      (model.shell.runOne(['libs']).result!.data.loaded as { lib: string; users: unknown[] }[]).find(
+        (l) => l.lib === 'libm',
+      )!.users.length;
     expect(live(frame())).toMatch(new RegExp(`⊞ libm 1\\.16: ${users()} pVMs share its text`));
     await type('fork web 3', KEY.enter);
     expect(users()).toBe(6);
@@ -79,8 +93,11 @@ describe('libraries in the sharing panel, update stages in the log', () => {
     const { frame, type, model } = mount(120, 40);
     await type('update web libm@1.18 --eager', KEY.enter);
     const log = logOf(frame());
-    const data = model.shell.runOne(['update', 'redis', 'libm@1.18', '--eager']).result!.data as { pvms: { stages: { stage: number; name: string; us: number }[] }[] };
-    for (const s of data.pvms[0]!.stages) expect(log).toMatch(new RegExp(`web stage ${s.stage} ${s.name.replace('.', '\\.')} +[0-9.]+ µs ▇+`));
+    const data = model.shell.runOne(['update', 'redis', 'libm@1.18', '--eager']).result!.data as {
+      pvms: { stages: { stage: number; name: string; us: number }[] }[];
+    };
+    for (const s of data.pvms[0]!.stages)
+      expect(log).toMatch(new RegExp(`web stage ${s.stage} ${s.name.replace('.', '\\.')} +[0-9.]+ µs ▇+`));
     expect(log).toMatch(/updated +web: libm@1\.16 -> 1\.18 online/);
     expect(live(frame())).toMatch(/⊞ libm 1\.18: only web/);
   });

@@ -20,10 +20,14 @@ describe('console perf rows at small size', () => {
     expect(r.afterTouchMs).toBeGreaterThan(0);
   });
 
-  it.skipIf(!HAVE_TMUX)('idle_cpu_pct: the built console in tmux is found and its CPU time read', async () => {
-    const r = (await idleCpu(1)) as { pct?: number; error?: string; hz: number };
-    expect(r.error).toBeUndefined();
-    expect(r.pct).toBeGreaterThanOrEqual(0);
-    expect(r.hz).toBeGreaterThan(0);
-  }, 60_000);
+  it.skipIf(!HAVE_TMUX)(
+    'idle_cpu_pct: the built console in tmux is found and its CPU time read',
+    async () => {
+      const r = (await idleCpu(1)) as { pct?: number; error?: string; hz: number };
+      expect(r.error).toBeUndefined();
+      expect(r.pct).toBeGreaterThanOrEqual(0);
+      expect(r.hz).toBeGreaterThan(0);
+    },
+    60_000,
+  );
 });

@@ -41,11 +41,19 @@ describe.skipIf(!HAVE_TMUX)('--step in tmux (built binary)', () => {
     tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', 'step', cmd);
     await until('the first step', (s) => s.includes('[1/3] line 1: say "Watch web fork"'));
     tmux('send-keys', '-t', 'step', 'Enter');
-    await until('the say banner and step 2', (s) => /║ Watch web fork +║/.test(s) && s.includes('[2/3] line 2: fork web 2'));
+    await until(
+      'the say banner and step 2',
+      (s) => /║ Watch web fork +║/.test(s) && s.includes('[2/3] line 2: fork web 2'),
+    );
     tmux('send-keys', '-t', 'step', 'Enter');
     await until('the fork and step 3', (s) => s.includes('web.2  domid 5') && s.includes('[3/3] line 3: list web.2'));
     tmux('send-keys', '-t', 'step', 'b');
-    await until('the step back', (s) => s.includes('⟲ stepped back before line 2: fork web 2') && s.trimEnd().endsWith('(Enter: run   b: back   q: quit)'));
+    await until(
+      'the step back',
+      (s) =>
+        s.includes('⟲ stepped back before line 2: fork web 2') &&
+        s.trimEnd().endsWith('(Enter: run   b: back   q: quit)'),
+    );
     tmux('send-keys', '-t', 'step', 'Enter');
     // Forking again after stepping back gives the same domids: the engine really went back.
     await until('the fork again', (s) => s.split('web.2  domid 5').length === 3);

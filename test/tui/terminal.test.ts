@@ -51,7 +51,11 @@ const promptReady = (s: string) => /^kylinx>/m.test(s) && /pVMs: \d+ in/.test(s)
 const treeRow = (s: string, name: string) => s.split('\n').find((l) => l.includes(`─ ${name} (`)) ?? '';
 const sharedPct = (row: string) => Number(/(\d+(?:\.\d)?)%/.exec(row)?.[1]);
 /** The prompt is the last line starting with kylinx> (the log above echoes earlier lines the same way). */
-const promptLine = (s: string) => s.split('\n').filter((l) => l.startsWith('kylinx>')).pop() ?? '';
+const promptLine = (s: string) =>
+  s
+    .split('\n')
+    .filter((l) => l.startsWith('kylinx>'))
+    .pop() ?? '';
 
 afterAll(() => {
   if (HAVE_TMUX) spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
@@ -89,7 +93,12 @@ describe.skipIf(!HAVE_TMUX)('the console in tmux (built binary)', () => {
     // Too small, then back: the layout returns whole.
     tmux('resize-window', '-t', SESSION, '-x', '70', '-y', '20');
     s = await until('the too-small message', (x) => x.includes('terminal too small (need 80x24)'));
-    expect(s.trim().split('\n').filter((l) => l.trim() !== '')).toHaveLength(1);
+    expect(
+      s
+        .trim()
+        .split('\n')
+        .filter((l) => l.trim() !== ''),
+    ).toHaveLength(1);
     tmux('resize-window', '-t', SESSION, '-x', '120', '-y', '40');
     s = await until('the layout back', (x) => promptReady(x) && treeRow(x, 'web.4') !== '' && !x.includes('too small'));
     expect(s.split('\n').filter((l) => l.startsWith('kylinx-sh kylinx'))).toHaveLength(1);
@@ -122,7 +131,9 @@ describe.skipIf(!HAVE_TMUX)('the console in tmux (built binary)', () => {
     await until('the exit status', (x) => /EXIT=\d+/.test(x));
     expect(screen()).toMatch(/EXIT=0/);
     expect(flags()).toBe('0 1');
-    expect(readFileSync(join(home, '.kylinx-sh_history'), 'utf8')).toMatch(/fork web 4\ntouch web\.2 heap 500\ntop\nlist\n$/);
+    expect(readFileSync(join(home, '.kylinx-sh_history'), 'utf8')).toMatch(
+      /fork web 4\ntouch web\.2 heap 500\ntop\nlist\n$/,
+    );
 
     // A new console remembers: Up gives the last lines of the previous session.
     start(home);
@@ -147,7 +158,10 @@ describe.skipIf(!HAVE_TMUX)('the console in tmux (built binary)', () => {
     keys('Enter');
     await until('the run bar', (x) => /run 24h: .* of 24 h of virtual time · Ctrl-C stops it/.test(x));
     keys('C-c');
-    const s = await until('the run to stop', (x) => /run 24h: stopped by Ctrl-C after [0-9.]+ (ms|s|min|h) of 24 h/.test(x) && promptReady(x));
+    const s = await until(
+      'the run to stop',
+      (x) => /run 24h: stopped by Ctrl-C after [0-9.]+ (ms|s|min|h) of 24 h/.test(x) && promptReady(x),
+    );
     const t = Number(/t=([0-9.]+)s/.exec(s.split('\n').find((l) => l.startsWith('kylinx-sh kylinx'))!)?.[1]);
     expect(t).toBeGreaterThan(0);
     expect(t).toBeLessThan(24 * 3600);
@@ -164,13 +178,22 @@ describe.skipIf(!HAVE_TMUX)('the console in tmux (built binary)', () => {
     // play: the next command shows before it runs; Enter runs it; ← steps back.
     text('play demo.kx');
     keys('Enter');
-    await until('the play bar', (x) => /▶ play demo\.kx step 1\/3/.test(x) && x.includes('next line 1: say Watch the tree grow'));
+    await until(
+      'the play bar',
+      (x) => /▶ play demo\.kx step 1\/3/.test(x) && x.includes('next line 1: say Watch the tree grow'),
+    );
     keys('Enter');
     await until('the framed say', (x) => /║ Watch the tree grow +║/.test(x));
     keys('Enter');
-    await until('web.1 and web.2', (x) => treeRow(x, 'web.2') !== '' && x.includes('next line 3: touch web.1 heap 100'));
+    await until(
+      'web.1 and web.2',
+      (x) => treeRow(x, 'web.2') !== '' && x.includes('next line 3: touch web.1 heap 100'),
+    );
     keys('Left');
-    await until('the fork undone', (x) => treeRow(x, 'web.2') === '' && x.includes('⟲ stepped back before line 2: fork web 2'));
+    await until(
+      'the fork undone',
+      (x) => treeRow(x, 'web.2') === '' && x.includes('⟲ stepped back before line 2: fork web 2'),
+    );
     keys('q');
     await until('the prompt back', (x) => promptReady(x) && x.includes('stopped playing demo.kx'));
 

@@ -33,7 +33,10 @@ describe('clock', () => {
   it('clock and play need the console: elsewhere they fail saying so, and help lists them', () => {
     const shell = makeShell();
     const before = stateOf(shell);
-    for (const words of [['clock', 'on'], ['play', 'examples/fork.kx']]) {
+    for (const words of [
+      ['clock', 'on'],
+      ['play', 'examples/fork.kx'],
+    ]) {
       const o = shell.runOne(words);
       expect(o.ok).toBe(false);
       expect(o.error!.code).toBe('ENOTTY');
@@ -92,7 +95,13 @@ describe('a long run in the console', () => {
     expect(merged.duration_ns).toBe(whole.duration_ns);
     for (const p of whole.pvms) {
       const m = merged.pvms.find((x) => x.domid === p.domid)!;
-      expect([m.cpu_ns, m.requests, m.pages_written, m.cow_breaks, m.cpu_pct]).toEqual([p.cpu_ns, p.requests, p.pages_written, p.cow_breaks, p.cpu_pct]);
+      expect([m.cpu_ns, m.requests, m.pages_written, m.cow_breaks, m.cpu_pct]).toEqual([
+        p.cpu_ns,
+        p.requests,
+        p.pages_written,
+        p.cow_breaks,
+        p.cpu_pct,
+      ]);
       expect(m.median_us).toBeNull();
     }
   });

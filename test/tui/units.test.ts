@@ -58,7 +58,9 @@ describe('line editor', () => {
 describe("ink's incremental frames", () => {
   it('the first cursor-up of a frame gains the line ink misses; other writes pass unchanged', () => {
     expect(fixFrame('\x1b[2A\x1b[E\x1b[1GB\x1b[K\n\x1b[E')).toBe('\x1b[3A\x1b[E\x1b[1GB\x1b[K\n\x1b[E');
-    expect(fixFrame('\x1b[?25l\x1b[1B\x1b[1G\x1b[2A\x1b[E\x1b[1GX')).toBe('\x1b[?25l\x1b[1B\x1b[1G\x1b[3A\x1b[E\x1b[1GX');
+    expect(fixFrame('\x1b[?25l\x1b[1B\x1b[1G\x1b[2A\x1b[E\x1b[1GX')).toBe(
+      '\x1b[?25l\x1b[1B\x1b[1G\x1b[3A\x1b[E\x1b[1GX',
+    );
     expect(fixFrame('\x1b[2K\x1b[1Ahello')).toBe('\x1b[2K\x1b[1Ahello');
     expect(fixFrame('plain text')).toBe('plain text');
   });
@@ -77,12 +79,17 @@ describe('dashboard data', () => {
     expect(d.log.filter((l) => / forked /.test(l))).toHaveLength(2);
     expect(Object.keys(d.tree.children!)[0]).toMatch(/^web \(1\)/);
     const web = Object.values(d.tree.children!)[0]!;
-    expect(Object.keys(web.children!)).toEqual([expect.stringMatching(/^web\.1 \(4\)/), expect.stringMatching(/^web\.2 \(5\)/)]);
+    expect(Object.keys(web.children!)).toEqual([
+      expect.stringMatching(/^web\.1 \(4\)/),
+      expect.stringMatching(/^web\.2 \(5\)/),
+    ]);
     expect(familyTree([]).children).toEqual({});
   });
 
   it('parses a batch screen: summary lines, then the header and rows', () => {
-    const t = parseXentop('xentop - 0:00:00\n2 domains\n      NAME  STATE CPU(sec)\n  Domain-0 -----r        0\n       web --b---        0\n')!;
+    const t = parseXentop(
+      'xentop - 0:00:00\n2 domains\n      NAME  STATE CPU(sec)\n  Domain-0 -----r        0\n       web --b---        0\n',
+    )!;
     expect(t.headers).toEqual(['NAME', 'STATE', 'CPU(sec)']);
     expect(t.rows).toEqual([
       ['Domain-0', '-----r', '0'],

@@ -73,7 +73,9 @@ export function measure(img: ImageConfig, c: Case, lineal: boolean): number {
     case 'msg queue': {
       const q = msgget(hv, ipc, a, KEY, true, false).queue;
       msgget(hv, ipc, b, KEY, false, false);
-      return msgrcv(hv, ipc, b, q, 0, 8192, false, false).latencyUs + msgsnd(hv, ipc, a, q, 1, MESSAGE, false).latencyUs;
+      return (
+        msgrcv(hv, ipc, b, q, 0, 8192, false, false).latencyUs + msgsnd(hv, ipc, a, q, 1, MESSAGE, false).latencyUs
+      );
     }
     case 'kill':
       return sendSignal(hv, ipc, a, b, 'SIGUSR1').latencyUs;
@@ -105,9 +107,21 @@ export const BENCH_IPC: BenchPart = {
       lineal.set(c, measure(img, c, true));
       rows.push(row('table3', `lineal pair, ${c}`, 'us', PAPER.lineal[c], lineal.get(c)!));
     }
-    for (const c of CASES) rows.push(row('table3', `non-lineal pair (first contact), ${c}`, 'us', PAPER['non-lineal'][c], measure(img, c, false)));
+    for (const c of CASES)
+      rows.push(
+        row('table3', `non-lineal pair (first contact), ${c}`, 'us', PAPER['non-lineal'][c], measure(img, c, false)),
+      );
     for (const c of CASES) rows.push(row('table3', `Ubuntu processes, ${c} (paper only)`, 'us', PAPER.ubuntu[c], null));
-    for (const c of CASES) rows.push(row('table3', `lineal pVMs / Ubuntu processes, ${c}`, 'x', PAPER.lineal[c] / PAPER.ubuntu[c], lineal.get(c)! / PAPER.ubuntu[c]));
+    for (const c of CASES)
+      rows.push(
+        row(
+          'table3',
+          `lineal pVMs / Ubuntu processes, ${c}`,
+          'x',
+          PAPER.lineal[c] / PAPER.ubuntu[c],
+          lineal.get(c)! / PAPER.ubuntu[c],
+        ),
+      );
     return rows;
   },
 };

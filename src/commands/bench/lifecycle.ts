@@ -23,11 +23,27 @@ export const BENCH_FORK: BenchPart = {
     const rows: BenchRow[] = [];
     const hv = newEngine({ boot: [] }, { libs: dlOf(ctx.hv).store });
     const redis = create(hv, image(ctx, 'redis')).domain;
-    rows.push(row('fork', `redis (${redis.memMiB} MiB, ${pagesOf(redis)} pages with libraries), noxs`, 'ms', 1.3, fork(hv, redis, 1).latencyUs / 1000));
+    rows.push(
+      row(
+        'fork',
+        `redis (${redis.memMiB} MiB, ${pagesOf(redis)} pages with libraries), noxs`,
+        'ms',
+        1.3,
+        fork(hv, redis, 1).latencyUs / 1000,
+      ),
+    );
     hv.pool = 1;
     rows.push(row('fork', 'redis, shell from the pool', 'ms', null, fork(hv, redis, 1).latencyUs / 1000));
     const web = create(hv, image(ctx, 'web')).domain;
-    rows.push(row('fork', `web (${web.memMiB} MiB, ${pagesOf(web)} pages with libraries), noxs`, 'ms', null, fork(hv, web, 1).latencyUs / 1000));
+    rows.push(
+      row(
+        'fork',
+        `web (${web.memMiB} MiB, ${pagesOf(web)} pages with libraries), noxs`,
+        'ms',
+        null,
+        fork(hv, web, 1).latencyUs / 1000,
+      ),
+    );
     return rows;
   },
 };
@@ -54,8 +70,13 @@ export const BENCH_BOOT: BenchPart = {
       [500, 115],
       [1000, 392],
     ];
-    for (const [n, paper] of fig5) rows.push(row('fig5', `${n} pVMs booted in sequence, xs`, 's', paper, sequentialBoot(ctx, 'xs', n, 'daytime') / 1e6));
-    rows.push(row('fig5', '1000 pVMs booted in sequence, noxs', 's', null, sequentialBoot(ctx, 'noxs', 1000, 'daytime') / 1e6));
+    for (const [n, paper] of fig5)
+      rows.push(
+        row('fig5', `${n} pVMs booted in sequence, xs`, 's', paper, sequentialBoot(ctx, 'xs', n, 'daytime') / 1e6),
+      );
+    rows.push(
+      row('fig5', '1000 pVMs booted in sequence, noxs', 's', null, sequentialBoot(ctx, 'noxs', 1000, 'daytime') / 1e6),
+    );
     rows.push(...recycledBootRows(ctx));
     return rows;
   },

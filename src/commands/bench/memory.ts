@@ -35,7 +35,13 @@ function staticVariant(ctx: Ctx, img: ImageConfig): ImageConfig {
   };
   for (const spec of (img.raw.libraries as string[] | undefined) ?? []) visit(spec);
   const raw = { ...img.raw, libraries: [] };
-  return { ...img, text_kb: text, data_kb: data, memory: img.memory + Math.ceil((text - img.text_kb + data - img.data_kb) / 1024), raw };
+  return {
+    ...img,
+    text_kb: text,
+    data_kb: data,
+    memory: img.memory + Math.ceil((text - img.text_kb + data - img.data_kb) / 1024),
+    raw,
+  };
 }
 
 /** GB of host frames used by n appliances of an image, each created on one fresh host. */
@@ -47,7 +53,7 @@ function hostGB(ctx: Ctx, img: ImageConfig, n: number): number {
 
 export const BENCH_MEMORY: BenchPart = {
   name: 'memory',
-  summary: "host memory for 1000 redis appliances with shared vs static libraries (KylinX Fig. 6)",
+  summary: 'host memory for 1000 redis appliances with shared vs static libraries (KylinX Fig. 6)',
   run(ctx) {
     const redis = ctx.images.get('redis') ?? fail('ENOENT', "bench memory needs the image 'redis'");
     const shared = hostGB(ctx, redis, N);

@@ -34,7 +34,9 @@ export const BENCH_UPDATE: BenchPart = {
     const hv = freshHost(ctx);
     const web = create(hv, image(ctx, 'web')).domain;
     const [eager] = update(hv, dlOf(hv), [web], { lib: 'libm', version: '1.18', eager: true });
-    const rows: BenchRow[] = eager!.stages.map((s, i) => row('fig7', `stage ${s.stage}: ${s.name}`, 'us', FIG7[i]!, s.us));
+    const rows: BenchRow[] = eager!.stages.map((s, i) =>
+      row('fig7', `stage ${s.stage}: ${s.name}`, 'us', FIG7[i]!, s.us),
+    );
     rows.push(row('fig7', 'total (eager)', 'ms', 5, eager!.totalUs / 1000));
     const hv2 = freshHost(ctx);
     const web2 = create(hv2, image(ctx, 'web')).domain;
@@ -43,7 +45,9 @@ export const BENCH_UPDATE: BenchPart = {
     const hv3 = freshHost(ctx);
     for (let i = 0; i < 10; i++) create(hv3, image(ctx, 'redis'));
     const all = update(hv3, dlOf(hv3), 'all', { lib: 'libm', version: '1.18', eager: true });
-    rows.push(row('fig7', 'ten redis, eager, one load of 1.18', 'ms', null, all.reduce((t, u) => t + u.totalUs, 0) / 1000));
+    rows.push(
+      row('fig7', 'ten redis, eager, one load of 1.18', 'ms', null, all.reduce((t, u) => t + u.totalUs, 0) / 1000),
+    );
     return rows;
   },
 };

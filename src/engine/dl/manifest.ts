@@ -88,10 +88,12 @@ export function validateManifest(doc: unknown, file: string): Manifest {
   const bad = (why: string): never => fail('EINVAL', `${file}: ${why}`);
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) bad('a manifest is a JSON object');
   const o = doc as Record<string, unknown>;
-  const str = (k: string): string => (typeof o[k] === 'string' && o[k] !== '' ? (o[k] as string) : bad(`'${k}' must be a non-empty string`));
+  const str = (k: string): string =>
+    typeof o[k] === 'string' && o[k] !== '' ? (o[k] as string) : bad(`'${k}' must be a non-empty string`);
   const kib = (k: string): number => {
     const v = o[k];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v % 4 !== 0) bad(`'${k}' must be a whole number of pages in KiB (a multiple of 4)`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v % 4 !== 0)
+      bad(`'${k}' must be a whole number of pages in KiB (a multiple of 4)`);
     return v as number;
   };
   const name = str('name');
@@ -101,13 +103,16 @@ export function validateManifest(doc: unknown, file: string): Manifest {
   const text_kb = kib('text_kb');
   if (text_kb === 0) bad("'text_kb' must be at least 4 (one page of code)");
   const list = (k: string): unknown[] => (Array.isArray(o[k]) ? (o[k] as unknown[]) : bad(`'${k}' must be a list`));
-  const needs = list('needs').map((n) => (typeof n === 'string' ? n : bad("'needs' must list strings like \"libz >=1.2\"")));
+  const needs = list('needs').map((n) =>
+    typeof n === 'string' ? n : bad('\'needs\' must list strings like "libz >=1.2"'),
+  );
   for (const n of needs) if (parseNeed(n, `${file}: needs`).lib === name) bad(`${name} cannot need itself`);
   const variables = list('variables').map((v, i) => {
     const e = (v ?? {}) as Record<string, unknown>;
     if (typeof e.name !== 'string' || !SYMBOL_RE.test(e.name)) bad(`variables[${i}] needs a C identifier as 'name'`);
     if (typeof e.type !== 'string' || e.type === '') bad(`variable ${String(e.name)} needs a 'type'`);
-    if (typeof e.init !== 'number' || !Number.isFinite(e.init)) bad(`variable ${String(e.name)} needs a number as 'init'`);
+    if (typeof e.init !== 'number' || !Number.isFinite(e.init))
+      bad(`variable ${String(e.name)} needs a number as 'init'`);
     return { name: e.name as string, type: e.type as string, init: e.init as number };
   });
   const varNames = new Set(variables.map((v) => v.name));
@@ -115,10 +120,12 @@ export function validateManifest(doc: unknown, file: string): Manifest {
   const functions = list('functions').map((f, i) => {
     const e = (f ?? {}) as Record<string, unknown>;
     if (typeof e.name !== 'string' || !SYMBOL_RE.test(e.name)) bad(`functions[${i}] needs a C identifier as 'name'`);
-    if (typeof e.sig !== 'string' || !/^.+\(.*\)$/.test(e.sig)) bad(`function ${String(e.name)} needs a C signature as 'sig', e.g. "double(double)"`);
+    if (typeof e.sig !== 'string' || !/^.+\(.*\)$/.test(e.sig))
+      bad(`function ${String(e.name)} needs a C signature as 'sig', e.g. "double(double)"`);
     const out: LibFunction = { name: e.name as string, sig: e.sig as string };
     if (e.counts !== undefined) {
-      if (typeof e.counts !== 'string' || !varNames.has(e.counts)) bad(`function ${out.name} counts into '${String(e.counts)}', which is not one of its variables`);
+      if (typeof e.counts !== 'string' || !varNames.has(e.counts))
+        bad(`function ${out.name} counts into '${String(e.counts)}', which is not one of its variables`);
       out.counts = e.counts as string;
     }
     if (e.reads !== undefined) {
@@ -132,10 +139,32 @@ export function validateManifest(doc: unknown, file: string): Manifest {
   const dataNeeded = Math.ceil((variables.length * 8) / 4096) * 4;
   const data_kb = kib('data_kb');
   if (data_kb === 0) bad("'data_kb' must be at least 4 (one page of .data)");
-  if (data_kb < dataNeeded) bad(`data_kb ${data_kb} cannot hold ${variables.length} variables of 8 bytes (${dataNeeded} KiB at least)`);
-  const m: Manifest = { name, version, soname: str('soname'), text_kb, data_kb, needs, functions, variables, signer: str('signer') };
+  if (data_kb < dataNeeded)
+    bad(`data_kb ${data_kb} cannot hold ${variables.length} variables of 8 bytes (${dataNeeded} KiB at least)`);
+  const m: Manifest = {
+    name,
+    version,
+    soname: str('soname'),
+    text_kb,
+    data_kb,
+    needs,
+    functions,
+    variables,
+    signer: str('signer'),
+  };
   if (o.description !== undefined) m.description = str('description');
-  const known = new Set(['name', 'version', 'soname', 'text_kb', 'data_kb', 'needs', 'functions', 'variables', 'signer', 'description']);
+  const known = new Set([
+    'name',
+    'version',
+    'soname',
+    'text_kb',
+    'data_kb',
+    'needs',
+    'functions',
+    'variables',
+    'signer',
+    'description',
+  ]);
   for (const k of Object.keys(o)) if (!known.has(k)) bad(`unknown field '${k}'`);
   return m;
 }

@@ -30,7 +30,8 @@ export function restrictionsOf(image: ImageConfig): Restrictions {
   const strings = (k: string): string[] | undefined => {
     const v = image.raw[k];
     if (v === undefined) return undefined;
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) fail('EINVAL', `${where(k)} must be a list of strings`);
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+      fail('EINVAL', `${where(k)} must be a list of strings`);
     return v as string[];
   };
   const versions = new Map<string, VersionRange>();
@@ -40,7 +41,8 @@ export function restrictionsOf(image: ImageConfig): Restrictions {
     versions.set(lib, range);
   }
   const loader = (image.raw.lib_loader ?? DEFAULT_LOADER) as LoaderLevel;
-  if (!LOADER_LEVELS.includes(loader)) fail('EINVAL', `${where('lib_loader')} must be one of ${LOADER_LEVELS.map((l) => `"${l}"`).join(', ')}`);
+  if (!LOADER_LEVELS.includes(loader))
+    fail('EINVAL', `${where('lib_loader')} must be one of ${LOADER_LEVELS.map((l) => `"${l}"`).join(', ')}`);
   return { signers: strings('lib_signers') ?? null, versions, loader };
 }
 
@@ -54,19 +56,38 @@ function refuse(rule: string, entry: LibraryEntry, why: string): never {
  * Check one library for `target` (an image, and the pVM when it exists) asked for by `loader` (null:
  * the pVM itself or Domain-0 on its behalf). Every rule of §3.3.4, in the order dom0 checks them.
  */
-export function checkLibrary(entry: LibraryEntry, image: ImageConfig, target: Domain | null, loader: Domain | null): void {
+export function checkLibrary(
+  entry: LibraryEntry,
+  image: ImageConfig,
+  target: Domain | null,
+  loader: Domain | null,
+): void {
   const r = restrictionsOf(image);
   const m = entry.manifest;
   if (entry.verdict.status !== 'valid') refuse('signature', entry, entry.verdict.detail);
   if (r.signers && !r.signers.includes(m.signer)) {
-    refuse('signer', entry, `signed by ${m.signer}, and image ${image.name} trusts only ${r.signers.join(', ')} (lib_signers)`);
+    refuse(
+      'signer',
+      entry,
+      `signed by ${m.signer}, and image ${image.name} trusts only ${r.signers.join(', ')} (lib_signers)`,
+    );
   }
   const range = r.versions.get(m.name);
-  if (range && !satisfies(m.version, range)) refuse('version', entry, `image ${image.name} allows ${m.name} ${range.text} (lib_versions)`);
+  if (range && !satisfies(m.version, range))
+    refuse('version', entry, `image ${image.name} allows ${m.name} ${range.text} (lib_versions)`);
   if (loader && target && loader.domid !== target.domid) {
-    if (r.loader === 'self') refuse('loader', entry, `image ${image.name} lets only the pVM itself load libraries (lib_loader "self"), and ${loader.name} asked for ${target.name}`);
+    if (r.loader === 'self')
+      refuse(
+        'loader',
+        entry,
+        `image ${image.name} lets only the pVM itself load libraries (lib_loader "self"), and ${loader.name} asked for ${target.name}`,
+      );
     if (r.loader === 'app' && loader.image.name !== image.name) {
-      refuse('loader', entry, `image ${image.name} lets only pVMs of the same application load libraries (lib_loader "app"), and ${loader.name} runs ${loader.image.name}`);
+      refuse(
+        'loader',
+        entry,
+        `image ${image.name} lets only pVMs of the same application load libraries (lib_loader "app"), and ${loader.name} runs ${loader.image.name}`,
+      );
     }
   }
 }

@@ -91,7 +91,10 @@ export class DlSubsystem implements Subsystem {
     const l = this.find(d, name);
     if (l) return l;
     const have = this.libsOf(d).map((x) => x.name);
-    fail('ENOENT', `${d.name} does not link ${name} (${have.length ? `it links ${have.join(', ')}` : 'it links no libraries'}; link ${d.name} ${name} first)`);
+    fail(
+      'ENOENT',
+      `${d.name} does not link ${name} (${have.length ? `it links ${have.join(', ')}` : 'it links no libraries'}; link ${d.name} ${name} first)`,
+    );
   }
 
   manifestOf(l: Linked): Manifest {
@@ -124,7 +127,12 @@ export class DlSubsystem implements Subsystem {
     let master = this.masters.get(key);
     const loaded = !master;
     if (!master) {
-      master = { key, manifest: m, text: this.hv.mem.populate(`${textRegionName(m.name)}@${m.version}`, 'ro', textPages(m)), users: 0 };
+      master = {
+        key,
+        manifest: m,
+        text: this.hv.mem.populate(`${textRegionName(m.name)}@${m.version}`, 'ro', textPages(m)),
+        users: 0,
+      };
       this.masters.set(key, master);
     }
     master.users++;
@@ -160,7 +168,10 @@ export class DlSubsystem implements Subsystem {
       this.hv.mem.release(r);
       d.regions = d.regions.filter((x) => x !== r);
     }
-    this.linked.set(d.domid, libs.filter((x) => x !== l));
+    this.linked.set(
+      d.domid,
+      libs.filter((x) => x !== l),
+    );
     if (this.linked.get(d.domid)!.length === 0) this.linked.delete(d.domid);
     this.dropUser(l.key);
   }
@@ -186,8 +197,19 @@ export class DlSubsystem implements Subsystem {
       if (r.name === dataRegionName(old.name)) return (this.hv.mem.release(r), data);
       return r;
     });
-    const linked: Linked = { key: master.key, name: m.name, version: m.version, explicit: old.explicit, got: new Uint8Array(m.functions.length), vars, own: true };
-    this.linked.set(d.domid, this.libsOf(d).map((x) => (x === old ? linked : x)));
+    const linked: Linked = {
+      key: master.key,
+      name: m.name,
+      version: m.version,
+      explicit: old.explicit,
+      got: new Uint8Array(m.functions.length),
+      vars,
+      own: true,
+    };
+    this.linked.set(
+      d.domid,
+      this.libsOf(d).map((x) => (x === old ? linked : x)),
+    );
     this.dropUser(old.key);
     return { linked, loaded };
   }
@@ -228,7 +250,10 @@ export class DlSubsystem implements Subsystem {
       l.own = false;
       this.masters.get(l.key)!.users++;
     }
-    this.linked.set(child.domid, libs.map((l) => ({ ...l })));
+    this.linked.set(
+      child.domid,
+      libs.map((l) => ({ ...l })),
+    );
   }
 
   onExit(d: Domain): void {
@@ -256,13 +281,18 @@ export class DlSubsystem implements Subsystem {
           continue;
         }
         const m = master.manifest;
-        if (l.got.length !== m.functions.length) p.push(`${d.name}: ${l.key} has ${l.got.length} GOT slots for ${m.functions.length} functions`);
-        if (l.vars.length !== m.variables.length) p.push(`${d.name}: ${l.key} has ${l.vars.length} variable values for ${m.variables.length} variables`);
+        if (l.got.length !== m.functions.length)
+          p.push(`${d.name}: ${l.key} has ${l.got.length} GOT slots for ${m.functions.length} functions`);
+        if (l.vars.length !== m.variables.length)
+          p.push(`${d.name}: ${l.key} has ${l.vars.length} variable values for ${m.variables.length} variables`);
         const text = region(d, textRegionName(l.name));
         const data = region(d, dataRegionName(l.name));
-        if (!text || text.kind !== 'ro' || text.pages !== textPages(m)) p.push(`${d.name}: ${l.key} text region missing or of the wrong size`);
-        else if (text.p2m.some((id, i) => id !== master.text.p2m[i])) p.push(`${d.name}: ${l.key} text does not map the host's one copy`);
-        if (!data || data.kind !== 'cow' || data.pages !== dataPages(m)) p.push(`${d.name}: ${l.key} data region missing or of the wrong size`);
+        if (!text || text.kind !== 'ro' || text.pages !== textPages(m))
+          p.push(`${d.name}: ${l.key} text region missing or of the wrong size`);
+        else if (text.p2m.some((id, i) => id !== master.text.p2m[i]))
+          p.push(`${d.name}: ${l.key} text does not map the host's one copy`);
+        if (!data || data.kind !== 'cow' || data.pages !== dataPages(m))
+          p.push(`${d.name}: ${l.key} data region missing or of the wrong size`);
         for (const n of m.needs) {
           const need = parseNeed(n, l.key);
           const dep = libs.find((x) => x.name === need.lib);
@@ -272,7 +302,8 @@ export class DlSubsystem implements Subsystem {
       if (new Set(libs.map((l) => l.name)).size !== libs.length) p.push(`${d.name} links a library twice`);
     }
     for (const [key, master] of this.masters) {
-      if (master.users !== (users.get(key) ?? 0)) p.push(`${key} counts ${master.users} users, ${users.get(key) ?? 0} pVMs link it`);
+      if (master.users !== (users.get(key) ?? 0))
+        p.push(`${key} counts ${master.users} users, ${users.get(key) ?? 0} pVMs link it`);
       if (master.users === 0) p.push(`${key} is loaded with no users`);
     }
     for (const key of users.keys()) if (!this.masters.has(key)) p.push(`${key} is linked but not loaded`);
@@ -285,11 +316,14 @@ export class DlSubsystem implements Subsystem {
    * faked symbol-table entries). A store that came from the state itself is that state's own word.
    */
   private requireVerified(key: string, manifest: Manifest): void {
-    if (key !== libKey(manifest.name, manifest.version)) fail('EINVAL', `state: loaded library ${key} holds the manifest of ${libKey(manifest.name, manifest.version)}`);
+    if (key !== libKey(manifest.name, manifest.version))
+      fail('EINVAL', `state: loaded library ${key} holds the manifest of ${libKey(manifest.name, manifest.version)}`);
     const e = this.store.versions(manifest.name).find((x) => x.manifest.version === manifest.version);
     if (!e) fail('EINVAL', `state: ${key} is loaded, but the library store has no ${key}`);
-    if (canonical(e.manifest) !== canonical(manifest)) fail('EINVAL', `state: loaded ${key} differs from ${e.file}; a state may hold only what a signature covers`);
-    if (e.verdict.status !== 'valid') fail('EINVAL', `state: ${key} is loaded, but ${e.file} does not verify now (${e.verdict.detail})`);
+    if (canonical(e.manifest) !== canonical(manifest))
+      fail('EINVAL', `state: loaded ${key} differs from ${e.file}; a state may hold only what a signature covers`);
+    if (e.verdict.status !== 'valid')
+      fail('EINVAL', `state: ${key} is loaded, but ${e.file} does not verify now (${e.verdict.detail})`);
   }
 
   /**
@@ -305,12 +339,22 @@ export class DlSubsystem implements Subsystem {
   save(): DlSnapshot {
     return {
       store: this.store.save(),
-      masters: [...this.masters.values()].map((m) => ({ key: m.key, manifest: m.manifest, text: this.hv.mem.saveRegion(m.text), users: m.users })),
+      masters: [...this.masters.values()].map((m) => ({
+        key: m.key,
+        manifest: m.manifest,
+        text: this.hv.mem.saveRegion(m.text),
+        users: m.users,
+      })),
       pvms: [...this.linked.entries()]
         .sort((a, b) => a[0] - b[0])
         .map(([domid, libs]) => ({
           domid,
-          libs: libs.map((l) => ({ key: l.key, explicit: l.explicit, bound: [...l.got.keys()].filter((i) => l.got[i] === 1), vars: Array.from(l.vars) })),
+          libs: libs.map((l) => ({
+            key: l.key,
+            explicit: l.explicit,
+            bound: [...l.got.keys()].filter((i) => l.got[i] === 1),
+            vars: Array.from(l.vars),
+          })),
         })),
     };
   }
@@ -320,12 +364,24 @@ export class DlSubsystem implements Subsystem {
     this.linked.clear();
     if (data === undefined) return;
     const s = data as DlSnapshot;
-    if (!s || !Array.isArray(s.masters) || !Array.isArray(s.pvms)) fail('EINVAL', "state: the library subsystem's part is malformed");
+    if (!s || !Array.isArray(s.masters) || !Array.isArray(s.pvms))
+      fail('EINVAL', "state: the library subsystem's part is malformed");
     if (!this.storeFromDisk) this.store = LibraryStore.load(s.store);
-    s.masters.forEach((m, i) => shape(m, `dl.masters[${i}]`, { key: 'str', manifest: 'obj', text: 'obj', users: 'nat' }));
+    s.masters.forEach((m, i) =>
+      shape(m, `dl.masters[${i}]`, { key: 'str', manifest: 'obj', text: 'obj', users: 'nat' }),
+    );
     s.pvms.forEach((p, i) => {
-      exists(this.hv.domains.has(shape(p, `dl.pvms[${i}]`, { domid: 'nat', libs: 'arr' }).domid as number), `dl.pvms[${i}].domid`, `domain ${String(p.domid)}`);
-      arrShape(p as unknown as Rec, 'libs', `dl.pvms[${i}]`, { key: 'str', explicit: 'bool', bound: 'arr', vars: 'arr' }).forEach((l) => {
+      exists(
+        this.hv.domains.has(shape(p, `dl.pvms[${i}]`, { domid: 'nat', libs: 'arr' }).domid as number),
+        `dl.pvms[${i}].domid`,
+        `domain ${String(p.domid)}`,
+      );
+      arrShape(p as unknown as Rec, 'libs', `dl.pvms[${i}]`, {
+        key: 'str',
+        explicit: 'bool',
+        bound: 'arr',
+        vars: 'arr',
+      }).forEach((l) => {
         arrOf(l, 'bound', 'nat', `dl.pvms[${i}].libs`);
         arrOf(l, 'vars', 'num', `dl.pvms[${i}].libs`);
       });
@@ -333,7 +389,12 @@ export class DlSubsystem implements Subsystem {
     for (const m of s.masters) {
       const manifest = validateManifest(m.manifest, `state: ${m.key}`);
       if (this.storeFromDisk) this.requireVerified(m.key, manifest);
-      this.masters.set(m.key, { key: m.key, manifest, text: this.hv.mem.loadRegion(m.text, `dl ${m.key}.text`), users: m.users });
+      this.masters.set(m.key, {
+        key: m.key,
+        manifest,
+        text: this.hv.mem.loadRegion(m.text, `dl ${m.key}.text`),
+        users: m.users,
+      });
     }
     for (const p of s.pvms) {
       this.linked.set(
@@ -343,10 +404,24 @@ export class DlSubsystem implements Subsystem {
           if (!master) fail('EINVAL', `state: pVM ${p.domid} links ${l.key}, which is not loaded`);
           const got = new Uint8Array(master.manifest.functions.length);
           // A bound slot past the table or a variable count off the manifest would fail inside `call`.
-          for (const i of l.bound) if (i >= got.length) fail('EINVAL', `state: pVM ${p.domid} binds function ${i} of ${l.key}, which has ${got.length}`);
-          if (l.vars.length !== master.manifest.variables.length) fail('EINVAL', `state: pVM ${p.domid} holds ${l.vars.length} variables of ${l.key}, which has ${master.manifest.variables.length}`);
+          for (const i of l.bound)
+            if (i >= got.length)
+              fail('EINVAL', `state: pVM ${p.domid} binds function ${i} of ${l.key}, which has ${got.length}`);
+          if (l.vars.length !== master.manifest.variables.length)
+            fail(
+              'EINVAL',
+              `state: pVM ${p.domid} holds ${l.vars.length} variables of ${l.key}, which has ${master.manifest.variables.length}`,
+            );
           for (const i of l.bound) got[i] = 1;
-          return { key: l.key, name: master.manifest.name, version: master.manifest.version, explicit: l.explicit, got, vars: Float64Array.from(l.vars), own: true };
+          return {
+            key: l.key,
+            name: master.manifest.name,
+            version: master.manifest.version,
+            explicit: l.explicit,
+            got,
+            vars: Float64Array.from(l.vars),
+            own: true,
+          };
         }),
       );
     }

@@ -76,24 +76,35 @@ function checkOne(hv: Hypervisor, dl: DlSubsystem, d: Domain, old: Linked, entry
   checkLibrary(entry, d.image, d, null);
   const bad = incompatibilities(oldM, neu);
   if (bad.length > 0) {
-    fail('EINVAL', `${neu.name} ${neu.version} is not binary-compatible with ${old.key} in ${d.name}: ${bad.join('; ')} (${old.key} stays linked)`);
+    fail(
+      'EINVAL',
+      `${neu.name} ${neu.version} is not binary-compatible with ${old.key} in ${d.name}: ${bad.join('; ')} (${old.key} stays linked)`,
+    );
   }
   for (const u of dl.dependentsOf(d, old.name)) {
     if (u === old) continue;
     for (const n of dl.manifestOf(u).needs) {
       const need = parseNeed(n, u.key);
-      if (need.lib === old.name && !satisfies(neu.version, need.range)) fail('EINVAL', `${u.key} in ${d.name} needs ${n}, which ${neu.version} is not`);
+      if (need.lib === old.name && !satisfies(neu.version, need.range))
+        fail('EINVAL', `${u.key} in ${d.name} needs ${n}, which ${neu.version} is not`);
     }
   }
   for (const n of neu.needs) {
     const need = parseNeed(n, entry.file);
     const dep = dl.find(d, need.lib);
-    if (!dep || !satisfies(dep.version, need.range)) fail('EINVAL', `${neu.name} ${neu.version} needs ${n}, not linked in ${d.name} (link ${d.name} ${need.lib} first)`);
+    if (!dep || !satisfies(dep.version, need.range))
+      fail(
+        'EINVAL',
+        `${neu.name} ${neu.version} needs ${n}, not linked in ${d.name} (link ${d.name} ${need.lib} first)`,
+      );
   }
   const until = busyUntil(hv, d, old.key);
   const waitNs = until === null ? 0 : Math.max(0, until - hv.nowNs);
   if (waitNs > QUIESCE_BOUND_NS) {
-    fail('EBUSY', `${old.key} in ${d.name} is not quiescent: a vCPU is inside it for ${(waitNs / 1e6).toFixed(3)} ms more, past the ${QUIESCE_BOUND_NS / 1e6} ms bound (nothing changed; try again after run)`);
+    fail(
+      'EBUSY',
+      `${old.key} in ${d.name} is not quiescent: a vCPU is inside it for ${(waitNs / 1e6).toFixed(3)} ms more, past the ${QUIESCE_BOUND_NS / 1e6} ms bound (nothing changed; try again after run)`,
+    );
   }
   return { d, old, entry, waitNs };
 }
@@ -114,7 +125,9 @@ function applyOne(hv: Hypervisor, dl: DlSubsystem, c: Checked, eager: boolean): 
     mapCost(c.entry, loaded),
     (wasPaused ? 0 : us('pause')) + us('got_reset', oldM.functions.length),
     us('symbol_resolve', resolvedNow),
-    us('var_copy', oldM.variables.length) + us('page_free', textPages(oldM) + dataPages(oldM)) + (wasPaused ? 0 : us('unpause')),
+    us('var_copy', oldM.variables.length) +
+      us('page_free', textPages(oldM) + dataPages(oldM)) +
+      (wasPaused ? 0 : us('unpause')),
   ].map((t, i) => ({ stage: i + 1, name: STAGE_NAMES[i]!, us: Math.round(t * 10) / 10 }));
   const waitUs = c.waitNs / 1000;
   const totalUs = stages.reduce((s, x) => s + x.us, 0) + waitUs;
@@ -123,7 +136,18 @@ function applyOne(hv: Hypervisor, dl: DlSubsystem, c: Checked, eager: boolean): 
     d,
     `${d.name}: ${old.key} -> ${neu.version} online (${stages.map((s) => `${s.name} ${s.us} µs`).join(', ')}; ${eager ? 'all functions resolved' : 'functions resolve on first call'})`,
   );
-  return { d, from: old.version, to: neu.version, stages, waitUs, totalUs, loaded, slotsReset: oldM.functions.length, resolvedNow, variablesCarried: oldM.variables.length };
+  return {
+    d,
+    from: old.version,
+    to: neu.version,
+    stages,
+    waitUs,
+    totalUs,
+    loaded,
+    slotsReset: oldM.functions.length,
+    resolvedNow,
+    variablesCarried: oldM.variables.length,
+  };
 }
 
 export interface UpdateRequest {
@@ -137,7 +161,12 @@ export interface UpdateRequest {
 /** update <pvm|all>: validate every target first, then update each; any refusal changes nothing. */
 export function update(hv: Hypervisor, dl: DlSubsystem, targets: Domain[] | 'all', req: UpdateRequest): UpdateOne[] {
   const entry = dl.store.get(req.lib, req.version);
-  const doms = targets === 'all' ? [...hv.pvms()].filter((d) => dl.find(d, req.lib) && (!req.from || dl.find(d, req.lib)!.version === req.from)).sort((a, b) => a.domid - b.domid) : targets;
+  const doms =
+    targets === 'all'
+      ? [...hv.pvms()]
+          .filter((d) => dl.find(d, req.lib) && (!req.from || dl.find(d, req.lib)!.version === req.from))
+          .sort((a, b) => a.domid - b.domid)
+      : targets;
   if (doms.length === 0) fail('ENOENT', `no pVM links ${req.lib}${req.from ? ` ${req.from}` : ''}`);
   const checked: Checked[] = [];
   for (const d of doms) {
@@ -154,6 +183,13 @@ export function update(hv: Hypervisor, dl: DlSubsystem, targets: Domain[] | 'all
 }
 
 /** The update path with a different library (recycling: placeholder -> application); checked by the caller. */
-export function replaceLibrary(hv: Hypervisor, dl: DlSubsystem, d: Domain, old: Linked, entry: LibraryEntry, eager: boolean): UpdateOne {
+export function replaceLibrary(
+  hv: Hypervisor,
+  dl: DlSubsystem,
+  d: Domain,
+  old: Linked,
+  entry: LibraryEntry,
+  eager: boolean,
+): UpdateOne {
   return applyOne(hv, dl, checkOne(hv, dl, d, old, entry), eager);
 }

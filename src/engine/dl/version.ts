@@ -36,14 +36,18 @@ export interface VersionRange {
 
 /** Parse a range, or fail with EINVAL naming `where`. */
 export function parseRange(text: string, where: string): VersionRange {
-  const words = text.trim().split(/\s+/).filter((w) => w !== '');
+  const words = text
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   if (words.length === 0) fail('EINVAL', `${where}: empty version range (use "*" for any version)`);
   const all: Comparator[] = [];
   for (const w of words) {
     if (w === '*') continue;
     const m = /^(>=|<=|>|<|=)?(.*)$/.exec(w)!;
     const version = m[2]!;
-    if (!isVersion(version)) fail('EINVAL', `${where}: '${w}' is not a version comparator (examples: >=1.16, <2, =1.2.13)`);
+    if (!isVersion(version))
+      fail('EINVAL', `${where}: '${w}' is not a version comparator (examples: >=1.16, <2, =1.2.13)`);
     all.push({ op: (m[1] as Op | undefined) ?? '=', version });
   }
   return { text: words.join(' '), all };

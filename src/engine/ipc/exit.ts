@@ -16,7 +16,10 @@ export interface Exited extends life.Timed {
 
 export function ipcExit(hv: Hypervisor, ipc: Ipc, d: Domain, status: number): Exited {
   const parent = hv.domains.get(d.parent);
-  const waits = parent !== undefined && parent.waiting?.call === 'wait' && (parent.waiting.detail.child === null || parent.waiting.detail.child === d.domid);
+  const waits =
+    parent !== undefined &&
+    parent.waiting?.call === 'wait' &&
+    (parent.waiting.detail.child === null || parent.waiting.detail.child === d.domid);
   ipc.lastSigchld = null;
   const t = life.exit(hv, d, status);
   const route = ipc.lastSigchld as SigchldRoute | null;

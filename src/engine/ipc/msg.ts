@@ -47,12 +47,13 @@ export interface MsgQueue {
 /** ftok(3): Linux's formula with the path's hash standing for its inode (pVMs share no file system). */
 export function ftok(path: string, projid: number): number {
   if (path.length === 0) fail('EINVAL', 'ftok needs a path');
-  if (!Number.isInteger(projid) || projid < 1 || projid > 255) fail('EINVAL', `projid must be 1-255 (its low 8 bits go in the key), not ${projid}`);
+  if (!Number.isInteger(projid) || projid < 1 || projid > 255)
+    fail('EINVAL', `projid must be 1-255 (its low 8 bits go in the key), not ${projid}`);
   let h = 0x811c9dc5;
   for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193) >>> 0;
   const inode = h & 0xffff;
   const dev = 0x01;
-  return ((projid & 0xff) << 24 | dev << 16 | inode) >>> 0;
+  return (((projid & 0xff) << 24) | (dev << 16) | inode) >>> 0;
 }
 
 /** A key as typed: decimal, 0x hex, or IPC_PRIVATE. */
@@ -71,22 +72,48 @@ export function hexKey(k: number): string {
 
 export function queueById(ipc: Ipc, id: number): MsgQueue {
   const q = ipc.queues.get(id);
-  if (!q) fail('EINVAL', `no message queue with msqid ${id}${ipc.queues.size ? ` (queues: ${[...ipc.queues.keys()].join(', ')})` : ''}`);
+  if (!q)
+    fail(
+      'EINVAL',
+      `no message queue with msqid ${id}${ipc.queues.size ? ` (queues: ${[...ipc.queues.keys()].join(', ')})` : ''}`,
+    );
   return q;
 }
 
 // ---- msgget --------------------------------------------------------------------------------------
 
-export function msgget(hv: Hypervisor, ipc: Ipc, d: Domain, key: number, create: boolean, excl: boolean): { queue: MsgQueue; created: boolean; latencyUs: number } {
+export function msgget(
+  hv: Hypervisor,
+  ipc: Ipc,
+  d: Domain,
+  key: number,
+  create: boolean,
+  excl: boolean,
+): { queue: MsgQueue; created: boolean; latencyUs: number } {
   hv.requireActive(d, 'msgget');
-  const have = key === IPC_PRIVATE ? undefined : [...ipc.queues.values()].find((q) => q.family === d.family && q.key === key);
+  const have =
+    key === IPC_PRIVATE ? undefined : [...ipc.queues.values()].find((q) => q.family === d.family && q.key === key);
   if (have) {
-    if (create && excl) fail('EEXIST', `message queue ${have.id} has key ${hexKey(key)} in this family already (--excl)`);
+    if (create && excl)
+      fail('EEXIST', `message queue ${have.id} has key ${hexKey(key)} in this family already (--excl)`);
     return { queue: have, created: false, latencyUs: us('ipc_call') };
   }
-  if (!create && key !== IPC_PRIVATE) fail('ENOENT', `no message queue with key ${hexKey(key)} in ${d.name}'s family (add --create to make one)`);
+  if (!create && key !== IPC_PRIVATE)
+    fail('ENOENT', `no message queue with key ${hexKey(key)} in ${d.name}'s family (add --create to make one)`);
   if (ipc.queues.size >= MSGMNI) fail('ENOSPC', `the host has ${MSGMNI} message queues already (MSGMNI)`);
-  const q: MsgQueue = { id: ipc.nextMsq++, key, family: d.family, creator: d.domid, qbytes: MSGMNB, messages: [], cbytes: 0, receivers: [], senders: [], sent: 0, received: 0 };
+  const q: MsgQueue = {
+    id: ipc.nextMsq++,
+    key,
+    family: d.family,
+    creator: d.domid,
+    qbytes: MSGMNB,
+    messages: [],
+    cbytes: 0,
+    receivers: [],
+    senders: [],
+    sent: 0,
+    received: 0,
+  };
   ipc.queues.set(q.id, q);
   hv.emit('msgget', d, `${d.name} created message queue ${q.id} (key ${hexKey(key)})`);
   return { queue: q, created: true, latencyUs: us('ipc_call') + us('msg_op') };
@@ -102,14 +129,25 @@ export interface MsgSent {
   latencyUs: number;
 }
 
-export function msgsnd(hv: Hypervisor, ipc: Ipc, d: Domain, q: MsgQueue, type: number, bytes: Uint8Array, nowait: boolean): MsgSent {
+export function msgsnd(
+  hv: Hypervisor,
+  ipc: Ipc,
+  d: Domain,
+  q: MsgQueue,
+  type: number,
+  bytes: Uint8Array,
+  nowait: boolean,
+): MsgSent {
   hv.requireActive(d, 'msgsnd');
   requireFamily(hv, d, q.family, `message queue ${q.id}`);
   if (!Number.isInteger(type) || type < 1) fail('EINVAL', `message type must be a whole number from 1, not ${type}`);
   if (bytes.length > MSGMAX) fail('EINVAL', `a message holds at most ${MSGMAX} bytes (MSGMAX), not ${bytes.length}`);
   // As Linux's do_msgsnd: room first (even a waiting receiver does not take a message the queue has no room for).
   if (!fits(q, bytes.length) && nowait) {
-    fail('EAGAIN', `message queue ${q.id} is full (${q.cbytes} of ${q.qbytes} bytes, ${q.messages.length} messages) and --nowait was given`);
+    fail(
+      'EAGAIN',
+      `message queue ${q.id} is full (${q.cbytes} of ${q.qbytes} bytes, ${q.messages.length} messages) and --nowait was given`,
+    );
   }
   let latencyUs = us('ipc_call') + us('msg_op');
   const msg: Message = { type, bytes: latin1(bytes) };
@@ -143,7 +181,13 @@ function matches(msgtyp: number, type: number): boolean {
  * pipelined_send: the first waiting receiver the message matches takes it; one whose size is too small
  * (without MSG_NOERROR) is woken with E2BIG and the next is tried. Returns who took it.
  */
-function deliver(hv: Hypervisor, ipc: Ipc, from: Domain, q: MsgQueue, m: Message): { to: string | null; latencyUs: number } {
+function deliver(
+  hv: Hypervisor,
+  ipc: Ipc,
+  from: Domain,
+  q: MsgQueue,
+  m: Message,
+): { to: string | null; latencyUs: number } {
   let latencyUs = 0;
   for (const id of [...q.receivers]) {
     const r = hv.domains.get(id)!;
@@ -153,7 +197,10 @@ function deliver(hv: Hypervisor, ipc: Ipc, from: Domain, q: MsgQueue, m: Message
     latencyUs += tell(hv, ipc, from, r);
     const size = Number(w.size);
     if (m.bytes.length > size && w.noerror !== 1) {
-      hv.wake(r, `${r.name} woke: msgrcv on queue ${q.id} failed with E2BIG (a ${m.bytes.length}-byte message, room for ${size})`);
+      hv.wake(
+        r,
+        `${r.name} woke: msgrcv on queue ${q.id} failed with E2BIG (a ${m.bytes.length}-byte message, room for ${size})`,
+      );
       continue;
     }
     const got = m.bytes.slice(0, size);
@@ -187,7 +234,16 @@ export interface Received {
   latencyUs: number;
 }
 
-export function msgrcv(hv: Hypervisor, ipc: Ipc, d: Domain, q: MsgQueue, msgtyp: number, size: number, nowait: boolean, noerror: boolean): Received {
+export function msgrcv(
+  hv: Hypervisor,
+  ipc: Ipc,
+  d: Domain,
+  q: MsgQueue,
+  msgtyp: number,
+  size: number,
+  nowait: boolean,
+  noerror: boolean,
+): Received {
   hv.requireActive(d, 'msgrcv');
   requireFamily(hv, d, q.family, `message queue ${q.id}`);
   if (!Number.isInteger(msgtyp)) fail('EINVAL', `message type must be a whole number, not ${msgtyp}`);
@@ -201,7 +257,11 @@ export function msgrcv(hv: Hypervisor, ipc: Ipc, d: Domain, q: MsgQueue, msgtyp:
     return { queue: q, message: null, blocked: true, woke: [], latencyUs };
   }
   const m = q.messages[at]!;
-  if (m.bytes.length > size && !noerror) fail('E2BIG', `the message ${selector(msgtyp)} is ${m.bytes.length} bytes, more than the ${size} asked for (add --noerror to cut it)`);
+  if (m.bytes.length > size && !noerror)
+    fail(
+      'E2BIG',
+      `the message ${selector(msgtyp)} is ${m.bytes.length} bytes, more than the ${size} asked for (add --noerror to cut it)`,
+    );
   q.messages.splice(at, 1);
   q.cbytes -= m.bytes.length;
   q.received++;
@@ -209,7 +269,18 @@ export function msgrcv(hv: Hypervisor, ipc: Ipc, d: Domain, q: MsgQueue, msgtyp:
   const got = m.bytes.slice(0, size);
   const woke = admitSenders(hv, ipc, d, q);
   latencyUs += woke.latencyUs;
-  return { queue: q, message: { type: m.type, text: fromUtf8(fromLatin1(got)), bytes: got.length, truncated: got.length < m.bytes.length }, blocked: false, woke: woke.names, latencyUs };
+  return {
+    queue: q,
+    message: {
+      type: m.type,
+      text: fromUtf8(fromLatin1(got)),
+      bytes: got.length,
+      truncated: got.length < m.bytes.length,
+    },
+    blocked: false,
+    woke: woke.names,
+    latencyUs,
+  };
 }
 
 /** Index of the message msgtyp selects, or -1. */
@@ -270,19 +341,25 @@ export function checkQueues(hv: Hypervisor, ipc: Ipc): string[] {
     for (const m of q.messages) if (m.type < 1) p.push(`${tag} holds a message of type ${m.type}`);
     const live = [...hv.pvms()].some((d) => d.family === q.family && !isZombie(d));
     if (!live) p.push(`${tag} outlived its family ${q.family}`);
-    for (const [list, call] of [[q.receivers, 'msgrcv'], [q.senders, 'msgsnd']] as const) {
+    for (const [list, call] of [
+      [q.receivers, 'msgrcv'],
+      [q.senders, 'msgsnd'],
+    ] as const) {
       for (const id of list) {
         const d = hv.domains.get(id);
-        if (!d || d.waiting?.call !== call || d.waiting.detail.msqid !== q.id) p.push(`${tag} lists ${id} as waiting in ${call}, which it is not`);
+        if (!d || d.waiting?.call !== call || d.waiting.detail.msqid !== q.id)
+          p.push(`${tag} lists ${id} as waiting in ${call}, which it is not`);
       }
     }
-    if (new Set(q.receivers).size !== q.receivers.length || new Set(q.senders).size !== q.senders.length) p.push(`${tag} lists a waiter twice`);
+    if (new Set(q.receivers).size !== q.receivers.length || new Set(q.senders).size !== q.senders.length)
+      p.push(`${tag} lists a waiter twice`);
   }
   for (const d of hv.domains.values()) {
     const w = d.waiting;
     if (w && (w.call === 'msgrcv' || w.call === 'msgsnd')) {
       const q = ipc.queues.get(Number(w.detail.msqid));
-      if (!q || !(w.call === 'msgrcv' ? q.receivers : q.senders).includes(d.domid)) p.push(`${d.name} waits in ${w.call} on queue ${w.detail.msqid}, which does not list it`);
+      if (!q || !(w.call === 'msgrcv' ? q.receivers : q.senders).includes(d.domid))
+        p.push(`${d.name} waits in ${w.call} on queue ${w.detail.msqid}, which does not list it`);
     }
   }
   return p;

@@ -71,18 +71,31 @@ export interface Created {
 }
 
 /** pipe(): the writer asks for a pipe to the reader; the reader's side grants the ring, the writer maps it. */
-export function createPipe(hv: Hypervisor, ipc: Ipc, writer: Domain, reader: Domain, ringBytes = VCHAN_RING_BYTES): Created {
+export function createPipe(
+  hv: Hypervisor,
+  ipc: Ipc,
+  writer: Domain,
+  reader: Domain,
+  ringBytes = VCHAN_RING_BYTES,
+): Created {
   hv.requireActive(writer, 'create a pipe');
   if (reader.domid === 0) fail('EINVAL', 'a pipe joins two pVMs; Domain-0 cannot be its reader');
   if (isZombie(reader)) fail('ESRCH', `${reader.name} has exited`);
   if (reader.domid === writer.domid) fail('EINVAL', `a pipe joins two pVMs; ${writer.name} is both writer and reader`);
-  if (!Number.isInteger(ringBytes) || ringBytes < RING_MIN || ringBytes > RING_MAX || (ringBytes & (ringBytes - 1)) !== 0) {
+  if (
+    !Number.isInteger(ringBytes) ||
+    ringBytes < RING_MIN ||
+    ringBytes > RING_MAX ||
+    (ringBytes & (ringBytes - 1)) !== 0
+  ) {
     fail('EINVAL', `ring size must be a power of two from ${RING_MIN} to ${RING_MAX} bytes, not ${ringBytes}`);
   }
   const pages = ringPages(ringBytes);
   const contact = requireContact(hv, ipc, writer, reader, 'open a pipe to', pages);
-  if (hv.frames.free < pages) fail('ENOMEM', `the ring needs ${pages} free frame${pages === 1 ? '' : 's'}, the host has ${hv.frames.free}`);
-  if (ipc.grants.freeEntries(reader.domid) < pages) fail('ENOSPC', `${reader.name}'s grant table has no room for ${pages} more entries`);
+  if (hv.frames.free < pages)
+    fail('ENOMEM', `the ring needs ${pages} free frame${pages === 1 ? '' : 's'}, the host has ${hv.frames.free}`);
+  if (ipc.grants.freeEntries(reader.domid) < pages)
+    fail('ENOSPC', `${reader.name}'s grant table has no room for ${pages} more entries`);
   const c = contact();
   const id = ipc.nextPipe++;
   const region = hv.mem.populate(`pipe:${id}`, 'shared', pages);
@@ -94,10 +107,24 @@ export function createPipe(hv: Hypervisor, ipc: Ipc, writer: Domain, reader: Dom
   }
   // The ring's grant refs travel in the pair's shared page (libxenvchan publishes them in XenStore).
   hv.mem.write(c.link.page, 0);
-  const pipe: Pipe = { id, writer: writer.domid, reader: reader.domid, family: writer.family, ring: new Ring(ringBytes), pages: region, refs, handles, writerOpen: true, readerOpen: true, bytesIn: 0, bytesOut: 0 };
+  const pipe: Pipe = {
+    id,
+    writer: writer.domid,
+    reader: reader.domid,
+    family: writer.family,
+    ring: new Ring(ringBytes),
+    pages: region,
+    refs,
+    handles,
+    writerOpen: true,
+    readerOpen: true,
+    bytesIn: 0,
+    bytesOut: 0,
+  };
   ipc.pipes.set(id, pipe);
   hv.emit('pipe', writer, `pipe ${id}: ${writer.name} -> ${reader.name}, ${ringBytes}-byte ring`);
-  const latencyUs = us('ipc_call') + c.latencyUs + us('grant_access', pages) + us('shared_page_write') + us('grant_map', pages);
+  const latencyUs =
+    us('ipc_call') + c.latencyUs + us('grant_access', pages) + us('shared_page_write') + us('grant_map', pages);
   return { pipe, firstContact: c.first, latencyUs };
 }
 
@@ -123,25 +150,51 @@ export function writePipe(hv: Hypervisor, ipc: Ipc, pipe: Pipe, bytes: Uint8Arra
   if (!pipe.readerOpen) {
     const disp = dispositionOf(writer.image, 'SIGPIPE');
     if (disp !== 'default') {
-      fail('EPIPE', `pipe ${pipe.id} has no reader (${nameOf(hv, pipe.reader)} closed it); SIGPIPE is ${disp === 'catch' ? "caught by the image's handler" : 'ignored'} by ${writer.name}`);
+      fail(
+        'EPIPE',
+        `pipe ${pipe.id} has no reader (${nameOf(hv, pipe.reader)} closed it); SIGPIPE is ${disp === 'catch' ? "caught by the image's handler" : 'ignored'} by ${writer.name}`,
+      );
     }
     sendSignalFromHost(hv, ipc, writer, 'SIGPIPE', `write on pipe ${pipe.id} with no reader`);
-    return { pipe, written: 0, total: bytes.length, blocked: false, killedBySigpipe: true, latencyUs: us('ipc_call') + us('signal_default') };
+    return {
+      pipe,
+      written: 0,
+      total: bytes.length,
+      blocked: false,
+      killedBySigpipe: true,
+      latencyUs: us('ipc_call') + us('signal_default'),
+    };
   }
   const out = pushBytes(hv, ipc, pipe, bytes);
   const latencyUs = us('ipc_call') + us('ring_byte', out.moved) + out.latencyUs;
   if (out.done < bytes.length) {
     pipe.ring.writerWants = true;
-    hv.block(writer, 'write', `pipe ${pipe.id}`, { pipe: pipe.id, rest: latin1(bytes.subarray(out.done)), total: bytes.length });
+    hv.block(writer, 'write', `pipe ${pipe.id}`, {
+      pipe: pipe.id,
+      rest: latin1(bytes.subarray(out.done)),
+      total: bytes.length,
+    });
   }
-  return { pipe, written: out.done, total: bytes.length, blocked: out.done < bytes.length, killedBySigpipe: false, latencyUs };
+  return {
+    pipe,
+    written: out.done,
+    total: bytes.length,
+    blocked: out.done < bytes.length,
+    killedBySigpipe: false,
+    latencyUs,
+  };
 }
 
 /**
  * Move bytes into the ring, handing data to a reader blocked on it, until all are in or the ring is full.
  * Returns how many of `bytes` went in, bytes copied, and the cost of notifications.
  */
-function pushBytes(hv: Hypervisor, ipc: Ipc, pipe: Pipe, bytes: Uint8Array): { done: number; moved: number; latencyUs: number } {
+function pushBytes(
+  hv: Hypervisor,
+  ipc: Ipc,
+  pipe: Pipe,
+  bytes: Uint8Array,
+): { done: number; moved: number; latencyUs: number } {
   let done = 0;
   let moved = 0;
   let latencyUs = 0;
@@ -196,7 +249,10 @@ function completeRead(hv: Hypervisor, ipc: Ipc, pipe: Pipe, reader: Domain): voi
   pipe.bytesOut += got.length;
   pipe.ring.readerWants = pipe.ring.ready() === 0;
   consumeLink(ipc, pipe);
-  hv.wake(reader, `${reader.name} woke: read on pipe ${pipe.id} returned ${got.length} byte${got.length === 1 ? '' : 's'} ${quote(got)}`);
+  hv.wake(
+    reader,
+    `${reader.name} woke: read on pipe ${pipe.id} returned ${got.length} byte${got.length === 1 ? '' : 's'} ${quote(got)}`,
+  );
 }
 
 function consumeLink(ipc: Ipc, pipe: Pipe): void {
@@ -221,11 +277,13 @@ export function readPipe(hv: Hypervisor, ipc: Ipc, pipe: Pipe, max?: number): Re
   const reader = hv.domains.get(pipe.reader)!;
   if (!pipe.readerOpen) fail('EBADF', `pipe ${pipe.id}'s read end is closed`);
   hv.requireActive(reader, 'read');
-  if (max !== undefined && (!Number.isInteger(max) || max < 1)) fail('EINVAL', `read size must be at least 1 byte, not ${max}`);
+  if (max !== undefined && (!Number.isInteger(max) || max < 1))
+    fail('EINVAL', `read size must be at least 1 byte, not ${max}`);
   consumeLink(ipc, pipe);
   let latencyUs = us('ipc_call');
   if (pipe.ring.ready() === 0) {
-    if (!pipe.writerOpen) return { pipe, data: new Uint8Array(0), eof: true, blocked: false, wokeWriter: false, latencyUs };
+    if (!pipe.writerOpen)
+      return { pipe, data: new Uint8Array(0), eof: true, blocked: false, wokeWriter: false, latencyUs };
     pipe.ring.readerWants = true;
     hv.block(reader, 'read', `pipe ${pipe.id}`, { pipe: pipe.id, max: max ?? null });
     return { pipe, data: new Uint8Array(0), eof: false, blocked: true, wokeWriter: false, latencyUs };
@@ -252,7 +310,10 @@ function refillFromWriter(hv: Hypervisor, ipc: Ipc, pipe: Pipe): { done: boolean
   latencyUs += us('ring_byte', n);
   const total = Number(writer.waiting!.detail.total);
   if (n === rest.length) {
-    hv.wake(writer, `${writer.name} woke: write of ${total} byte${total === 1 ? '' : 's'} to pipe ${pipe.id} completed`);
+    hv.wake(
+      writer,
+      `${writer.name} woke: write of ${total} byte${total === 1 ? '' : 's'} to pipe ${pipe.id} completed`,
+    );
     return { done: true, latencyUs };
   }
   writer.waiting!.detail.rest = latin1(rest.subarray(n));
@@ -274,7 +335,8 @@ export function parseEnd(text: string): End {
 /** close() of one end by the pVM that holds it. */
 export function closePipe(hv: Hypervisor, ipc: Ipc, pipe: Pipe, end: End): { latencyUs: number; removed: boolean } {
   const owner = hv.domains.get(end === 'write' ? pipe.writer : pipe.reader)!;
-  if (end === 'write' ? !pipe.writerOpen : !pipe.readerOpen) fail('EBADF', `pipe ${pipe.id}'s ${end} end is closed already`);
+  if (end === 'write' ? !pipe.writerOpen : !pipe.readerOpen)
+    fail('EBADF', `pipe ${pipe.id}'s ${end} end is closed already`);
   hv.requireActive(owner, `close pipe ${pipe.id}`);
   const latencyUs = us('ipc_call') + (end === 'write' ? endWrite(hv, ipc, pipe) : endRead(hv, ipc, pipe));
   return { latencyUs, removed: !ipc.pipes.has(pipe.id) };
@@ -378,21 +440,30 @@ export function checkPipes(hv: Hypervisor, ipc: Ipc): string[] {
     const r = hv.domains.get(pipe.reader);
     if (pipe.writerOpen && (!w || isZombie(w))) p.push(`${tag}'s write end is open but its writer is gone`);
     if (pipe.readerOpen && (!r || isZombie(r))) p.push(`${tag}'s read end is open but its reader is gone`);
-    if (pipe.readerOpen !== (pipe.pages !== null)) p.push(`${tag}: ring pages ${pipe.pages ? 'held' : 'released'} with the read end ${pipe.readerOpen ? 'open' : 'closed'}`);
+    if (pipe.readerOpen !== (pipe.pages !== null))
+      p.push(
+        `${tag}: ring pages ${pipe.pages ? 'held' : 'released'} with the read end ${pipe.readerOpen ? 'open' : 'closed'}`,
+      );
     const want = pipe.pages && pipe.writerOpen ? pipe.refs.length : 0;
-    if (pipe.handles.length !== want) p.push(`${tag}: the writer maps ${pipe.handles.length} ring pages, expected ${want}`);
+    if (pipe.handles.length !== want)
+      p.push(`${tag}: the writer maps ${pipe.handles.length} ring pages, expected ${want}`);
     for (const ref of pipe.refs) {
       const e = ipc.grants.entry(pipe.reader, ref);
-      if (!e || e.domid !== pipe.writer) p.push(`${tag}: ring grant ${ref} of ${pipe.reader} is missing or not for the writer`);
+      if (!e || e.domid !== pipe.writer)
+        p.push(`${tag}: ring grant ${ref} of ${pipe.reader} is missing or not for the writer`);
     }
-    if (w && waitsOn(w, 'write', pipe) && pipe.ring.free() !== 0) p.push(`${tag}: the writer is blocked while the ring has ${pipe.ring.free()} bytes free`);
-    if (r && waitsOn(r, 'read', pipe) && pipe.ring.ready() !== 0) p.push(`${tag}: the reader is blocked while ${pipe.ring.ready()} bytes are ready`);
-    if (pipe.bytesIn - pipe.bytesOut !== pipe.ring.ready()) p.push(`${tag}: ${pipe.bytesIn} bytes in, ${pipe.bytesOut} out, but ${pipe.ring.ready()} in the ring`);
+    if (w && waitsOn(w, 'write', pipe) && pipe.ring.free() !== 0)
+      p.push(`${tag}: the writer is blocked while the ring has ${pipe.ring.free()} bytes free`);
+    if (r && waitsOn(r, 'read', pipe) && pipe.ring.ready() !== 0)
+      p.push(`${tag}: the reader is blocked while ${pipe.ring.ready()} bytes are ready`);
+    if (pipe.bytesIn - pipe.bytesOut !== pipe.ring.ready())
+      p.push(`${tag}: ${pipe.bytesIn} bytes in, ${pipe.bytesOut} out, but ${pipe.ring.ready()} in the ring`);
   }
   for (const d of hv.domains.values()) {
     if ((d.waiting?.call === 'read' || d.waiting?.call === 'write') && typeof d.waiting.detail.pipe === 'number') {
       const pipe = ipc.pipes.get(d.waiting.detail.pipe);
-      if (!pipe || (d.waiting.call === 'read' ? pipe.reader : pipe.writer) !== d.domid) p.push(`${d.name} is blocked on pipe ${d.waiting.detail.pipe}, which it does not hold`);
+      if (!pipe || (d.waiting.call === 'read' ? pipe.reader : pipe.writer) !== d.domid)
+        p.push(`${d.name} is blocked on pipe ${d.waiting.detail.pipe}, which it does not hold`);
     }
   }
   return p;

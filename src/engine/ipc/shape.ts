@@ -16,12 +16,31 @@ export function checkIpcShape(data: unknown, isDomain: (domid: number) => boolea
   checkEvtchn(obj(s, 'evtchn', 'ipc'), isDomain);
   checkGrants(obj(s, 'grants', 'ipc'));
   const region = { name: 'str', kind: 'str', pages: 'nat', p2m: 'arr' } as const;
-  arrShape(s, 'links', 'ipc', { a: 'nat', b: 'nat', portA: 'nat', portB: 'nat', page: 'obj', ref: 'nat', handle: 'nat', lineal: 'bool' }).forEach((l, i) => {
+  arrShape(s, 'links', 'ipc', {
+    a: 'nat',
+    b: 'nat',
+    portA: 'nat',
+    portB: 'nat',
+    page: 'obj',
+    ref: 'nat',
+    handle: 'nat',
+    lineal: 'bool',
+  }).forEach((l, i) => {
     shape(l.page, `ipc.links[${i}].page`, region);
   });
   arrShape(s, 'pipes', 'ipc', {
-    id: 'nat', writer: 'nat', reader: 'nat', family: 'nat', ring: 'obj', pages: 'obj?', refs: 'arr', handles: 'arr',
-    writerOpen: 'bool', readerOpen: 'bool', bytesIn: 'nat', bytesOut: 'nat',
+    id: 'nat',
+    writer: 'nat',
+    reader: 'nat',
+    family: 'nat',
+    ring: 'obj',
+    pages: 'obj?',
+    refs: 'arr',
+    handles: 'arr',
+    writerOpen: 'bool',
+    readerOpen: 'bool',
+    bytesIn: 'nat',
+    bytesOut: 'nat',
   }).forEach((p, i) => {
     const where = `ipc.pipes[${i}]`;
     arrOf(p, 'refs', 'nat', where);
@@ -29,13 +48,31 @@ export function checkIpcShape(data: unknown, isDomain: (domid: number) => boolea
     checkRing(p.ring as Rec, `${where}.ring`);
   });
   arrShape(s, 'queues', 'ipc', {
-    id: 'nat', key: 'int', family: 'nat', creator: 'nat', qbytes: 'nat', messages: 'arr', cbytes: 'nat', receivers: 'arr', senders: 'arr', sent: 'nat', received: 'nat',
+    id: 'nat',
+    key: 'int',
+    family: 'nat',
+    creator: 'nat',
+    qbytes: 'nat',
+    messages: 'arr',
+    cbytes: 'nat',
+    receivers: 'arr',
+    senders: 'arr',
+    sent: 'nat',
+    received: 'nat',
   }).forEach((q, i) => {
     const where = `ipc.queues[${i}]`;
     arrShape(q, 'messages', where, { type: 'nat', bytes: 'str' });
     for (const k of ['receivers', 'senders']) arrOf(q, k, 'nat', where);
   });
-  arrShape(s, 'segments', 'ipc', { id: 'nat', key: 'int', family: 'nat', creator: 'nat', bytes: 'nat', master: 'obj', attachers: 'arr' }).forEach((x, i) => {
+  arrShape(s, 'segments', 'ipc', {
+    id: 'nat',
+    key: 'int',
+    family: 'nat',
+    creator: 'nat',
+    bytes: 'nat',
+    master: 'obj',
+    attachers: 'arr',
+  }).forEach((x, i) => {
     const where = `ipc.segments[${i}]`;
     arrOf(x, 'attachers', 'nat', where);
   });
@@ -52,9 +89,13 @@ export function checkIpcShape(data: unknown, isDomain: (domid: number) => boolea
 function checkRing(r: Rec, where: string): void {
   shape(r, where, { size: 'nat', prod: 'nat', cons: 'nat', data: 'str', readerWants: 'bool', writerWants: 'bool' });
   const size = r.size as number;
-  if (size < RING_MIN || size > RING_MAX || (size & (size - 1)) !== 0) fail('EINVAL', `state: ${where}.size must be a power of two from ${RING_MIN} to ${RING_MAX}`);
+  if (size < RING_MIN || size > RING_MAX || (size & (size - 1)) !== 0)
+    fail('EINVAL', `state: ${where}.size must be a power of two from ${RING_MIN} to ${RING_MAX}`);
   if ((r.prod as number) - (r.cons as number) !== (r.data as string).length || (r.data as string).length > size) {
-    fail('EINVAL', `state: ${where} holds ${(r.data as string).length} bytes, but prod - cons is ${(r.prod as number) - (r.cons as number)} (of ${size})`);
+    fail(
+      'EINVAL',
+      `state: ${where} holds ${(r.data as string).length} bytes, but prod - cons is ${(r.prod as number) - (r.cons as number)} (of ${size})`,
+    );
   }
 }
 
@@ -73,8 +114,19 @@ function checkEvtchn(e: Rec, isDomain: (domid: number) => boolean): void {
   for (const [, t, where] of tables(e, 'ipc.evtchn', isDomain)) {
     shape(t, where, { ports: 'arr', vcpus: 'arr', sent: 'nat', received: 'nat' });
     const vcpus = arrShape(t, 'vcpus', where, { selector: 'nat', upcallPending: 'bool' });
-    arrShape(t, 'ports', where, { port: 'nat', state: 'str', remoteDom: 'nat', remotePort: 'nat', virq: 'nat', vcpu: 'nat', pending: 'bool', masked: 'bool', use: 'str' }).forEach((p, i) => {
-      if (!PORT_STATES.has(p.state as string)) fail('EINVAL', `state: ${where}.ports[${i}].state must be unbound, interdomain, virq or ipi`);
+    arrShape(t, 'ports', where, {
+      port: 'nat',
+      state: 'str',
+      remoteDom: 'nat',
+      remotePort: 'nat',
+      virq: 'nat',
+      vcpu: 'nat',
+      pending: 'bool',
+      masked: 'bool',
+      use: 'str',
+    }).forEach((p, i) => {
+      if (!PORT_STATES.has(p.state as string))
+        fail('EINVAL', `state: ${where}.ports[${i}].state must be unbound, interdomain, virq or ipi`);
       exists((p.vcpu as number) < vcpus.length, `${where}.ports[${i}].vcpu`, `vCPU ${String(p.vcpu)}`);
     });
   }
@@ -84,7 +136,15 @@ function checkGrants(g: Rec): void {
   // A grant table may outlive its domain for a while (mappings of a destroyed peer); check() judges that.
   for (const [, t, where] of tables(g, 'ipc.grants', null)) {
     shape(t, where, { entries: 'arr', maps: 'arr', nextHandle: 'nat' });
-    arrShape(t, 'entries', where, { ref: 'nat', flags: 'nat', domid: 'nat', frame: 'nat', use: 'str', readers: 'nat', writers: 'nat' });
+    arrShape(t, 'entries', where, {
+      ref: 'nat',
+      flags: 'nat',
+      domid: 'nat',
+      frame: 'nat',
+      use: 'str',
+      readers: 'nat',
+      writers: 'nat',
+    });
     arrShape(t, 'maps', where, { handle: 'nat', granter: 'nat', ref: 'nat', readonly: 'bool' });
   }
 }

@@ -37,7 +37,11 @@ export function shmName(id: number): string {
 
 export function segmentById(ipc: Ipc, id: number): Segment {
   const s = ipc.segments.get(id);
-  if (!s) fail('EINVAL', `no shared memory segment with shmid ${id}${ipc.segments.size ? ` (segments: ${[...ipc.segments.keys()].join(', ')})` : ''}`);
+  if (!s)
+    fail(
+      'EINVAL',
+      `no shared memory segment with shmid ${id}${ipc.segments.size ? ` (segments: ${[...ipc.segments.keys()].join(', ')})` : ''}`,
+    );
   return s;
 }
 
@@ -49,23 +53,50 @@ export function parseSize(text: string): number {
   return Number(m[1]) * mult;
 }
 
-export function shmget(hv: Hypervisor, ipc: Ipc, d: Domain, key: number, bytes: number, create: boolean, excl: boolean): { segment: Segment; created: boolean; latencyUs: number } {
+export function shmget(
+  hv: Hypervisor,
+  ipc: Ipc,
+  d: Domain,
+  key: number,
+  bytes: number,
+  create: boolean,
+  excl: boolean,
+): { segment: Segment; created: boolean; latencyUs: number } {
   hv.requireActive(d, 'shmget');
-  if (!Number.isInteger(bytes) || bytes < 1 || bytes > SHMMAX) fail('EINVAL', `segment size must be 1 byte to ${SHMMAX / 1024 ** 3} GiB, not ${bytes}`);
-  const have = key === IPC_PRIVATE ? undefined : [...ipc.segments.values()].find((s) => s.family === d.family && s.key === key);
+  if (!Number.isInteger(bytes) || bytes < 1 || bytes > SHMMAX)
+    fail('EINVAL', `segment size must be 1 byte to ${SHMMAX / 1024 ** 3} GiB, not ${bytes}`);
+  const have =
+    key === IPC_PRIVATE ? undefined : [...ipc.segments.values()].find((s) => s.family === d.family && s.key === key);
   if (have) {
     if (create && excl) fail('EEXIST', `segment ${have.id} has key ${hexKey(key)} in this family already (--excl)`);
-    if (bytes > have.bytes) fail('EINVAL', `segment ${have.id} (key ${hexKey(key)}) is ${have.bytes} bytes, smaller than the ${bytes} asked for`);
+    if (bytes > have.bytes)
+      fail(
+        'EINVAL',
+        `segment ${have.id} (key ${hexKey(key)}) is ${have.bytes} bytes, smaller than the ${bytes} asked for`,
+      );
     return { segment: have, created: false, latencyUs: us('ipc_call') };
   }
-  if (!create && key !== IPC_PRIVATE) fail('ENOENT', `no shared memory segment with key ${hexKey(key)} in ${d.name}'s family (add --create to make one)`);
+  if (!create && key !== IPC_PRIVATE)
+    fail('ENOENT', `no shared memory segment with key ${hexKey(key)} in ${d.name}'s family (add --create to make one)`);
   if (ipc.segments.size >= SHMMNI) fail('ENOSPC', `the host has ${SHMMNI} shared memory segments already (SHMMNI)`);
   const pages = Math.ceil(bytes / PAGE_SIZE);
   if (pages > hv.frames.free) fail('ENOMEM', `the segment needs ${pages} frames, the host has ${hv.frames.free} free`);
   const id = ipc.nextShm++;
-  const segment: Segment = { id, key, family: d.family, creator: d.domid, bytes, master: hv.mem.populate(shmName(id), 'shared', pages), attachers: [] };
+  const segment: Segment = {
+    id,
+    key,
+    family: d.family,
+    creator: d.domid,
+    bytes,
+    master: hv.mem.populate(shmName(id), 'shared', pages),
+    attachers: [],
+  };
   ipc.segments.set(id, segment);
-  hv.emit('shmget', d, `${d.name} created shared memory segment ${id} (key ${hexKey(key)}, ${bytes} bytes, ${pages} page${pages === 1 ? '' : 's'})`);
+  hv.emit(
+    'shmget',
+    d,
+    `${d.name} created shared memory segment ${id} (key ${hexKey(key)}, ${bytes} bytes, ${pages} page${pages === 1 ? '' : 's'})`,
+  );
   return { segment, created: true, latencyUs: us('ipc_call') + us('page_populate', pages) };
 }
 
@@ -73,7 +104,8 @@ export function shmget(hv: Hypervisor, ipc: Ipc, d: Domain, key: number, bytes: 
 export function shmat(hv: Hypervisor, ipc: Ipc, d: Domain, s: Segment): { firstContact: boolean; latencyUs: number } {
   hv.requireActive(d, 'shmat');
   requireFamily(hv, d, s.family, `shared memory segment ${s.id}`);
-  if (region(d, shmName(s.id))) fail('EINVAL', `${d.name} has segment ${s.id} attached already (this model maps a segment once per pVM)`);
+  if (region(d, shmName(s.id)))
+    fail('EINVAL', `${d.name} has segment ${s.id} attached already (this model maps a segment once per pVM)`);
   const creator = hv.domains.get(s.creator);
   const viaCreator = creator && !isZombie(creator) && creator.domid !== d.domid ? creator : null;
   const contact = viaCreator ? requireContact(hv, ipc, d, viaCreator, 'attach shared memory of') : null;
@@ -123,7 +155,8 @@ export function checkSegments(hv: Hypervisor, ipc: Ipc): string[] {
   const p: string[] = [];
   for (const s of ipc.segments.values()) {
     const tag = `segment ${s.id}`;
-    if (s.master.pages !== Math.ceil(s.bytes / PAGE_SIZE)) p.push(`${tag} holds ${s.master.pages} pages for ${s.bytes} bytes`);
+    if (s.master.pages !== Math.ceil(s.bytes / PAGE_SIZE))
+      p.push(`${tag} holds ${s.master.pages} pages for ${s.bytes} bytes`);
     const live = [...hv.pvms()].some((d) => d.family === s.family && !isZombie(d));
     if (!live) p.push(`${tag} outlived its family ${s.family}`);
     for (const id of s.attachers) {
@@ -138,7 +171,12 @@ export function checkSegments(hv: Hypervisor, ipc: Ipc): string[] {
       const s = ipc.segments.get(Number(m[1]));
       if (!s) p.push(`${d.name} maps ${r.name}, which is not a segment`);
       else if (!s.attachers.includes(d.domid)) p.push(`${d.name} maps ${r.name} but is not among its attachers`);
-      else if (r.kind !== 'shared' || r.p2m.length !== s.master.p2m.length || r.p2m.some((c, i) => c !== s.master.p2m[i])) p.push(`${d.name}'s ${r.name} does not map the segment's frames`);
+      else if (
+        r.kind !== 'shared' ||
+        r.p2m.length !== s.master.p2m.length ||
+        r.p2m.some((c, i) => c !== s.master.p2m[i])
+      )
+        p.push(`${d.name}'s ${r.name} does not map the segment's frames`);
     }
   }
   return p;

@@ -154,9 +154,24 @@ export class Ipc implements Subsystem {
       evtchn: this.evtchn.save(),
       grants: this.grants.save(),
       links: [...this.links.values()].map((l) => ({ ...l, page: mem.saveRegion(l.page) })),
-      pipes: [...this.pipes.values()].map((p) => ({ ...p, refs: [...p.refs], handles: [...p.handles], ring: p.ring.save(), pages: p.pages ? mem.saveRegion(p.pages) : null })),
-      queues: [...this.queues.values()].map((q) => ({ ...q, messages: q.messages.map((m) => ({ ...m })), receivers: [...q.receivers], senders: [...q.senders] })),
-      segments: [...this.segments.values()].map((s) => ({ ...s, attachers: [...s.attachers], master: mem.saveRegion(s.master) })),
+      pipes: [...this.pipes.values()].map((p) => ({
+        ...p,
+        refs: [...p.refs],
+        handles: [...p.handles],
+        ring: p.ring.save(),
+        pages: p.pages ? mem.saveRegion(p.pages) : null,
+      })),
+      queues: [...this.queues.values()].map((q) => ({
+        ...q,
+        messages: q.messages.map((m) => ({ ...m })),
+        receivers: [...q.receivers],
+        senders: [...q.senders],
+      })),
+      segments: [...this.segments.values()].map((s) => ({
+        ...s,
+        attachers: [...s.attachers],
+        master: mem.saveRegion(s.master),
+      })),
       signals: [...this.signals].map(([d, s]) => [d, { ...s, pending: [...s.pending] }]),
       next: { pipe: this.nextPipe, msq: this.nextMsq, shm: this.nextShm },
     };
@@ -170,10 +185,30 @@ export class Ipc implements Subsystem {
     const mem = this.hv.mem;
     this.evtchn = EventChannels.load(s.evtchn, this.portLimit());
     this.grants = GrantTables.load(s.grants);
-    this.links = new Map(s.links.map((l) => [`${Math.min(l.a, l.b)}-${Math.max(l.a, l.b)}`, { ...l, page: mem.loadRegion(l.page) }]));
-    this.pipes = new Map(s.pipes.map((p) => [p.id, { ...p, refs: [...p.refs], handles: [...p.handles], ring: Ring.load(p.ring), pages: p.pages ? mem.loadRegion(p.pages) : null }]));
-    this.queues = new Map(s.queues.map((q) => [q.id, { ...q, messages: q.messages.map((m) => ({ ...m })), receivers: [...q.receivers], senders: [...q.senders] }]));
-    this.segments = new Map(s.segments.map((x) => [x.id, { ...x, attachers: [...x.attachers], master: mem.loadRegion(x.master) }]));
+    this.links = new Map(
+      s.links.map((l) => [`${Math.min(l.a, l.b)}-${Math.max(l.a, l.b)}`, { ...l, page: mem.loadRegion(l.page) }]),
+    );
+    this.pipes = new Map(
+      s.pipes.map((p) => [
+        p.id,
+        {
+          ...p,
+          refs: [...p.refs],
+          handles: [...p.handles],
+          ring: Ring.load(p.ring),
+          pages: p.pages ? mem.loadRegion(p.pages) : null,
+        },
+      ]),
+    );
+    this.queues = new Map(
+      s.queues.map((q) => [
+        q.id,
+        { ...q, messages: q.messages.map((m) => ({ ...m })), receivers: [...q.receivers], senders: [...q.senders] },
+      ]),
+    );
+    this.segments = new Map(
+      s.segments.map((x) => [x.id, { ...x, attachers: [...x.attachers], master: mem.loadRegion(x.master) }]),
+    );
     this.signals = new Map(s.signals.map(([d, x]) => [d, { ...x, pending: [...x.pending] }]));
     this.nextPipe = s.next.pipe;
     this.nextMsq = s.next.msq;
@@ -188,15 +223,27 @@ export class Ipc implements Subsystem {
       const d = hv.domains.get(domid);
       return d !== undefined && !isZombie(d) && domid !== DOM0;
     };
-    const p = [...this.evtchn.check(running), ...this.grants.check(running), ...checkLinks(hv, this), ...checkPipes(hv, this), ...checkQueues(hv, this), ...checkSegments(hv, this)];
+    const p = [
+      ...this.evtchn.check(running),
+      ...this.grants.check(running),
+      ...checkLinks(hv, this),
+      ...checkPipes(hv, this),
+      ...checkQueues(hv, this),
+      ...checkSegments(hv, this),
+    ];
     // Every port and grant belongs to a link or a pipe: nothing leaks when its user goes.
     const ports = new Set<string>();
     for (const l of this.links.values()) ports.add(`${l.a}:${l.portA}`).add(`${l.b}:${l.portB}`);
-    for (const d of this.evtchn.domains()) for (const port of this.evtchn.portsOf(d)) if (!ports.has(`${d}:${port.port}`)) p.push(`port ${port.port} of domain ${d} (${port.use}) belongs to no link`);
+    for (const d of this.evtchn.domains())
+      for (const port of this.evtchn.portsOf(d))
+        if (!ports.has(`${d}:${port.port}`))
+          p.push(`port ${port.port} of domain ${d} (${port.use}) belongs to no link`);
     const refs = new Set<string>();
     for (const l of this.links.values()) refs.add(`${l.a}:${l.ref}`);
     for (const pipe of this.pipes.values()) for (const r of pipe.refs) refs.add(`${pipe.reader}:${r}`);
-    for (const d of this.grants.domains()) for (const e of this.grants.entriesOf(d)) if (!refs.has(`${d}:${e.ref}`)) p.push(`grant ${e.ref} of domain ${d} (${e.use}) belongs to no link or pipe`);
+    for (const d of this.grants.domains())
+      for (const e of this.grants.entriesOf(d))
+        if (!refs.has(`${d}:${e.ref}`)) p.push(`grant ${e.ref} of domain ${d} (${e.use}) belongs to no link or pipe`);
     for (const [d, s] of this.signals) {
       if (!running(d)) p.push(`domain ${d} is gone but keeps signal state`);
       if (new Set(s.pending).size !== s.pending.length) p.push(`domain ${d} has a signal pending twice`);

@@ -49,12 +49,20 @@ export function requireFamily(hv: Hypervisor, d: Domain, family: number, what: s
 }
 
 /** What making a link between x and y needs, or why it cannot be made (null when it can). */
-function linkObstacle(hv: Hypervisor, ipc: Ipc, x: Domain, y: Domain, extraFrames: number): { code: 'ENOSPC' | 'ENOMEM'; why: string } | null {
+function linkObstacle(
+  hv: Hypervisor,
+  ipc: Ipc,
+  x: Domain,
+  y: Domain,
+  extraFrames: number,
+): { code: 'ENOSPC' | 'ENOMEM'; why: string } | null {
   for (const d of [x, y]) {
-    if (ipc.evtchn.freePorts(d.domid) < 1) return { code: 'ENOSPC', why: `${d.name} has no free event-channel port (all ${ipc.evtchn.limit} in use)` };
+    if (ipc.evtchn.freePorts(d.domid) < 1)
+      return { code: 'ENOSPC', why: `${d.name} has no free event-channel port (all ${ipc.evtchn.limit} in use)` };
   }
   if (ipc.grants.freeEntries(x.domid) < 1) return { code: 'ENOSPC', why: `${x.name}'s grant table is full` };
-  if (hv.frames.free < 1 + extraFrames) return { code: 'ENOMEM', why: `no free frame for the shared page of ${x.name} and ${y.name}` };
+  if (hv.frames.free < 1 + extraFrames)
+    return { code: 'ENOMEM', why: `no free frame for the shared page of ${x.name} and ${y.name}` };
   return null;
 }
 
@@ -69,7 +77,14 @@ export interface Contact {
  * The link between `from` and `to`, made by first contact if they have none. Checks trust and room
  * (ports, a grant entry, a frame plus `extraFrames` the caller will take) before changing anything.
  */
-export function requireContact(hv: Hypervisor, ipc: Ipc, from: Domain, to: Domain, what: string, extraFrames = 0): () => Contact {
+export function requireContact(
+  hv: Hypervisor,
+  ipc: Ipc,
+  from: Domain,
+  to: Domain,
+  what: string,
+  extraFrames = 0,
+): () => Contact {
   requireTrust(hv, from, to, what);
   const have = linkOf(ipc, from.domid, to.domid);
   if (have) return () => ({ link: have, first: false, latencyUs: 0 });
@@ -77,7 +92,11 @@ export function requireContact(hv: Hypervisor, ipc: Ipc, from: Domain, to: Domai
   if (obstacle) fail(obstacle.code, `first contact of ${from.name} with ${to.name}: ${obstacle.why}`);
   return () => {
     const link = makeLink(hv, ipc, from, to, false);
-    hv.emit('contact', from, `first contact: ${from.name} and ${to.name} verified as ${familyName(hv, from)}; event channel ${from.name}:${link.portA} <-> ${to.name}:${link.portB}, one page shared`);
+    hv.emit(
+      'contact',
+      from,
+      `first contact: ${from.name} and ${to.name} verified as ${familyName(hv, from)}; event channel ${from.name}:${link.portA} <-> ${to.name}:${link.portB}, one page shared`,
+    );
     return { link, first: true, latencyUs: firstContactCost() };
   };
 }
@@ -88,7 +107,11 @@ export function contactIfRoom(hv: Hypervisor, ipc: Ipc, from: Domain, to: Domain
   if (have) return { link: have, first: false, latencyUs: 0 };
   if (from.family !== to.family || linkObstacle(hv, ipc, from, to, 0)) return null;
   const link = makeLink(hv, ipc, from, to, false);
-  hv.emit('contact', from, `first contact: ${from.name} and ${to.name}; event channel ${from.name}:${link.portA} <-> ${to.name}:${link.portB}`);
+  hv.emit(
+    'contact',
+    from,
+    `first contact: ${from.name} and ${to.name}; event channel ${from.name}:${link.portA} <-> ${to.name}:${link.portB}`,
+  );
   return { link, first: true, latencyUs: firstContactCost() };
 }
 
@@ -97,7 +120,11 @@ export function linkAfterFork(hv: Hypervisor, ipc: Ipc, parent: Domain, child: D
   if (parent.domid === DOM0) return;
   const obstacle = linkObstacle(hv, ipc, parent, child, 0);
   if (obstacle) {
-    hv.emit('contact', child, `no lineal channel for ${parent.name} and ${child.name} (${obstacle.why}); they will pay first contact`);
+    hv.emit(
+      'contact',
+      child,
+      `no lineal channel for ${parent.name} and ${child.name} (${obstacle.why}); they will pay first contact`,
+    );
     return;
   }
   makeLink(hv, ipc, parent, child, true);
@@ -153,9 +180,11 @@ export function checkLinks(hv: Hypervisor, ipc: Ipc): string[] {
       if (!d || isZombie(d)) p.push(`link ${k} joins domain ${id}, which is not running`);
     }
     const pa = ipc.evtchn.portsOf(l.a).find((x) => x.port === l.portA);
-    if (!pa || pa.state !== 'interdomain' || pa.remoteDom !== l.b || pa.remotePort !== l.portB) p.push(`link ${k}: port ${l.portA} of ${l.a} is not bound to ${l.b}:${l.portB}`);
+    if (!pa || pa.state !== 'interdomain' || pa.remoteDom !== l.b || pa.remotePort !== l.portB)
+      p.push(`link ${k}: port ${l.portA} of ${l.a} is not bound to ${l.b}:${l.portB}`);
     const e = ipc.grants.entry(l.a, l.ref);
-    if (!e || e.domid !== l.b || e.writers !== 1) p.push(`link ${k}: grant ${l.ref} of ${l.a} is not mapped once by ${l.b}`);
+    if (!e || e.domid !== l.b || e.writers !== 1)
+      p.push(`link ${k}: grant ${l.ref} of ${l.a} is not mapped once by ${l.b}`);
     if (l.page.pages !== 1) p.push(`link ${k}: its page was released`);
   }
   return p;

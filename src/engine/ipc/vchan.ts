@@ -58,7 +58,14 @@ export class Ring {
     const pending = this.peekAll();
     let data = '';
     for (const b of pending) data += String.fromCharCode(b);
-    return { size: this.size, prod: this.prod, cons: this.cons, data, readerWants: this.readerWants, writerWants: this.writerWants };
+    return {
+      size: this.size,
+      prod: this.prod,
+      cons: this.cons,
+      data,
+      readerWants: this.readerWants,
+      writerWants: this.writerWants,
+    };
   }
 
   static load(s: RingSnapshot): Ring {
@@ -81,8 +88,10 @@ export class Ring {
   check(): string[] {
     const p: string[] = [];
     if (this.ready() > this.size) p.push(`ring holds ${this.ready()} bytes, more than its ${this.size}`);
-    if (!Number.isInteger(this.prod) || this.prod < 0 || this.prod > 0xffffffff) p.push(`prod ${this.prod} is not a 32-bit counter`);
-    if (!Number.isInteger(this.cons) || this.cons < 0 || this.cons > 0xffffffff) p.push(`cons ${this.cons} is not a 32-bit counter`);
+    if (!Number.isInteger(this.prod) || this.prod < 0 || this.prod > 0xffffffff)
+      p.push(`prod ${this.prod} is not a 32-bit counter`);
+    if (!Number.isInteger(this.cons) || this.cons < 0 || this.cons > 0xffffffff)
+      p.push(`cons ${this.cons} is not a 32-bit counter`);
     return p;
   }
 }

@@ -177,10 +177,15 @@ export class Accounting {
         shared++;
         saved += n - 1;
       }
-      if (this.mapcounts[f] !== n && p.length < 5) p.push(`accounting counts frame ${f} mapped ${this.mapcounts[f]} times, the p2m lists map it ${n} times`);
+      if (this.mapcounts[f] !== n && p.length < 5)
+        p.push(`accounting counts frame ${f} mapped ${this.mapcounts[f]} times, the p2m lists map it ${n} times`);
     }
-    for (let f = frames; f < this.mapcounts.length && p.length < 5; f++) if (this.mapcounts[f] !== 0) p.push(`accounting counts frame ${f}, above the high-water mark, mapped`);
-    if (shared !== this.sharedFrames || saved !== this.savedPages) p.push(`accounting totals ${this.sharedFrames} shared frames and ${this.savedPages} saved pages, a count from scratch ${shared} and ${saved}`);
+    for (let f = frames; f < this.mapcounts.length && p.length < 5; f++)
+      if (this.mapcounts[f] !== 0) p.push(`accounting counts frame ${f}, above the high-water mark, mapped`);
+    if (shared !== this.sharedFrames || saved !== this.savedPages)
+      p.push(
+        `accounting totals ${this.sharedFrames} shared frames and ${this.savedPages} saved pages, a count from scratch ${shared} and ${saved}`,
+      );
     return p;
   }
 

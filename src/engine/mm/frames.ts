@@ -115,7 +115,10 @@ export class FrameTable {
     // one past that would make check() walk (and report) up to `total` frames (10^9 ran out of heap).
     if (!Number.isInteger(s.total) || s.total < 0) fail('EINVAL', `state: the host has ${String(s.total)} frames`);
     if (!Array.isArray(s.tokens) || s.nextFresh !== s.tokens.length || s.nextFresh > s.total) {
-      fail('EINVAL', `state: ${String(s.nextFresh)} frames handed out, but ${Array.isArray(s.tokens) ? s.tokens.length : 'no'} content tokens listed (of ${s.total} frames)`);
+      fail(
+        'EINVAL',
+        `state: ${String(s.nextFresh)} frames handed out, but ${Array.isArray(s.tokens) ? s.tokens.length : 'no'} content tokens listed (of ${s.total} frames)`,
+      );
     }
     const t = new FrameTable(s.total);
     t.nextFresh = s.nextFresh;

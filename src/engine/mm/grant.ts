@@ -47,7 +47,10 @@ const ERRNO: Record<GntStatus, ErrorCode> = {
 };
 
 export class GrantError extends EngineError {
-  constructor(readonly status: GntStatus, message: string) {
+  constructor(
+    readonly status: GntStatus,
+    message: string,
+  ) {
     super(ERRNO[status], `GNTST_${status} (${GNTST[status]}): ${message}`);
   }
 }
@@ -111,12 +114,23 @@ export class GrantTables {
   grant(granter: number, grantee: number, frame: number, readonly: boolean, use: string): number {
     const t = this.table(granter);
     if (t.entries.size >= GRANT_ENTRIES - RESERVED_ENTRIES) {
-      gntFail('no_space', `domain ${granter}'s grant table is full (${GRANT_FRAMES} frames x ${ENTRIES_PER_FRAME} entries)`);
+      gntFail(
+        'no_space',
+        `domain ${granter}'s grant table is full (${GRANT_FRAMES} frames x ${ENTRIES_PER_FRAME} entries)`,
+      );
     }
     let ref = t.lowestFree;
     while (t.entries.has(ref)) ref++;
     t.lowestFree = ref + 1;
-    t.entries.set(ref, { ref, flags: GTF_permit_access | (readonly ? GTF_readonly : 0), domid: grantee, frame, use, readers: 0, writers: 0 });
+    t.entries.set(ref, {
+      ref,
+      flags: GTF_permit_access | (readonly ? GTF_readonly : 0),
+      domid: grantee,
+      frame,
+      use,
+      readers: 0,
+      writers: 0,
+    });
     return ref;
   }
 
@@ -128,8 +142,10 @@ export class GrantTables {
   map(grantee: number, granter: number, ref: number, readonly: boolean, granterExists: boolean): number {
     if (!granterExists) gntFail('bad_domain', `no domain ${granter}`);
     const e = this.checkRef(granter, ref);
-    if (e.domid !== grantee) gntFail('permission_denied', `grant ${ref} of domain ${granter} is for domain ${e.domid}, not ${grantee}`);
-    if (!readonly && e.flags & GTF_readonly) gntFail('permission_denied', `grant ${ref} of domain ${granter} is read-only; a writable map is refused`);
+    if (e.domid !== grantee)
+      gntFail('permission_denied', `grant ${ref} of domain ${granter} is for domain ${e.domid}, not ${grantee}`);
+    if (!readonly && e.flags & GTF_readonly)
+      gntFail('permission_denied', `grant ${ref} of domain ${granter} is read-only; a writable map is refused`);
     const t = this.table(grantee);
     const handle = t.nextHandle++;
     t.maps.set(handle, { handle, granter, ref, readonly });
@@ -155,7 +171,10 @@ export class GrantTables {
   revoke(granter: number, ref: number): void {
     const e = this.checkRef(granter, ref);
     if (e.readers + e.writers > 0) {
-      gntFail('general_error', `grant ${ref} of domain ${granter} is still mapped (${e.readers + e.writers} mapping${e.readers + e.writers === 1 ? '' : 's'}); unmap it first`);
+      gntFail(
+        'general_error',
+        `grant ${ref} of domain ${granter} is still mapped (${e.readers + e.writers} mapping${e.readers + e.writers === 1 ? '' : 's'}); unmap it first`,
+      );
     }
     const t = this.tables.get(granter)!;
     t.entries.delete(ref);
@@ -167,14 +186,24 @@ export class GrantTables {
    * GNTTABOP_copy: check a copy of `len` bytes at `offset` in a granted page, by `caller`, reading
    * (`write` false) or writing it. Returns the frame; the caller moves the content.
    */
-  copyCheck(caller: number, granter: number, ref: number, offset: number, len: number, write: boolean, granterExists: boolean): number {
+  copyCheck(
+    caller: number,
+    granter: number,
+    ref: number,
+    offset: number,
+    len: number,
+    write: boolean,
+    granterExists: boolean,
+  ): number {
     if (!granterExists) gntFail('bad_domain', `no domain ${granter}`);
     if (!Number.isInteger(offset) || !Number.isInteger(len) || offset < 0 || len < 0 || offset + len > 4096) {
       gntFail('bad_copy_arg', `a copy of ${len} bytes at offset ${offset} crosses the page boundary`);
     }
     const e = this.checkRef(granter, ref);
-    if (e.domid !== caller) gntFail('permission_denied', `grant ${ref} of domain ${granter} is for domain ${e.domid}, not ${caller}`);
-    if (write && e.flags & GTF_readonly) gntFail('permission_denied', `grant ${ref} of domain ${granter} is read-only; a copy into it is refused`);
+    if (e.domid !== caller)
+      gntFail('permission_denied', `grant ${ref} of domain ${granter} is for domain ${e.domid}, not ${caller}`);
+    if (write && e.flags & GTF_readonly)
+      gntFail('permission_denied', `grant ${ref} of domain ${granter} is read-only; a copy into it is refused`);
     return e.frame;
   }
 
@@ -192,14 +221,18 @@ export class GrantTables {
   }
 
   private checkRef(granter: number, ref: number): GrantEntry {
-    if (!Number.isInteger(ref) || ref < RESERVED_ENTRIES || ref >= GRANT_ENTRIES) gntFail('bad_gntref', `grant ref ${ref} is outside ${RESERVED_ENTRIES}-${GRANT_ENTRIES - 1}`);
+    if (!Number.isInteger(ref) || ref < RESERVED_ENTRIES || ref >= GRANT_ENTRIES)
+      gntFail('bad_gntref', `grant ref ${ref} is outside ${RESERVED_ENTRIES}-${GRANT_ENTRIES - 1}`);
     const e = this.entry(granter, ref);
     if (!e) gntFail('bad_gntref', `domain ${granter} has no grant ${ref}`);
     return e;
   }
 
   private pinFlags(e: GrantEntry): void {
-    e.flags = (e.flags & ~(GTF_reading | GTF_writing)) | (e.readers + e.writers > 0 ? GTF_reading : 0) | (e.writers > 0 ? GTF_writing : 0);
+    e.flags =
+      (e.flags & ~(GTF_reading | GTF_writing)) |
+      (e.readers + e.writers > 0 ? GTF_reading : 0) |
+      (e.writers > 0 ? GTF_writing : 0);
   }
 
   private dropIfEmpty(domid: number): void {
@@ -209,14 +242,26 @@ export class GrantTables {
 
   save(): GrantSnapshot {
     return {
-      tables: [...this.tables].map(([d, t]) => [d, { entries: [...t.entries.values()].map((e) => ({ ...e })), maps: [...t.maps.values()].map((m) => ({ ...m })), nextHandle: t.nextHandle }]),
+      tables: [...this.tables].map(([d, t]) => [
+        d,
+        {
+          entries: [...t.entries.values()].map((e) => ({ ...e })),
+          maps: [...t.maps.values()].map((m) => ({ ...m })),
+          nextHandle: t.nextHandle,
+        },
+      ]),
     };
   }
 
   static load(s: GrantSnapshot): GrantTables {
     const g = new GrantTables();
     for (const [d, t] of s.tables) {
-      g.tables.set(d, { entries: new Map(t.entries.map((e) => [e.ref, { ...e }])), maps: new Map(t.maps.map((m) => [m.handle, { ...m }])), nextHandle: t.nextHandle, lowestFree: RESERVED_ENTRIES });
+      g.tables.set(d, {
+        entries: new Map(t.entries.map((e) => [e.ref, { ...e }])),
+        maps: new Map(t.maps.map((m) => [m.handle, { ...m }])),
+        nextHandle: t.nextHandle,
+        lowestFree: RESERVED_ENTRIES,
+      });
     }
     return g;
   }
@@ -226,7 +271,8 @@ export class GrantTables {
     const p: string[] = [];
     const pins = new Map<GrantEntry, { r: number; w: number }>();
     for (const [d, t] of this.tables) {
-      if (!live(d)) p.push(`domain ${d} is gone but still has a grant table (${t.entries.size} entries, ${t.maps.size} mappings)`);
+      if (!live(d))
+        p.push(`domain ${d} is gone but still has a grant table (${t.entries.size} entries, ${t.maps.size} mappings)`);
       for (const m of t.maps.values()) {
         const e = this.entry(m.granter, m.ref);
         if (!e) {
@@ -243,10 +289,12 @@ export class GrantTables {
     for (const [d, t] of this.tables) {
       for (const e of t.entries.values()) {
         const c = pins.get(e) ?? { r: 0, w: 0 };
-        if (c.r !== e.readers || c.w !== e.writers) p.push(`grant ${e.ref} of domain ${d} counts ${e.readers}r/${e.writers}w pins, mappings say ${c.r}r/${c.w}w`);
+        if (c.r !== e.readers || c.w !== e.writers)
+          p.push(`grant ${e.ref} of domain ${d} counts ${e.readers}r/${e.writers}w pins, mappings say ${c.r}r/${c.w}w`);
         if (e.ref < RESERVED_ENTRIES) p.push(`domain ${d} uses reserved grant ref ${e.ref}`);
         if (!(e.flags & GTF_permit_access)) p.push(`grant ${e.ref} of domain ${d} lacks GTF_permit_access`);
-        if (Boolean(e.flags & GTF_writing) !== e.writers > 0) p.push(`grant ${e.ref} of domain ${d} has GTF_writing wrong`);
+        if (Boolean(e.flags & GTF_writing) !== e.writers > 0)
+          p.push(`grant ${e.ref} of domain ${d} has GTF_writing wrong`);
       }
     }
     return p;

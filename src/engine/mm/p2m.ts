@@ -64,7 +64,9 @@ export function chunksFor(pages: number): number {
 function chunkIdLimit(s: ChunkSnapshot): number {
   const n = s.ids.length + s.freeIds.length;
   for (const list of [s.ids, s.freeIds]) {
-    for (const id of list) if (!Number.isInteger(id) || id < 0 || id >= n) fail('EINVAL', `state: chunk id ${String(id)} is not one of 0-${n - 1} (the ids must be dense)`);
+    for (const id of list)
+      if (!Number.isInteger(id) || id < 0 || id >= n)
+        fail('EINVAL', `state: chunk id ${String(id)} is not one of 0-${n - 1} (the ids must be dense)`);
   }
   return n;
 }
@@ -237,7 +239,8 @@ export class Memory {
 
   loadRegion(s: RegionSnapshot, where = 'region'): Region {
     shape(s, where, { name: 'str', kind: 'str', pages: 'nat' });
-    if (s.kind !== 'ro' && s.kind !== 'cow' && s.kind !== 'shared') fail('EINVAL', `state: ${where}.kind must be ro, cow or shared`);
+    if (s.kind !== 'ro' && s.kind !== 'cow' && s.kind !== 'shared')
+      fail('EINVAL', `state: ${where}.kind must be ro, cow or shared`);
     arrOf(s as unknown as Rec, 'p2m', 'nat', where);
     return { name: s.name, kind: s.kind, pages: s.pages, p2m: s.p2m.slice() };
   }
@@ -291,7 +294,8 @@ export class Memory {
     const problems: string[] = [];
     const seen = new Array<number>(this.chunkFrames.length).fill(0);
     for (const r of regions) {
-      if (r.p2m.length !== chunksFor(r.pages)) problems.push(`region ${r.name} has ${r.p2m.length} chunks for ${r.pages} pages`);
+      if (r.p2m.length !== chunksFor(r.pages))
+        problems.push(`region ${r.name} has ${r.p2m.length} chunks for ${r.pages} pages`);
       for (const id of r.p2m) {
         if (!this.chunkFrames[id]) problems.push(`region ${r.name} names free chunk ${id}`);
         else seen[id]!++;
@@ -300,7 +304,8 @@ export class Memory {
     const holders = new Uint32Array(this.frames.highWater);
     this.chunkFrames.forEach((fr, id) => {
       if (!fr) return;
-      if (seen[id] !== this.chunkRefs[id]) problems.push(`chunk ${id} counts ${this.chunkRefs[id]} references, p2m lists name it ${seen[id]} times`);
+      if (seen[id] !== this.chunkRefs[id])
+        problems.push(`chunk ${id} counts ${this.chunkRefs[id]} references, p2m lists name it ${seen[id]} times`);
       for (let i = 0; i < fr.length; i++) {
         const f = fr[i]!;
         if (f === NO_FRAME) continue;
@@ -309,7 +314,8 @@ export class Memory {
       }
     });
     for (let f = 0; f < holders.length; f++) {
-      if (holders[f] !== this.frames.refs[f]) problems.push(`frame ${f} counts ${this.frames.refs[f]} holders, ${holders[f]} chunks hold it`);
+      if (holders[f] !== this.frames.refs[f])
+        problems.push(`frame ${f} counts ${this.frames.refs[f]} holders, ${holders[f]} chunks hold it`);
     }
     const freeSet = new Set(this.freeIds);
     if (freeSet.size !== this.freeIds.length) problems.push('a chunk id is free twice');

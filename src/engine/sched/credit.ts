@@ -14,8 +14,19 @@
 
 import { NS_PER_MS } from '../clock.js';
 import {
-  CREDITS_PER_MSEC, creditsPerTslice, PCpu, PRI_BOOST, PRI_IDLE, PRI_OVER, PRI_UNDER, SchedState, T_ACCT, T_PCPU,
-  tickPeriodNs, VCpu, W_REQUESTS,
+  CREDITS_PER_MSEC,
+  creditsPerTslice,
+  PCpu,
+  PRI_BOOST,
+  PRI_IDLE,
+  PRI_OVER,
+  PRI_UNDER,
+  SchedState,
+  T_ACCT,
+  T_PCPU,
+  tickPeriodNs,
+  VCpu,
+  W_REQUESTS,
 } from './state.js';
 
 /** What the scheduler asks of the workloads. */
@@ -361,7 +372,8 @@ export class Credit {
         const n = d.activeVcpus.length;
         weightLeft -= d.weight * n;
         let peak = n * perTslice;
-        if (s.creditBalance < 0) peak += Math.floor((-s.creditBalance * d.weight * n + (weightTotal - 1)) / weightTotal);
+        if (s.creditBalance < 0)
+          peak += Math.floor((-s.creditBalance * d.weight * n + (weightTotal - 1)) / weightTotal);
         let creditCap = 0;
         if (d.cap !== 0) {
           creditCap = Math.floor((d.cap * perTslice + 99) / 100);
@@ -372,7 +384,8 @@ export class Credit {
         if (fair < peak) xtra = true;
         else {
           // Give other domains a chance at the credit this one cannot use.
-          if (weightLeft !== 0) creditTotal += Math.floor(((fair - peak) * weightTotal + (weightLeft - 1)) / weightLeft);
+          if (weightLeft !== 0)
+            creditTotal += Math.floor(((fair - peak) * weightTotal + (weightLeft - 1)) / weightLeft);
           if (xtra) {
             s.activeDoms.splice(s.activeDoms.indexOf(domid), 1);
             s.activeDoms.unshift(domid);

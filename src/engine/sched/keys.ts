@@ -4,16 +4,40 @@ import type { KeySpec } from '../image.js';
 import { WORKLOADS } from './workload.js';
 
 export const WORKLOAD_KEYS: Record<string, KeySpec> = {
-  workload: { type: 'string', oneOf: Object.keys(WORKLOADS), summary: 'what the appliance does while time runs: idle, cpu, http, redis, dns, daytime' },
+  workload: {
+    type: 'string',
+    oneOf: Object.keys(WORKLOADS),
+    summary: 'what the appliance does while time runs: idle, cpu, http, redis, dns, daytime',
+  },
   rate: { type: 'number', min: 0, max: 1_000_000, summary: 'requests per second arriving at the pVM (Poisson)' },
   burst_us: { type: 'number', min: 0.001, max: 10_000_000, summary: 'mean CPU per request, µs (exponential)' },
   dirty_pages: { type: 'int', min: 0, max: 4096, summary: 'heap pages a request writes (copy-on-write after fork)' },
   backlog: { type: 'int', min: 1, max: 1_000_000, summary: 'requests waiting at most; more are dropped (default 128)' },
-  lib_call_frac: { type: 'number', min: 0, max: 1, summary: 'share of request bursts spent inside a linked library (default 0.3)' },
+  lib_call_frac: {
+    type: 'number',
+    min: 0,
+    max: 1,
+    summary: 'share of request bursts spent inside a linked library (default 0.3)',
+  },
 };
 
 export const SCHED_HOST_KEYS: Record<string, KeySpec> = {
-  sched_credit_tslice_ms: { type: 'int', min: 1, max: 1000, summary: 'credit scheduler timeslice, ms (Xen boot option; default 30)' },
-  sched_ratelimit_us: { type: 'int', min: 0, max: 500_000, summary: 'context-switch rate limit, µs; 0 turns it off (Xen boot option; default 1000)' },
-  sched_credit_boost: { type: 'int', min: 0, max: 1, summary: 'BOOST on wake-up: 1 as in Xen, 0 turns it off for comparisons (a model switch)' },
+  sched_credit_tslice_ms: {
+    type: 'int',
+    min: 1,
+    max: 1000,
+    summary: 'credit scheduler timeslice, ms (Xen boot option; default 30)',
+  },
+  sched_ratelimit_us: {
+    type: 'int',
+    min: 0,
+    max: 500_000,
+    summary: 'context-switch rate limit, µs; 0 turns it off (Xen boot option; default 1000)',
+  },
+  sched_credit_boost: {
+    type: 'int',
+    min: 0,
+    max: 1,
+    summary: 'BOOST on wake-up: 1 as in Xen, 0 turns it off for comparisons (a model switch)',
+  },
 };

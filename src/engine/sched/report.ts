@@ -70,7 +70,14 @@ export function zeroCounters(): Counters {
 
 const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
-export function pvmRun(name: string, domid: number, before: Counters, after: Counters, durationNs: number, hist: Uint32Array | undefined): PvmRun {
+export function pvmRun(
+  name: string,
+  domid: number,
+  before: Counters,
+  after: Counters,
+  durationNs: number,
+  hist: Uint32Array | undefined,
+): PvmRun {
   const med = hist ? histQuantile(hist, 0.5) : null;
   const p99 = hist ? histQuantile(hist, 0.99) : null;
   const cpu = after.cpuNs - before.cpuNs;

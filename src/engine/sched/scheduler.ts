@@ -14,10 +14,35 @@ import type { EngineEvent, Hypervisor, SchedView, Subsystem } from '../hyperviso
 import { Credit, type Work } from './credit.js';
 import { Counters, HIST_SIZE, histRecord, pvmRun, RunReport, zeroCounters } from './report.js';
 import {
-  DEFAULT_WEIGHT, loadState, newState, PRI_UNDER, saveState, SchedParams, SchedSnapshot, SchedState, SDom, T_ACCT, T_PCPU, T_WAKE, VCpu, W_CPU, W_REQUESTS,
+  DEFAULT_WEIGHT,
+  loadState,
+  newState,
+  PRI_UNDER,
+  saveState,
+  SchedParams,
+  SchedSnapshot,
+  SchedState,
+  SDom,
+  T_ACCT,
+  T_PCPU,
+  T_WAKE,
+  VCpu,
+  W_CPU,
+  W_REQUESTS,
 } from './state.js';
 import type { Region } from '../mm/p2m.js';
-import { admit, completeBurst, dirtyRegion, hasWork, LinkedLibraries, newWork, startBurst, streamSeed, WorkParams, workParams } from './workload.js';
+import {
+  admit,
+  completeBurst,
+  dirtyRegion,
+  hasWork,
+  LinkedLibraries,
+  newWork,
+  startBurst,
+  streamSeed,
+  WorkParams,
+  workParams,
+} from './workload.js';
 
 interface DomCtx {
   d: Domain;
@@ -36,7 +61,11 @@ export const RATELIMIT_MAX_US = 500_000;
 /** Host options (host.cfg), read with Xen's boot parameter names where Xen has one. */
 export function paramsFromHost(raw: Record<string, unknown>): SchedParams {
   const n = (k: string, d: number): number => (typeof raw[k] === 'number' ? (raw[k] as number) : d);
-  return { tsliceMs: n('sched_credit_tslice_ms', 30), ratelimitUs: n('sched_ratelimit_us', 1000), boost: n('sched_credit_boost', 1) !== 0 };
+  return {
+    tsliceMs: n('sched_credit_tslice_ms', 30),
+    ratelimitUs: n('sched_ratelimit_us', 1000),
+    boost: n('sched_credit_boost', 1) !== 0,
+  };
 }
 
 export class CreditScheduler implements Subsystem, SchedView, Work {
@@ -102,17 +131,37 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
     const now = this.hv.nowNs;
     const from = parent ? this.s.doms.get(parent.domid) : undefined;
     const sd: SDom = {
-      domid: d.domid, weight: from?.weight ?? DEFAULT_WEIGHT, cap: from?.cap ?? 0, vcpus: [], activeVcpus: [], cpuNsGone: 0,
-      paused: d.paused, waiting: d.waiting !== null,
+      domid: d.domid,
+      weight: from?.weight ?? DEFAULT_WEIGHT,
+      cap: from?.cap ?? 0,
+      vcpus: [],
+      activeVcpus: [],
+      cpuNsGone: 0,
+      paused: d.paused,
+      waiting: d.waiting !== null,
     };
     this.s.doms.set(d.domid, sd);
     const p = this.paramsOf(d);
     for (let i = 0; i < d.vcpus; i++) {
       const model = from ? this.s.vcpus.get(from.vcpus[i] ?? -1) : undefined;
       const v: VCpu = {
-        uid: this.s.nextUid++, domid: d.domid, id: i, state: 'blocked', cpu: 0, pri: PRI_UNDER, credit: 0, residual: 0,
-        burnFromNs: now, stateSinceNs: now, chargedToNs: now, cpuNs: 0, active: false, parked: false,
-        affinity: model?.affinity ? [...model.affinity] : null, wakeSeq: 0, migrateTo: -1,
+        uid: this.s.nextUid++,
+        domid: d.domid,
+        id: i,
+        state: 'blocked',
+        cpu: 0,
+        pri: PRI_UNDER,
+        credit: 0,
+        residual: 0,
+        burnFromNs: now,
+        stateSinceNs: now,
+        chargedToNs: now,
+        cpuNs: 0,
+        active: false,
+        parked: false,
+        affinity: model?.affinity ? [...model.affinity] : null,
+        wakeSeq: 0,
+        migrateTo: -1,
         w: newWork(p, streamSeed(this.hv.host.seed, d.domid, i), now),
       };
       this.s.vcpus.set(v.uid, v);
@@ -217,7 +266,8 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
 
   /** Advance virtual time by `durationNs`, running everything that happens meanwhile. */
   run(durationNs: number): RunReport {
-    if (!Number.isFinite(durationNs) || durationNs <= 0) fail('EINVAL', `duration must be more than zero, not ${durationNs} ns`);
+    if (!Number.isFinite(durationNs) || durationNs <= 0)
+      fail('EINVAL', `duration must be more than zero, not ${durationNs} ns`);
     const hv = this.hv;
     const start = hv.nowNs;
     const end = start + durationNs;
@@ -282,7 +332,6 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
     if (p.curr < 0) return;
     if (p.timerSeq === armed && now >= p.sliceEndNs) this.credit.schedule(cpu, now);
     else this.credit.rearm(cpu, now); // the tick or a new burst moved the next decision
-
   }
 
   /** The running vCPU's burst is done: count the request, start the next one queued, or block. */
@@ -327,10 +376,22 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
     const pvms = [];
     const cpuNs: Record<number, number> = {};
     for (const d of this.hv.list()) {
-      const r = pvmRun(d.name, d.domid, before.get(d.domid) ?? zeroCounters(), this.counters(d), dur, this.hist![d.domid]);
+      const r = pvmRun(
+        d.name,
+        d.domid,
+        before.get(d.domid) ?? zeroCounters(),
+        this.counters(d),
+        dur,
+        this.hist![d.domid],
+      );
       cpuNs[d.domid] = r.cpu_ns;
       pvms.push(r);
-      if (r.cow_breaks > 0) this.hv.emit('cow', d, `${d.name}: ${r.cow_breaks} copy-on-write break${r.cow_breaks === 1 ? '' : 's'} while serving requests`);
+      if (r.cow_breaks > 0)
+        this.hv.emit(
+          'cow',
+          d,
+          `${d.name}: ${r.cow_breaks} copy-on-write break${r.cow_breaks === 1 ? '' : 's'} while serving requests`,
+        );
     }
     const busyNs = this.s.pcpus.map((p, i) => p.busyNs - busyBefore[i]!);
     this.s.last = { startNs: start, endNs: end, cpuNs, busyNs };
@@ -460,16 +521,23 @@ function checkSched(s: SchedState, hv: Hypervisor): string[] {
   const p: string[] = [];
   // sched-credit keeps these in range; a state file might not (a tslice of -1 ms made `run` loop forever).
   const { tsliceMs, ratelimitUs } = s.params;
-  if (!Number.isInteger(tsliceMs) || tsliceMs < TSLICE_MIN_MS || tsliceMs > TSLICE_MAX_MS) p.push(`the time slice ${String(tsliceMs)} ms is outside ${TSLICE_MIN_MS}-${TSLICE_MAX_MS}`);
-  if (!Number.isInteger(ratelimitUs) || (ratelimitUs !== 0 && (ratelimitUs < RATELIMIT_MIN_US || ratelimitUs > RATELIMIT_MAX_US))) p.push(`the rate limit ${String(ratelimitUs)} us is outside ${RATELIMIT_MIN_US}-${RATELIMIT_MAX_US} (or 0)`);
+  if (!Number.isInteger(tsliceMs) || tsliceMs < TSLICE_MIN_MS || tsliceMs > TSLICE_MAX_MS)
+    p.push(`the time slice ${String(tsliceMs)} ms is outside ${TSLICE_MIN_MS}-${TSLICE_MAX_MS}`);
+  if (
+    !Number.isInteger(ratelimitUs) ||
+    (ratelimitUs !== 0 && (ratelimitUs < RATELIMIT_MIN_US || ratelimitUs > RATELIMIT_MAX_US))
+  )
+    p.push(`the rate limit ${String(ratelimitUs)} us is outside ${RATELIMIT_MIN_US}-${RATELIMIT_MAX_US} (or 0)`);
   const where = new Map<number, string>();
   for (const c of s.pcpus) {
     if (c.curr >= 0) {
       const v = s.vcpus.get(c.curr);
       if (!v) p.push(`pCPU ${c.id} runs vCPU ${c.curr}, which does not exist`);
-      else if (v.state !== 'running' || v.cpu !== c.id) p.push(`pCPU ${c.id} runs d${v.domid}v${v.id}, which is ${v.state} on pCPU ${v.cpu}`);
+      else if (v.state !== 'running' || v.cpu !== c.id)
+        p.push(`pCPU ${c.id} runs d${v.domid}v${v.id}, which is ${v.state} on pCPU ${v.cpu}`);
       where.set(c.curr, `running on ${c.id}`);
-      if (c.nextTickNs === 0 || c.timerSeq === 0) p.push(`pCPU ${c.id} is busy without its credit tick or next decision`);
+      if (c.nextTickNs === 0 || c.timerSeq === 0)
+        p.push(`pCPU ${c.id} is busy without its credit tick or next decision`);
     }
     for (let i = 0; i < c.runq.length; i++) {
       const v = s.vcpus.get(c.runq[i]!);
@@ -479,23 +547,29 @@ function checkSched(s: SchedState, hv: Hypervisor): string[] {
       }
       if (where.has(v.uid)) p.push(`d${v.domid}v${v.id} is both ${where.get(v.uid)} and queued on ${c.id}`);
       where.set(v.uid, `queued on ${c.id}`);
-      if (v.state !== 'runnable' || v.cpu !== c.id) p.push(`pCPU ${c.id} queues d${v.domid}v${v.id}, which is ${v.state} on pCPU ${v.cpu}`);
-      if (i > 0 && s.vcpus.get(c.runq[i - 1]!)!.pri < PRI_UNDER && v.pri >= PRI_UNDER) p.push(`pCPU ${c.id}'s run queue has an OVER vCPU ahead of d${v.domid}v${v.id}`);
+      if (v.state !== 'runnable' || v.cpu !== c.id)
+        p.push(`pCPU ${c.id} queues d${v.domid}v${v.id}, which is ${v.state} on pCPU ${v.cpu}`);
+      if (i > 0 && s.vcpus.get(c.runq[i - 1]!)!.pri < PRI_UNDER && v.pri >= PRI_UNDER)
+        p.push(`pCPU ${c.id}'s run queue has an OVER vCPU ahead of d${v.domid}v${v.id}`);
     }
   }
   let weight = 0;
   for (const v of s.vcpus.values()) {
     const d = hv.domains.get(v.domid);
     if (!d || isZombie(d)) p.push(`d${v.domid}v${v.id} belongs to no live domain`);
-    if ((v.state === 'running' || v.state === 'runnable') && !where.has(v.uid)) p.push(`d${v.domid}v${v.id} is ${v.state} but on no pCPU`);
+    if ((v.state === 'running' || v.state === 'runnable') && !where.has(v.uid))
+      p.push(`d${v.domid}v${v.id} is ${v.state} but on no pCPU`);
     if (v.state === 'running' || v.state === 'runnable') {
       if (d?.paused) p.push(`d${v.domid}v${v.id} of paused ${d.name} is ${v.state}`);
       if (v.parked) p.push(`parked d${v.domid}v${v.id} is ${v.state}`);
-      if (v.w.kind === W_REQUESTS && v.w.burstLeftNs <= 0) p.push(`d${v.domid}v${v.id} is ${v.state} with no request to serve`);
+      if (v.w.kind === W_REQUESTS && v.w.burstLeftNs <= 0)
+        p.push(`d${v.domid}v${v.id} is ${v.state} with no request to serve`);
       if (v.w.kind !== W_REQUESTS && v.w.kind !== W_CPU) p.push(`idle d${v.domid}v${v.id} is ${v.state}`);
     }
-    if (v.affinity && v.affinity.some((c) => c < 0 || c >= s.pcpus.length)) p.push(`d${v.domid}v${v.id} has affinity outside the pCPUs`);
-    if ((v.state === 'running' || v.state === 'runnable') && v.affinity && !v.affinity.includes(v.cpu)) p.push(`d${v.domid}v${v.id} is on pCPU ${v.cpu}, outside its affinity`);
+    if (v.affinity && v.affinity.some((c) => c < 0 || c >= s.pcpus.length))
+      p.push(`d${v.domid}v${v.id} has affinity outside the pCPUs`);
+    if ((v.state === 'running' || v.state === 'runnable') && v.affinity && !v.affinity.includes(v.cpu))
+      p.push(`d${v.domid}v${v.id} is on pCPU ${v.cpu}, outside its affinity`);
     if (v.active) weight += s.doms.get(v.domid)?.weight ?? 0;
   }
   if (weight !== s.weight) p.push(`active weight is ${s.weight}, the active vCPUs add up to ${weight}`);
@@ -503,9 +577,12 @@ function checkSched(s: SchedState, hv: Hypervisor): string[] {
     if (isZombie(d)) continue;
     const sd = s.doms.get(d.domid);
     if (!sd) p.push(`${d.name} has no scheduler entry`);
-    else if (sd.vcpus.length !== d.vcpus) p.push(`${d.name} has ${sd.vcpus.length} vCPUs in the scheduler, ${d.vcpus} configured`);
+    else if (sd.vcpus.length !== d.vcpus)
+      p.push(`${d.name} has ${sd.vcpus.length} vCPUs in the scheduler, ${d.vcpus} configured`);
   }
-  for (const id of s.activeDoms) if ((s.doms.get(id)?.activeVcpus.length ?? 0) === 0) p.push(`domain ${id} is on the active list with no active vCPU`);
+  for (const id of s.activeDoms)
+    if ((s.doms.get(id)?.activeVcpus.length ?? 0) === 0)
+      p.push(`domain ${id} is on the active list with no active vCPU`);
   const queued = s.pcpus.reduce((a, c) => a + c.runq.length, 0);
   if (queued !== s.queued) p.push(`the run queues hold ${queued} vCPUs, the scheduler counts ${s.queued}`);
   return p.concat(s.timers.check());

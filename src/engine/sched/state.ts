@@ -13,7 +13,12 @@ export const PRI_UNDER = -1;
 export const PRI_OVER = -2;
 export const PRI_IDLE = -64;
 
-export const PRI_NAMES: Record<number, string> = { [PRI_BOOST]: 'BOOST', [PRI_UNDER]: 'UNDER', [PRI_OVER]: 'OVER', [PRI_IDLE]: 'IDLE' };
+export const PRI_NAMES: Record<number, string> = {
+  [PRI_BOOST]: 'BOOST',
+  [PRI_UNDER]: 'UNDER',
+  [PRI_OVER]: 'OVER',
+  [PRI_IDLE]: 'IDLE',
+};
 
 /** Xen's runstates: running on a pCPU, runnable (queued), blocked (waiting for an event), offline (paused, parked). */
 export type RunState = 'running' | 'runnable' | 'blocked' | 'offline';
@@ -192,7 +197,15 @@ export function tickPeriodNs(s: SchedState): number {
 export function newState(pcpus: number, params: SchedParams): SchedState {
   return {
     params,
-    pcpus: Array.from({ length: pcpus }, (_, id) => ({ id, curr: -1, runq: [], timerSeq: 0, nextTickNs: 0, sliceEndNs: 0, busyNs: 0 })),
+    pcpus: Array.from({ length: pcpus }, (_, id) => ({
+      id,
+      curr: -1,
+      runq: [],
+      timerSeq: 0,
+      nextTickNs: 0,
+      sliceEndNs: 0,
+      busyNs: 0,
+    })),
     vcpus: new VcpuTable(),
     doms: new Map(),
     activeDoms: [],
@@ -257,7 +270,11 @@ export function loadState(snap: SchedSnapshot): SchedState {
   for (const v of snap.vcpus) {
     const rng = new Rng(0);
     rng.restore(v.w.rng);
-    vcpus.set(v.uid, { ...v, affinity: v.affinity ? [...v.affinity] : null, w: { ...v.w, queue: [...v.w.queue], rng } });
+    vcpus.set(v.uid, {
+      ...v,
+      affinity: v.affinity ? [...v.affinity] : null,
+      w: { ...v.w, queue: [...v.w.queue], rng },
+    });
   }
   const doms = new Map<number, SDom>();
   for (const d of snap.doms) doms.set(d.domid, { ...d, vcpus: [...d.vcpus], activeVcpus: [...d.activeVcpus] });

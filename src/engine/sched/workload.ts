@@ -53,7 +53,8 @@ export interface WorkParams {
   libCallFrac: number;
 }
 
-const num = (raw: Record<string, CfgValue>, k: string, d: number): number => (typeof raw[k] === 'number' ? (raw[k] as number) : d);
+const num = (raw: Record<string, CfgValue>, k: string, d: number): number =>
+  typeof raw[k] === 'number' ? (raw[k] as number) : d;
 
 /** A domain's workload parameters from its image keys (create's key=value overrides included). */
 export function workParams(d: Domain): WorkParams {
@@ -89,8 +90,18 @@ export function streamSeed(hostSeed: number, domid: number, vcpu: number): numbe
 export function newWork(p: WorkParams, seed: number, now: number): WorkState {
   const rng = new Rng(seed);
   const w: WorkState = {
-    kind: p.kind, rng, nextArrivalNs: 0, queue: [], burstLeftNs: 0, burstArrivalNs: 0, burstLib: null,
-    served: 0, dropped: 0, failed: 0, written: 0, cow: 0,
+    kind: p.kind,
+    rng,
+    nextArrivalNs: 0,
+    queue: [],
+    burstLeftNs: 0,
+    burstArrivalNs: 0,
+    burstLib: null,
+    served: 0,
+    dropped: 0,
+    failed: 0,
+    written: 0,
+    cow: 0,
   };
   if (p.kind === W_REQUESTS) w.nextArrivalNs = now + gap(w, p);
   return w;

@@ -9,12 +9,31 @@ import { useMemo } from 'react';
 import { type Line, titleLine } from '../line.js';
 import { Lines } from '../lines.js';
 
-export function Frame(p: { title: string; note?: string; width: number; height: number; lines: readonly Line[]; last?: boolean }) {
+export function Frame(p: {
+  title: string;
+  note?: string;
+  width: number;
+  height: number;
+  lines: readonly Line[];
+  last?: boolean;
+}) {
   const inner = innerWidth(p.width, p.last);
   const title = useMemo(() => titleLine(p.title, p.note ?? '', inner), [p.title, p.note, inner, chalk.level]);
   const all = useMemo(() => [title, ...p.lines.slice(0, contentRows(p.height))], [title, p.lines, p.height]);
   return (
-    <Box flexDirection="column" width={p.width} height={p.height} flexShrink={0} paddingLeft={1} borderStyle="single" borderTop={false} borderBottom={false} borderLeft={false} borderRight={!p.last} borderDimColor>
+    <Box
+      flexDirection="column"
+      width={p.width}
+      height={p.height}
+      flexShrink={0}
+      paddingLeft={1}
+      borderStyle="single"
+      borderTop={false}
+      borderBottom={false}
+      borderLeft={false}
+      borderRight={!p.last}
+      borderDimColor
+    >
       <Lines lines={all} />
     </Box>
   );

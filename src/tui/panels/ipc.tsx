@@ -15,7 +15,11 @@ const BAR = 8;
 
 function bar(b: LineBuilder, frac: number): LineBuilder {
   const [f, e] = fill(frac, BAR);
-  return b.add('[').add('█'.repeat(f), frac >= 1 ? paint.red : paint.cyan).add('░'.repeat(e), paint.dim).add(']');
+  return b
+    .add('[')
+    .add('█'.repeat(f), frac >= 1 ? paint.red : paint.cyan)
+    .add('░'.repeat(e), paint.dim)
+    .add(']');
 }
 
 function waiting(b: LineBuilder, who: string[]): LineBuilder {
@@ -23,10 +27,17 @@ function waiting(b: LineBuilder, who: string[]): LineBuilder {
 }
 
 /** Notifications sent and received per domain since the snapshot before, busiest first. */
-export function channelActivity(now: IpcData, before: IpcData | null): { pvm: string; sent: number; received: number }[] {
+export function channelActivity(
+  now: IpcData,
+  before: IpcData | null,
+): { pvm: string; sent: number; received: number }[] {
   const prev = new Map((before?.evtchn ?? []).map((e) => [e.domid, e]));
   return now.evtchn
-    .map((e) => ({ pvm: e.pvm, sent: e.sent - (prev.get(e.domid)?.sent ?? 0), received: e.received - (prev.get(e.domid)?.received ?? 0) }))
+    .map((e) => ({
+      pvm: e.pvm,
+      sent: e.sent - (prev.get(e.domid)?.sent ?? 0),
+      received: e.received - (prev.get(e.domid)?.received ?? 0),
+    }))
     .filter((a) => a.sent > 0 || a.received > 0)
     .sort((a, b) => b.sent + b.received - (a.sent + a.received) || a.pvm.localeCompare(b.pvm));
 }
@@ -49,12 +60,21 @@ export function ipcLines(x: IpcData, before: IpcData | null, max: number): Line[
       new LineBuilder(max)
         .add(`shm ${s.shmid} `, paint.bold)
         .add(`${s.key_hex} ${s.bytes}B ${s.pages}p `)
-        .add(s.nattch > 0 ? `attached: ${s.attachers.join(', ')}` : 'not attached', s.nattch > 0 ? paint.green : paint.dim)
+        .add(
+          s.nattch > 0 ? `attached: ${s.attachers.join(', ')}` : 'not attached',
+          s.nattch > 0 ? paint.green : paint.dim,
+        )
         .done(),
     );
   }
   const pending = x.signals.filter((g) => g.pending.length > 0);
-  if (pending.length > 0) out.push(new LineBuilder(max).add('signals pending: ', paint.bold).add(pending.map((g) => `${g.pvm} ${g.pending.join(' ')}`).join('; '), paint.magenta).done());
+  if (pending.length > 0)
+    out.push(
+      new LineBuilder(max)
+        .add('signals pending: ', paint.bold)
+        .add(pending.map((g) => `${g.pvm} ${g.pending.join(' ')}`).join('; '), paint.magenta)
+        .done(),
+    );
   const act = channelActivity(x, before);
   const b = new LineBuilder(max).add('evtchn since last command: ', paint.dim);
   if (act.length === 0) b.add('quiet', paint.dim);
@@ -66,7 +86,10 @@ export function ipcLines(x: IpcData, before: IpcData | null, max: number): Line[
 function IpcPanel({ snapshot, width, height, last }: PanelProps) {
   const x = snapshot.ipc;
   const inner = innerWidth(width, last);
-  const lines = useMemo(() => (x ? ipcLines(x, snapshot.ipcBefore, inner) : []), [x, snapshot.ipcBefore, inner, chalk.level]);
+  const lines = useMemo(
+    () => (x ? ipcLines(x, snapshot.ipcBefore, inner) : []),
+    [x, snapshot.ipcBefore, inner, chalk.level],
+  );
   if (!x) return null;
   const rows = contentRows(height);
   const shown = lines.length > rows ? [...lines.slice(0, rows - 2), lines[lines.length - 1]!] : lines;
@@ -90,7 +113,13 @@ export const ipcPanel: Panel = {
   grow: 1,
   available: (m) => {
     const x = m.snapshot.ipc;
-    return x !== null && (x.pipes.length > 0 || x.queues.length > 0 || x.segments.length > 0 || x.signals.some((g) => g.pending.length > 0));
+    return (
+      x !== null &&
+      (x.pipes.length > 0 ||
+        x.queues.length > 0 ||
+        x.segments.length > 0 ||
+        x.signals.some((g) => g.pending.length > 0))
+    );
   },
   Component: memo(IpcPanel),
 };

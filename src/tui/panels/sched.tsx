@@ -75,7 +75,14 @@ function SchedPanelView({ snapshot, width, height, last }: PanelProps) {
     const room = rows - out.length - 1;
     const busy = v.shares.filter((s) => s.cpu_pct > 0);
     if (room > 0) {
-      out.push(new LineBuilder(inner).add(busy.length > 0 ? 'CPU share of one pCPU over the interval:' : 'no domain used CPU over the interval', paint.dim).done());
+      out.push(
+        new LineBuilder(inner)
+          .add(
+            busy.length > 0 ? 'CPU share of one pCPU over the interval:' : 'no domain used CPU over the interval',
+            paint.dim,
+          )
+          .done(),
+      );
       const nameW = Math.min(16, Math.max(6, ...busy.map((s) => s.name.length)));
       // Two columns of shares when the panel is wide enough.
       const cols = inner >= 2 * (nameW + 20) + 2 ? 2 : 1;
@@ -89,13 +96,23 @@ function SchedPanelView({ snapshot, width, height, last }: PanelProps) {
         }
         out.push(b.done());
       }
-      if (busy.length > shown.length && out.length < rows) out.push(new LineBuilder(inner).add(`… ${busy.length - shown.length} more (top -b)`, paint.dim).done());
+      if (busy.length > shown.length && out.length < rows)
+        out.push(new LineBuilder(inner).add(`… ${busy.length - shown.length} more (top -b)`, paint.dim).done());
     }
     return out;
   }, [v, inner, rows, chalk.level]);
   if (!v) return null;
   const span = v.interval ? `interval: last ${durationText(v.interval.end_ns - v.interval.start_ns)}` : 'no run yet';
-  return <Frame title={`scheduler: ${v.pcpus.length} pCPUs, credit`} note={span} width={width} height={height} last={last} lines={lines} />;
+  return (
+    <Frame
+      title={`scheduler: ${v.pcpus.length} pCPUs, credit`}
+      note={span}
+      width={width}
+      height={height}
+      last={last}
+      lines={lines}
+    />
+  );
 }
 
 export const schedPanel: Panel = {

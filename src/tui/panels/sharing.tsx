@@ -23,7 +23,12 @@ function edgeText(m: Member): string {
   return m.edgePages === null ? (m.zombie ? 'exited' : 'root') : `◀${m.edgePages}p ${m.parent}`;
 }
 
-function memberLine(m: Member, selected: boolean, w: { name: number; edge: number; bar: number; size: number }, max: number): Line {
+function memberLine(
+  m: Member,
+  selected: boolean,
+  w: { name: number; edge: number; bar: number; size: number },
+  max: number,
+): Line {
   const [s, p] = split(m.sharedKib, m.privateKib, w.bar);
   const b = new LineBuilder(max)
     .add(selected ? '›' : ' ')
@@ -38,7 +43,12 @@ function memberLine(m: Member, selected: boolean, w: { name: number; edge: numbe
 }
 
 function siblingsLine(v: FamilyView, max: number): Line {
-  if (v.siblings === null) return line(`≡ siblings: ${v.brood} children of one parent, not compared (more than ${v.siblingLimit}, as export sharing)`, max, paint.dim);
+  if (v.siblings === null)
+    return line(
+      `≡ siblings: ${v.brood} children of one parent, not compared (more than ${v.siblingLimit}, as export sharing)`,
+      max,
+      paint.dim,
+    );
   if (v.siblings.length === 0) return line(`≡ no sibling maps ${v.selected}'s frames`, max, paint.dim);
   return line(`≡ siblings ${v.siblings.map((s) => `${s.name} ${s.pages}p`).join(', ')}`, max);
 }
@@ -74,7 +84,10 @@ function SharingPanel({ model, snapshot, selected, width, height, last }: PanelP
   const inner = innerWidth(width, last);
   const shownLibs = libs.slice(0, MAX_LIBS);
   const n = Math.max(1, contentRows(height) - FOOTER - shownLibs.length);
-  const view = useMemo(() => (graph ? familyView(hv, graph, byDomid, selected, n) : null), [graph, byDomid, selected, n]);
+  const view = useMemo(
+    () => (graph ? familyView(hv, graph, byDomid, selected, n) : null),
+    [graph, byDomid, selected, n],
+  );
   const series = model.familySeries.get(view?.family ?? -1);
   const lines = useMemo(() => {
     if (!view) return [];
@@ -97,8 +110,18 @@ function SharingPanel({ model, snapshot, selected, width, height, last }: PanelP
     // The series grows in place after each command; a new snapshot comes with each sample.
   }, [view, selected, inner, libs, series, snapshot, chalk.level]);
   if (!view) return null;
-  const range = view.size > view.members.length ? ` ${view.first + 1}-${view.first + view.members.length} of ${view.size}` : '';
-  return <Frame title={`sharing: family ${view.root} (${view.size} pVM${view.size === 1 ? '' : 's'}${range})`} note="█ shared ░ private" width={width} height={height} last={last} lines={lines} />;
+  const range =
+    view.size > view.members.length ? ` ${view.first + 1}-${view.first + view.members.length} of ${view.size}` : '';
+  return (
+    <Frame
+      title={`sharing: family ${view.root} (${view.size} pVM${view.size === 1 ? '' : 's'}${range})`}
+      note="█ shared ░ private"
+      width={width}
+      height={height}
+      last={last}
+      lines={lines}
+    />
+  );
 }
 
 export const sharingPanel: Panel = {

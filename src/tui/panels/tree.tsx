@@ -29,8 +29,17 @@ function share(r: TreeRow): string {
 
 function rowLine(r: TreeRow, selected: boolean, fresh: boolean, labelW: number, max: number): Line {
   const mark = selected ? '›' : fresh ? '+' : ' ';
-  const stateColor = r.zombie ? paint.red : r.state.startsWith('r') ? paint.green : r.state.includes('p') ? paint.yellow : undefined;
-  const mem = r.domid === DOM0 ? ''.padEnd(NUM_W * 2 + 1) : `${size(r.rss_kib).padStart(NUM_W)} ${size(r.pss_kib).padStart(NUM_W)}`;
+  const stateColor = r.zombie
+    ? paint.red
+    : r.state.startsWith('r')
+      ? paint.green
+      : r.state.includes('p')
+        ? paint.yellow
+        : undefined;
+  const mem =
+    r.domid === DOM0
+      ? ''.padEnd(NUM_W * 2 + 1)
+      : `${size(r.rss_kib).padStart(NUM_W)} ${size(r.pss_kib).padStart(NUM_W)}`;
   const b = new LineBuilder(max)
     .add(mark)
     .add(fit(`${r.prefix}${r.name} (${r.domid})`, labelW))
@@ -45,19 +54,37 @@ function TreePanel({ snapshot, selected, width, height, last }: PanelProps) {
   const rows = snapshot.rows;
   const n = contentRows(height) - 1;
   const inner = innerWidth(width, last);
-  const at = Math.max(0, rows.findIndex((r) => r.domid === selected));
+  const at = Math.max(
+    0,
+    rows.findIndex((r) => r.domid === selected),
+  );
   const top = scrollTop(at, n, rows.length);
   const lines = useMemo(() => {
     const labelW = Math.max(10, inner - 1 - (1 + STATE_W + 1 + NUM_W * 2 + 1 + 1 + 6));
-    const head = line(` ${fit('name (domid)', labelW)} ${'state'.padEnd(STATE_W)} ${'Rss'.padStart(NUM_W)} ${'Pss'.padStart(NUM_W)} ${'parent'.padStart(6)}`, inner, paint.dim);
-    const shown = rows.slice(top, top + n).map((r) => rowLine(r, r.domid === selected, snapshot.fresh.has(r.domid), labelW, inner));
+    const head = line(
+      ` ${fit('name (domid)', labelW)} ${'state'.padEnd(STATE_W)} ${'Rss'.padStart(NUM_W)} ${'Pss'.padStart(NUM_W)} ${'parent'.padStart(6)}`,
+      inner,
+      paint.dim,
+    );
+    const shown = rows
+      .slice(top, top + n)
+      .map((r) => rowLine(r, r.domid === selected, snapshot.fresh.has(r.domid), labelW, inner));
     return [head, ...shown];
     // chalk.level is a dependency: the lines are painted when built.
   }, [rows, snapshot.fresh, top, n, selected, inner, chalk.level]);
   const families = useMemo(() => rows.filter((r) => r.depth === 1).length, [rows]);
   const below = Math.max(0, rows.length - top - n);
   const note = `${top > 0 ? `↑${top} ` : ''}${below > 0 ? `↓${below} ` : ''}PgUp/PgDn`;
-  return <Frame title={`pVMs: ${snapshot.pvms} in ${families} famil${families === 1 ? 'y' : 'ies'}`} note={note} width={width} height={height} last={last} lines={lines} />;
+  return (
+    <Frame
+      title={`pVMs: ${snapshot.pvms} in ${families} famil${families === 1 ? 'y' : 'ies'}`}
+      note={note}
+      width={width}
+      height={height}
+      last={last}
+      lines={lines}
+    />
+  );
 }
 
 export const treePanel: Panel = {
