@@ -4,7 +4,7 @@
 import { Domain } from '../engine/domain.js';
 import { fail } from '../engine/errors.js';
 import type { Hypervisor } from '../engine/hypervisor.js';
-import { suggest } from '../engine/image.js';
+import { suggest } from '../engine/suggest.js';
 import type { Args, CommandSpec } from './types.js';
 
 export function usageOf(spec: CommandSpec): string {
@@ -42,7 +42,10 @@ export function parseArgs(spec: CommandSpec, words: string[]): Args {
       inline = eq > 0 ? w.slice(eq + 1) : undefined;
       opt = options.find((o) => o.name === name);
       if (!opt) {
-        const near = suggest(name, options.map((o) => o.name));
+        const near = suggest(
+          name,
+          options.map((o) => o.name),
+        );
         usageError(spec, `unknown option --${name}${near ? ` (did you mean --${near}?)` : ''}`);
       }
     } else if (isShortFlag(w)) {

@@ -15,10 +15,6 @@ import type { CommandSpec } from './types.js';
 export const LIST_HEADER = 'Name                                        ID   Mem VCPUs\tState\tTime(s)';
 
 /** One `xl list` row: "%-40s %5d %5lu %5d     %c%c%c%c%c%c  %8.1f". */
-export function listRow(hv: Hypervisor, d: Domain): string {
-  return listLine(d, memMiB(d), stateLetters(hv, d), hv.sched.cpuTimeNs(d));
-}
-
 function listLine(d: Domain, mem: number, state: string, cpuNs: number): string {
   return `${left(d.name, 40)} ${right(d.domid, 5)} ${right(mem, 5)} ${right(d.vcpus, 5)}     ${state}  ${fixed1(cpuNs / 1e9, 8)}`;
 }
@@ -96,7 +92,10 @@ function treeRow(hv: Hypervisor, acct: Accounting, d: Domain, depth: number, pre
   for (const r of d.regions) acct.addRegion(r, sums);
   const parent = d.domid === DOM0 ? undefined : hv.domains.get(d.parent);
   const pages = pagesOf(d);
-  const pct = parent && parent.domid !== DOM0 && pages > 0 ? Math.round((pagesSharedWith(hv, d, parent) / pages) * 1000) / 10 : null;
+  const pct =
+    parent && parent.domid !== DOM0 && pages > 0
+      ? Math.round((pagesSharedWith(hv, d, parent) / pages) * 1000) / 10
+      : null;
   return {
     name: d.name,
     domid: d.domid,
@@ -125,7 +124,8 @@ function treeLine(r: TreeRow, w: number): string {
   const label = left(`${r.prefix}${r.name} (${r.domid})`, w);
   if (r.domid === DOM0) return `${label}  ${r.state}`;
   if (r.zombie) return `${label}  ${r.state}  zombie`;
-  const share = r.shared_with_parent_pct === null ? '' : `  ${right(r.shared_with_parent_pct.toFixed(1), 5)}% shared with parent`;
+  const share =
+    r.shared_with_parent_pct === null ? '' : `  ${right(r.shared_with_parent_pct.toFixed(1), 5)}% shared with parent`;
   return `${label}  ${r.state}  Rss ${right(r.rss_kib, 7)}K  Pss ${right(r.pss_kib, 7)}K${share}`;
 }
 
@@ -287,7 +287,8 @@ const mem: CommandSpec = {
       if (d.domid === DOM0) fail('EINVAL', 'Domain-0 memory is reserved whole (xl info shows it); mem shows pVMs');
       const s = smaps(hv, d);
       const rows: (string | number)[][] = [head];
-      for (const r of [...s.regions, s.total]) rows.push([r.region, r.size_kib, r.rss_kib, r.pss_kib, r.shared_kib, r.private_kib]);
+      for (const r of [...s.regions, s.total])
+        rows.push([r.region, r.size_kib, r.rss_kib, r.pss_kib, r.shared_kib, r.private_kib]);
       return {
         text: `${d.name} (domid ${d.domid}), KiB:\n${table(rows)}`,
         data: { name: d.name, domid: d.domid, regions: s.regions, total: s.total },
@@ -299,7 +300,15 @@ const mem: CommandSpec = {
       if (d.domid === DOM0) continue;
       const t = smapsTotal(hv, d);
       rows.push([d.name, d.domid, t.size_kib, t.rss_kib, t.pss_kib, t.shared_kib, t.private_kib]);
-      pvms.push({ name: d.name, domid: d.domid, size_kib: t.size_kib, rss_kib: t.rss_kib, pss_kib: t.pss_kib, shared_kib: t.shared_kib, private_kib: t.private_kib });
+      pvms.push({
+        name: d.name,
+        domid: d.domid,
+        size_kib: t.size_kib,
+        rss_kib: t.rss_kib,
+        pss_kib: t.pss_kib,
+        shared_kib: t.shared_kib,
+        private_kib: t.private_kib,
+      });
     }
     const m = hostMemory(hv);
     const host = `host: ${sizeKiB(m.total_kib)} total, Domain-0 ${sizeKiB(m.dom0_kib)}, pVMs use ${sizeKiB(m.used_kib)}, ${sizeKiB(m.free_kib)} free; ${sizeKiB(m.shared_kib)} in shared frames saves ${sizeKiB(m.saved_kib)}`;

@@ -2,7 +2,8 @@
 
 import { pagesOf } from '../engine/domain.js';
 import { fail } from '../engine/errors.js';
-import { Cfg, imageFromCfg, parseOverrides, suggest } from '../engine/image.js';
+import { Cfg, imageFromCfg, parseOverrides } from '../engine/image.js';
+import { suggest } from '../engine/suggest.js';
 import * as life from '../engine/lifecycle.js';
 import { ipcExit, ipcWait } from '../engine/ipc/exit.js';
 import { ipcOf } from '../engine/ipc/subsystem.js';
@@ -13,11 +14,18 @@ import type { CommandSpec, Ctx } from './types.js';
 import { createRecycled } from './libs.js';
 
 /** The image named, with create's key=value overrides applied and validated like a file. */
-function imageWithOverrides(ctx: Ctx, name: string, pairs: string[]): { image: ReturnType<typeof imageFromCfg>; pvmName?: string } {
+function imageWithOverrides(
+  ctx: Ctx,
+  name: string,
+  pairs: string[],
+): { image: ReturnType<typeof imageFromCfg>; pvmName?: string } {
   const base = ctx.images.get(name);
   if (!base) {
     const near = suggest(name, ctx.images.keys());
-    fail('ENOENT', `no image named '${name}'${near ? ` (did you mean '${near}'?)` : ` (images: ${[...ctx.images.keys()].join(', ')})`}`);
+    fail(
+      'ENOENT',
+      `no image named '${name}'${near ? ` (did you mean '${near}'?)` : ` (images: ${[...ctx.images.keys()].join(', ')})`}`,
+    );
   }
   if (pairs.length === 0) return { image: base };
   const over = parseOverrides(pairs, 'create');
@@ -80,7 +88,12 @@ const fork: CommandSpec = {
       text: lines.join('\n'),
       data: {
         parent: { name: parent.name, domid: parent.domid },
-        children: f.children.map((c) => ({ name: c.domain.name, domid: c.domain.domid, latency_us: c.latencyUs, from_pool: c.fromPool })),
+        children: f.children.map((c) => ({
+          name: c.domain.name,
+          domid: c.domain.domid,
+          latency_us: c.latencyUs,
+          from_pool: c.fromPool,
+        })),
         shared_pages: pages,
       },
       latencyUs: f.latencyUs,
@@ -123,7 +136,11 @@ const exitCmd: CommandSpec = {
     const text = gone
       ? `${d.name} exited with status ${status}; ${parent.name} reaped it`
       : `${d.name} exited with status ${status}: a zombie until ${parent.name} waits for it`;
-    return { text, data: { name: d.name, domid: d.domid, status, zombie: !gone, parent: parent.name }, latencyUs: t.latencyUs };
+    return {
+      text,
+      data: { name: d.name, domid: d.domid, status, zombie: !gone, parent: parent.name },
+      latencyUs: t.latencyUs,
+    };
   },
 };
 
@@ -163,7 +180,11 @@ function simple(name: 'pause' | 'unpause', summary: string): CommandSpec {
     run(ctx, a) {
       const d = pvmArg(ctx.hv, a.pos.pvm!);
       const t = life[name](ctx.hv, d);
-      return { text: `${name}d ${d.name}`, data: { name: d.name, domid: d.domid, paused: d.paused }, latencyUs: t.latencyUs };
+      return {
+        text: `${name}d ${d.name}`,
+        data: { name: d.name, domid: d.domid, paused: d.paused },
+        latencyUs: t.latencyUs,
+      };
     },
   };
 }
@@ -180,7 +201,11 @@ const rename: CommandSpec = {
     const d = pvmArg(ctx.hv, a.pos.pvm!);
     const old = d.name;
     const t = life.rename(ctx.hv, d, a.pos['new-name']!);
-    return { text: `renamed ${old} (domid ${d.domid}) to ${d.name}`, data: { old, name: d.name, domid: d.domid }, latencyUs: t.latencyUs };
+    return {
+      text: `renamed ${old} (domid ${d.domid}) to ${d.name}`,
+      data: { old, name: d.name, domid: d.domid },
+      latencyUs: t.latencyUs,
+    };
   },
 };
 

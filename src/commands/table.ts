@@ -2,7 +2,7 @@
 // Dispatch, `help`, completion and the README's command list all come from here.
 
 import { fail } from '../engine/errors.js';
-import { suggest } from '../engine/image.js';
+import { suggest } from '../engine/suggest.js';
 import { bench } from './bench.js';
 import { CONSOLE_ONLY } from './console-only.js';
 import { exportCmd } from './export.js';
@@ -17,7 +17,20 @@ import { SESSION } from './session.js';
 import { TOP } from './top.js';
 import type { CommandSpec } from './types.js';
 
-export const COMMANDS: CommandSpec[] = [...LIFECYCLE, ...INSPECT, ...IPC_INSPECT, ...IPC_COMMANDS, ...MEMORY, ...LIBRARIES, ...SCHED, ...TOP, ...SESSION, bench, exportCmd, ...CONSOLE_ONLY];
+export const COMMANDS: CommandSpec[] = [
+  ...LIFECYCLE,
+  ...INSPECT,
+  ...IPC_INSPECT,
+  ...IPC_COMMANDS,
+  ...MEMORY,
+  ...LIBRARIES,
+  ...SCHED,
+  ...TOP,
+  ...SESSION,
+  bench,
+  exportCmd,
+  ...CONSOLE_ONLY,
+];
 
 const ALIASES: Record<string, string> = { quit: 'exit' };
 
@@ -29,11 +42,8 @@ export function findCommand(word: string): CommandSpec {
   if (exact) return exact;
   const hits = COMMANDS.filter((c) => c.name.startsWith(word));
   if (hits.length === 1) return hits[0]!;
-  if (hits.length > 1) fail('EUSAGE', `'${word}' is ambiguous: ${hits.map((h) => h.name).join(', ')} (type more letters)`);
+  if (hits.length > 1)
+    fail('EUSAGE', `'${word}' is ambiguous: ${hits.map((h) => h.name).join(', ')} (type more letters)`);
   const near = suggest(word, byName.keys());
   fail('EUSAGE', `unknown command '${word}'${near ? ` (did you mean '${near}'?)` : ' (type help for the list)'}`);
-}
-
-export function commandNames(): string[] {
-  return COMMANDS.map((c) => c.name);
 }

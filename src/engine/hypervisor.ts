@@ -5,7 +5,8 @@
 import { DOM0, Domain, DomainSnapshot, isZombie } from './domain.js';
 import { checkDomainShape } from './domain-shape.js';
 import { EngineError, fail } from './errors.js';
-import { DEFAULT_HOST, HostConfig, ImageConfig, suggest } from './image.js';
+import { DEFAULT_HOST, HostConfig, ImageConfig } from './image.js';
+import { suggest } from './suggest.js';
 import { Accounting } from './mm/accounting.js';
 import { FrameTable, FrameSnapshot } from './mm/frames.js';
 import { ChunkSnapshot, Memory, Region } from './mm/p2m.js';
@@ -108,7 +109,18 @@ export class Hypervisor {
     this.insert({
       domid: DOM0,
       name: 'Domain-0',
-      image: { name: 'Domain-0', description: 'the control domain', memory: this.host.dom0_mem, vcpus: this.host.dom0_vcpus, text_kb: 0, data_kb: 0, bss_kb: 0, stack_kb: 0, heap_kb: 0, raw: {} },
+      image: {
+        name: 'Domain-0',
+        description: 'the control domain',
+        memory: this.host.dom0_mem,
+        vcpus: this.host.dom0_vcpus,
+        text_kb: 0,
+        data_kb: 0,
+        bss_kb: 0,
+        stack_kb: 0,
+        heap_kb: 0,
+        raw: {},
+      },
       parent: DOM0,
       children: [],
       family: DOM0,
@@ -167,7 +179,8 @@ export class Hypervisor {
   list(): Domain[] {
     const all = [...this.domains.values()];
     // Domains are inserted in domid order (a saved state is loaded in that order too): sort only if not.
-    for (let i = 1; i < all.length; i++) if (all[i - 1]!.domid > all[i]!.domid) return all.sort((a, b) => a.domid - b.domid);
+    for (let i = 1; i < all.length; i++)
+      if (all[i - 1]!.domid > all[i]!.domid) return all.sort((a, b) => a.domid - b.domid);
     return all;
   }
 
@@ -270,20 +283,25 @@ export class Hypervisor {
     }
     if (this.byName.size !== this.domains.size) p.push('name index and domain table differ in size');
     for (const d of this.domains.values()) {
-      if (d.domid >= this.nextDomid && d.domid !== DOM0) p.push(`${d.name} has domid ${d.domid} >= next domid ${this.nextDomid}`);
+      if (d.domid >= this.nextDomid && d.domid !== DOM0)
+        p.push(`${d.name} has domid ${d.domid} >= next domid ${this.nextDomid}`);
       if (d.domid === DOM0) continue;
       const parent = this.domains.get(d.parent);
       if (!parent) p.push(`${d.name}'s parent ${d.parent} does not exist`);
-      else if (!parent.children.includes(d.domid)) p.push(`${d.name} is not among its parent ${parent.name}'s children`);
-      if (parent && parent.domid !== DOM0 && parent.family !== d.family) p.push(`${d.name} is in family ${d.family}, its parent in ${parent.family}`);
+      else if (!parent.children.includes(d.domid))
+        p.push(`${d.name} is not among its parent ${parent.name}'s children`);
+      if (parent && parent.domid !== DOM0 && parent.family !== d.family)
+        p.push(`${d.name} is in family ${d.family}, its parent in ${parent.family}`);
       if (isZombie(d) && d.regions.length > 0) p.push(`zombie ${d.name} still holds memory`);
       if (isZombie(d) && d.children.length > 0) p.push(`zombie ${d.name} still has children`);
-      if (isZombie(d) && d.parent === DOM0) p.push(`zombie ${d.name} has Domain-0 as parent (the toolstack reaps at once)`);
+      if (isZombie(d) && d.parent === DOM0)
+        p.push(`zombie ${d.name} has Domain-0 as parent (the toolstack reaps at once)`);
       for (const c of d.children) {
         if (this.domains.get(c)?.parent !== d.domid) p.push(`${d.name} lists child ${c}, whose parent is another`);
       }
     }
-    for (const c of dom0?.children ?? []) if (this.domains.get(c)?.parent !== DOM0) p.push(`Domain-0 lists child ${c}, whose parent is another`);
+    for (const c of dom0?.children ?? [])
+      if (this.domains.get(c)?.parent !== DOM0) p.push(`Domain-0 lists child ${c}, whose parent is another`);
     for (const s of this.subsystems) p.push(...s.check().map((x) => `${s.name}: ${x}`));
     return p;
   }
@@ -301,7 +319,11 @@ export class Hypervisor {
       pool: this.pool,
       frames: this.frames.save(),
       chunks: this.mem.save(),
-      domains: this.list().map((d) => ({ ...d, children: [...d.children], regions: d.regions.map((r) => this.mem.saveRegion(r)) })),
+      domains: this.list().map((d) => ({
+        ...d,
+        children: [...d.children],
+        regions: d.regions.map((r) => this.mem.saveRegion(r)),
+      })),
       subsystems: Object.fromEntries(this.subsystems.map((s) => [s.name, s.save()])),
     };
   }
@@ -317,7 +339,10 @@ export class Hypervisor {
       rng: this.rng.save(),
       nextDomid: this.nextDomid,
       pool: this.pool,
-      domains: this.list().map((d) => ({ ...d, regions: d.regions.map((r) => [r.name, r.kind, r.pages, hashInts(r.p2m)]) })),
+      domains: this.list().map((d) => ({
+        ...d,
+        regions: d.regions.map((r) => [r.name, r.kind, r.pages, hashInts(r.p2m)]),
+      })),
       subsystems: this.subsystems.map((s) => (s.fingerprint ? s.fingerprint() : s.save())),
     };
     return `${JSON.stringify(light)}|${this.frames.fingerprint()}|${this.mem.fingerprint()}`;
@@ -339,7 +364,11 @@ export class Hypervisor {
     this.byName.clear();
     for (const [i, v] of s.domains.entries()) {
       const ds = checkDomainShape(v, i); // a hand-edited record is refused here, not inside a later command
-      this.insert({ ...ds, children: [...ds.children], regions: ds.regions.map((r, j) => this.mem.loadRegion(r, `domains[${i}].regions[${j}]`)) });
+      this.insert({
+        ...ds,
+        children: [...ds.children],
+        regions: ds.regions.map((r, j) => this.mem.loadRegion(r, `domains[${i}].regions[${j}]`)),
+      });
     }
     for (const sub of this.subsystems) sub.load(s.subsystems[sub.name]);
   }
@@ -350,12 +379,17 @@ export function validateSnapshot(doc: unknown): HypervisorSnapshot {
   const bad = (why: string): never => {
     throw new EngineError('EINVAL', why);
   };
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) bad('not a kylinx-sh state (expected a JSON object)');
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    bad('not a kylinx-sh state (expected a JSON object)');
   const o = doc as Record<string, unknown>;
-  if (o.format !== STATE_FORMAT) bad(`not a kylinx-sh state (format is ${JSON.stringify(o.format)}, expected "${STATE_FORMAT}")`);
-  if (o.version !== STATE_VERSION) bad(`state version ${JSON.stringify(o.version)} is not supported (this kylinx-sh reads version ${STATE_VERSION})`);
-  for (const k of ['host', 'frames', 'chunks', 'subsystems'] as const) if (typeof o[k] !== 'object' || o[k] === null) bad(`state has no valid '${k}'`);
-  for (const k of ['nowNs', 'rng', 'nextDomid', 'pool'] as const) if (typeof o[k] !== 'number') bad(`state has no valid '${k}'`);
+  if (o.format !== STATE_FORMAT)
+    bad(`not a kylinx-sh state (format is ${JSON.stringify(o.format)}, expected "${STATE_FORMAT}")`);
+  if (o.version !== STATE_VERSION)
+    bad(`state version ${JSON.stringify(o.version)} is not supported (this kylinx-sh reads version ${STATE_VERSION})`);
+  for (const k of ['host', 'frames', 'chunks', 'subsystems'] as const)
+    if (typeof o[k] !== 'object' || o[k] === null) bad(`state has no valid '${k}'`);
+  for (const k of ['nowNs', 'rng', 'nextDomid', 'pool'] as const)
+    if (typeof o[k] !== 'number') bad(`state has no valid '${k}'`);
   if (!Array.isArray(o.domains)) bad("state has no valid 'domains'");
   return o as unknown as HypervisorSnapshot;
 }

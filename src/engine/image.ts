@@ -7,6 +7,7 @@ import { EngineError, fail } from './errors.js';
 import { signalListProblem } from './signals.js';
 import { SCHED_HOST_KEYS, WORKLOAD_KEYS } from './sched/keys.js';
 import { parseNeed } from './dl/version.js';
+import { editDistance } from './suggest.js';
 
 export type CfgValue = string | number | CfgValue[];
 
@@ -18,7 +19,11 @@ export interface CfgEntry {
 export type Cfg = Map<string, CfgEntry>;
 
 export class ConfigError extends EngineError {
-  constructor(readonly file: string, readonly line: number, reason: string) {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    reason: string,
+  ) {
     super('EINVAL', line > 0 ? `${file}:${line}: ${reason}` : `${file}: ${reason}`);
   }
 }
@@ -142,7 +147,8 @@ export function typed(cfg: Cfg, file: string, key: string, spec: KeySpec): CfgVa
       break;
     case 'string':
       if (typeof v !== 'string') bad('must be a "string"');
-      if (spec.oneOf && !spec.oneOf.includes(v as string)) bad(`must be one of ${spec.oneOf.map((o) => `"${o}"`).join(', ')}, not "${v}"`);
+      if (spec.oneOf && !spec.oneOf.includes(v as string))
+        bad(`must be one of ${spec.oneOf.map((o) => `"${o}"`).join(', ')}, not "${v}"`);
       break;
     case 'list':
       if (!Array.isArray(v)) bad('must be a [list]');
@@ -163,35 +169,6 @@ export function checkKnownKeys(cfg: Cfg, file: string, known: Record<string, Key
   }
 }
 
-/** Edit distance with adjacent transpositions (optimal string alignment), for did-you-mean suggestions. */
-export function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 3) return 99;
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
-/** The closest of `names` to `wanted`, if close enough to suggest. */
-export function suggest(wanted: string, names: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestD = Math.max(1, Math.min(3, Math.floor(wanted.length / 2))) + 1;
-  for (const n of names) {
-    const dist = editDistance(wanted.toLowerCase(), n.toLowerCase());
-    if (dist < bestD) {
-      best = n;
-      bestD = dist;
-    }
-  }
-  return best;
-}
-
 // ---- images ---------------------------------------------------------------------------------------
 
 /** The keys an appliance image may set. Subsystems add theirs here (workload, libraries, handlers, ...). */
@@ -207,13 +184,32 @@ export const IMAGE_KEYS: Record<string, KeySpec> = {
   heap_kb: { type: 'int', min: 0, summary: 'heap in KiB (default: the rest of memory)' },
   ...WORKLOAD_KEYS,
   // Libraries (src/engine/dl): linked at create, and the restrictions checked before anything is mapped.
-  libraries: { type: 'list', summary: 'libraries linked at create: ["libm@1.16"] (name@version, or a name for the newest allowed)' },
+  libraries: {
+    type: 'list',
+    summary: 'libraries linked at create: ["libm@1.16"] (name@version, or a name for the newest allowed)',
+  },
   lib_signers: { type: 'list', summary: 'signers whose libraries this image trusts (default: every key in trust/)' },
-  lib_versions: { type: 'list', check: versionListProblem, summary: 'allowed versions per library: ["libm >=1.16 <2"]' },
-  lib_loader: { type: 'string', oneOf: ['self', 'app', 'any'], summary: 'who may ask for a link: the pVM itself, pVMs of this image, or any (default "app")' },
+  lib_versions: {
+    type: 'list',
+    check: versionListProblem,
+    summary: 'allowed versions per library: ["libm >=1.16 <2"]',
+  },
+  lib_loader: {
+    type: 'string',
+    oneOf: ['self', 'app', 'any'],
+    summary: 'who may ask for a link: the pVM itself, pVMs of this image, or any (default "app")',
+  },
   app_library: { type: 'string', summary: 'the application built as a library, for create --recycle: "app-web@1.0"' },
-  sig_handlers: { type: 'list', check: signalListProblem, summary: 'signals the appliance catches with a handler, e.g. ["SIGUSR1", "SIGHUP"] (not SIGKILL or SIGSTOP)' },
-  sig_ignore: { type: 'list', check: signalListProblem, summary: 'signals the appliance ignores, e.g. ["SIGPIPE"] (not SIGKILL or SIGSTOP)' },
+  sig_handlers: {
+    type: 'list',
+    check: signalListProblem,
+    summary: 'signals the appliance catches with a handler, e.g. ["SIGUSR1", "SIGHUP"] (not SIGKILL or SIGSTOP)',
+  },
+  sig_ignore: {
+    type: 'list',
+    check: signalListProblem,
+    summary: 'signals the appliance ignores, e.g. ["SIGPIPE"] (not SIGKILL or SIGSTOP)',
+  },
 };
 
 /** Why a lib_versions list is wrong, or null: checked when the file is read, so the error has its line. */
@@ -260,20 +256,36 @@ export function imageFromCfg(cfg: Cfg, file: string, defaultName: string): Image
   const sizes: Record<string, number> = {};
   for (const k of ['text_kb', 'data_kb', 'bss_kb', 'stack_kb'] as const) {
     sizes[k] = num(k, k === 'stack_kb' ? 64 : k === 'text_kb' ? undefined : 0);
-    if (sizes[k]! % 4 !== 0) throw new ConfigError(file, cfg.get(k)?.line ?? 0, `${k} must be a multiple of 4 (whole pages), not ${sizes[k]}`);
+    if (sizes[k]! % 4 !== 0)
+      throw new ConfigError(file, cfg.get(k)?.line ?? 0, `${k} must be a multiple of 4 (whole pages), not ${sizes[k]}`);
   }
   const fixed = sizes.text_kb! + sizes.data_kb! + sizes.bss_kb! + sizes.stack_kb!;
   const total = memory * 1024;
-  if (fixed > total) throw new ConfigError(file, cfg.get('memory')?.line ?? 0, `text, data, bss and stack (${fixed} KiB) do not fit in memory (${total} KiB)`);
+  if (fixed > total)
+    throw new ConfigError(
+      file,
+      cfg.get('memory')?.line ?? 0,
+      `text, data, bss and stack (${fixed} KiB) do not fit in memory (${total} KiB)`,
+    );
   const heap = num('heap_kb', total - fixed);
-  if (heap % 4 !== 0) throw new ConfigError(file, cfg.get('heap_kb')!.line, `heap_kb must be a multiple of 4 (whole pages), not ${heap}`);
+  if (heap % 4 !== 0)
+    throw new ConfigError(file, cfg.get('heap_kb')!.line, `heap_kb must be a multiple of 4 (whole pages), not ${heap}`);
   if (fixed + heap > total) {
-    throw new ConfigError(file, cfg.get('heap_kb')!.line, `heap_kb ${heap} is more than memory leaves (${total - fixed} KiB after text, data, bss and stack)`);
+    throw new ConfigError(
+      file,
+      cfg.get('heap_kb')!.line,
+      `heap_kb ${heap} is more than memory leaves (${total - fixed} KiB after text, data, bss and stack)`,
+    );
   }
   const raw: Record<string, CfgValue> = {};
   for (const [k, e] of cfg) raw[k] = e.value;
   const name = (typed(cfg, file, 'name', IMAGE_KEYS.name!) as string | undefined) ?? defaultName;
-  if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(name)) throw new ConfigError(file, cfg.get('name')?.line ?? 0, `image name '${name}' must start with a letter and hold letters, digits, - or _`);
+  if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(name))
+    throw new ConfigError(
+      file,
+      cfg.get('name')?.line ?? 0,
+      `image name '${name}' must start with a letter and hold letters, digits, - or _`,
+    );
   return {
     name,
     description: (raw.description as string | undefined) ?? '',
@@ -316,9 +328,19 @@ export const HOST_KEYS: Record<string, KeySpec> = {
   seed: { type: 'int', min: 0, max: 2 ** 32 - 1, summary: 'seed of every random choice' },
   // At most 2^17: the engine holds about 3.3 KB of heap per pVM, and `fork web 1000000` on a host that
   // allowed 2^20 ran Node out of its 4 GiB heap after 3.5 minutes (issue #9); 131072 fits in ~0.5 GiB.
-  max_domains: { type: 'int', min: 1, max: 1 << 17, summary: 'live pVMs at most (Xen: 32751 domids; the model takes up to 131072)' },
+  max_domains: {
+    type: 'int',
+    min: 1,
+    max: 1 << 17,
+    summary: 'live pVMs at most (Xen: 32751 domids; the model takes up to 131072)',
+  },
   ...SCHED_HOST_KEYS,
-  evtchn_ports: { type: 'int', min: 1, max: 4096, summary: "event-channel ports per domain (libxl's default 1023; at most 4096, the 2-level ABI)" },
+  evtchn_ports: {
+    type: 'int',
+    min: 1,
+    max: 4096,
+    summary: "event-channel ports per domain (libxl's default 1023; at most 4096, the 2-level ABI)",
+  },
 };
 
 export interface HostConfig {
@@ -354,7 +376,8 @@ export function hostFromCfg(cfg: Cfg, file: string): HostConfig {
   checkKnownKeys(cfg, file, HOST_KEYS);
   const get = <T extends CfgValue>(k: string, d: T): T => (typed(cfg, file, k, HOST_KEYS[k]!) as T | undefined) ?? d;
   const boot = get<CfgValue[]>('boot', DEFAULT_HOST.boot);
-  for (const b of boot) if (typeof b !== 'string') throw new ConfigError(file, cfg.get('boot')!.line, 'boot must be a list of image names');
+  for (const b of boot)
+    if (typeof b !== 'string') throw new ConfigError(file, cfg.get('boot')!.line, 'boot must be a list of image names');
   const h: HostConfig = {
     name: get('name', DEFAULT_HOST.name),
     pcpus: get('pcpus', DEFAULT_HOST.pcpus),
@@ -369,6 +392,11 @@ export function hostFromCfg(cfg: Cfg, file: string): HostConfig {
     evtchn_ports: get('evtchn_ports', DEFAULT_HOST.evtchn_ports),
     raw: Object.fromEntries([...cfg].map(([k, e]) => [k, e.value])),
   };
-  if (h.dom0_mem >= h.memory) throw new ConfigError(file, cfg.get('dom0_mem')?.line ?? 0, `dom0_mem (${h.dom0_mem} MiB) must be less than memory (${h.memory} MiB)`);
+  if (h.dom0_mem >= h.memory)
+    throw new ConfigError(
+      file,
+      cfg.get('dom0_mem')?.line ?? 0,
+      `dom0_mem (${h.dom0_mem} MiB) must be less than memory (${h.memory} MiB)`,
+    );
   return h;
 }

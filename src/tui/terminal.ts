@@ -5,7 +5,6 @@
 export const ALT_SCREEN_ON = '\x1b[?1049h';
 export const ALT_SCREEN_OFF = '\x1b[?1049l';
 export const CURSOR_SHOW = '\x1b[?25h';
-export const CURSOR_HIDE = '\x1b[?25l';
 export const CLEAR_HOME = '\x1b[2J\x1b[H';
 
 export interface Screen {

@@ -7,7 +7,8 @@ import { us } from '../cost.js';
 import type { Domain } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor } from '../hypervisor.js';
-import { suggest, type ImageConfig } from '../image.js';
+import type { ImageConfig } from '../image.js';
+import { suggest } from '../suggest.js';
 import { libKey, LibraryEntry, textPages, dataPages, variablePage } from './manifest.js';
 import { allows, checkLibrary, restrictionsOf } from './restrictions.js';
 import { parseLibRef } from './store.js';
@@ -52,17 +53,31 @@ export function planLink(dl: DlSubsystem, t: Target, requests: Request[], loader
   const visiting = new Set<string>();
   const chosen = (name: string): { version: string } | undefined =>
     t.linked.find((l) => l.name === name) ?? plan.steps.find((s) => s.entry.manifest.name === name)?.entry.manifest;
-  const visit = (name: string, exact: string | undefined, range: VersionRange | null, explicit: boolean, neededBy: string | null): void => {
+  const visit = (
+    name: string,
+    exact: string | undefined,
+    range: VersionRange | null,
+    explicit: boolean,
+    neededBy: string | null,
+  ): void => {
     const have = chosen(name);
     if (have) {
       const ok = exact !== undefined ? have.version === exact : range === null || satisfies(have.version, range);
       if (!ok) {
         const want = exact ?? range!.text;
-        if (neededBy === null && t.d) fail('EEXIST', `${t.d.name} already links ${name} ${have.version} (to replace it: update ${t.d.name} ${name}@${want})`);
-        fail('EINVAL', `${neededBy ?? t.image.name} needs ${name} ${want}, and ${have.version} is ${t.d ? `linked in ${t.d.name}` : 'chosen already'}`);
+        if (neededBy === null && t.d)
+          fail(
+            'EEXIST',
+            `${t.d.name} already links ${name} ${have.version} (to replace it: update ${t.d.name} ${name}@${want})`,
+          );
+        fail(
+          'EINVAL',
+          `${neededBy ?? t.image.name} needs ${name} ${want}, and ${have.version} is ${t.d ? `linked in ${t.d.name}` : 'chosen already'}`,
+        );
       }
       if (explicit && t.linked.some((l) => l.name === name && !l.explicit)) plan.promote.push(name);
-      else if (explicit && neededBy === null && t.d && t.linked.some((l) => l.name === name)) fail('EEXIST', `${t.d.name} already links ${name} ${have.version}`);
+      else if (explicit && neededBy === null && t.d && t.linked.some((l) => l.name === name))
+        fail('EEXIST', `${t.d.name} already links ${name} ${have.version}`);
       return;
     }
     if (visiting.has(name)) fail('ELOOP', `${name}'s dependencies lead back to ${name}`);
@@ -75,7 +90,9 @@ export function planLink(dl: DlSubsystem, t: Target, requests: Request[], loader
     }
     visiting.delete(name);
     const key = libKey(name, entry.manifest.version);
-    const load = !dl.masters.has(key) && !plan.steps.some((s) => s.load && libKey(s.entry.manifest.name, s.entry.manifest.version) === key);
+    const load =
+      !dl.masters.has(key) &&
+      !plan.steps.some((s) => s.load && libKey(s.entry.manifest.name, s.entry.manifest.version) === key);
     plan.steps.push({ entry, explicit, load });
     plan.frames += (load ? textPages(entry.manifest) : 0) + dataPages(entry.manifest);
     plan.latencyUs += mapCost(entry, load);
@@ -93,15 +110,26 @@ export function mapCost(entry: LibraryEntry, load: boolean): number {
 }
 
 /** No version named: the highest the need and the image's restrictions allow; else why not. */
-function pick(dl: DlSubsystem, name: string, range: VersionRange | null, image: ImageConfig, neededBy: string | null): LibraryEntry {
+function pick(
+  dl: DlSubsystem,
+  name: string,
+  range: VersionRange | null,
+  image: ImageConfig,
+  neededBy: string | null,
+): LibraryEntry {
   const all = dl.store.require(name);
   const inRange = all.filter((e) => range === null || satisfies(e.manifest.version, range));
   if (inRange.length === 0) {
-    fail('ENOENT', `${neededBy ?? image.name} needs ${name} ${range!.text}, and the store has ${all.map((e) => e.manifest.version).join(', ')}`);
+    fail(
+      'ENOENT',
+      `${neededBy ?? image.name} needs ${name} ${range!.text}, and the store has ${all.map((e) => e.manifest.version).join(', ')}`,
+    );
   }
   const allowed = inRange.filter((e) => allows(e, image));
   // Nothing allowed: return the newest so the check names the rule that refuses it.
-  return (allowed.length > 0 ? allowed : inRange).sort((a, b) => compareVersions(b.manifest.version, a.manifest.version))[0]!;
+  return (allowed.length > 0 ? allowed : inRange).sort((a, b) =>
+    compareVersions(b.manifest.version, a.manifest.version),
+  )[0]!;
 }
 
 export function planFrames(hv: Hypervisor, plan: LinkPlan, framesLeft = hv.frames.free): void {
@@ -120,14 +148,19 @@ export function applyPlan(hv: Hypervisor, dl: DlSubsystem, d: Domain, plan: Link
 }
 
 export function targetOf(dl: DlSubsystem, d: Domain): Target {
-  return { image: d.image, d, linked: dl.libsOf(d).map((l) => ({ name: l.name, version: l.version, explicit: l.explicit })) };
+  return {
+    image: d.image,
+    d,
+    linked: dl.libsOf(d).map((l) => ({ name: l.name, version: l.version, explicit: l.explicit })),
+  };
 }
 
 /** The libraries an image links at create (`libraries = ["libm@1.16"]`). */
 export function imageRequests(image: ImageConfig): Request[] {
   const v = image.raw.libraries;
   if (v === undefined) return [];
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) fail('EINVAL', `image ${image.name}: libraries must be a list of "name@version" strings`);
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+    fail('EINVAL', `image ${image.name}: libraries must be a list of "name@version" strings`);
   return (v as string[]).map((ref) => parseLibRef(ref, false));
 }
 
@@ -136,7 +169,11 @@ export function imageRequests(image: ImageConfig): Request[] {
 export function prepareImage(dl: DlSubsystem, image: ImageConfig, framesLeft: number): void {
   restrictionsOf(image);
   const plan = planLink(dl, { image, d: null, linked: [] }, imageRequests(image), null);
-  if (plan.frames > framesLeft) fail('ENOMEM', `${image.name} and its libraries need ${plan.frames} more frames, the host has ${framesLeft} free after its memory`);
+  if (plan.frames > framesLeft)
+    fail(
+      'ENOMEM',
+      `${image.name} and its libraries need ${plan.frames} more frames, the host has ${framesLeft} free after its memory`,
+    );
 }
 
 export function linkImage(hv: Hypervisor, dl: DlSubsystem, d: Domain): number {
@@ -155,10 +192,12 @@ export interface LinkResult {
 /** `link <pvm> <lib>[@ver] [--loader <pvm>]`. */
 export function link(hv: Hypervisor, dl: DlSubsystem, d: Domain, req: Request, loader: Domain | null): LinkResult {
   hv.requireActive(d, 'link libraries');
-  if (loader && loader.domid === 0) fail('EINVAL', 'Domain-0 is the toolstack, not a loader: name the pVM that asks for the library');
+  if (loader && loader.domid === 0)
+    fail('EINVAL', 'Domain-0 is the toolstack, not a loader: name the pVM that asks for the library');
   if (loader) hv.requireActive(loader, 'load libraries');
   const plan = planLink(dl, targetOf(dl, d), [req], loader && loader.domid !== d.domid ? loader : null);
-  if (plan.steps.length === 0 && plan.promote.length === 0) fail('EEXIST', `${d.name} already links ${req.name} ${dl.find(d, req.name)!.version}`);
+  if (plan.steps.length === 0 && plan.promote.length === 0)
+    fail('EEXIST', `${d.name} already links ${req.name} ${dl.find(d, req.name)!.version}`);
   planFrames(hv, plan);
   applyPlan(hv, dl, d, plan);
   return { plan, latencyUs: plan.latencyUs };
@@ -175,11 +214,15 @@ export function unlink(hv: Hypervisor, dl: DlSubsystem, d: Domain, name: string)
   if (d.shutdown) fail('ESRCH', `${d.name} has exited and links nothing`);
   const l = dl.require(d, name);
   const users = dl.dependentsOf(d, name);
-  if (users.length > 0) fail('EBUSY', `${users.map((u) => u.key).join(', ')} in ${d.name} need${users.length === 1 ? 's' : ''} ${l.key} (unlink ${users[0]!.name} first)`);
+  if (users.length > 0)
+    fail(
+      'EBUSY',
+      `${users.map((u) => u.key).join(', ')} in ${d.name} need${users.length === 1 ? 's' : ''} ${l.key} (unlink ${users[0]!.name} first)`,
+    );
   requireQuiescent(hv, d, [l]);
   const removed = [l];
   // Dependencies pulled in for it alone go too (as a package manager's autoremove).
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const x of dl.libsOf(d)) {
       if (x.explicit || removed.includes(x)) continue;
@@ -227,7 +270,11 @@ export function busyUntil(hv: Hypervisor, d: Domain, key: string): number | null
 function requireQuiescent(hv: Hypervisor, d: Domain, libs: Linked[]): void {
   for (const l of libs) {
     const until = busyUntil(hv, d, l.key);
-    if (until !== null && until > hv.nowNs) fail('EBUSY', `a vCPU of ${d.name} is inside ${l.key} (until ${((until - hv.nowNs) / 1e6).toFixed(3)} ms from now); try again after run`);
+    if (until !== null && until > hv.nowNs)
+      fail(
+        'EBUSY',
+        `a vCPU of ${d.name} is inside ${l.key} (until ${((until - hv.nowNs) / 1e6).toFixed(3)} ms from now); try again after run`,
+      );
   }
 }
 
@@ -246,23 +293,40 @@ export interface CallResult {
 }
 
 /** `call <pvm> <lib>.<fn> [arg]`: through the GOT; the first call of a function binds its slot. */
-export function call(hv: Hypervisor, dl: DlSubsystem, d: Domain, libName: string, fn: string, arg: string | undefined): CallResult {
+export function call(
+  hv: Hypervisor,
+  dl: DlSubsystem,
+  d: Domain,
+  libName: string,
+  fn: string,
+  arg: string | undefined,
+): CallResult {
   hv.requireActive(d, 'call a library');
   const l = dl.require(d, libName);
   const m = dl.manifestOf(l);
   const slot = m.functions.findIndex((f) => f.name === fn);
   if (slot < 0) {
-    const near = suggest(fn, m.functions.map((f) => f.name));
+    const near = suggest(
+      fn,
+      m.functions.map((f) => f.name),
+    );
     fail('ENOENT', `${l.key} has no function '${fn}'${near ? ` (did you mean '${near}'?)` : ''}`);
   }
   const f = m.functions[slot]!;
   let variable: CallResult['variable'] = null;
   let writeVar = -1;
   if (f.reads) {
-    if (arg === undefined) fail('EINVAL', `${fn} reads a variable: name it (e.g. call ${d.name} ${libName}.${fn} ${m.variables[0]?.name ?? 'name'})`);
+    if (arg === undefined)
+      fail(
+        'EINVAL',
+        `${fn} reads a variable: name it (e.g. call ${d.name} ${libName}.${fn} ${m.variables[0]?.name ?? 'name'})`,
+      );
     const vi = m.variables.findIndex((v) => v.name === arg);
     if (vi < 0) {
-      const near = suggest(arg, m.variables.map((v) => v.name));
+      const near = suggest(
+        arg,
+        m.variables.map((v) => v.name),
+      );
       fail('ENOENT', `${l.key} has no variable '${arg}'${near ? ` (did you mean '${near}'?)` : ''}`);
     }
     variable = { name: arg, value: l.vars[vi]! };
@@ -271,14 +335,24 @@ export function call(hv: Hypervisor, dl: DlSubsystem, d: Domain, libName: string
   }
   if (f.counts) writeVar = m.variables.findIndex((v) => v.name === f.counts);
   const data = region(d, dataRegionName(l.name))!;
-  if (writeVar >= 0 && hv.mem.framesNeeded(data, variablePage(writeVar), 1) > hv.frames.free) fail('ENOMEM', 'no free frame for the copy-on-write of the library data');
+  if (writeVar >= 0 && hv.mem.framesNeeded(data, variablePage(writeVar), 1) > hv.frames.free)
+    fail('ENOMEM', 'no free frame for the copy-on-write of the library data');
   const resolved = l.got[slot] === 0;
   if (resolved || writeVar >= 0) dl.own(l);
   if (resolved) l.got[slot] = 1;
   if (writeVar >= 0) {
     l.vars[writeVar]!++;
-    if (hv.mem.write(data, variablePage(writeVar)) === 'copied') hv.emit('cow', d, `${d.name}: 1 copy-on-write break in ${data.name}`);
+    if (hv.mem.write(data, variablePage(writeVar)) === 'copied')
+      hv.emit('cow', d, `${d.name}: 1 copy-on-write break in ${data.name}`);
     variable = { name: f.counts!, value: l.vars[writeVar]! };
   }
-  return { lib: l.name, version: l.version, fn, slot, resolved, variable, latencyUs: us('plt_call') + (resolved ? us('symbol_resolve') : 0) };
+  return {
+    lib: l.name,
+    version: l.version,
+    fn,
+    slot,
+    resolved,
+    variable,
+    latencyUs: us('plt_call') + (resolved ? us('symbol_resolve') : 0),
+  };
 }

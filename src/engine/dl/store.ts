@@ -5,7 +5,7 @@
 // The store is part of the saved state, so a restored host links exactly what the saved one could.
 
 import { fail } from '../errors.js';
-import { suggest } from '../image.js';
+import { suggest } from '../suggest.js';
 import { libKey, LibraryEntry, validateManifest } from './manifest.js';
 import { compareVersions, isVersion } from './version.js';
 
@@ -26,7 +26,10 @@ export class LibraryStore {
 
   /** Every entry, by name then version. */
   all(): LibraryEntry[] {
-    return [...this.byKey.values()].sort((a, b) => a.manifest.name.localeCompare(b.manifest.name) || compareVersions(a.manifest.version, b.manifest.version));
+    return [...this.byKey.values()].sort(
+      (a, b) =>
+        a.manifest.name.localeCompare(b.manifest.name) || compareVersions(a.manifest.version, b.manifest.version),
+    );
   }
 
   names(): string[] {
@@ -44,7 +47,10 @@ export class LibraryStore {
     const vs = this.versions(name);
     if (vs.length === 0) {
       const near = suggest(name, this.names());
-      fail('ENOENT', `no library '${name}' in the store${near ? ` (did you mean '${near}'?)` : ` (libraries: ${this.names().join(', ') || 'none'})`}`);
+      fail(
+        'ENOENT',
+        `no library '${name}' in the store${near ? ` (did you mean '${near}'?)` : ` (libraries: ${this.names().join(', ') || 'none'})`}`,
+      );
     }
     fail('ENOENT', `no ${name} ${version} in the store (versions: ${vs.map((v) => v.manifest.version).join(', ')})`);
   }
@@ -63,7 +69,11 @@ export class LibraryStore {
   static load(data: unknown): LibraryStore {
     if (!Array.isArray(data)) fail('EINVAL', 'state: the library store is not a list');
     return new LibraryStore(
-      (data as LibraryEntry[]).map((e) => ({ manifest: validateManifest(e.manifest, `state: ${e.file}`), file: e.file, verdict: { ...e.verdict } })),
+      (data as LibraryEntry[]).map((e) => ({
+        manifest: validateManifest(e.manifest, `state: ${e.file}`),
+        file: e.file,
+        verdict: { ...e.verdict },
+      })),
     );
   }
 }
@@ -72,7 +82,8 @@ export class LibraryStore {
 export function parseLibRef(ref: string, needVersion: boolean): { name: string; version?: string } {
   const m = /^([A-Za-z][A-Za-z0-9_-]*)(?:@(.+))?$/.exec(ref);
   if (!m) fail('EINVAL', `'${ref}' is not a library (write name or name@version, e.g. libm@1.16)`);
-  if (m[2] !== undefined && !isVersion(m[2])) fail('EINVAL', `'${m[2]}' in '${ref}' is not a version (dotted numbers, e.g. 1.18)`);
+  if (m[2] !== undefined && !isVersion(m[2]))
+    fail('EINVAL', `'${m[2]}' in '${ref}' is not a version (dotted numbers, e.g. 1.18)`);
   if (needVersion && m[2] === undefined) fail('EINVAL', `'${ref}' needs a version (e.g. ${m[1]}@1.18)`);
   return m[2] === undefined ? { name: m[1]! } : { name: m[1]!, version: m[2] };
 }

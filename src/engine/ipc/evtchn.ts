@@ -47,7 +47,6 @@ export interface EvtchnSnapshot {
 }
 
 export const EVTCHN_DEFAULT_PORTS = 1023;
-export const EVTCHN_MAX_PORTS = 4096;
 const BITS_PER_WORD = 64;
 
 export interface SendResult {
@@ -68,7 +67,12 @@ export class EventChannels {
   private table(domid: number, vcpus = 1): PortTable {
     let t = this.tables.get(domid);
     if (!t) {
-      t = { ports: new Map(), vcpus: Array.from({ length: Math.max(1, vcpus) }, () => ({ selector: 0, upcallPending: false })), sent: 0, received: 0 };
+      t = {
+        ports: new Map(),
+        vcpus: Array.from({ length: Math.max(1, vcpus) }, () => ({ selector: 0, upcallPending: false })),
+        sent: 0,
+        received: 0,
+      };
       this.tables.set(domid, t);
     }
     while (t.vcpus.length < vcpus) t.vcpus.push({ selector: 0, upcallPending: false });
@@ -94,18 +98,36 @@ export class EventChannels {
 
   /** EVTCHNOP_alloc_unbound: a port in `domid` that `remote` may bind to. */
   allocUnbound(domid: number, remote: number, use: string, name = `domain ${domid}`, vcpus = 1): number {
-    return this.allocPort(domid, vcpus, { state: 'unbound', remoteDom: remote, remotePort: 0, virq: 0, vcpu: 0, use }, name).port;
+    return this.allocPort(
+      domid,
+      vcpus,
+      { state: 'unbound', remoteDom: remote, remotePort: 0, virq: 0, vcpu: 0, use },
+      name,
+    ).port;
   }
 
   /**
    * EVTCHNOP_bind_interdomain: `domid` binds a new local port to `remote`'s unbound port, which must
    * name `domid`. Both ends become interdomain; the local port is set pending (as Xen does).
    */
-  bindInterdomain(domid: number, remote: number, rport: number, use: string, name = `domain ${domid}`, vcpus = 1): number {
+  bindInterdomain(
+    domid: number,
+    remote: number,
+    rport: number,
+    use: string,
+    name = `domain ${domid}`,
+    vcpus = 1,
+  ): number {
     const rp = this.tables.get(remote)?.ports.get(rport);
     if (!rp || rp.state !== 'unbound') fail('EINVAL', `port ${rport} of domain ${remote} is not unbound`);
-    if (rp.remoteDom !== domid) fail('EPERM', `port ${rport} of domain ${remote} is reserved for domain ${rp.remoteDom}, not ${domid}`);
-    const lp = this.allocPort(domid, vcpus, { state: 'interdomain', remoteDom: remote, remotePort: rport, virq: 0, vcpu: 0, use }, name);
+    if (rp.remoteDom !== domid)
+      fail('EPERM', `port ${rport} of domain ${remote} is reserved for domain ${rp.remoteDom}, not ${domid}`);
+    const lp = this.allocPort(
+      domid,
+      vcpus,
+      { state: 'interdomain', remoteDom: remote, remotePort: rport, virq: 0, vcpu: 0, use },
+      name,
+    );
     rp.state = 'interdomain';
     rp.remotePort = lp.port;
     this.setPending(domid, lp);
@@ -115,15 +137,28 @@ export class EventChannels {
   /** EVTCHNOP_bind_virq: a virtual IRQ of the hypervisor (timer, console, ...) on a vCPU. */
   bindVirq(domid: number, virq: number, vcpu: number, use: string, vcpus = 1): number {
     const t = this.tables.get(domid);
-    if (t) for (const p of t.ports.values()) if (p.state === 'virq' && p.virq === virq && p.vcpu === vcpu) fail('EEXIST', `virq ${virq} is bound already on vCPU ${vcpu} (port ${p.port})`);
+    if (t)
+      for (const p of t.ports.values())
+        if (p.state === 'virq' && p.virq === virq && p.vcpu === vcpu)
+          fail('EEXIST', `virq ${virq} is bound already on vCPU ${vcpu} (port ${p.port})`);
     if (vcpu < 0 || vcpu >= Math.max(1, vcpus)) fail('ENOENT', `no vCPU ${vcpu}`);
-    return this.allocPort(domid, vcpus, { state: 'virq', remoteDom: domid, remotePort: 0, virq, vcpu, use }, `domain ${domid}`).port;
+    return this.allocPort(
+      domid,
+      vcpus,
+      { state: 'virq', remoteDom: domid, remotePort: 0, virq, vcpu, use },
+      `domain ${domid}`,
+    ).port;
   }
 
   /** EVTCHNOP_bind_ipi: an inter-processor interrupt port, notifying `vcpu` of the same domain. */
   bindIpi(domid: number, vcpu: number, use: string, vcpus = 1): number {
     if (vcpu < 0 || vcpu >= Math.max(1, vcpus)) fail('ENOENT', `no vCPU ${vcpu}`);
-    return this.allocPort(domid, vcpus, { state: 'ipi', remoteDom: domid, remotePort: 0, virq: 0, vcpu, use }, `domain ${domid}`).port;
+    return this.allocPort(
+      domid,
+      vcpus,
+      { state: 'ipi', remoteDom: domid, remotePort: 0, virq: 0, vcpu, use },
+      `domain ${domid}`,
+    ).port;
   }
 
   /** EVTCHNOP_send on a local port: interdomain goes to the peer, ipi to the vCPU; unbound is dropped. */
@@ -229,7 +264,8 @@ export class EventChannels {
 
   port(domid: number, port: number): Port {
     const p = this.tables.get(domid)?.ports.get(port);
-    if (!p) fail('EINVAL', `domain ${domid} has no event-channel port ${port}${port === 0 ? ' (port 0 is reserved)' : ''}`);
+    if (!p)
+      fail('EINVAL', `domain ${domid} has no event-channel port ${port}${port === 0 ? ' (port 0 is reserved)' : ''}`);
     return p;
   }
 
@@ -251,13 +287,28 @@ export class EventChannels {
   }
 
   save(): EvtchnSnapshot {
-    return { tables: [...this.tables].map(([d, t]) => [d, { ports: [...t.ports.values()].map((p) => ({ ...p })), vcpus: t.vcpus.map((v) => ({ ...v })), sent: t.sent, received: t.received }]) };
+    return {
+      tables: [...this.tables].map(([d, t]) => [
+        d,
+        {
+          ports: [...t.ports.values()].map((p) => ({ ...p })),
+          vcpus: t.vcpus.map((v) => ({ ...v })),
+          sent: t.sent,
+          received: t.received,
+        },
+      ]),
+    };
   }
 
   static load(s: EvtchnSnapshot, limit: number): EventChannels {
     const e = new EventChannels(limit);
     for (const [d, t] of s.tables) {
-      e.tables.set(d, { ports: new Map(t.ports.map((p) => [p.port, { ...p }])), vcpus: t.vcpus.map((v) => ({ ...v })), sent: t.sent, received: t.received });
+      e.tables.set(d, {
+        ports: new Map(t.ports.map((p) => [p.port, { ...p }])),
+        vcpus: t.vcpus.map((v) => ({ ...v })),
+        sent: t.sent,
+        received: t.received,
+      });
     }
     return e;
   }
@@ -269,11 +320,14 @@ export class EventChannels {
       if (!live(d)) problems.push(`domain ${d} is gone but still has ${t.ports.size} event-channel ports`);
       if (t.ports.size === 0) problems.push(`domain ${d} has an empty port table`);
       for (const p of t.ports.values()) {
-        if (p.port < 1 || p.port > this.limit) problems.push(`domain ${d} uses port ${p.port}, outside 1-${this.limit}`);
+        if (p.port < 1 || p.port > this.limit)
+          problems.push(`domain ${d} uses port ${p.port}, outside 1-${this.limit}`);
         if (p.state === 'interdomain') {
           const q = this.tables.get(p.remoteDom)?.ports.get(p.remotePort);
           if (!q || q.state !== 'interdomain' || q.remoteDom !== d || q.remotePort !== p.port) {
-            problems.push(`port ${p.port} of domain ${d} is bound to ${p.remoteDom}:${p.remotePort}, which is not bound back`);
+            problems.push(
+              `port ${p.port} of domain ${d} is bound to ${p.remoteDom}:${p.remotePort}, which is not bound back`,
+            );
           }
         }
       }
@@ -281,7 +335,8 @@ export class EventChannels {
         const want = { ...v };
         this.recomputeVcpu(t, i);
         const got = t.vcpus[i]!;
-        if (got.selector !== want.selector || got.upcallPending !== want.upcallPending) problems.push(`domain ${d} vCPU ${i}: selector/upcall do not match the pending and mask bits`);
+        if (got.selector !== want.selector || got.upcallPending !== want.upcallPending)
+          problems.push(`domain ${d} vCPU ${i}: selector/upcall do not match the pending and mask bits`);
         t.vcpus[i] = want;
       });
     }

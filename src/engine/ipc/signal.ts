@@ -39,7 +39,10 @@ export function sendSignal(hv: Hypervisor, ipc: Ipc, from: Domain, target: Domai
   requireTrust(hv, from, target, 'signal');
   const viaLink = from.domid !== DOM0 && from.domid !== target.domid;
   const contact = viaLink ? requireContact(hv, ipc, from, target, 'signal') : null;
-  let latencyUs = from.domid === DOM0 ? us('signal_default') : us('ipc_call') + us('shared_page_write') + (viaLink ? us('evtchn_notify') : 0);
+  let latencyUs =
+    from.domid === DOM0
+      ? us('signal_default')
+      : us('ipc_call') + us('shared_page_write') + (viaLink ? us('evtchn_notify') : 0);
   let link: Link | null = null;
   let first = false;
   if (contact) {
@@ -123,7 +126,14 @@ function act(hv: Hypervisor, ipc: Ipc, d: Domain, sig: string, from: string, kin
   }
 }
 
-function kill(hv: Hypervisor, d: Domain, sig: string, reason: ShutdownReason, from: string, say: (t: string) => void): SignalAction {
+function kill(
+  hv: Hypervisor,
+  d: Domain,
+  sig: string,
+  reason: ShutdownReason,
+  from: string,
+  say: (t: string) => void,
+): SignalAction {
   say(`${sig} from ${from} terminates ${d.name} (status ${128 + SIGNALS[sig]!.number})`);
   terminate(hv, d, { reason, status: 128 + SIGNALS[sig]!.number, signal: sig });
   return 'terminated';
@@ -148,10 +158,4 @@ function flushPending(hv: Hypervisor, ipc: Ipc, d: Domain): void {
     }
     act(hv, ipc, d, sig, 'its pending set', 'signal');
   }
-}
-
-/** A signal's default action in words, for help and `ipcs`. */
-export function defaultActionOf(sig: string): string {
-  const a = SIGNALS[sig]!.action;
-  return { term: 'terminate', core: 'terminate (core)', ignore: 'ignore', stop: 'stop', cont: 'continue' }[a];
 }

@@ -5,7 +5,7 @@ import { cowCost } from '../cost.js';
 import { Domain, isZombie, region } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor } from '../hypervisor.js';
-import { suggest } from '../image.js';
+import { suggest } from '../suggest.js';
 import { Accounting, Smaps, SmapsRaw } from './accounting.js';
 import { PAGE_KIB } from './frames.js';
 import type { Region } from './p2m.js';
@@ -16,7 +16,10 @@ export function findRegion(d: Domain, name: string): Region {
   if (isZombie(d)) fail('ESRCH', `${d.name} has exited and holds no memory`);
   const names = d.regions.map((x) => x.name);
   const near = suggest(name, names);
-  fail('ENOENT', `${d.name} has no region '${name}'${near ? ` (did you mean '${near}'?)` : ` (regions: ${names.join(', ')})`}`);
+  fail(
+    'ENOENT',
+    `${d.name} has no region '${name}'${near ? ` (did you mean '${near}'?)` : ` (regions: ${names.join(', ')})`}`,
+  );
 }
 
 export interface Touched {
@@ -33,12 +36,15 @@ export function touch(hv: Hypervisor, d: Domain, regionName: string, first: numb
   hv.requireActive(d, 'write memory');
   const r = findRegion(d, regionName);
   const n = count === 'all' ? r.pages - first : count;
-  if (!Number.isInteger(first) || first < 0 || first >= r.pages) fail('EINVAL', `offset ${first} is outside ${r.name} (pages 0-${r.pages - 1})`);
+  if (!Number.isInteger(first) || first < 0 || first >= r.pages)
+    fail('EINVAL', `offset ${first} is outside ${r.name} (pages 0-${r.pages - 1})`);
   if (!Number.isInteger(n) || n < 1) fail('EINVAL', `the number of pages must be at least 1, not ${n}`);
-  if (first + n > r.pages) fail('EINVAL', `${r.name} of ${d.name} has ${r.pages} pages; pages ${first}-${first + n - 1} do not fit`);
+  if (first + n > r.pages)
+    fail('EINVAL', `${r.name} of ${d.name} has ${r.pages} pages; pages ${first}-${first + n - 1} do not fit`);
   if (r.kind === 'ro') fail('EFAULT', `${r.name} of ${d.name} is read-only (code is shared, never written)`);
   const need = hv.mem.framesNeeded(r, first, n);
-  if (need > hv.frames.free) fail('ENOMEM', `writing needs ${need} new frames for copy-on-write, the host has ${hv.frames.free} free`);
+  if (need > hv.frames.free)
+    fail('ENOMEM', `writing needs ${need} new frames for copy-on-write, the host has ${hv.frames.free} free`);
   let copied = 0;
   for (let p = first; p < first + n; p++) if (hv.mem.write(r, p) === 'copied') copied++;
   if (copied > 0) hv.emit('cow', d, `${d.name}: ${copied} copy-on-write break${copied === 1 ? '' : 's'} in ${r.name}`);
