@@ -4,7 +4,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { printer } from './commands/output.js';
+import { scriptedHost } from './commands/scripted-host.js';
 import { errorOf } from './commands/shell.js';
 import type { HostIO } from './commands/types.js';
 import { EngineError } from './engine/errors.js';
@@ -51,7 +51,7 @@ function version(): string {
 /** Run command text in a scripted mode; returns the exit status. */
 function runScripted(text: string, origin: string | undefined, o: CliOptions): number {
   const setup = setupShell(o, scriptIO);
-  setup.shell.onOutcome(printer(!!o.json, out, err));
+  setup.shell.useHost(scriptedHost({ json: !!o.json, tty: process.stdout.isTTY === true, out, err }));
   let status = 0;
   try {
     const s = setup.shell.run(text, { stopOnError: !o.keepGoing, origin, remember: true });

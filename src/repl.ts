@@ -4,7 +4,7 @@
 import { createInterface } from 'node:readline';
 import type { Shell } from './commands/shell.js';
 import { complete } from './commands/complete.js';
-import { errorLine, outcomeText } from './commands/output.js';
+import { scriptedHost } from './commands/scripted-host.js';
 
 export function runRepl(shell: Shell, history: string[], onLine?: (line: string) => void): Promise<void> {
   return new Promise((resolvePromise) => {
@@ -19,12 +19,9 @@ export function runRepl(shell: Shell, history: string[], onLine?: (line: string)
         return [c.candidates, c.word];
       },
     });
-    const off = shell.onOutcome((o) => {
-      if (o.ok) {
-        const t = outcomeText(o);
-        if (t) process.stdout.write(t + '\n');
-      } else process.stdout.write(errorLine(o) + '\n');
-    });
+    // Errors go to stdout too: a session read line by line keeps them in order with the output.
+    const write = (s: string): void => void process.stdout.write(s);
+    shell.useHost(scriptedHost({ json: false, tty: process.stdout.isTTY === true, out: write, err: write }));
     process.stdout.write('kylinx-sh: type help for commands, exit or Ctrl-D to leave\n');
     rl.prompt();
     rl.on('line', (line) => {
@@ -39,7 +36,6 @@ export function runRepl(shell: Shell, history: string[], onLine?: (line: string)
       rl.prompt();
     });
     rl.on('close', () => {
-      off();
       resolvePromise();
     });
   });

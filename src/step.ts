@@ -4,27 +4,11 @@
 // out. Without a terminal, each input line is one key ("n", "b", "q"), for scripts and tests.
 
 import { createInterface, emitKeypressEvents } from 'node:readline';
-import { errorLine, outcomeText } from './commands/output.js';
+import { scriptedHost } from './commands/scripted-host.js';
 import type { Shell } from './commands/shell.js';
 import { scriptSteps, Stepper } from './commands/stepper.js';
 
 const out = (s: string): void => void process.stdout.write(s);
-
-export function banner(text: string): string {
-  const width = Math.min(76, Math.max(20, text.length + 4));
-  const words = text.split(/\s+/);
-  const lines: string[] = [];
-  let cur = '';
-  for (const w of words) {
-    if (cur && cur.length + 1 + w.length > width - 4) {
-      lines.push(cur);
-      cur = w;
-    } else cur = cur ? `${cur} ${w}` : w;
-  }
-  if (cur) lines.push(cur);
-  const bar = '═'.repeat(width - 2);
-  return [`╔${bar}╗`, ...lines.map((l) => `║ ${l.padEnd(width - 4)} ║`), `╚${bar}╝`].join('\n');
-}
 
 function prompt(st: Stepper): void {
   const s = st.next;
@@ -56,16 +40,9 @@ function keyOf(s: string, name?: string): Key {
 function act(st: Stepper, key: Key): boolean {
   if (key === 'quit') return false;
   if (key === 'next' && !st.done) {
-    const step = st.next!;
     out('\n');
-    for (const o of st.forward()) {
-      if (!o.ok) out(errorLine(o) + '\n');
-      else if (step.say !== null) out(banner(step.say) + '\n');
-      else {
-        const t = outcomeText(o);
-        if (t) out(t + '\n');
-      }
-    }
+    // The shell's host prints the step's outcomes (say lines framed in a terminal).
+    st.forward();
   } else if (key === 'back') {
     const undone = st.back();
     out(undone ? `\n⟲ stepped back before line ${undone.line}: ${undone.text}\n` : '\n(already at the start)\n');
@@ -75,6 +52,7 @@ function act(st: Stepper, key: Key): boolean {
 }
 
 export function runStepper(shell: Shell, scriptText: string, file: string): Promise<void> {
+  shell.useHost(scriptedHost({ json: false, tty: process.stdout.isTTY === true, out, err: out }));
   const st = new Stepper(shell, scriptSteps(scriptText));
   out(`Stepping through ${file}: ${st.steps.length} steps.\n`);
   prompt(st);

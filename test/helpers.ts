@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import { Shell } from '../src/commands/shell.js';
 import { fail } from '../src/engine/errors.js';
-import type { HostIO, Outcome } from '../src/commands/types.js';
+import type { Data, Failed, HostIO, Outcome, Result } from '../src/commands/types.js';
 import type { HostConfig } from '../src/engine/image.js';
 import { defaultImagesDir, loadImages } from '../src/host-io.js';
 import { loadLibraries } from '../src/dl-io.js';
@@ -52,7 +52,7 @@ export function run(shell: Shell, line: string): Outcome[] {
       const n = outs.length;
       shell.run(part);
       const o = outs[n];
-      if (o && !o.ok) expect(stateOf(shell), `failed '${part}' (${o.error?.message}) changed the state`).toBe(before);
+      if (o && !o.ok) expect(stateOf(shell), `failed '${part}' (${o.error.message}) changed the state`).toBe(before);
       expect(shell.hv.check(), `invariants after '${part}'`).toEqual([]);
     }
   } finally {
@@ -61,20 +61,38 @@ export function run(shell: Shell, line: string): Outcome[] {
   return outs;
 }
 
+/** The outcome's result; a failed outcome fails the test, saying why. */
+export function resultOf<D extends Data>(o: Outcome<D> | undefined): Result<D> {
+  if (!o) throw new Error('no outcome');
+  if (!o.ok) throw new Error(`${o.line}: ${o.error.message} [${o.error.code}]`);
+  return o.result;
+}
+
+/** The outcome's error; an outcome that succeeded fails the test. */
+export function failureOf(o: Outcome | undefined): Failed['error'] {
+  if (!o) throw new Error('no outcome');
+  if (o.ok) throw new Error(`${o.line} should have failed`);
+  return o.error;
+}
+
+/** What an outcome says: its text, or its error message. */
+export function said(o: Outcome): string {
+  return o.ok ? o.result.text : o.error.message;
+}
+
 /** Run and expect success; returns the last outcome's result. */
-export function ok(shell: Shell, line: string): NonNullable<Outcome['result']> {
+export function ok(shell: Shell, line: string): Result {
   const outs = run(shell, line);
-  for (const o of outs) expect(o.ok, `${o.line}: ${o.error?.message}`).toBe(true);
-  return outs[outs.length - 1]!.result!;
+  for (const o of outs) expect(o.ok, `${o.line}: ${o.ok ? '' : o.error.message}`).toBe(true);
+  return resultOf(outs[outs.length - 1]);
 }
 
 /** Run one command and expect it to fail with `code`; returns the error message. */
 export function err(shell: Shell, line: string, code: string): string {
   const outs = run(shell, line);
-  const o = outs[outs.length - 1]!;
-  expect(o.ok, `${line} should fail`).toBe(false);
-  expect(o.error!.code, o.error!.message).toBe(code);
-  return o.error!.message;
+  const e = failureOf(outs[outs.length - 1]);
+  expect(e.code, e.message).toBe(code);
+  return e.message;
 }
 
 function splitCommands(line: string): string[] {

@@ -14,8 +14,7 @@ const dist = (f) => import(pathToFileURL(join(ROOT, 'dist', f)).href);
 export async function speedup(duration = '1h', reps = 2) {
   const { setupShell } = await dist('session-setup.js');
   const { SPEEDUP_SETUP } = await dist('commands/sched.js');
-  const { durationArg } = await dist('commands/args.js');
-  const virtualMs = durationArg(duration) / 1e6;
+  let virtualMs = 0;
   let wallMs = Infinity;
   let cpuMs = Infinity;
   let requests = 0;
@@ -31,6 +30,7 @@ export async function speedup(duration = '1h', reps = 2) {
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     const c = process.cpuUsage(c0);
     if (!o.ok) throw new Error(`run ${duration} failed: ${o.error.message}`);
+    virtualMs = o.result.data.duration_ns / 1e6;
     wallMs = Math.min(wallMs, ms);
     cpuMs = Math.min(cpuMs, (c.user + c.system) / 1000);
     requests = o.result.data.pvms.reduce((a, p) => a + p.requests, 0);

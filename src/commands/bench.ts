@@ -1,23 +1,23 @@
 // The bench command: model vs paper, deterministic (it runs on fresh engines, not the session's).
 
-import { fail } from '../engine/errors.js';
 import { BENCH_PARTS } from './bench/index.js';
 import type { BenchRow } from './bench/types.js';
 import { table } from './format.js';
-import type { CommandSpec } from './types.js';
+import { choice, one } from './args.js';
+import { command } from './types.js';
 
-export const bench: CommandSpec = {
+const PARTS = choice([...BENCH_PARTS.map((p) => p.name), 'all']);
+
+export const bench = command({
   name: 'bench',
   family: 'session',
   summary: "Reproduce the KylinX paper's micro-benchmarks in the model: paper and model side by side",
   usage: `<${BENCH_PARTS.map((p) => p.name).join('|')}|all>`,
-  args: [{ name: 'part', kind: 'word' }],
+  args: { part: one(PARTS) },
   help: BENCH_PARTS.map((p) => `${p.name}: ${p.summary}`).join('\n'),
   run(ctx, a) {
-    const part = a.pos.part!;
+    const part = a.part;
     const parts = part === 'all' ? BENCH_PARTS : BENCH_PARTS.filter((p) => p.name === part);
-    if (parts.length === 0)
-      fail('ENOENT', `no bench part '${part}' (parts: ${BENCH_PARTS.map((p) => p.name).join(', ')}, all)`);
     const rows: BenchRow[] = parts.flatMap((p) => p.run(ctx));
     const cells: (string | number)[][] = [['figure', 'case', 'unit', 'paper', 'model', 'ratio']];
     for (const r of rows)
@@ -31,4 +31,4 @@ export const bench: CommandSpec = {
       ]);
     return { text: table(cells), data: { rows } };
   },
-};
+});

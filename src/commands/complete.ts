@@ -6,7 +6,8 @@ import type { ImageConfig } from '../engine/image.js';
 import { SIGNALS } from '../engine/signals.js';
 import { COMMANDS, findCommand } from './table.js';
 import { libraryCandidates } from './libs.js';
-import type { ArgKind, CommandSpec } from './types.js';
+import type { ArgKind } from './args.js';
+import type { AnyCommand } from './types.js';
 
 export interface Completion {
   /** The word being completed (the text the candidates replace). */
@@ -22,39 +23,48 @@ export function complete(hv: Hypervisor, images: Map<string, ImageConfig>, line:
   if (words.length <= 1) {
     return { word, candidates: COMMANDS.map((c) => c.name).filter((n) => n.startsWith(word)) };
   }
-  let spec: CommandSpec;
+  let spec: AnyCommand;
   try {
     spec = findCommand(words[0]!);
   } catch {
     return { word, candidates: [] };
   }
-  const kind = argKindAt(spec, words.slice(1, -1));
-  const pool = kind ? candidatesOf(kind, hv, images, words.slice(1, -1)) : [];
+  const slot = slotAt(spec, words.slice(1, -1));
+  const pool = !slot ? [] : slot.choices ? [...slot.choices] : candidatesOf(slot.kind, hv, images, words.slice(1, -1));
   return { word, candidates: pool.filter((c) => c.startsWith(word)) };
 }
 
-/** The kind of the argument after `before` (options and their values skipped). */
-function argKindAt(spec: CommandSpec, before: string[]): ArgKind | undefined {
+/** What the word after `before` is (options and their values skipped): its kind and, for a choice, the words. */
+interface Slot {
+  kind: ArgKind;
+  choices?: readonly string[];
+}
+
+function slotAt(spec: AnyCommand, before: string[]): Slot | undefined {
+  const options = Object.entries(spec.options ?? {});
+  const optionOf = (w: string | undefined) =>
+    options.find(([name, o]) => w === `--${name}` || (o.short !== undefined && w === `-${o.short}`))?.[1];
+  const args = Object.values(spec.args);
   let pos = 0;
   for (let i = 0; i < before.length; i++) {
     const w = before[i]!;
-    const opt = (spec.options ?? []).find((o) => w === `--${o.name}` || (o.short && w === `-${o.short}`));
+    const opt = optionOf(w);
     if (opt) {
-      if (opt.value) {
-        if (i === before.length - 1) return opt.value;
+      if (opt.kind) {
+        if (i === before.length - 1) return { kind: opt.kind, choices: opt.choices };
         i++;
       }
       continue;
     }
-    if (spec.name === 'kill' && w.startsWith('-')) continue;
+    // A signal before the pVM (kill -KILL web) takes no slot of its own.
+    if (args[0]?.kind === 'pvm' && args[0].rest && w.startsWith('-')) continue;
     pos++;
   }
-  const last = before[before.length - 1];
-  const pending = (spec.options ?? []).find((o) => last === `--${o.name}` || (o.short && last === `-${o.short}`));
-  if (pending?.value) return pending.value;
-  const arg = spec.args[Math.min(pos, spec.args.length - 1)];
-  if (!arg || (pos >= spec.args.length && !arg.rest)) return undefined;
-  return arg.kind;
+  const pending = optionOf(before[before.length - 1]);
+  if (pending?.kind) return { kind: pending.kind, choices: pending.choices };
+  const arg = args[Math.min(pos, args.length - 1)];
+  if (!arg || (pos >= args.length && !arg.rest)) return undefined;
+  return arg;
 }
 
 function candidatesOf(kind: ArgKind, hv: Hypervisor, images: Map<string, ImageConfig>, before: string[]): string[] {

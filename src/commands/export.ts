@@ -3,13 +3,14 @@
 import { DOM0, Domain } from '../engine/domain.js';
 import { fail } from '../engine/errors.js';
 import type { Hypervisor } from '../engine/hypervisor.js';
-import { pvmArg } from './args.js';
+import { choice, file, maybe, one, option, pvm } from './args.js';
 import { sizeKiB } from './format.js';
 import { familyMembers, sharingGraph, SharingGraph } from './graph.js';
 import { treeRows } from './inspect.js';
-import type { CommandSpec } from './types.js';
+import { command } from './types.js';
 
-type Format = 'dot' | 'mermaid' | 'json';
+const FORMAT = choice(['dot', 'mermaid', 'json']);
+type Format = ReturnType<typeof FORMAT.parse>;
 
 const id = (domid: number) => `d${domid}`;
 const dotStr = (s: string) => `"${s.replace(/["\\]/g, (m) => `\\${m}`).replace(/\n/g, '\\n')}"`;
@@ -81,37 +82,31 @@ function sharingExport(graphs: SharingGraph[], format: Format): string {
   return lines.join('\n');
 }
 
-export const exportCmd: CommandSpec = {
+export const exportCmd = command({
   name: 'export',
   family: 'session',
   summary: 'Export the pVM tree or the page-sharing graph as DOT, Mermaid or JSON, to a file or the screen',
   usage: 'tree|sharing [file] [--format dot|mermaid|json] [--pvm <pvm>]',
-  args: [
-    { name: 'what', kind: 'word' },
-    { name: 'file', kind: 'file', optional: true },
-  ],
-  options: [
-    { name: 'format', value: 'word', summary: 'dot (default), mermaid or json' },
-    { name: 'pvm', value: 'pvm', summary: 'only the tree under this pVM, or only its family for sharing' },
-  ],
+  args: { what: one(choice(['tree', 'sharing'])), file: maybe(file) },
+  options: {
+    format: option(FORMAT, 'dot (default), mermaid or json'),
+    pvm: option(pvm, 'only the tree under this pVM, or only its family for sharing'),
+  },
   help: 'Render DOT with Graphviz: dot -Tsvg tree.dot > tree.svg. Paste Mermaid into a Markdown slide.',
-  run(ctx, a) {
-    const what = a.pos.what!;
-    if (what !== 'tree' && what !== 'sharing') fail('EINVAL', `can export tree or sharing, not '${what}'`);
-    const format = (typeof a.opts.format === 'string' ? a.opts.format : 'dot') as Format;
-    if (!['dot', 'mermaid', 'json'].includes(format))
-      fail('EINVAL', `format must be dot, mermaid or json, not '${format}'`);
-    const only = typeof a.opts.pvm === 'string' ? pvmArg(ctx.hv, a.opts.pvm) : undefined;
+  run(ctx, a, o) {
+    const what = a.what;
+    const format = o.format ?? 'dot';
+    const only = o.pvm;
     if (what === 'sharing' && only?.domid === DOM0) fail('EINVAL', 'Domain-0 is in no family; name a pVM');
     const text = what === 'tree' ? treeExport(ctx.hv, only, format) : sharingExport(families(ctx.hv, only), format);
     const members = what === 'sharing' && only ? familyMembers(ctx.hv, only).length : undefined;
-    if (a.pos.file) {
-      ctx.io.writeAtomic(a.pos.file, text + '\n');
+    if (a.file) {
+      ctx.io.writeAtomic(a.file, text + '\n');
       return {
-        text: `wrote the ${what} as ${format} to ${a.pos.file} (${text.length + 1} bytes)`,
-        data: { file: a.pos.file, format, what, bytes: text.length + 1, members },
+        text: `wrote the ${what} as ${format} to ${a.file} (${text.length + 1} bytes)`,
+        data: { file: a.file, format, what, bytes: text.length + 1, members },
       };
     }
     return { text, data: { format, what, content: text } };
   },
-};
+});

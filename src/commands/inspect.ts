@@ -6,9 +6,9 @@ import type { Hypervisor } from '../engine/hypervisor.js';
 import { hostMemory, pagesSharedWith, smaps, smapsTotal } from '../engine/mm/access.js';
 import type { Accounting, SmapsRaw } from '../engine/mm/accounting.js';
 import { familyName } from '../engine/signals.js';
-import { pvmArg } from './args.js';
+import { many, maybe, one, pvm, word } from './args.js';
 import { fixed1, left, memMiB, right, sizeKiB, stateLetters, table, TextLines, uptime } from './format.js';
-import type { CommandSpec } from './types.js';
+import { command, type AnyCommand } from './types.js';
 
 // ---- list ----------------------------------------------------------------------------------------
 
@@ -19,14 +19,14 @@ function listLine(d: Domain, mem: number, state: string, cpuNs: number): string 
   return `${left(d.name, 40)} ${right(d.domid, 5)} ${right(mem, 5)} ${right(d.vcpus, 5)}     ${state}  ${fixed1(cpuNs / 1e9, 8)}`;
 }
 
-const list: CommandSpec = {
+export const list = command({
   name: 'list',
   family: 'inspect',
   summary: 'List domains (xl list)',
-  args: [{ name: 'pvm', kind: 'pvm', optional: true, rest: true }],
+  args: { pvm: many(pvm, { optional: true }) },
   run(ctx, a) {
     const hv = ctx.hv;
-    const doms = a.rest.length > 0 ? a.rest.map((r) => pvmArg(hv, r)) : hv.list();
+    const doms = a.pvm.length > 0 ? a.pvm : hv.list();
     const lines = new TextLines();
     lines.push(LIST_HEADER);
     const domains = [];
@@ -49,7 +49,7 @@ const list: CommandSpec = {
     }
     return { text: lines.text(), data: { domains } };
   },
-};
+});
 
 // ---- tree ----------------------------------------------------------------------------------------
 
@@ -129,14 +129,14 @@ function treeLine(r: TreeRow, w: number): string {
   return `${label}  ${r.state}  Rss ${right(r.rss_kib, 7)}K  Pss ${right(r.pss_kib, 7)}K${share}`;
 }
 
-const tree: CommandSpec = {
+const tree = command({
   name: 'tree',
   family: 'inspect',
   summary: 'Show families as trees: state, Rss, Pss and the share still shared with the parent',
-  args: [{ name: 'pvm', kind: 'pvm', optional: true }],
+  args: { pvm: maybe(pvm) },
   run(ctx, a) {
     const hv = ctx.hv;
-    const root = a.pos.pvm === undefined ? hv.dom0 : pvmArg(hv, a.pos.pvm);
+    const root = a.pvm ?? hv.dom0;
     // One walk for the order, the label width and the prefixes (no new objects: the domains and
     // strings shared by siblings), then each row straight into its line and its data. With 100,000
     // pVMs, holding a TreeRow for every one until the end would outlive young-generation collections.
@@ -173,18 +173,18 @@ const tree: CommandSpec = {
     }
     return { text: lines.text(), data: { nodes } };
   },
-};
+});
 
 // ---- show ----------------------------------------------------------------------------------------
 
-const show: CommandSpec = {
+const show = command({
   name: 'show',
   family: 'inspect',
   summary: 'Everything about one pVM: image, family, state, memory, vCPUs',
-  args: [{ name: 'pvm', kind: 'pvm' }],
+  args: { pvm: one(pvm) },
   run(ctx, a) {
     const hv = ctx.hv;
-    const d = pvmArg(hv, a.pos.pvm!);
+    const d = a.pvm;
     if (d.domid === DOM0) {
       return {
         text: `Domain-0 (domid 0): the control domain, ${d.memMiB} MiB, ${d.vcpus} vCPUs; runs the toolstack`,
@@ -223,7 +223,7 @@ const show: CommandSpec = {
       },
     };
   },
-};
+});
 
 // ---- info ----------------------------------------------------------------------------------------
 
@@ -256,34 +256,34 @@ export function infoFields(hv: Hypervisor): [string, string | number][] {
   ];
 }
 
-const info: CommandSpec = {
+const info = command({
   name: 'info',
   family: 'inspect',
   summary: 'Host information (xl info); `info <field>` prints one value',
-  args: [{ name: 'field', kind: 'word', optional: true }],
+  args: { field: maybe(word) },
   run(ctx, a) {
     const fields = infoFields(ctx.hv);
-    if (a.pos.field !== undefined) {
-      const hit = fields.find(([k]) => k === a.pos.field);
-      if (!hit) fail('ENOENT', `no info field '${a.pos.field}' (fields: ${fields.map(([k]) => k).join(', ')})`);
+    if (a.field !== undefined) {
+      const hit = fields.find(([k]) => k === a.field);
+      if (!hit) fail('ENOENT', `no info field '${a.field}' (fields: ${fields.map(([k]) => k).join(', ')})`);
       return { text: String(hit[1]), data: { [hit[0]]: hit[1] } };
     }
     return { text: fields.map(([k, v]) => `${left(k, 23)}: ${v}`).join('\n'), data: Object.fromEntries(fields) };
   },
-};
+});
 
 // ---- mem -----------------------------------------------------------------------------------------
 
-const mem: CommandSpec = {
+export const mem = command({
   name: 'mem',
   family: 'inspect',
   summary: "Memory by Linux's smaps definitions: per region of a pVM, or per pVM and host totals",
-  args: [{ name: 'pvm', kind: 'pvm', optional: true }],
+  args: { pvm: maybe(pvm) },
   run(ctx, a) {
     const hv = ctx.hv;
     const head = ['Region', 'Size', 'Rss', 'Pss', 'Shared', 'Private'];
-    if (a.pos.pvm !== undefined) {
-      const d = pvmArg(hv, a.pos.pvm);
+    if (a.pvm !== undefined) {
+      const d = a.pvm;
       if (d.domid === DOM0) fail('EINVAL', 'Domain-0 memory is reserved whole (xl info shows it); mem shows pVMs');
       const s = smaps(hv, d);
       const rows: (string | number)[][] = [head];
@@ -314,18 +314,18 @@ const mem: CommandSpec = {
     const host = `host: ${sizeKiB(m.total_kib)} total, Domain-0 ${sizeKiB(m.dom0_kib)}, pVMs use ${sizeKiB(m.used_kib)}, ${sizeKiB(m.free_kib)} free; ${sizeKiB(m.shared_kib)} in shared frames saves ${sizeKiB(m.saved_kib)}`;
     return { text: `pVMs, KiB:\n${table(rows)}\n${host}`, data: { pvms, host: m } };
   },
-};
+});
 
 // ---- sharing -------------------------------------------------------------------------------------
 
-const sharing: CommandSpec = {
+const sharing = command({
   name: 'sharing',
   family: 'inspect',
   summary: 'Shared memory per domain (xl sharing), MiB',
-  args: [{ name: 'pvm', kind: 'pvm', optional: true }],
+  args: { pvm: maybe(pvm) },
   run(ctx, a) {
     const hv = ctx.hv;
-    const doms = a.pos.pvm !== undefined ? [pvmArg(hv, a.pos.pvm)] : hv.list();
+    const doms = a.pvm !== undefined ? [a.pvm] : hv.list();
     const lines = new TextLines();
     lines.push('Name                                        ID   Mem Shared');
     const domains = [];
@@ -337,6 +337,6 @@ const sharing: CommandSpec = {
     }
     return { text: lines.text(), data: { domains } };
   },
-};
+});
 
-export const INSPECT: CommandSpec[] = [list, tree, show, info, mem, sharing];
+export const INSPECT: AnyCommand[] = [list, tree, show, info, mem, sharing];

@@ -7,9 +7,9 @@ import type { Hypervisor } from '../engine/hypervisor.js';
 import { GTF_readonly, GTF_reading, GTF_writing } from '../engine/mm/grant.js';
 import { hexKey } from '../engine/ipc/msg.js';
 import { Ipc, ipcOf } from '../engine/ipc/subsystem.js';
-import { pvmArg } from './args.js';
+import { maybe, one, pvm } from './args.js';
 import { table } from './format.js';
-import type { CommandSpec } from './types.js';
+import { command, type AnyCommand } from './types.js';
 
 function nameOf(hv: Hypervisor, domid: number): string {
   return hv.domains.get(domid)?.name ?? `#${domid}`;
@@ -39,17 +39,17 @@ function portsData(hv: Hypervisor, ipc: Ipc, d: Domain) {
   return { name: d.name, domid: d.domid, limit: ipc.evtchn.limit, ports, vcpus, ...ipc.evtchn.activity(d.domid) };
 }
 
-const evtchn: CommandSpec = {
+const evtchn = command({
   name: 'evtchn',
   family: 'inspect',
   summary: 'Event-channel ports of a pVM (or of every pVM that has any): type, remote end, pending, masked',
-  args: [{ name: 'pvm', kind: 'pvm', optional: true }],
+  args: { pvm: maybe(pvm) },
   run(ctx, a) {
     const hv = ctx.hv;
     const ipc = ipcOf(hv);
     const doms =
-      a.pos.pvm !== undefined
-        ? [pvmArg(hv, a.pos.pvm)]
+      a.pvm !== undefined
+        ? [a.pvm]
         : ipc.evtchn
             .domains()
             .map((id) => hv.domains.get(id)!)
@@ -68,7 +68,7 @@ const evtchn: CommandSpec = {
       data: { domains: data },
     };
   },
-};
+});
 
 // ---- grants --------------------------------------------------------------------------------------
 
@@ -80,15 +80,15 @@ function flagsText(f: number): string {
   return out.join('|');
 }
 
-const grants: CommandSpec = {
+const grants = command({
   name: 'grants',
   family: 'inspect',
   summary: "A pVM's grant table (v1 entries it grants) and the grants of others it maps",
-  args: [{ name: 'pvm', kind: 'pvm' }],
+  args: { pvm: one(pvm) },
   run(ctx, a) {
     const hv = ctx.hv;
     const ipc = ipcOf(hv);
-    const d = pvmArg(hv, a.pos.pvm!);
+    const d = a.pvm;
     const entries = ipc.grants.entriesOf(d.domid).map((e) => ({
       ref: e.ref,
       flags: flagsText(e.flags),
@@ -120,7 +120,7 @@ const grants: CommandSpec = {
     }
     return { text: lines.join('\n'), data: { name: d.name, domid: d.domid, entries, mappings: maps } };
   },
-};
+});
 
 // ---- ipcs ----------------------------------------------------------------------------------------
 
@@ -201,11 +201,11 @@ export function ipcsData(hv: Hypervisor) {
   return { queues, segments, pipes, signals, evtchn, blocked, links };
 }
 
-const ipcs: CommandSpec = {
+const ipcs = command({
   name: 'ipcs',
   family: 'inspect',
   summary: 'Every message queue, shm segment and pipe (owner, family, bytes, messages, waiters), like ipcs',
-  args: [],
+  args: {},
   run(ctx) {
     const hv = ctx.hv;
     const x = ipcsData(hv);
@@ -246,11 +246,11 @@ const ipcs: CommandSpec = {
       out.push('', '------ Pending Signals --------', ...pend.map((g) => `${g.pvm}: ${g.pending.join(' ')}`));
     return { text: out.join('\n'), data: x };
   },
-};
+});
 
 function waiters(receivers: string[], senders: string[]): string {
   const w = [...receivers.map((r) => `${r} (msgrcv)`), ...senders.map((s) => `${s} (msgsnd)`)];
   return w.join(',') || '-';
 }
 
-export const IPC_INSPECT: CommandSpec[] = [evtchn, grants, ipcs];
+export const IPC_INSPECT: AnyCommand[] = [evtchn, grants, ipcs];

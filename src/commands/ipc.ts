@@ -3,18 +3,38 @@
 // modeled latency; a call that must wait leaves its pVM blocked (state b) and says on what.
 
 import type { Hypervisor } from '../engine/hypervisor.js';
-import { ftok, hexKey, msgget, msgrcv, msgsnd, parseKey, queueById, MSGMAX } from '../engine/ipc/msg.js';
-import { closePipe, createPipe, parseEnd, pipeById, quote, readPipe, RING_MAX, writePipe } from '../engine/ipc/pipe.js';
+import { ftok, hexKey, msgget, msgrcv, msgsnd, queueById, MSGMAX } from '../engine/ipc/msg.js';
+import { closePipe, createPipe, type End, parseEnd, quote, readPipe, RING_MAX, writePipe } from '../engine/ipc/pipe.js';
 import { fail } from '../engine/errors.js';
-import { parseSize, segmentById, shmat, shmdt, shmget } from '../engine/ipc/shm.js';
+import { segmentById, shmat, shmdt, shmget } from '../engine/ipc/shm.js';
 import { ipcOf } from '../engine/ipc/subsystem.js';
 import { utf8 } from '../engine/ipc/vchan.js';
-import { intArg, pvmArg } from './args.js';
+import {
+  flag,
+  formOf,
+  int,
+  ipcKey,
+  type Kind,
+  maybe,
+  one,
+  option,
+  pipe as pipeArg,
+  pvm,
+  size,
+  text,
+  word,
+} from './args.js';
 import { latency, plural } from './format.js';
-import type { CommandSpec, Result } from './types.js';
+import { command, type AnyCommand } from './types.js';
 
 /** The most one write carries (RING_MAX): a blocked writer's rest is held, and moved, in the model. */
 const WRITE_MAX = RING_MAX;
+
+const INT32_MAX = 2 ** 31 - 1;
+const INT32_MIN = -(2 ** 31);
+
+/** A pipe's end: read or write (r, reader, in; w, writer, out). */
+const pipeEnd: Kind<End> = { kind: 'choice', choices: ['read', 'write'], parse: (w) => formOf(() => parseEnd(w)) };
 
 const firstContactNote = (first: boolean): string =>
   first ? ' (first contact: trust verified, channel and page set up)' : '';
@@ -25,25 +45,21 @@ function nameOf(hv: Hypervisor, domid: number): string {
 
 // ---- pipes ---------------------------------------------------------------------------------------
 
-const pipe: CommandSpec = {
+const pipe = command({
   name: 'pipe',
   family: 'ipc',
   summary: 'Open a pipe from a writer pVM to a reader pVM (a vchan ring in granted pages)',
-  args: [
-    { name: 'writer', kind: 'pvm' },
-    { name: 'reader', kind: 'pvm' },
-  ],
-  options: [
-    { name: 'ring', value: 'int', summary: 'ring size in bytes, a power of two from 1024 (default) to 1048576' },
-  ],
+  args: { writer: one(pvm), reader: one(pvm) },
+  options: {
+    ring: option(int(1, 1 << 30, 'ring size'), 'ring size in bytes, a power of two from 1024 (default) to 1048576'),
+  },
   help: 'Both pVMs must be of one family. Prints the pipe number that write, read and close take (3 or pipe:3).',
-  run(ctx, a) {
+  run(ctx, a, o) {
     const hv = ctx.hv;
     const ipc = ipcOf(hv);
-    const w = pvmArg(hv, a.pos.writer!);
-    const r = pvmArg(hv, a.pos.reader!);
-    const ring = typeof a.opts.ring === 'string' ? intArg(a.opts.ring, 'ring size', 1, 1 << 30) : undefined;
-    const c = createPipe(hv, ipc, w, r, ring);
+    const w = a.writer;
+    const r = a.reader;
+    const c = createPipe(hv, ipc, w, r, o.ring);
     const p = c.pipe;
     return {
       text: `pipe ${p.id}: ${w.name} -> ${r.name}, ${p.ring.size}-byte ring in ${plural(p.refs.length, 'page')} granted by ${r.name}${firstContactNote(c.firstContact)}; modeled ${latency(c.latencyUs)}`,
@@ -58,36 +74,29 @@ const pipe: CommandSpec = {
       latencyUs: c.latencyUs,
     };
   },
-};
+});
 
-const write: CommandSpec = {
+const write = command({
   name: 'write',
   family: 'ipc',
   summary: "The pipe's writer writes data; a full ring blocks it until the reader drains it",
-  args: [
-    { name: 'pipe', kind: 'pipe' },
-    { name: 'data', kind: 'text' },
-  ],
-  options: [
-    {
-      name: 'repeat',
-      value: 'int',
-      summary: 'write the data this many times over (write 1 x --repeat 5000 writes 5000 bytes)',
-    },
-  ],
-  run(ctx, a) {
+  args: { pipe: one(pipeArg), data: one(text) },
+  options: {
+    repeat: option(int(1, 1 << 20), 'write the data this many times over (write 1 x --repeat 5000 writes 5000 bytes)'),
+  },
+  run(ctx, a, o) {
     const hv = ctx.hv;
     const ipc = ipcOf(hv);
-    const p = pipeById(ipc, a.pos.pipe!);
-    const times = typeof a.opts.repeat === 'string' ? intArg(a.opts.repeat, '--repeat', 1, 1 << 20) : 1;
+    const p = a.pipe;
+    const times = o.repeat ?? 1;
     // Checked before the data is built: a long text repeated would otherwise pass V8's string limit.
-    const total = utf8(a.pos.data!).length * times;
+    const total = utf8(a.data).length * times;
     if (total > WRITE_MAX)
       fail(
         'EINVAL',
         `a write carries at most ${WRITE_MAX} bytes (1 MiB, the largest ring), not ${total}; write in parts`,
       );
-    const text = a.pos.data!.repeat(times);
+    const text = a.data.repeat(times);
     const bytes = utf8(text);
     const w = writePipe(hv, ipc, p, bytes);
     const writer = nameOf(hv, p.writer);
@@ -113,22 +122,18 @@ const write: CommandSpec = {
       : `${writer} wrote ${plural(bytes.length, 'byte')} to pipe ${p.id} (${p.ring.ready()}/${p.ring.size} in the ring${p.ring.ready() < bytes.length ? `; ${base.reader} was waiting and took ${bytes.length - p.ring.ready()}` : ''})`;
     return { text: text2, data: base, latencyUs: w.latencyUs };
   },
-};
+});
 
-const read: CommandSpec = {
+const read = command({
   name: 'read',
   family: 'ipc',
   summary: "The pipe's reader reads up to n bytes (default: all ready); an empty ring blocks it",
-  args: [
-    { name: 'pipe', kind: 'pipe' },
-    { name: 'n', kind: 'int', optional: true },
-  ],
+  args: { pipe: one(pipeArg), n: maybe(int(1, 1 << 30, 'read size')) },
   run(ctx, a) {
     const hv = ctx.hv;
     const ipc = ipcOf(hv);
-    const p = pipeById(ipc, a.pos.pipe!);
-    const n = a.pos.n === undefined ? undefined : intArg(a.pos.n, 'read size', 1, 1 << 30);
-    const r = readPipe(hv, ipc, p, n);
+    const p = a.pipe;
+    const r = readPipe(hv, ipc, p, a.n);
     const reader = nameOf(hv, p.reader);
     const writer = nameOf(hv, p.writer);
     let text: string;
@@ -152,22 +157,19 @@ const read: CommandSpec = {
       latencyUs: r.latencyUs,
     };
   },
-};
+});
 
-const close: CommandSpec = {
+const close = command({
   name: 'close',
   family: 'ipc',
   summary: "Close a pipe's read or write end (its holder closes it)",
-  args: [
-    { name: 'pipe', kind: 'pipe' },
-    { name: 'end', kind: 'word' },
-  ],
+  args: { pipe: one(pipeArg), end: one(pipeEnd) },
   help: 'close 3 write: the reader drains what is left, then reads EOF. close 3 read: the writer gets EPIPE and SIGPIPE.',
   run(ctx, a) {
     const hv = ctx.hv;
     const ipc = ipcOf(hv);
-    const p = pipeById(ipc, a.pos.pipe!);
-    const end = parseEnd(a.pos.end!);
+    const p = a.pipe;
+    const end = a.end;
     const holder = nameOf(hv, end === 'write' ? p.writer : p.reader);
     const c = closePipe(hv, ipc, p, end);
     return {
@@ -176,46 +178,40 @@ const close: CommandSpec = {
       latencyUs: c.latencyUs,
     };
   },
-};
+});
 
 // ---- message queues ------------------------------------------------------------------------------
 
-const ftokCmd: CommandSpec = {
+const ftokCmd = command({
   name: 'ftok',
   family: 'ipc',
   summary: 'Make a System V IPC key from a path and a project id (ftok(3))',
-  args: [
-    { name: 'path', kind: 'word' },
-    { name: 'projid', kind: 'int' },
-  ],
+  args: { path: one(word), projid: one(int(INT32_MIN, INT32_MAX)) },
   help: "Linux's formula (projid in the top byte) with a hash of the path standing for its inode: pVMs share no file system.",
   run(_ctx, a) {
-    const projid = intArg(a.pos.projid!, 'projid', -(2 ** 31), 2 ** 31 - 1);
-    const key = ftok(a.pos.path!, projid);
+    const projid = a.projid;
+    const key = ftok(a.path, projid);
     return {
-      text: `ftok("${a.pos.path}", ${projid}) = ${hexKey(key)}`,
-      data: { key, hex: hexKey(key), path: a.pos.path, projid },
+      text: `ftok("${a.path}", ${projid}) = ${hexKey(key)}`,
+      data: { key, hex: hexKey(key), path: a.path, projid },
     };
   },
-};
+});
 
-const msggetCmd: CommandSpec = {
+const msggetCmd = command({
   name: 'msgget',
   family: 'ipc',
   summary: "Get (or create) the message queue with a key in the pVM's family",
-  args: [
-    { name: 'pvm', kind: 'pvm' },
-    { name: 'key', kind: 'word' },
-  ],
-  options: [
-    { name: 'create', summary: 'IPC_CREAT: create the queue if the family has none with this key' },
-    { name: 'excl', summary: 'IPC_EXCL: with --create, fail with EEXIST if it exists' },
-  ],
-  run(ctx, a) {
+  args: { pvm: one(pvm), key: one(ipcKey) },
+  options: {
+    create: flag('IPC_CREAT: create the queue if the family has none with this key'),
+    excl: flag('IPC_EXCL: with --create, fail with EEXIST if it exists'),
+  },
+  run(ctx, a, o) {
     const hv = ctx.hv;
-    const d = pvmArg(hv, a.pos.pvm!);
-    const key = parseKey(a.pos.key!);
-    const g = msgget(hv, ipcOf(hv), d, key, a.opts.create === true, a.opts.excl === true);
+    const d = a.pvm;
+    const key = a.key;
+    const g = msgget(hv, ipcOf(hv), d, key, o.create, o.excl);
     const q = g.queue;
     return {
       text: `${d.name}: msqid ${q.id} (key ${hexKey(key)}${g.created ? ', created' : ''}; ${q.messages.length} messages, ${q.cbytes}/${q.qbytes} bytes)`,
@@ -223,27 +219,27 @@ const msggetCmd: CommandSpec = {
       latencyUs: g.latencyUs,
     };
   },
-};
+});
 
-const msgsndCmd: CommandSpec = {
+const msgsndCmd = command({
   name: 'msgsnd',
   family: 'ipc',
   summary: 'Send a message of a type (>= 1) to a queue; a full queue blocks the sender',
-  args: [
-    { name: 'pvm', kind: 'pvm' },
-    { name: 'msqid', kind: 'int' },
-    { name: 'type', kind: 'int' },
-    { name: 'text', kind: 'text' },
-  ],
-  options: [{ name: 'nowait', summary: 'IPC_NOWAIT: fail with EAGAIN instead of blocking' }],
-  run(ctx, a) {
+  args: {
+    pvm: one(pvm),
+    msqid: one(int(0, INT32_MAX)),
+    type: one(int(INT32_MIN, INT32_MAX, 'message type')),
+    text: one(text),
+  },
+  options: { nowait: flag('IPC_NOWAIT: fail with EAGAIN instead of blocking') },
+  run(ctx, a, o) {
     const hv = ctx.hv;
     const ipc = ipcOf(hv);
-    const d = pvmArg(hv, a.pos.pvm!);
-    const q = queueById(ipc, intArg(a.pos.msqid!, 'msqid', 0, 2 ** 31 - 1));
-    const type = intArg(a.pos.type!, 'message type', -(2 ** 31), 2 ** 31 - 1);
-    const bytes = utf8(a.pos.text!);
-    const s = msgsnd(hv, ipc, d, q, type, bytes, a.opts.nowait === true);
+    const d = a.pvm;
+    const q = queueById(ipc, a.msqid);
+    const type = a.type;
+    const bytes = utf8(a.text);
+    const s = msgsnd(hv, ipc, d, q, type, bytes, o.nowait);
     let text: string;
     if (s.blocked)
       text = `${d.name} blocks in msgsnd on queue ${q.id} (state b): ${q.cbytes}/${q.qbytes} bytes used, no room for ${bytes.length}`;
@@ -266,31 +262,26 @@ const msgsndCmd: CommandSpec = {
       latencyUs: s.latencyUs,
     };
   },
-};
+});
 
-const msgrcvCmd: CommandSpec = {
+const msgrcvCmd = command({
   name: 'msgrcv',
   family: 'ipc',
   summary: 'Receive a message: type 0 any, > 0 that type, < 0 the lowest type <= |type|; none blocks',
   usage: '<pvm> <msqid> [type] [--nowait] [--noerror] [--size n]',
-  args: [
-    { name: 'pvm', kind: 'pvm' },
-    { name: 'msqid', kind: 'int' },
-    { name: 'type', kind: 'int', optional: true },
-  ],
-  options: [
-    { name: 'nowait', summary: 'IPC_NOWAIT: fail with ENOMSG instead of blocking' },
-    { name: 'noerror', summary: 'MSG_NOERROR: cut a message longer than --size instead of failing with E2BIG' },
-    { name: 'size', value: 'int', summary: `the receive buffer in bytes (msgsz; default ${MSGMAX}, MSGMAX)` },
-  ],
-  run(ctx, a) {
+  args: { pvm: one(pvm), msqid: one(int(0, INT32_MAX)), type: maybe(int(INT32_MIN, INT32_MAX, 'message type')) },
+  options: {
+    nowait: flag('IPC_NOWAIT: fail with ENOMSG instead of blocking'),
+    noerror: flag('MSG_NOERROR: cut a message longer than --size instead of failing with E2BIG'),
+    size: option(int(0, INT32_MAX), `the receive buffer in bytes (msgsz; default ${MSGMAX}, MSGMAX)`),
+  },
+  run(ctx, a, o) {
     const hv = ctx.hv;
     const ipc = ipcOf(hv);
-    const d = pvmArg(hv, a.pos.pvm!);
-    const q = queueById(ipc, intArg(a.pos.msqid!, 'msqid', 0, 2 ** 31 - 1));
-    const type = a.pos.type === undefined ? 0 : intArg(a.pos.type, 'message type', -(2 ** 31), 2 ** 31 - 1);
-    const size = typeof a.opts.size === 'string' ? intArg(a.opts.size, '--size', 0, 2 ** 31 - 1) : MSGMAX;
-    const r = msgrcv(hv, ipc, d, q, type, size, a.opts.nowait === true, a.opts.noerror === true);
+    const d = a.pvm;
+    const q = queueById(ipc, a.msqid);
+    const type = a.type ?? 0;
+    const r = msgrcv(hv, ipc, d, q, type, o.size ?? MSGMAX, o.nowait, o.noerror);
     const base = { msqid: q.id, pvm: d.name, blocked: r.blocked, woke: r.woke };
     if (!r.message) {
       return {
@@ -306,29 +297,25 @@ const msgrcvCmd: CommandSpec = {
       latencyUs: r.latencyUs,
     };
   },
-};
+});
 
 // ---- shared memory -------------------------------------------------------------------------------
 
-const shmgetCmd: CommandSpec = {
+const shmgetCmd = command({
   name: 'shmget',
   family: 'ipc',
   summary: "Get (or create) the shared memory segment with a key in the pVM's family",
-  args: [
-    { name: 'pvm', kind: 'pvm' },
-    { name: 'key', kind: 'word' },
-    { name: 'size', kind: 'word' },
-  ],
-  options: [
-    { name: 'create', summary: 'IPC_CREAT: create the segment if the family has none with this key' },
-    { name: 'excl', summary: 'IPC_EXCL: with --create, fail with EEXIST if it exists' },
-  ],
+  args: { pvm: one(pvm), key: one(ipcKey), size: one(size) },
+  options: {
+    create: flag('IPC_CREAT: create the segment if the family has none with this key'),
+    excl: flag('IPC_EXCL: with --create, fail with EEXIST if it exists'),
+  },
   help: 'size in bytes or with K/M (64K, 1M); rounded up to whole pages.',
-  run(ctx, a) {
+  run(ctx, a, o) {
     const hv = ctx.hv;
-    const d = pvmArg(hv, a.pos.pvm!);
-    const key = parseKey(a.pos.key!);
-    const g = shmget(hv, ipcOf(hv), d, key, parseSize(a.pos.size!), a.opts.create === true, a.opts.excl === true);
+    const d = a.pvm;
+    const key = a.key;
+    const g = shmget(hv, ipcOf(hv), d, key, a.size, o.create, o.excl);
     const s = g.segment;
     return {
       text: `${d.name}: shmid ${s.id} (key ${hexKey(key)}, ${s.bytes} bytes in ${plural(s.master.pages, 'page')}${g.created ? ', created' : ''})`,
@@ -336,22 +323,19 @@ const shmgetCmd: CommandSpec = {
       latencyUs: g.latencyUs,
     };
   },
-};
+});
 
-function attachCmd(name: 'shmat' | 'shmdt', summary: string): CommandSpec {
-  return {
+function attachCmd(name: 'shmat' | 'shmdt', summary: string): AnyCommand {
+  return command({
     name,
     family: 'ipc',
     summary,
-    args: [
-      { name: 'pvm', kind: 'pvm' },
-      { name: 'shmid', kind: 'int' },
-    ],
-    run(ctx, a): Result {
+    args: { pvm: one(pvm), shmid: one(int(0, INT32_MAX)) },
+    run(ctx, a) {
       const hv = ctx.hv;
       const ipc = ipcOf(hv);
-      const d = pvmArg(hv, a.pos.pvm!);
-      const s = segmentById(ipc, intArg(a.pos.shmid!, 'shmid', 0, 2 ** 31 - 1));
+      const d = a.pvm;
+      const s = segmentById(ipc, a.shmid);
       if (name === 'shmat') {
         const r = shmat(hv, ipc, d, s);
         return {
@@ -374,10 +358,10 @@ function attachCmd(name: 'shmat' | 'shmdt', summary: string): CommandSpec {
         latencyUs: r.latencyUs,
       };
     },
-  };
+  });
 }
 
-export const IPC_COMMANDS: CommandSpec[] = [
+export const IPC_COMMANDS: AnyCommand[] = [
   pipe,
   write,
   read,

@@ -102,6 +102,18 @@ export const KEYS: KeyBinding[] = [
   },
 ];
 
+export type KeyGroup = KeyBinding['group'];
+
+/** The key groups bound while typing at the prompt, and while a script plays (play FILE): in order, the later winning. */
+export const KEY_GROUPS_OF = {
+  prompt: ['prompt', 'selection', 'console'],
+  playing: ['selection', 'console', 'play'],
+} as const satisfies Record<string, readonly KeyGroup[]>;
+
+export function keysOf(group: KeyGroup): KeyBinding[] {
+  return KEYS.filter((k) => k.group === group);
+}
+
 /** The key table as `help keys` prints it. */
 export function keysText(): string {
   const titles = {

@@ -8,12 +8,11 @@ import type { ImageConfig } from '../engine/image.js';
 import { call, link, unlink } from '../engine/dl/linker.js';
 import { libKey, textPages } from '../engine/dl/manifest.js';
 import { recycle } from '../engine/dl/recycle.js';
-import { parseLibRef } from '../engine/dl/store.js';
 import { dlOf, DlSubsystem, Linked } from '../engine/dl/subsystem.js';
 import { update, UpdateOne } from '../engine/dl/update.js';
-import { pvmArg } from './args.js';
+import { flag, lib, libFunction, maybe, one, option, pvm, word, type Kind } from './args.js';
 import { latency, left, plural, sizeKiB, table } from './format.js';
-import type { CommandSpec, Ctx, Result } from './types.js';
+import { command, type AnyCommand, type Ctx, type Result } from './types.js';
 
 /** "web, redis, dns" or "web, redis, … and 994 more". */
 function names(ds: Domain[], max = 6): string {
@@ -31,30 +30,29 @@ function bound(l: Linked): number {
   return n;
 }
 
+/** A pVM, or `all` (every pVM linking the library). */
+const pvmOrAll: Kind<Domain | 'all'> = {
+  kind: 'pvm',
+  parse: (w, ctx) => (w === 'all' ? 'all' : ctx.hv.lookup(w)),
+};
+
 // ---- link, unlink --------------------------------------------------------------------------------
 
-const linkCmd: CommandSpec = {
+const linkCmd = command({
   name: 'link',
   family: 'libraries',
   summary: "Map a library and its whole dependency tree into a pVM's dynamic segment (text shared, data private)",
-  args: [
-    { name: 'pvm', kind: 'pvm' },
-    { name: 'lib[@version]', kind: 'lib' },
-  ],
-  options: [
-    {
-      name: 'loader',
-      value: 'pvm',
-      summary: 'the pVM asking for the link (default: the pVM itself); the image’s lib_loader decides',
-    },
-  ],
+  args: { pvm: one(pvm), lib: one(lib(false), 'lib[@version]') },
+  options: {
+    loader: option(pvm, 'the pVM asking for the link (default: the pVM itself); the image’s lib_loader decides'),
+  },
   help: 'Example: link web libssl (maps libssl, libcrypto and libz). Without a version: the newest the image allows. Functions bind on first call.',
-  run(ctx, a) {
+  run(ctx, a, o) {
     const hv = ctx.hv;
     const dl = dlOf(hv);
-    const d = pvmArg(hv, a.pos.pvm!);
-    const req = parseLibRef(a.pos['lib[@version]']!, false);
-    const loader = typeof a.opts.loader === 'string' ? pvmArg(hv, a.opts.loader) : null;
+    const d = a.pvm;
+    const req = a.lib;
+    const loader = o.loader ?? null;
     const r = link(hv, dl, d, req, loader);
     const steps = r.plan.steps.map((s) => {
       const m = s.entry.manifest;
@@ -88,20 +86,17 @@ const linkCmd: CommandSpec = {
       latencyUs: r.latencyUs,
     };
   },
-};
+});
 
-const unlinkCmd: CommandSpec = {
+const unlinkCmd = command({
   name: 'unlink',
   family: 'libraries',
   summary: 'Unmap a library (and dependencies nothing else needs) from a pVM',
-  args: [
-    { name: 'pvm', kind: 'pvm' },
-    { name: 'lib', kind: 'lib' },
-  ],
+  args: { pvm: one(pvm), lib: one(lib(false)) },
   run(ctx, a) {
     const hv = ctx.hv;
-    const d = pvmArg(hv, a.pos.pvm!);
-    const { name } = parseLibRef(a.pos.lib!, false);
+    const d = a.pvm;
+    const { name } = a.lib;
     const r = unlink(hv, dlOf(hv), d, name);
     return {
       text: `${d.name} unlinked ${r.removed.join(', ')}${r.removed.length > 1 ? ' (dependencies nothing else needs)' : ''}`,
@@ -109,27 +104,20 @@ const unlinkCmd: CommandSpec = {
       latencyUs: r.latencyUs,
     };
   },
-};
+});
 
 // ---- call ------------------------------------------------------------------------------------------
 
-const callCmd: CommandSpec = {
+const callCmd = command({
   name: 'call',
   family: 'libraries',
   summary: 'A pVM calls a library function through its GOT; the first call binds the slot (lazy binding)',
-  args: [
-    { name: 'pvm', kind: 'pvm' },
-    { name: 'lib.function', kind: 'word' },
-    { name: 'arg', kind: 'word', optional: true },
-  ],
+  args: { pvm: one(pvm), target: one(libFunction, 'lib.function'), arg: maybe(word) },
   help: 'Example: call web libm.sqrt; call web libm.read_global ncalls_sqrt (reads a library variable).',
   run(ctx, a) {
     const hv = ctx.hv;
-    const d = pvmArg(hv, a.pos.pvm!);
-    const target = a.pos['lib.function']!;
-    const dot = target.indexOf('.');
-    if (dot <= 0 || dot === target.length - 1) fail('EINVAL', `'${target}' is not <lib>.<function> (e.g. libm.sqrt)`);
-    const r = call(hv, dlOf(hv), d, target.slice(0, dot), target.slice(dot + 1), a.pos.arg);
+    const d = a.pvm;
+    const r = call(hv, dlOf(hv), d, a.target.lib, a.target.fn, a.arg);
     const bind = r.resolved
       ? `GOT slot ${r.slot} resolved now (first call: lazy binding)`
       : `GOT slot ${r.slot} already bound`;
@@ -149,7 +137,7 @@ const callCmd: CommandSpec = {
       latencyUs: r.latencyUs,
     };
   },
-};
+});
 
 // ---- update ------------------------------------------------------------------------------------------
 
@@ -160,28 +148,24 @@ function stageLines(u: UpdateOne): string[] {
   return lines;
 }
 
-const updateCmd: CommandSpec = {
+const updateCmd = command({
   name: 'update',
   family: 'libraries',
   summary:
     'Replace a linked library online (KylinX update): compatible check, quiescence, GOT reset, variables carried',
   usage: '<pvm|all> <lib>@<new> [<lib>@<old>] [--eager]',
-  args: [
-    { name: 'pvm', kind: 'pvm' },
-    { name: 'new', kind: 'lib' },
-    { name: 'old', kind: 'lib', optional: true },
-  ],
-  options: [{ name: 'eager', summary: 'resolve every function now (as Fig. 7) instead of on first call' }],
+  args: { pvm: one(pvmOrAll), new: one(lib(true)), old: maybe(lib(true)) },
+  options: { eager: flag('resolve every function now (as Fig. 7) instead of on first call') },
   help: 'Example: update web libm@1.18 --eager. `all` updates every pVM linking the library. The pVM is paused, never restarted.',
-  run(ctx, a) {
+  run(ctx, a, o) {
     const hv = ctx.hv;
     const dl = dlOf(hv);
-    const neu = parseLibRef(a.pos.new!, true);
-    const old = a.pos.old === undefined ? undefined : parseLibRef(a.pos.old, true);
+    const neu = a.new;
+    const old = a.old;
     if (old && old.name !== neu.name)
       fail('EINVAL', `update replaces a library by another version of it: ${neu.name} and ${old.name} differ`);
-    const targets = a.pos.pvm === 'all' ? 'all' : [pvmArg(hv, a.pos.pvm!)];
-    const eager = a.opts.eager === true;
+    const targets = a.pvm === 'all' ? 'all' : [a.pvm];
+    const eager = o.eager;
     const done = update(hv, dl, targets, { lib: neu.name, version: neu.version!, from: old?.version, eager });
     const lines: string[] = [];
     for (const u of done) {
@@ -220,20 +204,24 @@ const updateCmd: CommandSpec = {
         })),
       },
       latencyUs: totalUs,
+      effect: {
+        kind: 'animate',
+        animation: { mechanism: 'update-stages', pvms: done.map((u) => ({ name: u.d.name, stages: u.stages })) },
+      },
     };
   },
-};
+});
 
 // ---- verify, libs ------------------------------------------------------------------------------------
 
-const verifyCmd: CommandSpec = {
+const verifyCmd = command({
   name: 'verify',
   family: 'libraries',
   summary: "Check a library's detached signature against the trust store (fails unless it verifies)",
-  args: [{ name: 'lib@version', kind: 'lib' }],
+  args: { lib: one(lib(false), 'lib@version') },
   run(ctx, a) {
     const dl = dlOf(ctx.hv);
-    const ref = parseLibRef(a.pos['lib@version']!, false);
+    const ref = a.lib;
     let version = ref.version;
     if (version === undefined) {
       const vs = dl.store.require(ref.name);
@@ -268,7 +256,7 @@ const verifyCmd: CommandSpec = {
       },
     };
   },
-};
+});
 
 /** One pVM's libraries, for `libs <pvm>` and for the console's panel (the JSON shape). */
 export function pvmLibraries(dl: DlSubsystem, d: Domain) {
@@ -352,15 +340,15 @@ function libsOfPvm(dl: DlSubsystem, d: Domain): Result {
   return { text, data: { name: d.name, domid: d.domid, libraries: rows } };
 }
 
-const libsCmd: CommandSpec = {
+const libsCmd = command({
   name: 'libs',
   family: 'inspect',
   summary: 'Libraries: loaded on the host and who shares them, or what one pVM links (versions, GOT slots bound)',
-  args: [{ name: 'pvm', kind: 'pvm', optional: true }],
+  args: { pvm: maybe(pvm) },
   run(ctx, a) {
     const hv = ctx.hv;
     const dl = dlOf(hv);
-    if (a.pos.pvm !== undefined) return libsOfPvm(dl, pvmArg(hv, a.pos.pvm));
+    if (a.pvm !== undefined) return libsOfPvm(dl, a.pvm);
     const loaded = loadedLibraries(dl);
     const cells: (string | number)[][] = [['Library', 'Version', 'Text', 'Data/pVM', 'pVMs', 'Shared by']];
     for (const l of loaded)
@@ -396,7 +384,7 @@ const libsCmd: CommandSpec = {
     ].join('\n');
     return { text, data: { loaded, pvms: allPvmLibraries(hv, dl), store, saved_kib: saved * 4 } };
   },
-};
+});
 
 // ---- create --recycle ------------------------------------------------------------------------------
 
@@ -428,7 +416,7 @@ export function createRecycled(ctx: Ctx, image: ImageConfig, pvmName: string | u
   };
 }
 
-export const LIBRARIES: CommandSpec[] = [linkCmd, unlinkCmd, callCmd, updateCmd, verifyCmd, libsCmd];
+export const LIBRARIES: AnyCommand[] = [linkCmd, unlinkCmd, callCmd, updateCmd, verifyCmd, libsCmd];
 
 /** Every library name and name@version in the store, for completion. */
 export function libraryCandidates(hv: Hypervisor): string[] {

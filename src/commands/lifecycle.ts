@@ -7,10 +7,10 @@ import { suggest } from '../engine/suggest.js';
 import * as life from '../engine/lifecycle.js';
 import { ipcExit, ipcWait } from '../engine/ipc/exit.js';
 import { ipcOf } from '../engine/ipc/subsystem.js';
-import { intArg, pvmArg } from './args.js';
+import { image as imageArg, int, many, maybe, one, pvm, word, flag } from './args.js';
 import { latency, plural, sizeKiB } from './format.js';
 import { kill } from './signal.js';
-import type { CommandSpec, Ctx } from './types.js';
+import { command, type AnyCommand, type Ctx } from './types.js';
 import { createRecycled } from './libs.js';
 
 /** The image named, with create's key=value overrides applied and validated like a file. */
@@ -41,19 +41,16 @@ function imageWithOverrides(
   return { image: imageFromCfg(merged, `create ${name}`, base.name), pvmName: pvmName as string | undefined };
 }
 
-const create: CommandSpec = {
+const create = command({
   name: 'create',
   family: 'lifecycle',
   summary: 'Create a pVM from an image (key=value overrides any image key)',
-  args: [
-    { name: 'image', kind: 'image' },
-    { name: 'key=value', kind: 'word', optional: true, rest: true },
-  ],
-  options: [{ name: 'recycle', summary: 'restore a checkpointed empty domain and link the application as a library' }],
+  args: { image: one(imageArg), pairs: many(word, { optional: true, label: 'key=value' }) },
+  options: { recycle: flag('restore a checkpointed empty domain and link the application as a library') },
   help: 'Example: create web memory=16 name=web2. All of the memory is populated at create, as on Xen.',
-  run(ctx, a) {
-    const { image, pvmName } = imageWithOverrides(ctx, a.pos.image!, a.rest);
-    if (a.opts.recycle) return createRecycled(ctx, image, pvmName);
+  run(ctx, a, o) {
+    const { image, pvmName } = imageWithOverrides(ctx, a.image, a.pairs);
+    if (o.recycle) return createRecycled(ctx, image, pvmName);
     const c = life.create(ctx.hv, image, pvmName);
     const d = c.domain;
     return {
@@ -62,19 +59,16 @@ const create: CommandSpec = {
       latencyUs: c.latencyUs,
     };
   },
-};
+});
 
-const fork: CommandSpec = {
+const fork = command({
   name: 'fork',
   family: 'lifecycle',
   summary: 'Fork a pVM n times: code shared read-only, everything writable copy-on-write',
-  args: [
-    { name: 'pvm', kind: 'pvm' },
-    { name: 'n', kind: 'int', optional: true },
-  ],
+  args: { pvm: one(pvm), n: maybe(int(1, 1_000_000_000, 'the number of children')) },
   run(ctx, a) {
-    const parent = pvmArg(ctx.hv, a.pos.pvm!);
-    const n = a.pos.n === undefined ? 1 : intArg(a.pos.n, 'the number of children', 1, 1_000_000_000);
+    const parent = a.pvm;
+    const n = a.n ?? 1;
     const f = life.fork(ctx.hv, parent, n);
     const pages = pagesOf(parent);
     const ro = parent.regions.filter((r) => r.kind === 'ro').reduce((s, r) => s + r.pages, 0);
@@ -99,15 +93,15 @@ const fork: CommandSpec = {
       latencyUs: f.latencyUs,
     };
   },
-};
+});
 
-const destroy: CommandSpec = {
+const destroy = command({
   name: 'destroy',
   family: 'lifecycle',
   summary: 'Destroy a pVM at once (xl destroy): every frame it alone held is freed',
-  args: [{ name: 'pvm', kind: 'pvm' }],
+  args: { pvm: one(pvm) },
   run(ctx, a) {
-    const d = pvmArg(ctx.hv, a.pos.pvm!);
+    const d = a.pvm;
     const before = ctx.hv.frames.free;
     const t = life.destroy(ctx.hv, d);
     const freed = ctx.hv.frames.free - before;
@@ -117,19 +111,16 @@ const destroy: CommandSpec = {
       latencyUs: t.latencyUs,
     };
   },
-};
+});
 
-const exitCmd: CommandSpec = {
+const exitCmd = command({
   name: 'exit',
   family: 'lifecycle',
   summary: 'A pVM exits with a status (a zombie until its parent waits); alone: leave the shell',
-  args: [
-    { name: 'pvm', kind: 'pvm' },
-    { name: 'status', kind: 'int', optional: true },
-  ],
+  args: { pvm: one(pvm), status: maybe(int(0, 255, 'exit status')) },
   run(ctx, a) {
-    const d = pvmArg(ctx.hv, a.pos.pvm!);
-    const status = a.pos.status === undefined ? 0 : intArg(a.pos.status, 'exit status', 0, 255);
+    const d = a.pvm;
+    const status = a.status ?? 0;
     const parent = ctx.hv.domains.get(d.parent)!;
     const t = ipcExit(ctx.hv, ipcOf(ctx.hv), d, status);
     const gone = !ctx.hv.domains.has(d.domid);
@@ -142,19 +133,16 @@ const exitCmd: CommandSpec = {
       latencyUs: t.latencyUs,
     };
   },
-};
+});
 
-const wait: CommandSpec = {
+const wait = command({
   name: 'wait',
   family: 'lifecycle',
   summary: 'A pVM waits for a child (any, or the one named) to exit, and reaps it',
-  args: [
-    { name: 'pvm', kind: 'pvm' },
-    { name: 'child', kind: 'pvm', optional: true },
-  ],
+  args: { pvm: one(pvm), child: maybe(pvm) },
   run(ctx, a) {
-    const d = pvmArg(ctx.hv, a.pos.pvm!);
-    const child = a.pos.child === undefined ? undefined : pvmArg(ctx.hv, a.pos.child);
+    const d = a.pvm;
+    const child = a.child;
     const w = ipcWait(ctx.hv, d, child);
     if (w.reaped) {
       return {
@@ -169,16 +157,16 @@ const wait: CommandSpec = {
       latencyUs: w.latencyUs,
     };
   },
-};
+});
 
-function simple(name: 'pause' | 'unpause', summary: string): CommandSpec {
-  return {
+function simple(name: 'pause' | 'unpause', summary: string): AnyCommand {
+  return command({
     name,
     family: 'lifecycle',
     summary,
-    args: [{ name: 'pvm', kind: 'pvm' }],
+    args: { pvm: one(pvm) },
     run(ctx, a) {
-      const d = pvmArg(ctx.hv, a.pos.pvm!);
+      const d = a.pvm;
       const t = life[name](ctx.hv, d);
       return {
         text: `${name}d ${d.name}`,
@@ -186,39 +174,36 @@ function simple(name: 'pause' | 'unpause', summary: string): CommandSpec {
         latencyUs: t.latencyUs,
       };
     },
-  };
+  });
 }
 
-const rename: CommandSpec = {
+const rename = command({
   name: 'rename',
   family: 'lifecycle',
   summary: 'Rename a pVM',
-  args: [
-    { name: 'pvm', kind: 'pvm' },
-    { name: 'new-name', kind: 'word' },
-  ],
+  args: { pvm: one(pvm), newName: one(word, 'new-name') },
   run(ctx, a) {
-    const d = pvmArg(ctx.hv, a.pos.pvm!);
+    const d = a.pvm;
     const old = d.name;
-    const t = life.rename(ctx.hv, d, a.pos['new-name']!);
+    const t = life.rename(ctx.hv, d, a.newName);
     return {
       text: `renamed ${old} (domid ${d.domid}) to ${d.name}`,
       data: { old, name: d.name, domid: d.domid },
       latencyUs: t.latencyUs,
     };
   },
-};
+});
 
-const pool: CommandSpec = {
+const pool = command({
   name: 'pool',
   family: 'lifecycle',
   summary: 'Show or set the pool of pre-created empty domain shells (takes shell creation off fork)',
-  args: [{ name: 'n', kind: 'int', optional: true }],
+  args: { n: maybe(int(0, life.POOL_MAX, 'pool size')) },
   run(ctx, a) {
-    if (a.pos.n === undefined) {
+    const n = a.n;
+    if (n === undefined) {
       return { text: `pool: ${plural(ctx.hv.pool, 'shell')} ready`, data: { pool: ctx.hv.pool } };
     }
-    const n = intArg(a.pos.n, 'pool size', 0, life.POOL_MAX);
     const before = ctx.hv.pool;
     const t = life.setPool(ctx.hv, n);
     return {
@@ -227,9 +212,9 @@ const pool: CommandSpec = {
       latencyUs: t.latencyUs,
     };
   },
-};
+});
 
-export const LIFECYCLE: CommandSpec[] = [
+export const LIFECYCLE: AnyCommand[] = [
   create,
   fork,
   kill,

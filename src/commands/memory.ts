@@ -1,26 +1,36 @@
 // Memory commands: touch (a pVM writes pages, breaking copy-on-write sharing) and peek (read a page).
 
+import { fail } from '../engine/errors.js';
 import { findRegion, peek as peekPage, smaps, touch as touchPages } from '../engine/mm/access.js';
-import { intArg, pvmArg } from './args.js';
+import { badArg, int, one, option, pvm, region } from './args.js';
 import { latency, plural, sizeKiB } from './format.js';
-import type { CommandSpec } from './types.js';
+import { command, type AnyCommand } from './types.js';
 
-const touch: CommandSpec = {
+/** A count of pages, or all of them. */
+const pageCount = {
+  kind: 'int',
+  parse(w: string): number | 'all' {
+    if (w === 'all') return 'all';
+    const n = /^[0-9]+$/.test(w) ? Number(w) : NaN;
+    if (!(n >= 1 && n <= Number.MAX_SAFE_INTEGER)) badArg(`pages must be a whole number from 1, or all, not '${w}'`);
+    return n;
+  },
+} as const;
+
+const touch = command({
   name: 'touch',
   family: 'memory',
   summary: 'A pVM writes pages of a region: shared frames are copied (CoW break), private ones written in place',
   usage: '<pvm> <region> <pages|all> [--offset k]',
-  args: [
-    { name: 'pvm', kind: 'pvm' },
-    { name: 'region', kind: 'region' },
-    { name: 'pages', kind: 'int' },
-  ],
-  options: [{ name: 'offset', value: 'int', summary: 'first page to write (default 0)' }],
-  run(ctx, a) {
-    const d = pvmArg(ctx.hv, a.pos.pvm!);
-    const r = findRegion(d, a.pos.region!);
-    const first = typeof a.opts.offset === 'string' ? intArg(a.opts.offset, 'offset', 0, Math.max(0, r.pages - 1)) : 0;
-    const count = a.pos.pages === 'all' ? 'all' : intArg(a.pos.pages!, 'pages', 1, r.pages);
+  args: { pvm: one(pvm), region: one(region), pages: one(pageCount) },
+  options: { offset: option(int(0, Number.MAX_SAFE_INTEGER), 'first page to write (default 0)') },
+  run(ctx, a, o) {
+    const d = a.pvm;
+    const r = findRegion(d, a.region);
+    const first = o.offset ?? 0;
+    if (first > Math.max(0, r.pages - 1)) fail('EINVAL', `offset must be 0-${Math.max(0, r.pages - 1)}, not ${first}`);
+    const count = a.pages;
+    if (count !== 'all' && count > r.pages) fail('EINVAL', `pages must be 1-${r.pages}, not ${count}`);
     const t = touchPages(ctx.hv, d, r.name, first, count);
     const s = smaps(ctx.hv, d).total;
     return {
@@ -38,27 +48,24 @@ const touch: CommandSpec = {
       latencyUs: t.latencyUs,
     };
   },
-};
+});
 
-const peek: CommandSpec = {
+const peek = command({
   name: 'peek',
   family: 'memory',
   summary: 'Read one page of a pVM: its machine frame, content token and how many map it',
-  args: [
-    { name: 'pvm', kind: 'pvm' },
-    { name: 'region', kind: 'region' },
-    { name: 'page', kind: 'int' },
-  ],
+  args: { pvm: one(pvm), region: one(region), page: one(int(0, Number.MAX_SAFE_INTEGER)) },
   run(ctx, a) {
-    const d = pvmArg(ctx.hv, a.pos.pvm!);
-    const r = findRegion(d, a.pos.region!);
-    const page = intArg(a.pos.page!, 'page', 0, r.pages - 1);
+    const d = a.pvm;
+    const r = findRegion(d, a.region);
+    const page = a.page;
+    if (page > r.pages - 1) fail('EINVAL', `page must be 0-${r.pages - 1}, not ${page}`);
     const p = peekPage(ctx.hv, d, r.name, page);
     return {
       text: `${d.name} ${p.region} page ${p.page}: frame ${p.frame}, content #${p.token}, mapped ${plural(p.mapcount, 'time')}`,
       data: { pvm: d.name, region: p.region, page: p.page, frame: p.frame, token: p.token, mapcount: p.mapcount },
     };
   },
-};
+});
 
-export const MEMORY: CommandSpec[] = [touch, peek];
+export const MEMORY: AnyCommand[] = [touch, peek];

@@ -8,9 +8,9 @@ import { schedOf } from '../engine/sched/index.js';
 import type { RunReport } from '../engine/sched/report.js';
 import { RATELIMIT_MAX_US, RATELIMIT_MIN_US, TSLICE_MAX_MS, TSLICE_MIN_MS } from '../engine/sched/scheduler.js';
 import { PRI_NAMES } from '../engine/sched/state.js';
-import { durationArg, intArg, pvmArg, usageError } from './args.js';
+import { duration, flag, int, type Kind, many, one, option, pvm, usageError, word } from './args.js';
 import { fixed1, latency, left, right, TextLines, uptime } from './format.js';
-import type { CommandSpec } from './types.js';
+import { command, type AnyCommand, type Ctx } from './types.js';
 
 /** The perf row sched_speedup's host: the default boot (web, redis, dns) forked to 100 pVMs. */
 export const SPEEDUP_SETUP = 'fork web 32; fork redis 32; fork dns 33';
@@ -19,6 +19,12 @@ export const SPEEDUP_SETUP = 'fork web 32; fork redis 32; fork dns 33';
 
 /** One run may cover a day of virtual time; run again to go further. */
 export const RUN_MAX_NS = 24 * 3600e9;
+
+/**
+ * Runs longer than this (virtual) the console runs in steps that Ctrl-C can stop (a long-run effect);
+ * elsewhere, and up to this, a run is one step and reports latency percentiles.
+ */
+export const LONG_RUN_NS = 60e9;
 
 /** Seconds as "1h 2m 3.5s"-free plain text: 500 ms, 10 s, 1 h 30 min. */
 export function durationText(ns: number): string {
@@ -71,20 +77,26 @@ export function runText(r: RunReport): string {
   return lines.join('\n');
 }
 
-const run: CommandSpec = {
+/** Run virtual time for `ns` at once: the scheduler's report. */
+function runWhole(ctx: Ctx, ns: number) {
+  const r = schedOf(ctx.hv).run(ns);
+  return { text: runText(r), data: { ...r, now_ns: ctx.hv.nowNs } };
+}
+
+export const run = command({
   name: 'run',
   family: 'scheduler',
   summary: 'Advance virtual time: vCPUs are scheduled, appliances serve requests and write memory',
-  args: [{ name: 'duration', kind: 'duration' }],
+  args: {
+    duration: one(duration(RUN_MAX_NS, (w) => `run covers at most 24h at a time, not ${w} (run again to go further)`)),
+  },
   help: 'Examples: run 500ms, run 10s, run 1h. Prints per pVM: CPU time and share of one pCPU, requests served and dropped, median and 99th-percentile response latency, heap pages written and copy-on-write breaks. Same seed, same commands: the same output.',
   run(ctx, a) {
-    const ns = durationArg(a.pos.duration!);
-    if (ns > RUN_MAX_NS)
-      fail('EINVAL', `run covers at most 24h at a time, not ${a.pos.duration} (run again to go further)`);
-    const r = schedOf(ctx.hv).run(ns);
-    return { text: runText(r), data: { ...r, now_ns: ctx.hv.nowNs } };
+    const ns = a.duration;
+    if (ns > LONG_RUN_NS) return { effect: { kind: 'long-run', ns }, otherwise: () => runWhole(ctx, ns) };
+    return runWhole(ctx, ns);
   },
-};
+});
 
 // ---- vcpu-list -----------------------------------------------------------------------------------
 
@@ -121,15 +133,15 @@ export function parseCpuSet(text: string, pcpus: number): number[] | null {
 
 export const VCPU_HEADER = `${left('Name', 32)} ${right('ID', 5)} ${right('VCPU', 5)} ${right('CPU', 5)} ${right('State', 5)} ${right('Time(s)', 9)} Affinity (Hard / Soft)`;
 
-const vcpuList: CommandSpec = {
+const vcpuList = command({
   name: 'vcpu-list',
   family: 'inspect',
   summary: 'vCPUs of every domain (or of some): pCPU, state, CPU time, affinity (xl vcpu-list)',
-  args: [{ name: 'pvm', kind: 'pvm', optional: true, rest: true }],
+  args: { pvm: many(pvm, { optional: true }) },
   run(ctx, a) {
     const hv = ctx.hv;
     const sched = schedOf(hv);
-    const doms = a.rest.length > 0 ? a.rest.map((r) => pvmArg(hv, r)) : hv.list();
+    const doms = a.pvm.length > 0 ? a.pvm : hv.list();
     const lines = new TextLines();
     lines.push(VCPU_HEADER);
     const vcpus = [];
@@ -157,31 +169,33 @@ const vcpuList: CommandSpec = {
     }
     return { text: lines.text(), data: { vcpus } };
   },
-};
+});
 
 // ---- vcpu-pin ------------------------------------------------------------------------------------
 
-const vcpuPin: CommandSpec = {
+/** A vCPU number, or all. */
+const vcpuOrAll: Kind<number | 'all'> = {
+  kind: 'word',
+  parse: (w, ctx, what) => (w === 'all' ? 'all' : int(0).parse(w, ctx, what)),
+};
+
+const vcpuPin = command({
   name: 'vcpu-pin',
   family: 'scheduler',
   summary: "Set vCPUs' hard affinity: the pCPUs they may run on (xl vcpu-pin)",
   usage: '<pvm> <vcpu|all> <cpus|all>',
-  args: [
-    { name: 'pvm', kind: 'pvm' },
-    { name: 'vcpu', kind: 'word' },
-    { name: 'cpus', kind: 'word' },
-  ],
+  args: { pvm: one(pvm), vcpu: one(vcpuOrAll), cpus: one(word) },
   help: 'Examples: vcpu-pin web 0 2, vcpu-pin web all 0-3,5, vcpu-pin web all all. A running vCPU on a pCPU it may no longer use moves at once.',
   run(ctx, a) {
     const hv = ctx.hv;
-    const d = pvmArg(hv, a.pos.pvm!);
+    const d = a.pvm;
     const sched = schedOf(hv);
     const vs = sched.vcpusOf(d);
     if (vs.length === 0) fail('ESRCH', `${d.name} has exited and has no vCPUs`);
-    const vcpu = a.pos.vcpu === 'all' ? 'all' : intArg(a.pos.vcpu!, 'vCPU', 0, Number.MAX_SAFE_INTEGER);
+    const vcpu = a.vcpu;
     if (vcpu !== 'all' && vcpu >= vs.length)
       fail('EINVAL', `${d.name} has no vCPU ${vcpu} (vCPUs ${vs.length === 1 ? '0' : `0-${vs.length - 1}`})`);
-    const cpus = parseCpuSet(a.pos.cpus!, hv.host.pcpus);
+    const cpus = parseCpuSet(a.cpus, hv.host.pcpus);
     sched.pin(d, vcpu, cpus);
     const set = cpuSetText(cpus, hv.host.pcpus);
     return {
@@ -189,7 +203,7 @@ const vcpuPin: CommandSpec = {
       data: { name: d.name, domid: d.domid, vcpu, affinity_hard: set },
     };
   },
-};
+});
 
 // ---- sched-credit --------------------------------------------------------------------------------
 
@@ -200,43 +214,31 @@ function poolLine(hv: Hypervisor): string {
   return `Cpupool Pool-0: tslice=${p.tsliceMs}ms ratelimit=${p.ratelimitUs}us migration-delay=0us`;
 }
 
-/** A whole number for sched-credit's options, with xl's message when it is not one. */
-function wholeNumber(text: string, what: string): number {
-  if (!/^-?[0-9]+$/.test(text)) fail('EINVAL', `${what} must be a whole number, not '${text}'`);
-  return Number(text);
-}
-
-const schedCredit: CommandSpec = {
+const schedCredit = command({
   name: 'sched-credit',
   family: 'scheduler',
   summary:
     "Get or set credit scheduler parameters: a domain's weight and cap, or the timeslice and rate limit (xl sched-credit)",
   usage: '[-d <pvm> [-w weight] [-c cap]] [-s [-t tslice_ms] [-r ratelimit_us]]',
-  args: [],
-  options: [
-    { name: 'domain', short: 'd', value: 'pvm', summary: 'the domain to show or change' },
-    { name: 'weight', short: 'w', value: 'int', summary: 'relative share when contended, 1-65535 (default 256)' },
-    { name: 'cap', short: 'c', value: 'int', summary: '% of one pCPU at most, 0 = no cap (0 to vCPUs x 100)' },
-    { name: 'schedparam', short: 's', summary: 'show or set the scheduler-wide parameters' },
-    { name: 'tslice_ms', short: 't', value: 'int', summary: 'timeslice, ms (1-1000; default 30)' },
-    {
-      name: 'ratelimit_us',
-      short: 'r',
-      value: 'int',
-      summary: 'rate limit, µs (0 = off, or 100-500000; default 1000)',
-    },
-  ],
+  args: {},
+  // The ranges are checked by the handler with xl's own messages (xl sched-credit fails with status 1).
+  options: {
+    domain: option(pvm, 'the domain to show or change', 'd'),
+    weight: option(int(), 'relative share when contended, 1-65535 (default 256)', 'w'),
+    cap: option(int(), '% of one pCPU at most, 0 = no cap (0 to vCPUs x 100)', 'c'),
+    schedparam: flag('show or set the scheduler-wide parameters', 's'),
+    tslice_ms: option(int(), 'timeslice, ms (1-1000; default 30)', 't'),
+    ratelimit_us: option(int(), 'rate limit, µs (0 = off, or 100-500000; default 1000)', 'r'),
+  },
   help: "Without options: every domain's weight and cap. Examples: sched-credit -d web -w 512; sched-credit -d web -c 50; sched-credit -s -t 10.",
-  run(ctx, a) {
+  run(ctx, _a, o) {
     const hv = ctx.hv;
     const sched = schedOf(hv);
-    const o = a.opts;
-    const str = (k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
     if (o.schedparam) {
       if (o.domain !== undefined || o.weight !== undefined || o.cap !== undefined)
         usageError(schedCredit, 'cannot specify -s with -d, -w or -c');
-      const t = str('tslice_ms') === undefined ? undefined : wholeNumber(str('tslice_ms')!, 'tslice');
-      const r = str('ratelimit_us') === undefined ? undefined : wholeNumber(str('ratelimit_us')!, 'ratelimit');
+      const t = o.tslice_ms;
+      const r = o.ratelimit_us;
       if (t !== undefined && (t < TSLICE_MIN_MS || t > TSLICE_MAX_MS))
         fail('EINVAL', `Time slice out of range, valid range is from ${TSLICE_MIN_MS} to ${TSLICE_MAX_MS}`);
       if (r !== undefined && r !== 0 && (r < RATELIMIT_MIN_US || r > RATELIMIT_MAX_US))
@@ -251,8 +253,8 @@ const schedCredit: CommandSpec = {
       };
     }
     if (o.tslice_ms !== undefined || o.ratelimit_us !== undefined) usageError(schedCredit, '-t and -r need -s');
-    const ref = str('domain');
-    if (ref === undefined) {
+    const d = o.domain;
+    if (d === undefined) {
       if (o.weight !== undefined || o.cap !== undefined)
         usageError(schedCredit, 'Must specify a domain (-d) with -w or -c');
       const lines = [poolLine(hv), SC_HEADER];
@@ -268,10 +270,9 @@ const schedCredit: CommandSpec = {
         data: { pool: 'Pool-0', tslice_ms: sched.s.params.tsliceMs, ratelimit_us: sched.s.params.ratelimitUs, domains },
       };
     }
-    const d = pvmArg(hv, ref);
     const sd = sched.sdom(d);
-    const w = str('weight') === undefined ? undefined : wholeNumber(str('weight')!, 'weight');
-    const c = str('cap') === undefined ? undefined : wholeNumber(str('cap')!, 'cap');
+    const w = o.weight;
+    const c = o.cap;
     if (w !== undefined && (w < 1 || w > 65535))
       fail('EINVAL', 'Cpu weight out of range, valid values are within range from 1 to 65535');
     const maxCap = sd.vcpus.length * 100;
@@ -283,7 +284,7 @@ const schedCredit: CommandSpec = {
       data: { name: d.name, domid: d.domid, weight: sd.weight, cap: sd.cap },
     };
   },
-};
+});
 
 function row(d: Domain, weight: number, cap: number): string {
   return `${left(d.name, 33)} ${right(d.domid, 4)} ${right(weight, 6)} ${right(cap, 4)}`;
@@ -291,14 +292,14 @@ function row(d: Domain, weight: number, cap: number): string {
 
 // ---- uptime --------------------------------------------------------------------------------------
 
-const uptimeCmd: CommandSpec = {
+const uptimeCmd = command({
   name: 'uptime',
   family: 'inspect',
   summary: 'How long each domain has been up, in virtual time (xl uptime)',
-  args: [{ name: 'pvm', kind: 'pvm', optional: true, rest: true }],
+  args: { pvm: many(pvm, { optional: true }) },
   run(ctx, a) {
     const hv = ctx.hv;
-    const doms = a.rest.length > 0 ? a.rest.map((r) => pvmArg(hv, r)) : hv.list();
+    const doms = a.pvm.length > 0 ? a.pvm : hv.list();
     const lines = new TextLines();
     lines.push(`${left('Name', 33)} ${right('ID', 4)} Uptime`);
     const domains = [];
@@ -309,7 +310,7 @@ const uptimeCmd: CommandSpec = {
     }
     return { text: lines.text(), data: { now_ns: hv.nowNs, domains } };
   },
-};
+});
 
 // ---- the console's scheduler panel (data only; the console draws it) ------------------------------
 
@@ -367,4 +368,4 @@ export function schedView(hv: Hypervisor): SchedPanel {
   };
 }
 
-export const SCHED: CommandSpec[] = [run, vcpuList, vcpuPin, schedCredit, uptimeCmd];
+export const SCHED: AnyCommand[] = [run, vcpuList, vcpuPin, schedCredit, uptimeCmd];

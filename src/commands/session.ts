@@ -2,10 +2,10 @@
 
 import { EngineError, fail } from '../engine/errors.js';
 import { validateSnapshot } from '../engine/hypervisor.js';
-import { intArg, usageOf } from './args.js';
+import { commandName, file, int, many, maybe, one, text as textArg, usageOf } from './args.js';
 import { left } from './format.js';
 import { KEYS, keysText } from './keys.js';
-import type { CommandSpec, Family } from './types.js';
+import { command, type AnyCommand, type Family } from './types.js';
 
 const FAMILY_TITLES: Record<Family, string> = {
   lifecycle: 'Lifecycle',
@@ -17,13 +17,13 @@ const FAMILY_TITLES: Record<Family, string> = {
   session: 'Session',
 };
 
-const help: CommandSpec = {
+const help = command({
   name: 'help',
   family: 'session',
   summary: 'List commands, or show one command in full',
-  args: [{ name: 'command', kind: 'command', optional: true }],
+  args: { command: maybe(commandName) },
   run(ctx, a) {
-    const name = a.pos.command;
+    const name = a.command;
     if (name === 'keys' && !ctx.spec('keys')) {
       return {
         text: keysText(),
@@ -34,11 +34,11 @@ const help: CommandSpec = {
       const spec = ctx.spec(name);
       if (!spec) fail('ENOENT', `no command '${name}' (type help for the list)`);
       const lines = [`usage: ${usageOf(spec)}`, '', spec.summary + '.'];
-      if (spec.options?.length) {
+      if (spec.options && Object.keys(spec.options).length > 0) {
         lines.push('', 'options:');
-        for (const o of spec.options)
+        for (const [optName, o] of Object.entries(spec.options))
           lines.push(
-            `  ${left(`${o.short ? `-${o.short}, ` : ''}--${o.name}${o.value ? ` <${o.value}>` : ''}`, 24)}${o.summary}`,
+            `  ${left(`${o.short ? `-${o.short}, ` : ''}--${optName}${o.kind ? ` <${o.kind}>` : ''}`, 24)}${o.summary}`,
           );
       }
       if (spec.help) lines.push('', spec.help);
@@ -64,100 +64,101 @@ const help: CommandSpec = {
       data: { commands: specs.map((s) => ({ name: s.name, family: s.family, summary: s.summary, usage: usageOf(s) })) },
     };
   },
-};
+});
 
-const history: CommandSpec = {
+const history = command({
   name: 'history',
   family: 'session',
   summary: 'Commands typed in this session',
-  args: [],
+  args: {},
   run(ctx) {
     const h = ctx.history;
     return { text: h.map((l, i) => `${String(i + 1).padStart(5)}  ${l}`).join('\n'), data: { history: [...h] } };
   },
-};
+});
 
-const source: CommandSpec = {
+const source = command({
   name: 'source',
   family: 'session',
   summary: 'Run the commands of a script file',
-  args: [{ name: 'file', kind: 'file' }],
+  args: { file: one(file) },
   run(ctx, a) {
-    const file = a.pos.file!;
+    const file = a.file;
     const text = ctx.io.readText(file);
     const failures = ctx.runText(text, file);
     if (failures > 0) fail('EINVAL', `${file}: ${failures} command${failures === 1 ? '' : 's'} failed`);
     return { text: '', data: { file } };
   },
-};
+});
 
-const echo: CommandSpec = {
+const echo = command({
   name: 'echo',
   family: 'session',
   summary: 'Print text',
-  args: [{ name: 'text', kind: 'text', optional: true, rest: true }],
+  args: { text: many(textArg, { optional: true }) },
   run(_ctx, a) {
-    const text = a.rest.join(' ');
+    const text = a.text.join(' ');
     return { text, data: { text } };
   },
-};
+});
 
-const say: CommandSpec = {
+export const say = command({
   name: 'say',
   family: 'session',
   summary: 'Narrate a demo: the console shows it prominently',
-  args: [{ name: 'text', kind: 'text', rest: true }],
+  args: { text: many(textArg) },
   run(_ctx, a) {
-    const text = a.rest.join(' ');
-    return { text, data: { say: text } };
+    const text = a.text.join(' ');
+    return { text, data: { say: text }, effect: { kind: 'say', text } };
   },
-};
+});
 
-const tryCmd: CommandSpec = {
+const tryCmd = command({
   name: 'try',
   family: 'session',
   summary: 'Run a command that may be refused: its error is shown and the script goes on (for demos and lessons)',
   usage: '<command> [args...]',
-  args: [{ name: 'command', kind: 'command', rest: true }],
+  args: { command: many(commandName) },
   rawArgs: true,
   help: 'Example: try kill -USR1 redis --from web. try fails only if the inner command is not a command at all.',
   run(ctx, a) {
-    if (a.rest[0] === 'try') fail('EUSAGE', 'try cannot wrap try');
-    const o = ctx.runWords(a.rest);
+    if (a.command[0] === 'try') fail('EUSAGE', 'try cannot wrap try');
+    const o = ctx.runWords(a.command);
     if (o.ok) {
       return {
-        text: o.result!.text,
-        data: { ok: true, command: o.command, data: o.result!.data },
-        latencyUs: o.result!.latencyUs,
+        text: o.result.text,
+        data: { ok: true, command: o.command, data: o.result.data },
+        latencyUs: o.result.latencyUs,
+        ...(o.result.effect ? { effect: o.result.effect } : {}),
       };
     }
-    if (o.error!.code === 'EUSAGE') fail('EUSAGE', o.error!.message);
+    if (o.error.code === 'EUSAGE') fail('EUSAGE', o.error.message);
     return {
-      text: `refused, as it should be: ${o.command}: ${o.error!.message} [${o.error!.code}]`,
+      text: `refused, as it should be: ${o.command}: ${o.error.message} [${o.error.code}]`,
       data: { ok: false, command: o.command, error: o.error },
     };
   },
-};
+});
 
-const sleep: CommandSpec = {
+const sleep = command({
   name: 'sleep',
   family: 'session',
   summary: 'Pause the session for some milliseconds of wall time (for demos; virtual time does not move)',
-  args: [{ name: 'ms', kind: 'int' }],
+  args: { ms: one(int(0, 60_000)) },
   run(ctx, a) {
-    const ms = intArg(a.pos.ms!, 'ms', 0, 60_000);
+    const ms = a.ms;
     ctx.io.sleepMs(ms);
     return { text: '', data: { ms } };
   },
-};
+});
 
-const save: CommandSpec = {
+const save = command({
   name: 'save',
   family: 'session',
   summary: 'Save the whole engine state to a file (versioned JSON, written atomically)',
-  args: [{ name: 'file', kind: 'file' }],
+  args: { file: one(file) },
   run(ctx, a) {
-    const file = a.pos.file!;
+    const file = a.file;
     const doc = JSON.stringify(ctx.hv.save());
     ctx.io.writeAtomic(file, doc);
     return {
@@ -165,20 +166,20 @@ const save: CommandSpec = {
       data: { file, bytes: doc.length, domains: ctx.hv.liveCount },
     };
   },
-};
+});
 
-const restore: CommandSpec = {
+const restore = command({
   name: 'restore',
   family: 'session',
   summary: 'Restore the engine state saved in a file; the current state is kept if the file is bad',
-  args: [{ name: 'file', kind: 'file' }],
+  args: { file: one(file) },
   run(ctx, a) {
-    const file = a.pos.file!;
+    const file = a.file;
     const hv = loadState(ctx.newEngine, ctx.io.readText(file), file);
     ctx.replaceEngine(hv);
     return { text: `restored ${hv.liveCount} domains from ${file}`, data: { file, domains: hv.liveCount } };
   },
-};
+});
 
 /**
  * Parse, validate and load a state document into a fresh engine, then run check(): a hand-edited or
@@ -221,4 +222,4 @@ export function loadState<T extends { load(s: ReturnType<typeof validateSnapshot
   return hv;
 }
 
-export const SESSION: CommandSpec[] = [help, history, source, echo, say, tryCmd, sleep, save, restore];
+export const SESSION: AnyCommand[] = [help, history, source, echo, say, tryCmd, sleep, save, restore];

@@ -7,11 +7,21 @@ import type { HostConfig, ImageConfig } from '../engine/image.js';
 import { bootHost, newEngine } from '../engine/index.js';
 import { roundUs } from '../engine/cost.js';
 import type { LibraryStore } from '../engine/dl/store.js';
-import { parseArgs } from './args.js';
+import { type ArgSpecs, type OptSpecs, parseArgs, type Values } from './args.js';
+import { HELD, type ModeHost, QUIET_HOST, type Resume } from './effects.js';
 import { loadState } from './session.js';
-import { splitLine } from './lex.js';
+import { type CommandText, splitLine } from './lex.js';
 import { COMMANDS, findCommand } from './table.js';
-import type { Ctx, HostIO, Outcome } from './types.js';
+import {
+  type CommandSpec,
+  type Ctx,
+  type Data,
+  type Failed,
+  type HostIO,
+  isHandoff,
+  type Outcome,
+  type Result,
+} from './types.js';
 
 export interface ShellOptions {
   host: Partial<HostConfig>;
@@ -30,6 +40,11 @@ export interface RunOptions {
   origin?: string;
   /** Record in the history. */
   remember?: boolean;
+  /**
+   * The line may wait for a command's effect (a line typed at the console): the host may hold the
+   * commands after it and run them when the effect ends (a long run).
+   */
+  mayHold?: boolean;
 }
 
 export interface RunSummary {
@@ -38,9 +53,22 @@ export interface RunSummary {
   firstError: string | null;
   /** `exit` or `quit` alone: leave the shell. */
   quit: boolean;
+  /** A command's effect holds the rest of the text; the host runs it when the effect ends. */
+  held: boolean;
 }
 
 const MAX_SOURCE_DEPTH = 16;
+
+/** Where a run of text is: its lines, the one being run, that line's commands and the next of them. */
+interface Cursor {
+  lines: string[];
+  line: number;
+  cmds: CommandText[];
+  next: number;
+  where: string;
+  opts: RunOptions;
+  summary: RunSummary;
+}
 
 export class Shell {
   hv: Hypervisor;
@@ -50,6 +78,7 @@ export class Shell {
   private readonly host: Partial<HostConfig>;
   private readonly libs: LibraryStore | undefined;
   private sinks: ((o: Outcome) => void)[] = [];
+  private mode: ModeHost = QUIET_HOST;
   private depth = 0;
   /** What commands run against: one object for the shell's life (it reads the current engine). */
   private readonly context: Ctx;
@@ -67,12 +96,17 @@ export class Shell {
     this.context = this.makeCtx();
   }
 
+  /** The mode's host: it shows every outcome and carries out the effects commands hand off. */
+  useHost(mode: ModeHost): void {
+    this.mode = mode;
+  }
+
   /** Replace the engine with one loaded from a serialized state (time travel, restore). */
   rewind(serialized: string): void {
     this.hv = loadState((h) => this.context.newEngine(h), serialized, 'snapshot');
   }
 
-  /** Receive every command's outcome (printing, the console's log, tests). */
+  /** Watch every command's outcome (tests, the stepper); the mode's host shows them first. */
   onOutcome(sink: (o: Outcome) => void): () => void {
     this.sinks.push(sink);
     return () => {
@@ -80,62 +114,138 @@ export class Shell {
     };
   }
 
-  /** Run one line (or a whole script's text): every command's outcome goes to the sinks. */
+  /** Run one line (or a whole script's text): every command's outcome goes to the host and the sinks. */
   run(text: string, opts: RunOptions = {}): RunSummary {
-    const summary: RunSummary = { failures: 0, firstError: null, quit: false };
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!;
-      const where = opts.origin ? `${opts.origin}:${i + 1}: ` : '';
-      let cmds;
-      try {
-        cmds = splitLine(line);
-      } catch (e) {
-        this.fail(summary, { command: '', line, where, ok: false, error: errorOf(e), events: [] });
-        if (opts.stopOnError) return summary;
-        continue;
-      }
-      if (opts.remember && cmds.length > 0) this.history.push(line.trim());
-      for (const c of cmds) {
-        const w0 = c.words[0]!;
-        if ((w0 === 'exit' || w0 === 'quit') && c.words.length === 1) {
-          summary.quit = true;
-          return summary;
-        }
-        const o = this.runOne(c.words, c.text, where);
-        if (!o.ok) {
-          this.fail(summary, o);
-          if (opts.stopOnError) return summary;
-        } else this.emit(o);
-      }
-    }
+    const summary: RunSummary = { failures: 0, firstError: null, quit: false, held: false };
+    const at: Cursor = { lines: text.split('\n'), line: -1, cmds: [], next: 0, where: '', opts, summary };
+    this.go(at);
     return summary;
   }
 
-  /** Run one command given as words; the outcome is returned and not sent to the sinks. */
+  /** Run commands already split from a line (a script's steps), as `run` runs a line's. */
+  runCommands(cmds: CommandText[], opts: RunOptions = {}): RunSummary {
+    const summary: RunSummary = { failures: 0, firstError: null, quit: false, held: false };
+    if (opts.remember) for (const c of cmds) this.history.push(c.text);
+    this.go({ lines: [], line: 0, cmds, next: 0, where: '', opts, summary });
+    return summary;
+  }
+
+  /** Run from the cursor on until the text ends, a command fails in a script, `exit`, or a hold. */
+  private go(at: Cursor): void {
+    const { opts, summary } = at;
+    for (;;) {
+      while (at.next >= at.cmds.length) {
+        if (++at.line >= at.lines.length) return;
+        if (!this.lexLine(at)) {
+          if (opts.stopOnError) return;
+        }
+      }
+      const c = at.cmds[at.next++]!;
+      const w0 = c.words[0]!;
+      if ((w0 === 'exit' || w0 === 'quit') && c.words.length === 1) {
+        summary.quit = true;
+        return;
+      }
+      let held = false;
+      const hold = opts.mayHold
+        ? (): Resume => {
+            held = true;
+            summary.held = true;
+            return () => this.go(at);
+          }
+        : undefined;
+      const o = this.exec(c.words, c.text, at.where, hold);
+      if (o === HELD) {
+        if (held) return;
+        this.fail(summary, bug(w0, c.text, at.where, 'an effect was held without holding the line'));
+        if (opts.stopOnError) return;
+        continue;
+      }
+      if (!o.ok) {
+        this.fail(summary, o);
+        if (opts.stopOnError) return;
+      } else this.emit(o);
+    }
+  }
+
+  /** Split the cursor's line into its commands; false (and the error reported) when it does not lex. */
+  private lexLine(at: Cursor): boolean {
+    const line = at.lines[at.line]!;
+    at.where = at.opts.origin ? `${at.opts.origin}:${at.line + 1}: ` : '';
+    at.next = 0;
+    try {
+      at.cmds = splitLine(line);
+    } catch (e) {
+      at.cmds = [];
+      this.fail(at.summary, { command: '', line, where: at.where, ok: false, error: errorOf(e), events: [] });
+      return false;
+    }
+    if (at.opts.remember && at.cmds.length > 0) this.history.push(line.trim());
+    return true;
+  }
+
+  /** Run one command given as words; the outcome is returned and not sent to the host or the sinks. */
   runOne(words: string[], text: string = words.join(' '), where = ''): Outcome {
+    const o = this.exec(words, text, where, undefined);
+    return o === HELD ? bug(words[0] ?? '', text, where, 'an effect was held outside a line') : o;
+  }
+
+  /**
+   * Run a command of the table by its spec, with its data typed: for the console's own steps (the
+   * clock's and a long run's `run`, the dashboard's figures). A handoff runs as in a script.
+   */
+  invoke<D extends Data, A extends ArgSpecs, O extends OptSpecs>(
+    spec: CommandSpec<D, A, O>,
+    words: string[],
+  ): Outcome<D> {
+    const text = [spec.name, ...words].join(' ');
+    try {
+      const { a, o } = parseArgs(spec, words, this.context);
+      // parseArgs gives each key of the spec its value as the spec's kinds parse it: Values<A>, Values<O>.
+      const reply = spec.run(this.context, a as Values<A>, o as Values<O>);
+      const result = isHandoff(reply) ? reply.otherwise() : reply;
+      return this.done(spec.name, text, '', result);
+    } catch (e) {
+      return this.failed(spec.name, text, '', e);
+    }
+  }
+
+  private exec(words: string[], text: string, where: string, hold: (() => Resume) | undefined): Outcome | typeof HELD {
     let name = words[0]!;
     try {
       const spec = findCommand(name);
       name = spec.name;
-      const args = parseArgs(spec, words.slice(1));
-      const result = spec.run(this.context, args);
-      if (result.latencyUs !== undefined) result.latencyUs = roundUs(result.latencyUs);
-      return { command: name, line: text, where, ok: true, result, events: this.hv.drainEvents() };
+      const { a, o } = parseArgs(spec, words.slice(1), this.context);
+      const reply = spec.run(this.context, a, o);
+      const result = isHandoff(reply)
+        ? this.mode.act(reply, { ctx: this.context, line: text, ...(hold ? { hold } : {}) })
+        : reply;
+      if (result === HELD) return HELD;
+      return this.done(name, text, where, result);
     } catch (e) {
-      // A failed command changed nothing, so whatever it emitted before failing is dropped with it.
-      this.hv.drainEvents();
-      return { command: name, line: text, where, ok: false, error: errorOf(e), events: [] };
+      return this.failed(name, text, where, e);
     }
   }
 
-  private fail(summary: RunSummary, o: Outcome): void {
+  private done<D extends Data>(command: string, line: string, where: string, result: Result<D>): Outcome<D> {
+    if (result.latencyUs !== undefined) result.latencyUs = roundUs(result.latencyUs);
+    return { command, line, where, ok: true, result, events: this.hv.drainEvents() };
+  }
+
+  private failed(command: string, line: string, where: string, e: unknown): Failed {
+    // A failed command changed nothing, so whatever it emitted before failing is dropped with it.
+    this.hv.drainEvents();
+    return { command, line, where, ok: false, error: errorOf(e), events: [] };
+  }
+
+  private fail(summary: RunSummary, o: Failed): void {
     summary.failures++;
-    summary.firstError ??= o.error!.code;
+    summary.firstError ??= o.error.code;
     this.emit(o);
   }
 
   private emit(o: Outcome): void {
+    this.mode.show(o);
     for (const s of this.sinks) s(o);
   }
 
@@ -177,6 +287,10 @@ export class Shell {
       allSpecs: () => COMMANDS,
     };
   }
+}
+
+function bug(command: string, line: string, where: string, why: string): Failed {
+  return { command, line, where, ok: false, error: errorOf(new Error(why)), events: [] };
 }
 
 /** One-line error for any failure; a bug in kylinx-sh is reported as such, never as a stack trace. */

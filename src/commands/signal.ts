@@ -4,9 +4,10 @@
 import { DOM0 } from '../engine/domain.js';
 import { sendSignal } from '../engine/ipc/signal.js';
 import { ipcOf } from '../engine/ipc/subsystem.js';
-import { parseSignal, SIGNALS } from '../engine/signals.js';
-import { pvmArg, usageError } from './args.js';
-import type { CommandSpec } from './types.js';
+import type { Domain } from '../engine/domain.js';
+import { SIGNALS } from '../engine/signals.js';
+import { type ArgSpec, badArg, option, pvm, signal } from './args.js';
+import { command } from './types.js';
 
 const ACTION_TEXT = {
   terminated: 'terminated',
@@ -17,27 +18,37 @@ const ACTION_TEXT = {
   pending: 'pending (the pVM is stopped; SIGCONT delivers it)',
 } as const;
 
-export const kill: CommandSpec = {
+/** `[-SIG] <pvm>`: a signal (default SIGTERM) is told from the pVM by its leading dash. */
+const signalAndTarget: ArgSpec<{ sig: string; target: Domain }> = {
+  kind: 'pvm',
+  label: 'args',
+  optional: false,
+  rest: true,
+  value(ws, ctx) {
+    if (ws.length === 2 && ws[0]!.startsWith('-'))
+      return { sig: signal.parse(ws[0]!, ctx, 'signal'), target: pvm.parse(ws[1]!, ctx, 'pvm') };
+    if (ws.length !== 1) badArg('give one pVM');
+    return { sig: 'SIGTERM', target: pvm.parse(ws[0]!, ctx, 'pvm') };
+  },
+};
+
+export const kill = command({
   name: 'kill',
   family: 'lifecycle',
   summary: 'Send a signal (default SIGTERM) to a pVM, from Domain-0 or from another pVM of its family',
   usage: '[-SIG] <pvm> [--from <pvm>]',
-  args: [{ name: 'args', kind: 'pvm', rest: true }],
-  options: [{ name: 'from', value: 'pvm', summary: 'the sending pVM (default: Domain-0, the toolstack)' }],
+  args: { args: signalAndTarget },
+  options: { from: option(pvm, 'the sending pVM (default: Domain-0, the toolstack)') },
   help: [
     'Signals: -KILL, -TERM, -9, -SIGUSR1, -STOP, -CONT ... Only pVMs of one family may signal each other;',
     'Domain-0 may signal anyone. Default actions as POSIX: TERM/INT/HUP/USR1/USR2/PIPE terminate, CHLD is',
     'ignored, STOP/CONT pause and resume; an image may catch or ignore signals (sig_handlers, sig_ignore),',
     'except SIGKILL and SIGSTOP.',
   ].join('\n'),
-  run(ctx, a) {
+  run(ctx, a, o) {
     const hv = ctx.hv;
-    let sig = 'SIGTERM';
-    const words = [...a.rest];
-    if (words.length === 2 && words[0]!.startsWith('-')) sig = parseSignal(words.shift()!);
-    if (words.length !== 1) usageError(kill, 'give one pVM');
-    const target = pvmArg(hv, words[0]!);
-    const from = typeof a.opts.from === 'string' ? pvmArg(hv, a.opts.from) : hv.dom0;
+    const { sig, target } = a.args;
+    const from = o.from ?? hv.dom0;
     const s = sendSignal(hv, ipcOf(hv), from, target, sig);
     const via = from.domid === DOM0 ? '' : s.firstContact ? ' (first contact: trust verified, channel set up)' : '';
     return {
@@ -54,4 +65,4 @@ export const kill: CommandSpec = {
       latencyUs: s.latencyUs,
     };
   },
-};
+});

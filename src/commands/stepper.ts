@@ -2,25 +2,37 @@
 // state saved before each, so stepping back restores exactly the state before that command. Used by
 // `kylinx-sh --step FILE` and by the console's `play FILE`.
 
-import { splitLine } from './lex.js';
+import { type CommandText, splitLine } from './lex.js';
+import { say as SAY } from './session.js';
 import type { Shell } from './shell.js';
-import type { Outcome } from './types.js';
+import { findCommand } from './table.js';
+import type { AnyCommand, Outcome } from './types.js';
 
 export interface Step {
   /** The command as written. */
   text: string;
+  /** Its words, split once here: the shell runs them as they are. */
+  command: CommandText;
   /** Script line, 1-based. */
   line: number;
-  /** `say` narration: shown prominently, not as log noise. */
+  /** `say` narration: the play bar shows it as narration before it runs. */
   say: string | null;
+}
+
+function specOf(word: string): AnyCommand | undefined {
+  try {
+    return findCommand(word);
+  } catch {
+    return undefined;
+  }
 }
 
 export function scriptSteps(text: string): Step[] {
   const steps: Step[] = [];
   text.split('\n').forEach((raw, i) => {
     for (const c of splitLine(raw)) {
-      const say = c.words[0] === 'say' ? c.words.slice(1).join(' ') : null;
-      steps.push({ text: c.text, line: i + 1, say });
+      const say = specOf(c.words[0]!) === SAY ? c.words.slice(1).join(' ') : null;
+      steps.push({ text: c.text, command: c, line: i + 1, say });
     }
   });
   return steps;
@@ -53,7 +65,7 @@ export class Stepper {
     const outs: Outcome[] = [];
     const off = this.shell.onOutcome((o) => outs.push(o));
     try {
-      this.shell.run(step.text, { remember: true });
+      this.shell.runCommands([step.command], { remember: true });
     } finally {
       off();
     }

@@ -15,9 +15,9 @@ import { MEMORY } from './memory.js';
 import { SCHED } from './sched.js';
 import { SESSION } from './session.js';
 import { TOP } from './top.js';
-import type { CommandSpec } from './types.js';
+import type { AnyCommand } from './types.js';
 
-export const COMMANDS: CommandSpec[] = [
+export const COMMANDS: AnyCommand[] = [
   ...LIFECYCLE,
   ...INSPECT,
   ...IPC_INSPECT,
@@ -37,7 +37,7 @@ const ALIASES: Record<string, string> = { quit: 'exit' };
 const byName = new Map(COMMANDS.map((c) => [c.name, c]));
 
 /** The command an exact name or unambiguous prefix names (as xl accepts), else a usage error. */
-export function findCommand(word: string): CommandSpec {
+export function findCommand(word: string): AnyCommand {
   const exact = byName.get(word) ?? byName.get(ALIASES[word] ?? '');
   if (exact) return exact;
   const hits = COMMANDS.filter((c) => c.name.startsWith(word));

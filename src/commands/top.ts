@@ -10,9 +10,9 @@ import { fail } from '../engine/errors.js';
 import type { Hypervisor } from '../engine/hypervisor.js';
 import { hostMemory } from '../engine/mm/access.js';
 import { schedOf } from '../engine/sched/index.js';
-import { intArg } from './args.js';
+import { flag, int, option } from './args.js';
 import { fixed1, memMiB, right, uptime } from './format.js';
-import type { CommandSpec } from './types.js';
+import { command, type AnyCommand } from './types.js';
 
 /** The paper's testbed: a Xeon E5-2640 at 2.5 GHz (kylinx-reference.md). */
 const CPU_MHZ = 2500;
@@ -78,44 +78,43 @@ function sample(hv: Hypervisor, cpuNs: Record<number, number>, intervalNs: numbe
   return { text: lines.join('\n'), rows };
 }
 
-const top: CommandSpec = {
+/** xentop's batch screens: `n` of them, `delayS` virtual seconds run between them. */
+function batch(hv: Hypervisor, n: number, delayS: number) {
+  if (n > 1 && delayS * (n - 1) > 24 * 3600) fail('EINVAL', 'top may run at most 24h of virtual time');
+  const sched = schedOf(hv);
+  const last = sched.s.last;
+  const screens = [];
+  let cur = sample(hv, last?.cpuNs ?? {}, last ? last.endNs - last.startNs : 0);
+  screens.push(cur);
+  for (let i = 1; i < n; i++) {
+    const r = sched.run(delayS * 1e9);
+    const cpuNs: Record<number, number> = {};
+    for (const p of r.pvms) cpuNs[p.domid] = p.cpu_ns;
+    cur = sample(hv, cpuNs, r.duration_ns);
+    screens.push(cur);
+  }
+  return {
+    text: screens.map((s) => s.text).join('\n'),
+    data: { iterations: n, delay_s: delayS, now_ns: hv.nowNs, screens: screens.map((s) => s.rows) },
+  };
+}
+
+export const top = command({
   name: 'top',
   family: 'inspect',
   summary: "Domains' CPU and memory in xentop's batch format; -d advances virtual time between iterations",
   usage: '[-b] [-n iterations] [-d seconds]',
-  args: [],
-  options: [
-    { name: 'batch', short: 'b', summary: "xentop's batch mode (the only one outside the console)" },
-    { name: 'iterations', short: 'n', value: 'int', summary: 'how many screens (default 1, at most 100)' },
-    {
-      name: 'delay',
-      short: 'd',
-      value: 'int',
-      summary: 'virtual seconds between screens, run in between (default 3, as xentop)',
-    },
-  ],
-  run(ctx, a) {
-    const hv = ctx.hv;
-    const n = typeof a.opts.iterations === 'string' ? intArg(a.opts.iterations, 'iterations', 1, 100) : 1;
-    const delayS = typeof a.opts.delay === 'string' ? intArg(a.opts.delay, 'delay', 1, 3600) : 3;
-    if (n > 1 && delayS * (n - 1) > 24 * 3600) fail('EINVAL', 'top may run at most 24h of virtual time');
-    const sched = schedOf(hv);
-    const last = sched.s.last;
-    const screens = [];
-    let cur = sample(hv, last?.cpuNs ?? {}, last ? last.endNs - last.startNs : 0);
-    screens.push(cur);
-    for (let i = 1; i < n; i++) {
-      const r = sched.run(delayS * 1e9);
-      const cpuNs: Record<number, number> = {};
-      for (const p of r.pvms) cpuNs[p.domid] = p.cpu_ns;
-      cur = sample(hv, cpuNs, r.duration_ns);
-      screens.push(cur);
-    }
-    return {
-      text: screens.map((s) => s.text).join('\n'),
-      data: { iterations: n, delay_s: delayS, now_ns: hv.nowNs, screens: screens.map((s) => s.rows) },
-    };
+  help: 'In the console, top without -b opens the full-screen dashboard; q returns.',
+  args: {},
+  options: {
+    batch: flag("xentop's batch mode (the only one outside the console)", 'b'),
+    iterations: option(int(1, 100, 'iterations'), 'how many screens (default 1, at most 100)', 'n'),
+    delay: option(int(1, 3600, 'delay'), 'virtual seconds between screens, run in between (default 3, as xentop)', 'd'),
   },
-};
+  run(ctx, _a, o) {
+    const screens = () => batch(ctx.hv, o.iterations ?? 1, o.delay ?? 3);
+    return o.batch ? screens() : { effect: { kind: 'dashboard' }, otherwise: screens };
+  },
+});
 
-export const TOP: CommandSpec[] = [top];
+export const TOP: AnyCommand[] = [top];

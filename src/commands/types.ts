@@ -2,61 +2,79 @@
 
 import type { EngineEvent, Hypervisor } from '../engine/hypervisor.js';
 import type { HostConfig, ImageConfig } from '../engine/image.js';
+import type { ArgSpecs, OptSpecs, Values } from './args.js';
+import type { ActEffect, ShowEffect } from './effects.js';
+
+/** A command's data for --json: a JSON object. */
+export type Data = Record<string, unknown>;
 
 /** What a command returns in every mode: text for people, data for --json. */
-export interface Result {
+export interface Result<D extends Data = Data> {
   text: string;
-  data: Record<string, unknown>;
+  data: D;
   /** Modeled latency on KylinX (cost.ts), when the command models one. */
   latencyUs?: number;
+  /** How the mode shows it beyond its text (narration, a mechanism animated); see effects.ts. */
+  effect?: ShowEffect;
 }
 
-/** The kind of a positional argument; completion and help use it. */
-export type ArgKind =
-  'pvm' | 'image' | 'region' | 'int' | 'word' | 'text' | 'file' | 'command' | 'signal' | 'duration' | 'lib' | 'pipe';
-
-export interface ArgSpec {
-  name: string;
-  kind: ArgKind;
-  optional?: boolean;
-  /** Takes every remaining positional argument (at least one unless optional). */
-  rest?: boolean;
+/**
+ * A command whose work is the mode's to do (the dashboard, the clock, play, a long run): the mode's
+ * host acts on `effect`, or, where it does not (scripted modes), calls `otherwise`, which gives the
+ * command's result or refuses it by throwing.
+ */
+export interface Handoff<D extends Data = Data> {
+  effect: ActEffect;
+  otherwise(): Result<D>;
 }
 
-export interface OptSpec {
-  /** Long name without dashes: --offset. */
-  name: string;
-  /** Single-letter form without the dash: -d. */
-  short?: string;
-  /** Whether the option takes a value (and of what kind, for completion). */
-  value?: ArgKind;
-  summary: string;
-}
+/** What a handler returns. */
+export type Reply<D extends Data = Data> = Result<D> | Handoff<D>;
 
-export interface Args {
-  /** Positional arguments, by spec name. Rest arguments are joined into `rest` as an array. */
-  pos: Record<string, string | undefined>;
-  rest: string[];
-  opts: Record<string, string | true | undefined>;
+export function isHandoff<D extends Data>(r: Reply<D>): r is Handoff<D> {
+  return 'otherwise' in r;
 }
 
 export type Family = 'lifecycle' | 'inspect' | 'memory' | 'ipc' | 'libraries' | 'scheduler' | 'session';
 
-export interface CommandSpec {
+/**
+ * One command: its name, help, and arguments and options as typed specs (args.ts); the handler gets
+ * their values parsed (a pVM as its Domain, a duration in ns, an int within its range) and returns
+ * a result whose data is of type D.
+ */
+export interface CommandSpec<D extends Data = Data, A extends ArgSpecs = ArgSpecs, O extends OptSpecs = OptSpecs> {
   name: string;
   family: Family;
   summary: string;
   /** Usage line after the name, e.g. "<pvm> [n]". Generated from args and options when omitted. */
   usage?: string;
-  args: ArgSpec[];
-  options?: OptSpec[];
+  /** Positional arguments in order (an object keeps its keys' order). */
+  args: A;
+  options?: O;
   /** Longer help shown by `help <cmd>`. */
   help?: string;
   /** Every word after the name is a positional argument, dashes included (try wraps another command). */
   rawArgs?: boolean;
-  /** Commands that are only meaningful in the interactive console (e.g. `clock`). */
+  /** Only the interactive console carries it out (`clock`, `play`); elsewhere it fails saying so. */
   consoleOnly?: boolean;
-  run(ctx: Ctx, a: Args): Result;
+  run(ctx: Ctx, a: Values<A>, o: Values<O>): Reply<D>;
+}
+
+/** Any command of the table, its argument and data types erased. */
+export type AnyCommand = CommandSpec<Data, ArgSpecs, OptSpecs>;
+
+/** The data type of a handler's replies: the union of every branch's. */
+export type DataOf<R> = R extends Result<infer D> ? D : R extends Handoff<infer D> ? D : never;
+
+/**
+ * A command spec with its types inferred from the object literal: the arguments' and options' values
+ * from their specs, the data from every reply the handler can give.
+ */
+export function command<R extends Reply, A extends ArgSpecs, O extends OptSpecs = Record<never, never>>(
+  spec: Omit<CommandSpec<DataOf<R>, A, O>, 'run'> & { run(ctx: Ctx, a: Values<A>, o: Values<O>): R },
+): CommandSpec<DataOf<R>, A, O>;
+export function command(spec: AnyCommand): AnyCommand {
+  return spec;
 }
 
 /** Reading and writing files for the commands that do (source, save, restore, export). */
@@ -80,18 +98,30 @@ export interface Ctx {
   replaceEngine(hv: Hypervisor): void;
   /** Make a fresh engine with the same host and subsystems, for restore. */
   newEngine(host?: HostConfig): Hypervisor;
-  spec(name: string): CommandSpec | undefined;
-  allSpecs(): CommandSpec[];
+  spec(name: string): AnyCommand | undefined;
+  allSpecs(): AnyCommand[];
 }
 
-/** One command's outcome, as every mode prints it. */
-export interface Outcome {
+interface OutcomeBase {
   command: string;
   line: string;
   /** "file:line: " when the command came from a script, else "". */
   where: string;
-  ok: boolean;
-  result?: Result;
-  error?: { code: string; message: string };
+}
+
+/** A command that ran: its result (data of type D) and the engine events it caused. */
+export interface Done<D extends Data = Data> extends OutcomeBase {
+  ok: true;
+  result: Result<D>;
   events: EngineEvent[];
 }
+
+/** A command that failed and changed nothing. */
+export interface Failed extends OutcomeBase {
+  ok: false;
+  error: { code: string; message: string };
+  events: EngineEvent[];
+}
+
+/** One command's outcome, as every mode prints it. */
+export type Outcome<D extends Data = Data> = Done<D> | Failed;

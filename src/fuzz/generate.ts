@@ -4,7 +4,8 @@
 // they are in the table. Deterministic for a seed (it uses the engine's Rng, not Math.random).
 
 import { COMMANDS } from '../commands/table.js';
-import type { ArgKind, CommandSpec } from '../commands/types.js';
+import type { ArgKind } from '../commands/args.js';
+import type { AnyCommand } from '../commands/types.js';
 import type { Hypervisor } from '../engine/hypervisor.js';
 import type { ImageConfig } from '../engine/image.js';
 import { Rng } from '../engine/rng.js';
@@ -78,7 +79,7 @@ const SIGNALS = [
 
 export class SessionGenerator {
   private readonly rng: Rng;
-  private readonly specs: CommandSpec[];
+  private readonly specs: AnyCommand[];
 
   constructor(
     seed: number,
@@ -124,16 +125,17 @@ export class SessionGenerator {
     if (RARE.has(spec.name) && !this.chance(0.1)) spec = this.pick(this.specs);
     const name = this.chance(0.1) ? spec.name.slice(0, Math.max(1, this.rng.int(spec.name.length + 1))) : spec.name;
     const words: string[] = [name];
-    const nargs = spec.args.length + (this.chance(0.15) ? this.rng.int(3) - 1 : 0);
+    const args = Object.values(spec.args);
+    const nargs = args.length + (this.chance(0.15) ? this.rng.int(3) - 1 : 0);
     for (let i = 0; i < nargs; i++) {
-      const a = spec.args[Math.min(i, spec.args.length - 1)];
+      const a = args[Math.min(i, args.length - 1)];
       words.push(this.arg(a?.kind ?? 'word', hv, words));
       if (a?.rest && this.chance(0.3)) words.push(this.arg(a.kind, hv, words));
     }
-    for (const o of spec.options ?? []) {
+    for (const [name, o] of Object.entries(spec.options ?? {})) {
       if (!this.chance(0.25)) continue;
-      words.push(o.short && this.chance(0.5) ? `-${o.short}` : `--${o.name}`);
-      if (o.value && this.chance(0.95)) words.push(this.arg(o.value, hv, words));
+      words.push(o.short && this.chance(0.5) ? `-${o.short}` : `--${name}`);
+      if (o.kind && this.chance(0.95)) words.push(this.arg(o.kind, hv, words));
     }
     if (this.chance(0.03)) words.push(`--${this.pick(['bogus', 'json', 'x=1'])}`);
     return words.map((w) => this.quote(w)).join(' ');

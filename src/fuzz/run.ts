@@ -91,14 +91,14 @@ export function fuzz(opts: {
       const o = sh.runOne(c.words, c.text);
       if (!o.ok) {
         rep.failed++;
-        const code = o.error!.code;
+        const code = o.error.code;
         rep.codes[code] = (rep.codes[code] ?? 0) + 1;
         if (code === 'EBUG') {
           rep.crashes++;
-          note(`crash: ${o.error!.message}`, c.text);
-        } else if (!/^E[A-Z0-9]+$/.test(code) || o.error!.message.includes('\n') || o.error!.message.length === 0) {
+          note(`crash: ${o.error.message}`, c.text);
+        } else if (!/^E[A-Z0-9]+$/.test(code) || o.error.message.includes('\n') || o.error.message.length === 0) {
           rep.badErrors++;
-          note(`bad error ${code}: ${o.error!.message}`, c.text);
+          note(`bad error ${code}: ${o.error.message}`, c.text);
         }
         if (sh.hv.fingerprint() !== before || (full !== null && JSON.stringify(sh.hv.save()) !== full)) {
           rep.stateChangedOnFailure++;

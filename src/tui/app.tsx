@@ -141,13 +141,13 @@ export function Console({ model, cols, rows, onLeave, onRedraw }: ConsoleProps) 
           break;
         }
         case 'play-next':
-          model.actions.playNext();
+          model.host.playNext();
           break;
         case 'play-back':
-          model.actions.playBack();
+          model.host.playBack();
           break;
         case 'play-stop':
-          model.actions.playStop();
+          model.host.playStop();
           break;
         case 'complete':
           model.complete();
@@ -217,7 +217,7 @@ export function Console({ model, cols, rows, onLeave, onRedraw }: ConsoleProps) 
   const onInput = useCallback(
     (input: string, key: Key) => {
       for (const ev of keyEvents(input, key)) {
-        const mode: KeyMode = model.actions.player ? 'play' : 'prompt';
+        const mode: KeyMode = model.host.player ? 'playing' : 'prompt';
         if (ev.kind === 'text' && mode === 'prompt') {
           if (!L.tooSmall) model.setLine(edit.insert(model.line, ev.text));
           continue;
@@ -236,7 +236,7 @@ export function Console({ model, cols, rows, onLeave, onRedraw }: ConsoleProps) 
     setCursorPosition(undefined);
     return <Text wrap="truncate">{TOO_SMALL}</Text>;
   }
-  const { player, longRun, clock } = model.actions;
+  const { player, longRun, clock } = model.host;
   const { x } = promptWindow(model.line.text, model.line.cursor, cols);
   // While playing there is no prompt to type at: no cursor.
   setCursorPosition(player ? undefined : { x, y: L.liveRows - 1 });

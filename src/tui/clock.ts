@@ -4,11 +4,10 @@
 // host slower than the clock falls behind instead of piling steps up. The steps are not logged one by
 // one: `clock off` says how much time ran, in how many steps.
 
+import { CLOCK_STEP_MS as STEP_MS } from '../commands/console-only.js';
 import type { Shell } from '../commands/shell.js';
-import { durationText } from '../commands/sched.js';
+import { durationText, run } from '../commands/sched.js';
 import type { Outcome } from '../commands/types.js';
-
-export const STEP_MS = 200;
 
 export interface ClockHost {
   shell: Shell;
@@ -56,7 +55,7 @@ export class Clock {
   private step(): void {
     if (!this.host.busy()) {
       const ns = Math.max(1, Math.round(this.speed * STEP_MS * 1e6));
-      const o = this.host.shell.runOne(['run', `${ns}ns`]);
+      const o = this.host.shell.invoke(run, [`${ns}ns`]);
       if (!o.ok) {
         this.timer = null;
         this.host.failed(o);
@@ -64,7 +63,7 @@ export class Clock {
       }
       this.ranNs += ns;
       this.steps++;
-      for (const p of (o.result!.data.pvms ?? []) as { cow_breaks: number }[]) this.cow += p.cow_breaks;
+      for (const p of o.result.data.pvms) this.cow += p.cow_breaks;
       this.host.stepped();
     }
     if (this.timer) this.arm();

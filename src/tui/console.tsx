@@ -6,6 +6,7 @@ import { render } from 'ink';
 import type { Shell } from '../commands/shell.js';
 import { Console, Leave } from './app.js';
 import { applyColorPolicy } from './color.js';
+import { inkStdout } from './ink-streams.js';
 import { InkView } from './inkview.js';
 import { layout } from './layout.js';
 import { ConsoleModel } from './model.js';
@@ -43,7 +44,7 @@ function consoleStretch(model: ConsoleModel, screen: Screen): Promise<Leave> {
   }
   restart();
   const instance = render(element(), {
-    stdout: view as unknown as NodeJS.WriteStream,
+    stdout: inkStdout(view, out),
     stdin: process.stdin,
     exitOnCtrlC: false,
     incrementalRendering: true,

@@ -3,7 +3,8 @@
 // provides it, else `list` and `mem`), host shared vs private memory over the last commands, Rss per
 // pVM, the families as a tree, and the recent engine events.
 
-import type { TreeRow } from '../commands/inspect.js';
+import { list, mem, type TreeRow } from '../commands/inspect.js';
+import { top as topCmd } from '../commands/top.js';
 import { DOM0 } from '../engine/domain.js';
 import { clock } from './format.js';
 import type { ConsoleModel } from './model.js';
@@ -53,18 +54,17 @@ export function parseXentop(text: string): TableData | null {
 
 function xentopTable(model: ConsoleModel): TableData {
   const shell = model.shell;
-  const top = shell.runOne(['top', '-b', '-n', '1']);
+  const top = shell.invoke(topCmd, ['-b', '-n', '1']);
   if (top.ok) {
-    const t = parseXentop(top.result!.text);
+    const t = parseXentop(top.result.text);
     if (t) return t;
   }
-  // Until the scheduler's `top` exists: the same columns xl list and mem give.
-  const list = shell.runOne(['list']);
-  const mem = shell.runOne(['mem']);
-  type ListDom = { name: string; domid: number; state: string; time_s: number; mem_mib: number; vcpus: number };
-  type MemDom = { domid: number; rss_kib: number; shared_kib: number; private_kib: number };
-  const doms = (list.ok ? (list.result!.data.domains as ListDom[]) : []) ?? [];
-  const byId = new Map(((mem.ok ? (mem.result!.data.pvms as MemDom[]) : []) ?? []).map((m) => [m.domid, m]));
+  // Where `top` fails: the same columns xl list and mem give.
+  const l = shell.invoke(list, []);
+  const m = shell.invoke(mem, []);
+  const doms = l.ok ? l.result.data.domains : [];
+  const pvms = (m.ok ? m.result.data.pvms : undefined) ?? [];
+  const byId = new Map(pvms.map((p) => [p.domid, p]));
   return {
     title: 'domains (xl list and mem)',
     headers: ['NAME', 'ID', 'STATE', 'CPU(sec)', 'MEM(k)', 'VCPUS', 'RSS(k)', 'SHARED(k)', 'PRIVATE(k)'],

@@ -7,6 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { render, renderToString } from 'ink';
 import { Console } from './app.js';
+import { inkStdin, inkStdout, type InkStdin, type InkStdout } from './ink-streams.js';
 import type { ConsoleModel } from './model.js';
 
 export function renderFrame(model: ConsoleModel, cols: number, rows: number): string {
@@ -14,20 +15,21 @@ export function renderFrame(model: ConsoleModel, cols: number, rows: number): st
 }
 
 /** A stdout that is a terminal of `cols` columns and keeps only what was last written. */
-class Sink extends EventEmitter {
+class Sink extends EventEmitter implements InkStdout {
   readonly isTTY = true;
   readonly rows = 100_000;
   written = 0;
   constructor(readonly columns: number) {
     super();
   }
-  write(s: string): boolean {
+  write(s: string, done?: () => void): boolean {
     this.written += s.length;
+    done?.();
     return true;
   }
 }
 
-class QuietStdin extends EventEmitter {
+class QuietStdin extends EventEmitter implements InkStdin {
   readonly isTTY = false;
   setEncoding(): void {}
   setRawMode(): void {}
@@ -49,9 +51,9 @@ export interface LiveConsole {
 export function liveConsole(model: ConsoleModel, cols: number, rows: number): LiveConsole {
   const out = new Sink(cols);
   const app = render(<Console model={model} cols={cols} rows={rows} />, {
-    stdout: out as unknown as NodeJS.WriteStream,
-    stdin: new QuietStdin() as unknown as NodeJS.ReadStream,
-    stderr: out as unknown as NodeJS.WriteStream,
+    stdout: inkStdout(out),
+    stdin: inkStdin(new QuietStdin()),
+    stderr: inkStdout(out, process.stderr),
     exitOnCtrlC: false,
     patchConsole: false,
     // Debug mode draws every change at once and writes the whole frame (no throttle, no diff), so the

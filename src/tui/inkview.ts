@@ -11,6 +11,7 @@
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { InkStdout } from './ink-streams.js';
 
 /** An incremental frame starts: [hide cursor][down N][column 1] then up N, then the first line. */
 // eslint-disable-next-line no-control-regex -- matching escape sequences is the point
@@ -36,7 +37,7 @@ export function fixFrame(s: string): string {
   return s.replace(FRAME_START, (_m, pre: string, n: string) => `${pre}\x1b[${Number(n) + 1}A`);
 }
 
-export class InkView extends EventEmitter {
+export class InkView extends EventEmitter implements InkStdout {
   readonly isTTY = true;
   private readonly fix: boolean;
   constructor(
@@ -52,7 +53,7 @@ export class InkView extends EventEmitter {
   get rows(): number {
     return 100_000;
   }
-  write(s: string): boolean {
-    return this.out.write(this.fix ? fixFrame(s) : s);
+  write(s: string, done?: () => void): boolean {
+    return this.out.write(this.fix ? fixFrame(s) : s, done);
   }
 }

@@ -4,24 +4,23 @@
 // into the keys it holds, so a fast typist or tmux's send-keys behaves like slow typing.
 
 import type { Key } from 'ink';
-import { KEYS, KeyAction } from '../commands/keys.js';
+import { KEY_GROUPS_OF, KeyAction, keysOf } from '../commands/keys.js';
 
 export type KeyEvent = { kind: 'key'; name: string } | { kind: 'text'; text: string };
 
 /** What the keyboard drives: the prompt, or a script being played (its bar replaces the prompt). */
-export type KeyMode = 'prompt' | 'play';
+export type KeyMode = 'prompt' | 'playing';
 
+/** Each key's binding in a mode: the keys of the mode's groups (keys.ts), later groups winning. */
 function table(mode: KeyMode): Map<string, KeyAction> {
   const m = new Map<string, KeyAction>();
   // Play keys are bound only while playing; then they win over the prompt's (Enter runs the next step).
-  for (const k of KEYS)
-    if (k.group !== 'play' && (mode === 'prompt' || k.group !== 'prompt'))
-      for (const name of k.keys) m.set(name, k.action);
-  if (mode === 'play') for (const k of KEYS) if (k.group === 'play') for (const name of k.keys) m.set(name, k.action);
+  for (const group of KEY_GROUPS_OF[mode])
+    for (const k of keysOf(group)) for (const name of k.keys) m.set(name, k.action);
   return m;
 }
 
-const BY_MODE: Record<KeyMode, Map<string, KeyAction>> = { prompt: table('prompt'), play: table('play') };
+const BY_MODE: Record<KeyMode, Map<string, KeyAction>> = { prompt: table('prompt'), playing: table('playing') };
 
 /** The action bound to a key name in a mode, if any. */
 export function actionOf(name: string, mode: KeyMode = 'prompt'): KeyAction | undefined {

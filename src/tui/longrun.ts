@@ -7,15 +7,14 @@
 //
 // The report adds the steps' figures up (CPU time and share, requests, dropped, pages written, CoW
 // breaks). Latency percentiles cannot be added up from per-step percentiles, so a chunked run shows
-// none and says so; runs up to LONG_RUN_NS go to the shell whole and report them.
+// none and says so; runs up to LONG_RUN_NS (src/commands/sched.ts) are one step and report them.
 
+import { run } from '../commands/sched.js';
 import type { Shell } from '../commands/shell.js';
 import type { Outcome } from '../commands/types.js';
 import type { EngineEvent } from '../engine/hypervisor.js';
 import type { PvmRun, RunReport } from '../engine/sched/report.js';
 
-/** Runs longer than this (virtual) are chunked. */
-export const LONG_RUN_NS = 60e9;
 const FIRST_STEP_NS = 100e6;
 const STEP_WALL_MS = 40;
 const MIN_STEP_NS = 1e6;
@@ -92,14 +91,14 @@ export class LongRun {
     while (this.doneNs < this.totalNs && !this.stopAsked) {
       const ns = Math.min(step, this.totalNs - this.doneNs);
       const t0 = performance.now();
-      const o = this.shell.runOne(['run', `${ns}ns`]);
+      const o = this.shell.invoke(run, [`${ns}ns`]);
       const ms = performance.now() - t0;
       if (!o.ok) {
         failed = o;
         break;
       }
       this.doneNs += ns;
-      reports.push(o.result!.data as unknown as RunReport);
+      reports.push(o.result.data);
       for (const e of o.events) if (e.kind !== 'cow') events.push(e);
       // Aim each step at STEP_WALL_MS of wall time, growing at most 4x at a time.
       step = Math.max(

@@ -3,21 +3,15 @@
 // What it shows comes from the engine and the commands (treeRows, hostMemory, smaps, pagesSharedWith);
 // the model only decides when to ask again: after a command, or when the selection moves.
 
-import { splitLine } from '../commands/lex.js';
 import { complete } from '../commands/complete.js';
-import { errorLine, outcomeText } from '../commands/output.js';
 import type { Shell } from '../commands/shell.js';
-import type { Outcome } from '../commands/types.js';
 import { TreeRow, treeRows } from '../commands/inspect.js';
 import { ipcsData } from '../commands/ipc-inspect.js';
 import { type SchedPanel, schedView } from '../commands/sched.js';
 import { DOM0 } from '../engine/domain.js';
 import type { EngineEvent } from '../engine/hypervisor.js';
 import { HostMemory, hostMemory } from '../engine/mm/access.js';
-import { readText } from '../host-io.js';
-import { banner } from '../step.js';
-import { ConsoleActions } from './actions.js';
-import { planLine } from './console-commands.js';
+import { ConsoleHost } from './console-host.js';
 import * as edit from './lineedit.js';
 import { familySharedPages } from './sharing.js';
 
@@ -64,8 +58,6 @@ export interface ModelOptions {
   history?: string[];
   /** Persist a line typed at the prompt (src/history.ts). */
   remember?: (line: string) => void;
-  /** Read a script for `play` (default: the file system). */
-  readText?: (path: string) => string;
 }
 
 export interface Submitted {
@@ -98,18 +90,21 @@ export class ConsoleModel {
   private listeners = new Set<() => void>();
   private readonly remember: (line: string) => void;
   private commands = 0;
-  /** clock, play and long runs: what the console does itself. */
-  readonly actions: ConsoleActions;
+  /** The console's host: it shows outcomes and carries out the dashboard, the clock, play and long runs. */
+  readonly host: ConsoleHost;
 
   constructor(shell: Shell, o: ModelOptions = {}) {
     this.shell = shell;
     this.history = [...(o.history ?? [])];
     this.remember = o.remember ?? (() => {});
-    shell.onOutcome((out) => this.onOutcome(out));
-    this.actions = new ConsoleActions({
+    this.host = new ConsoleHost({
       shell,
-      log: (kind, text) => this.add(kind, text),
-      report: (out) => this.onOutcome(out),
+      log: (kind, text, event) => this.add(kind, text, event),
+      events: (es) => {
+        this.events.push(...es);
+        if (this.events.length > EVENTS_KEPT) this.events.splice(0, this.events.length - EVENTS_KEPT);
+      },
+      markStale: () => this.markStale(),
       ranCommand: () => {
         this.commands++;
         this.stale = true;
@@ -121,8 +116,8 @@ export class ConsoleModel {
         // Log lines may have come without an engine change: redraw anyway.
         this.changed();
       },
-      readText: o.readText ?? readText,
     });
+    shell.useHost(this.host);
     this.snap = this.measure();
     this.known = new Set(this.snap.rows.map((r) => r.domid));
     this.snap = { ...this.snap, fresh: new Set() };
@@ -232,27 +227,6 @@ export class ConsoleModel {
     this.staticItems = this.staticItems.concat(lines);
   }
 
-  private onOutcome(o: Outcome): void {
-    this.stale = true;
-    if (!o.ok) {
-      this.add('error', errorLine(o));
-      return;
-    }
-    const say = o.result!.data.say;
-    // Narration stands out from the log: framed, as --step frames it.
-    if (typeof say === 'string') this.add('say', banner(say));
-    else {
-      const t = outcomeText(o);
-      if (t) this.add('output', t);
-    }
-    for (const e of o.events) {
-      this.add('event', `${e.kind.padEnd(9)} ${e.text}`, e.kind);
-      this.events.push(e);
-    }
-    if (o.command === 'update') for (const l of stageLines(o.result!.data)) this.add('event', l, 'stage');
-    if (this.events.length > EVENTS_KEPT) this.events.splice(0, this.events.length - EVENTS_KEPT);
-  }
-
   /**
    * Start the static log afresh (first draw, resize, Ctrl-L, back from the dashboard): the last lines
    * that fill `rows` terminal rows at width `cols`, blank lines first so the live area sits at the bottom.
@@ -297,12 +271,12 @@ export class ConsoleModel {
     this.setLine(edit.EMPTY);
   }
 
-  /** Enter: run the line through the shell, as every mode does (the console's own commands aside). */
+  /** Enter: run the line through the shell, as every mode does; the console's host acts on its effects. */
   submit(): Submitted {
     const text = this.line.text;
-    if (this.actions.longRun) {
+    if (this.host.longRun) {
       // The line stays; the run in progress owns the engine until it ends or Ctrl-C stops it.
-      this.add('notice', `a run is in progress (${this.actions.longRun.text}): Ctrl-C stops it`);
+      this.add('notice', `a run is in progress (${this.host.longRun.text}): Ctrl-C stops it`);
       this.changed();
       return { quit: false, top: false };
     }
@@ -314,47 +288,22 @@ export class ConsoleModel {
     }
     if (this.history[this.history.length - 1] !== text) this.history.push(text);
     this.remember(text);
-    if (wantsDashboard(text)) {
-      this.shell.history.push(text.trim());
-      this.changed();
-      return { quit: false, top: true };
-    }
-    const plan = planLine(text);
-    if (plan) {
-      this.shell.history.push(text.trim());
-      const r = this.actions.runPlan(plan);
-      this.changed();
-      return { quit: r.quit, top: false };
-    }
-    const s = this.shell.run(text, { remember: true });
+    const s = this.shell.run(text, { remember: true, mayHold: true });
     this.commands++;
+    this.stale = true;
     this.refresh();
-    return { quit: s.quit, top: false };
+    return { quit: s.quit, top: this.host.takeDashboard() };
   }
 
   /** Ctrl-C: stop a long run, else clear the line. */
   interrupt(): void {
-    if (!this.actions.interrupt()) this.clearLine();
+    if (!this.host.interrupt()) this.clearLine();
   }
 
   /** The console is leaving: stop the clock and any run. */
   dispose(): void {
-    this.actions.dispose();
+    this.host.dispose();
   }
-}
-
-/** An update's four stages (Fig. 7) per pVM as log lines, each with a bar of its share of the longest. */
-export function stageLines(data: Record<string, unknown>): string[] {
-  const pvms = (data.pvms ?? []) as { name: string; stages: { stage: number; name: string; us: number }[] }[];
-  const out: string[] = [];
-  for (const p of pvms) {
-    const top = Math.max(1, ...p.stages.map((s) => s.us));
-    for (const s of p.stages)
-      out.push(
-        `${''.padEnd(9)}   ${p.name} stage ${s.stage} ${s.name.padEnd(18)} ${`${s.us.toFixed(1)} µs`.padStart(10)} ${'▇'.repeat(Math.max(1, Math.round((s.us / top) * 20)))}`,
-      );
-  }
-  return out;
 }
 
 function push(series: Map<number, number[]>, key: number, v: number): void {
@@ -362,17 +311,4 @@ function push(series: Map<number, number[]>, key: number, v: number): void {
   s.push(v);
   if (s.length > SAMPLES) s.shift();
   series.set(key, s);
-}
-
-/** `top` alone (any options but -b/--batch) opens the dashboard; `top -b` is the batch command. */
-export function wantsDashboard(text: string): boolean {
-  let cmds;
-  try {
-    cmds = splitLine(text);
-  } catch {
-    return false;
-  }
-  if (cmds.length !== 1) return false;
-  const w = cmds[0]!.words;
-  return w[0] === 'top' && !w.some((x) => x === '-b' || x === '--batch');
 }

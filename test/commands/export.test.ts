@@ -38,8 +38,8 @@ describe('export', () => {
   it('mermaid, and clear errors', () => {
     const sh = makeShell();
     expect(ok(sh, 'export tree --format mermaid').text).toMatch(/^graph TD\n {2}d0\["Domain-0 \(0\)"\]/);
-    err(sh, 'export trees', 'EINVAL');
-    err(sh, 'export tree --format png', 'EINVAL');
+    err(sh, 'export trees', 'EUSAGE');
+    err(sh, 'export tree --format png', 'EUSAGE');
     err(sh, 'export sharing --pvm Domain-0', 'EINVAL');
   });
 });

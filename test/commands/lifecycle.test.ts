@@ -32,10 +32,10 @@ describe('fork', () => {
   it('refuses what it cannot do, changing nothing', () => {
     const sh = makeShell();
     expect(err(sh, 'fork wbe 4', 'ENOENT')).toBe("no pVM named 'wbe' (did you mean 'web'?)");
-    err(sh, 'fork web 0', 'EINVAL');
+    err(sh, 'fork web 0', 'EUSAGE');
     err(sh, 'fork web 1000000000', 'ENOSPC');
     err(sh, 'fork Domain-0', 'EINVAL');
-    err(sh, 'fork web x', 'EINVAL');
+    err(sh, 'fork web x', 'EUSAGE');
     err(sh, 'fork', 'EUSAGE');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scriptSteps, Stepper } from '../../src/commands/stepper.js';
-import { makeShell, stateOf } from '../helpers.js';
+import { makeShell, said, stateOf } from '../helpers.js';
 
 const SCRIPT = `say Fork web and watch the pages
 fork web 4
@@ -33,7 +33,7 @@ describe('step-through with time travel', () => {
     const states = [stateOf(sh)];
     const texts: string[][] = [];
     for (let i = 0; i < 7; i++) {
-      texts.push(st.forward().map((o) => o.result?.text ?? o.error!.message));
+      texts.push(st.forward().map(said));
       states.push(stateOf(sh));
     }
     for (let i = 0; i < 5; i++) st.back();
@@ -41,7 +41,7 @@ describe('step-through with time travel', () => {
     expect(stateOf(sh)).toBe(states[2]);
     expect(sh.hv.check()).toEqual([]);
     for (let i = 2; i < 7; i++) {
-      expect(st.forward().map((o) => o.result?.text ?? o.error!.message)).toEqual(texts[i]);
+      expect(st.forward().map(said)).toEqual(texts[i]);
       expect(stateOf(sh)).toBe(states[i + 1]);
     }
     while (st.back());

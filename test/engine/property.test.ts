@@ -4,7 +4,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { makeShell, run, stateOf } from '../helpers.js';
+import { makeShell, run, said, stateOf } from '../helpers.js';
 import { loadState } from '../../src/commands/session.js';
 import { newEngine } from '../../src/engine/index.js';
 import { Shell } from '../../src/commands/shell.js';
@@ -96,8 +96,8 @@ describe('random command sequences', () => {
           });
           expect(stateOf(b)).toBe(doc);
           for (const c of after) {
-            const oa = run(a, c).map((o) => [o.ok, o.result?.text, o.error?.message]);
-            const ob = run(b, c).map((o) => [o.ok, o.result?.text, o.error?.message]);
+            const oa = run(a, c).map((o) => [o.ok, said(o)]);
+            const ob = run(b, c).map((o) => [o.ok, said(o)]);
             expect(ob).toEqual(oa);
           }
           expect(stateOf(b)).toBe(stateOf(a));

@@ -126,10 +126,10 @@ describe('domids and max_domains (ENOSPC before any child is made)', () => {
     expect(oneLine(err(sh, 'fork web 1000000000', 'ENOSPC'))).toBe(
       "1000000000 more pVMs would make 1000000003, above this host's max_domains (32751)",
     );
-    err(sh, 'fork web 10000000000000000000000', 'EINVAL');
-    err(sh, 'fork web -1', 'EINVAL');
-    err(sh, 'fork web 0', 'EINVAL');
-    err(sh, 'fork web 1e9', 'EINVAL');
+    err(sh, 'fork web 10000000000000000000000', 'EUSAGE');
+    err(sh, 'fork web -1', 'EUSAGE');
+    err(sh, 'fork web 0', 'EUSAGE');
+    err(sh, 'fork web 1e9', 'EUSAGE');
   });
 
   it('a host of 5 pVMs: fork and create stop at the limit; exited pVMs count until reaped', () => {
@@ -163,10 +163,12 @@ describe('message-queue bytes, queues, pool shells and big writes', () => {
     err(sh, `msgsnd web.1 1 1 ${big}x`, 'EINVAL');
   });
 
-  it('pool shells: at most 4096, a clear EINVAL past it; forks take shells from the pool', () => {
+  it('pool shells: at most 4096, a usage error past it; forks take shells from the pool', () => {
     const sh = makeShell();
-    expect(err(sh, 'pool 4097', 'EINVAL')).toBe('pool size must be 0-4096, not 4097');
-    err(sh, 'pool 1000000000', 'EINVAL');
+    expect(err(sh, 'pool 4097', 'EUSAGE')).toBe(
+      "pool size must be a whole number 0-4096, not '4097' (usage: pool [n])",
+    );
+    err(sh, 'pool 1000000000', 'EUSAGE');
     ok(sh, 'pool 2; fork web 3');
     expect(sh.hv.pool).toBe(0);
   });

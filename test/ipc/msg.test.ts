@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ftok, MSGMNB, MSGMNI } from '../../src/engine/ipc/msg.js';
 import { ipcOf } from '../../src/engine/ipc/subsystem.js';
-import { err, makeShell, ok, run } from '../helpers.js';
+import { err, makeShell, ok, resultOf, run } from '../helpers.js';
 
 /** web and two children, and queue 1 (key 0x10) made by web. */
 function withQueue() {
@@ -38,7 +38,7 @@ describe('ftok and msgget', () => {
     // IPC_PRIVATE always makes a new queue.
     expect(ok(sh, 'msgget web IPC_PRIVATE').data.msqid).toBe(3);
     expect(ok(sh, 'msgget web 0').data.msqid).toBe(4);
-    err(sh, 'msgget web nokey', 'EINVAL');
+    err(sh, 'msgget web nokey', 'EUSAGE');
   });
 
   it('across families: EPERM naming both, changing nothing', () => {
@@ -129,7 +129,7 @@ describe('limits, E2BIG and MSG_NOERROR', () => {
       { msqid: 1, bytes: 16384, messages: 2, senders: ['web.1'], receivers: [] },
     ]);
     const outs = run(sh, 'msgrcv web.2 1');
-    expect(outs[0]!.result!.data.woke).toEqual(['web.1']);
+    expect(resultOf(outs[0]).data.woke).toEqual(['web.1']);
     expect(outs[0]!.events.find((e) => e.kind === 'woke')!.text).toBe(
       'web.1 woke: msgsnd of 7 bytes (type 2) to queue 1 completed',
     );
@@ -160,7 +160,7 @@ describe('blocking receivers', () => {
     const other = run(sh, 'msgsnd web 1 1 nope');
     expect(other[0]!.events.some((e) => e.kind === 'woke')).toBe(false);
     const outs = run(sh, 'msgsnd web 1 2 yes');
-    expect(outs[0]!.result!.data.to).toBe('web.1');
+    expect(resultOf(outs[0]).data.to).toBe('web.1');
     expect(outs[0]!.events.find((e) => e.kind === 'woke')!.text).toBe(
       'web.1 woke: msgrcv on queue 1 got type 2, 3 bytes "yes"',
     );

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ipcOf } from '../../src/engine/ipc/subsystem.js';
 import { Ring } from '../../src/engine/ipc/vchan.js';
-import { err, makeShell, ok, run } from '../helpers.js';
+import { err, makeShell, ok, resultOf, run } from '../helpers.js';
 
 function family() {
   const sh = makeShell();
@@ -60,7 +60,7 @@ describe('pipe between web.1 and web.2', () => {
     const reads: number[] = [];
     for (let i = 0; i < 4; i++) {
       const outs = run(sh, 'read 1');
-      reads.push(Number(outs[0]!.result!.data.bytes));
+      reads.push(Number(resultOf(outs[0]).data.bytes));
       const woke = outs[0]!.events.filter((e) => e.kind === 'woke');
       expect(woke.length).toBe(i === 3 ? 1 : 0);
       if (i === 3) expect(woke[0]!.text).toBe('web.1 woke: write of 5000 bytes to pipe 1 completed');
@@ -174,10 +174,10 @@ describe('pipe between web.1 and web.2', () => {
     err(sh, 'pipe web web.1 --ring 1000', 'EINVAL');
     err(sh, 'pipe web web.1 --ring 512', 'EINVAL');
     err(sh, 'write 9 x', 'EBADF');
-    err(sh, 'write nine x', 'EINVAL');
+    err(sh, 'write nine x', 'EUSAGE');
     ok(sh, 'pipe web web.1');
-    err(sh, 'read 1 0', 'EINVAL');
-    err(sh, 'close 1 sideways', 'EINVAL');
+    err(sh, 'read 1 0', 'EUSAGE');
+    err(sh, 'close 1 sideways', 'EUSAGE');
     ok(sh, 'close 1 write');
     err(sh, 'close 1 write', 'EBADF');
     err(sh, 'write 1 x', 'EBADF');

@@ -76,7 +76,7 @@ describe('shared memory', () => {
     err(sh, 'shmget web 0x7 8192', 'EINVAL');
     err(sh, 'shmget web 0x7 4096 --create --excl', 'EEXIST');
     err(sh, 'shmget web 0x9 0 --create', 'EINVAL');
-    err(sh, 'shmget web 0x9 lots --create', 'EINVAL');
+    err(sh, 'shmget web 0x9 lots --create', 'EUSAGE');
     err(sh, 'shmget web 0x9 900G --create', 'EINVAL');
     err(makeShell({ memory: 2048 }), 'shmget web 0x9 1G --create', 'ENOMEM');
     err(sh, 'shmat web 1', 'EINVAL');

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { ipcOf } from '../../src/engine/ipc/subsystem.js';
-import { err, makeShell, ok, run } from '../helpers.js';
+import { err, makeShell, ok, resultOf, run } from '../helpers.js';
 
 describe('kill and the family trust rule', () => {
   it('kill -USR1 redis --from web is EPERM naming both families, and changes nothing', () => {
@@ -81,7 +81,7 @@ describe('kill and the family trust rule', () => {
     // A second STOP changes nothing; SIGKILL is not held back.
     expect(ok(sh, 'kill -STOP web.1').data.action).toBe('stopped');
     const outs = run(sh, 'kill -CONT web.1');
-    expect(outs[0]!.result!.data.action).toBe('continued');
+    expect(resultOf(outs[0]).data.action).toBe('continued');
     // The lowest-numbered pending signal acts first: SIGUSR2 terminates.
     expect(outs[0]!.events.map((e) => e.text)).toContain('SIGUSR2 from its pending set terminates web.1 (status 140)');
     expect(sh.hv.lookup('web.1').shutdown?.status).toBe(140);
@@ -107,8 +107,8 @@ describe('kill and the family trust rule', () => {
     ok(sh, 'fork web 2; exit web.2 1');
     err(sh, 'kill -USR1 web.2 --from web', 'ESRCH');
     err(sh, 'kill -USR1 web --from web.2', 'ESRCH');
-    err(sh, 'kill -BOGUS web.1', 'EINVAL');
-    err(sh, 'kill -99 web.1', 'EINVAL');
+    err(sh, 'kill -BOGUS web.1', 'EUSAGE');
+    err(sh, 'kill -99 web.1', 'EUSAGE');
     err(sh, 'kill web.1 web', 'EUSAGE');
     ok(sh, 'pause web');
     err(sh, 'kill -USR1 web.1 --from web', 'EBUSY');
@@ -121,7 +121,7 @@ describe('exit, wait and SIGCHLD', () => {
     ok(sh, 'fork web 2');
     const outs = run(sh, 'exit web.1 3');
     expect(outs[0]!.events.map((e) => e.text)).toContain('SIGCHLD from web.1 ignored by web');
-    expect(outs[0]!.result!.latencyUs).toBe(38);
+    expect(resultOf(outs[0]).latencyUs).toBe(38);
     const w = ok(sh, 'wait web');
     expect(w.data).toMatchObject({ child: 'web.1', status: 3 });
     expect(ok(sh, 'list').text).not.toMatch(/web\.1 /);
@@ -134,7 +134,7 @@ describe('exit, wait and SIGCHLD', () => {
     expect(w.data.blocked).toBe(true);
     const outs = run(sh, 'exit web.1 7');
     expect(outs[0]!.events.find((e) => e.kind === 'woke')!.text).toBe('web woke: wait returned web.1 (status 7)');
-    expect(w.latencyUs! + outs[0]!.result!.latencyUs!).toBe(43);
+    expect(w.latencyUs! + resultOf(outs[0]).latencyUs!).toBe(43);
   });
 
   it('a parent that catches SIGCHLD runs its handler; a stopped one keeps it pending', () => {

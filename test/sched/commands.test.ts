@@ -70,7 +70,7 @@ describe('sched-credit', () => {
     expect(err(sh, 'sched-credit -d web -c 101', 'EINVAL')).toBe(
       'Cpu cap out of range, valid range is from 0 to 100 for specified number of vcpus',
     );
-    err(sh, 'sched-credit -d web -w heavy', 'EINVAL');
+    err(sh, 'sched-credit -d web -w heavy', 'EUSAGE');
     expect(err(sh, 'sched-credit -s -t 0', 'EINVAL')).toBe('Time slice out of range, valid range is from 1 to 1000');
     expect(err(sh, 'sched-credit -s -r 50', 'EINVAL')).toBe(
       'Ratelimit out of range, valid range is from 100 to 500000',
@@ -108,7 +108,7 @@ describe('list letters and top -b', () => {
     const two = ok(sh, 'top -b -n 3 -d 2');
     expect(sh.hv.nowNs).toBe(14e9);
     expect(two.text.split('\n').filter((l) => l.startsWith('xentop'))).toHaveLength(3);
-    err(sh, 'top -b -n 0', 'EINVAL');
+    err(sh, 'top -b -n 0', 'EUSAGE');
   });
 });
 

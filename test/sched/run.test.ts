@@ -7,7 +7,7 @@ import { newEngine } from '../../src/engine/index.js';
 import type { PvmRun } from '../../src/engine/sched/report.js';
 import { schedOf } from '../../src/engine/sched/index.js';
 import { Shell } from '../../src/commands/shell.js';
-import { err, IMAGES, makeShell, memoryIO, ok, run } from '../helpers.js';
+import { err, IMAGES, makeShell, memoryIO, ok, run, said } from '../helpers.js';
 
 const pvms = (r: { data: Record<string, unknown> }): PvmRun[] => r.data.pvms as PvmRun[];
 const memOf = (sh: Shell, name: string): { shared_kib: number; private_kib: number; rss_kib: number } =>
@@ -83,7 +83,7 @@ describe('run', () => {
     const lines = 'fork web 3; fork redis 2; run 10s; pause web.2; kill web.1; run 5s; vcpu-pin redis 0 1; run 2s';
     const textOf = (seed: number): string =>
       run(makeShell({ seed }), lines)
-        .map((o) => (o.ok ? o.result!.text + JSON.stringify(o.result!.data) : o.error!.message))
+        .map((o) => (o.ok ? o.result.text + JSON.stringify(o.result.data) : o.error.message))
         .join('\n');
     expect(textOf(7)).toBe(textOf(7));
     expect(textOf(7)).not.toBe(textOf(8));
@@ -98,16 +98,16 @@ describe('run', () => {
     const b = new Shell({ host: snap.host, images: IMAGES, io: memoryIO(), engine: hv });
     expect(JSON.stringify(b.hv.save())).toBe(JSON.stringify(a.hv.save()));
     const more = 'run 7s; unpause web.1; fork redis 2; run 2s; vcpu-list; top -b -n 2 -d 1';
-    const outA = run(a, more).map((o) => o.result?.text);
-    const outB = run(b, more).map((o) => o.result?.text);
+    const outA = run(a, more).map(said);
+    const outB = run(b, more).map(said);
     expect(outB).toEqual(outA);
   });
 
   it('refuses bad durations, changing nothing', () => {
     const sh = makeShell();
-    err(sh, 'run 0s', 'EINVAL');
-    err(sh, 'run ten', 'EINVAL');
-    expect(err(sh, 'run 25h', 'EINVAL')).toMatch(/at most 24h/);
+    err(sh, 'run 0s', 'EUSAGE');
+    err(sh, 'run ten', 'EUSAGE');
+    expect(err(sh, 'run 25h', 'EUSAGE')).toMatch(/at most 24h/);
     err(sh, 'run', 'EUSAGE');
   });
 

@@ -7,6 +7,7 @@ import { applyColorPolicy } from '../../src/tui/color.js';
 import { TOO_SMALL } from '../../src/tui/layout.js';
 import { size } from '../../src/tui/format.js';
 import { Console } from '../../src/tui/app.js';
+import { resultOf } from '../helpers.js';
 import { live, mount, tick } from './mount.js';
 
 const KEY = {
@@ -87,7 +88,10 @@ describe('console panels', () => {
     expect(edge('web.3')).toBe(pages);
     expect((after.match(/░/g) ?? []).length).toBeGreaterThan((before.match(/░/g) ?? []).length);
     // The sizes beside the bar are smaps' Shared/Private, as `mem web.2` reports them.
-    const mem = model.shell.runOne(['mem', 'web.2']).result!.data.total as { shared_kib: number; private_kib: number };
+    const mem = resultOf(model.shell.runOne(['mem', 'web.2'])).data.total as {
+      shared_kib: number;
+      private_kib: number;
+    };
     expect(after).toContain(`${size(mem.shared_kib)}/${size(mem.private_kib)}`);
     // Its siblings still map the parent's frames, and share all but those 500 pages with web.2.
     expect(live(frame())).toMatch(

@@ -29,11 +29,11 @@ describe('panel lines', () => {
 
   it('play keys are bound only while playing', () => {
     expect(actionOf('Enter')).toBe('submit');
-    expect(actionOf('Enter', 'play')).toBe('play-next');
-    expect(actionOf('b', 'play')).toBe('play-back');
+    expect(actionOf('Enter', 'playing')).toBe('play-next');
+    expect(actionOf('b', 'playing')).toBe('play-back');
     expect(actionOf('q')).toBeUndefined();
-    expect(actionOf('q', 'play')).toBe('play-stop');
-    expect(actionOf('PgDn', 'play')).toBe('select-next');
+    expect(actionOf('q', 'playing')).toBe('play-stop');
+    expect(actionOf('PgDn', 'playing')).toBe('select-next');
     expect(actionOf('Ctrl+C')).toBe('clear-line');
   });
 });

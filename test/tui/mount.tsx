@@ -4,7 +4,7 @@
 import { render } from 'ink-testing-library';
 import { Console, Leave } from '../../src/tui/app.js';
 import { ConsoleModel, type ModelOptions } from '../../src/tui/model.js';
-import { makeShell } from '../helpers.js';
+import { makeShell, memoryIO } from '../helpers.js';
 
 export const KEY = {
   pgDn: '\x1b[6~',
@@ -22,8 +22,11 @@ export const KEY = {
 
 export const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 
-export function mount(cols = 100, rows = 30, o: ModelOptions = {}) {
-  const model = new ConsoleModel(makeShell(), o);
+/** `readText`: the files the shell reads (play FILE), instead of none. */
+export function mount(cols = 100, rows = 30, o: ModelOptions & { readText?: (path: string) => string } = {}) {
+  const io = memoryIO();
+  if (o.readText) io.readText = o.readText;
+  const model = new ConsoleModel(makeShell({}, io), o);
   const left: Leave[] = [];
   const app = render(<Console model={model} cols={cols} rows={rows} onLeave={(w) => left.push(w)} />);
   const frame = () => app.lastFrame() ?? '';

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { schedView } from '../../src/commands/sched.js';
 import { ipcsData } from '../../src/commands/ipc-inspect.js';
+import { resultOf } from '../helpers.js';
 import { KEY, live, logOf, mount } from './mount.js';
 
 describe('scheduler panel', () => {
@@ -80,7 +81,7 @@ describe('libraries in the sharing panel, update stages in the log', () => {
   it("the selected pVM's libraries and how many pVMs share each, as libs --json says", async () => {
     const { frame, type, model } = mount(120, 40);
     const users = () =>
-      (model.shell.runOne(['libs']).result!.data.loaded as { lib: string; users: unknown[] }[]).find(
+      (resultOf(model.shell.runOne(['libs'])).data.loaded as { lib: string; users: unknown[] }[]).find(
         (l) => l.lib === 'libm',
       )!.users.length;
     expect(live(frame())).toMatch(new RegExp(`⊞ libm 1\\.16: ${users()} pVMs share its text`));
@@ -93,7 +94,7 @@ describe('libraries in the sharing panel, update stages in the log', () => {
     const { frame, type, model } = mount(120, 40);
     await type('update web libm@1.18 --eager', KEY.enter);
     const log = logOf(frame());
-    const data = model.shell.runOne(['update', 'redis', 'libm@1.18', '--eager']).result!.data as {
+    const data = resultOf(model.shell.runOne(['update', 'redis', 'libm@1.18', '--eager'])).data as {
       pvms: { stages: { stage: number; name: string; us: number }[] }[];
     };
     for (const s of data.pvms[0]!.stages)

@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { findCommand } from '../../src/commands/table.js';
 import { mergeRuns } from '../../src/tui/longrun.js';
-import type { RunReport } from '../../src/engine/sched/report.js';
+import { run as runCmd } from '../../src/commands/sched.js';
 import { fail } from '../../src/engine/errors.js';
-import { makeShell, stateOf } from '../helpers.js';
+import { failureOf, makeShell, resultOf, stateOf } from '../helpers.js';
 import { KEY, live, logOf, mount, tick } from './mount.js';
 
 describe('clock', () => {
@@ -37,13 +37,12 @@ describe('clock', () => {
       ['clock', 'on'],
       ['play', 'examples/fork.kx'],
     ]) {
-      const o = shell.runOne(words);
-      expect(o.ok).toBe(false);
-      expect(o.error!.code).toBe('ENOTTY');
-      expect(o.error!.message).toMatch(/needs the console/);
+      const e = failureOf(shell.runOne(words));
+      expect(e.code).toBe('ENOTTY');
+      expect(e.message).toMatch(/needs the console/);
     }
     expect(stateOf(shell)).toBe(before);
-    const help = shell.runOne(['help']).result!.text;
+    const help = resultOf(shell.runOne(['help'])).text;
     expect(help).toMatch(/^ clock +Console only/m);
     expect(help).toMatch(/^ play +Console only/m);
     expect(findCommand('clock').consoleOnly).toBe(true);
@@ -54,7 +53,7 @@ describe('clock', () => {
     await type('clock fast', KEY.enter, 'clock on 0', KEY.enter);
     expect(logOf(frame())).toMatch(/clock: expected on or off, not 'fast'/);
     expect(logOf(frame())).toMatch(/clock speed must be a number from 0\.01 to 3600/);
-    expect(model.actions.clock.on).toBe(false);
+    expect(model.host.clock.on).toBe(false);
   });
 });
 
@@ -62,7 +61,7 @@ describe('a long run in the console', () => {
   it('runs in steps that add up to the run, and Ctrl-C stops it at a consistent state saying how far it got', async () => {
     const { frame, type, model, until } = mount(120, 40);
     await type('fork web 4', KEY.enter, 'run 2min', KEY.enter);
-    await until('the run to end', () => model.actions.longRun === null);
+    await until('the run to end', () => model.host.longRun === null);
     expect(model.shell.hv.nowNs).toBe(120e9);
     const log = logOf(frame());
     expect(log).toMatch(/ran 2 min of virtual time/);
@@ -70,13 +69,13 @@ describe('a long run in the console', () => {
     expect(model.shell.hv.check()).toEqual([]);
 
     await type('run 1h', KEY.enter);
-    expect(model.actions.longRun).not.toBeNull();
+    expect(model.host.longRun).not.toBeNull();
     await until('the run bar', (f) => /run 1h: .* of 1 h of virtual time · Ctrl-C stops it/.test(live(f)));
     // The prompt refuses a new command while the run goes on; the line stays.
     await type('list', KEY.enter);
     expect(logOf(frame())).toMatch(/a run is in progress \(run 1h\): Ctrl-C stops it/);
     await type(KEY.ctrlC);
-    await until('the run to stop', () => model.actions.longRun === null);
+    await until('the run to stop', () => model.host.longRun === null);
     const now = model.shell.hv.nowNs;
     expect(now).toBeGreaterThan(120e9);
     expect(now).toBeLessThan(120e9 + 3600e9);
@@ -89,8 +88,8 @@ describe('a long run in the console', () => {
     const one = makeShell();
     const steps = makeShell();
     for (const s of [one, steps]) s.run('fork web 3; fork redis 2', { stopOnError: true });
-    const whole = one.runOne(['run', '10s']).result!.data as unknown as RunReport;
-    const parts = [1, 2, 3, 4].map((k) => steps.runOne(['run', `${k}s`]).result!.data as unknown as RunReport);
+    const whole = resultOf(one.invoke(runCmd, ['10s'])).data;
+    const parts = [1, 2, 3, 4].map((k) => resultOf(steps.invoke(runCmd, [`${k}s`])).data);
     const merged = mergeRuns(parts)!;
     expect(merged.duration_ns).toBe(whole.duration_ns);
     for (const p of whole.pvms) {
@@ -136,7 +135,7 @@ describe('play FILE', () => {
     expect(f).toMatch(/next line 1: say/);
     // q stops; the prompt is back and typing works again.
     await type('q');
-    expect(model.actions.player).toBeNull();
+    expect(model.host.player).toBeNull();
     await type('list', KEY.enter);
     expect(logOf(frame())).toMatch(/^kylinx> list$/m);
   });
@@ -150,7 +149,7 @@ describe('play FILE', () => {
     });
     await type('play empty.kx', KEY.enter);
     expect(logOf(frame())).toMatch(/play: empty\.kx has no commands to play/);
-    expect(model.actions.player).toBeNull();
+    expect(model.host.player).toBeNull();
     await type('play nope.kx', KEY.enter);
     expect(logOf(frame())).toMatch(/^play: nope\.kx: no such file$/m);
   });

@@ -1,0 +1,32 @@
+// The host of the scripted modes (-c, a script file, stdin, --plain, --step): the one place where they
+// carry out effects. A handoff runs as the command's `otherwise` (a long run whole, top in batch) or
+// is refused by it (clock, play: they need the console). Outcomes are printed: errors on `err`, text
+// on `out`, `say` narration framed when stdout is a terminal and a plain line in a pipe, and with
+// --json one JSON object per command, narration included, as data.
+
+import { banner } from './banner.js';
+import type { ModeHost } from './effects.js';
+import { errorLine, outcomeJson, withAsides } from './output.js';
+
+export interface ScriptedHostOptions {
+  json: boolean;
+  /** stdout is a terminal: narration is framed. */
+  tty: boolean;
+  out(s: string): void;
+  err(s: string): void;
+}
+
+export function scriptedHost(o: ScriptedHostOptions): ModeHost {
+  return {
+    act: (h) => h.otherwise(),
+    show(x) {
+      if (o.json) o.out(JSON.stringify(outcomeJson(x)) + '\n');
+      else if (!x.ok) o.err(errorLine(x) + '\n');
+      else {
+        const say = x.result.effect?.kind === 'say' && o.tty ? banner(x.result.effect.text) : null;
+        const t = withAsides(say ?? x.result.text, x);
+        if (t) o.out(t + '\n');
+      }
+    },
+  };
+}
