@@ -1,7 +1,8 @@
 // `kylinx-sh --step FILE`: play a demo script one command at a time in front of a class. It shows the
 // next command before running it; Enter, Space, n or → runs it; b or ← steps back (the engine returns
-// to its state before that command); q or Ctrl-C/Ctrl-D leaves. `say` lines are framed so they stand
-// out. Without a terminal, each input line is one key ("n", "b", "q"), for scripts and tests.
+// to its state before that command); q or Ctrl-C/Ctrl-D leaves. The scripted modes' host prints the
+// outcomes: `say` lines framed so they stand out in a terminal, plain in a pipe. Without a terminal,
+// each input line is one key ("n", "b", "q"), for scripts and tests.
 
 import { createInterface, emitKeypressEvents } from 'node:readline';
 import { scriptedHost } from './commands/scripted-host.js';

@@ -4,6 +4,8 @@
 import type { Hypervisor } from '../engine/hypervisor.js';
 import type { ImageConfig } from '../engine/image.js';
 import { SIGNALS } from '../engine/signals.js';
+import { usageOf } from './args.js';
+import { isQuit } from './shell.js';
 import { COMMANDS, findCommand } from './table.js';
 import { libraryCandidates } from './libs.js';
 import type { ArgKind } from './args.js';
@@ -102,4 +104,19 @@ export function commonPrefix(words: string[]): string {
   let p = words[0]!;
   for (const w of words) while (!w.startsWith(p)) p = p.slice(0, -1);
   return p;
+}
+
+/** The usage line of the command whose name is being typed (the last one on the line); null before any. */
+export function usageHint(text: string): string | null {
+  const cmd = text.slice(text.lastIndexOf(';') + 1).trimStart();
+  const words = cmd.split(/\s+/);
+  const word = words[0] ?? '';
+  if (word === '') return null;
+  if (words.length === 1 && isQuit(words)) return `${word}: leave the console`;
+  try {
+    const spec = findCommand(word);
+    return `${usageOf(spec)} — ${spec.summary}`;
+  } catch (e) {
+    return (e as Error).message;
+  }
 }

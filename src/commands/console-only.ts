@@ -58,7 +58,7 @@ const play = command({
   help: 'The next command is shown before it runs; Enter, Space or → runs it, ← or b steps back (the state before it returns), q or Esc stops. say lines are framed. Without the console: kylinx-sh --step FILE.',
   run(_ctx, a) {
     return {
-      effect: { kind: 'play', file: a.file },
+      effect: { kind: 'play-script', file: a.file },
       otherwise: () => needsConsole('without it use kylinx-sh --step FILE'),
     };
   },

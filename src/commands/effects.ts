@@ -32,7 +32,7 @@ export type ActEffect =
   | { kind: 'clock-on'; speed: number }
   | { kind: 'clock-off' }
   /** Step through a script, one command per key, with time travel. */
-  | { kind: 'play'; file: string }
+  | { kind: 'play-script'; file: string }
   /** A run long enough that the console runs it in steps Ctrl-C can stop. */
   | { kind: 'long-run'; ns: number };
 

@@ -59,6 +59,11 @@ export interface RunSummary {
 
 const MAX_SOURCE_DEPTH = 16;
 
+/** `exit` or `quit` alone leaves the shell (with arguments, exit is a pVM's exit). */
+export function isQuit(words: readonly string[]): boolean {
+  return words.length === 1 && (words[0] === 'exit' || words[0] === 'quit');
+}
+
 /** Where a run of text is: its lines, the one being run, that line's commands and the next of them. */
 interface Cursor {
   lines: string[];
@@ -142,7 +147,7 @@ export class Shell {
       }
       const c = at.cmds[at.next++]!;
       const w0 = c.words[0]!;
-      if ((w0 === 'exit' || w0 === 'quit') && c.words.length === 1) {
+      if (isQuit(c.words)) {
         summary.quit = true;
         return;
       }

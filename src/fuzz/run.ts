@@ -3,7 +3,7 @@
 // any change to the serialized state. Engines are renewed every `perEngine` lines so states stay small.
 
 import { splitLine } from '../commands/lex.js';
-import { Shell } from '../commands/shell.js';
+import { isQuit, Shell } from '../commands/shell.js';
 import type { HostIO } from '../commands/types.js';
 import type { ImageConfig } from '../engine/image.js';
 import type { LibraryStore } from '../engine/dl/store.js';
@@ -83,7 +83,7 @@ export function fuzz(opts: {
       continue;
     }
     for (const c of cmds) {
-      if (['exit', 'quit'].includes(c.words[0]!) && c.words.length === 1) continue;
+      if (isQuit(c.words)) continue;
       rep.commands++;
       const before = sh.hv.fingerprint();
       // Every 50th command also keeps the full serialization, to prove the fingerprint is not blind.

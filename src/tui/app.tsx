@@ -13,13 +13,14 @@ import type { ConsoleModel, LogLine } from './model.js';
 import { PANELS } from './panels/index.js';
 import type { Panel } from './panels/registry.js';
 
-export type Leave = 'exit' | 'top';
+/** Why the console is leaving: for good, or for the dashboard. */
+export type Leave = 'quit' | 'dashboard';
 
 export interface ConsoleProps {
   model: ConsoleModel;
   cols: number;
   rows: number;
-  /** The console is leaving: for good (exit) or for the dashboard (top). */
+  /** The console is leaving: for good (quit) or for the dashboard. */
   onLeave?: (why: Leave) => void;
   /** Ctrl+L: clear the screen and draw everything again. */
   onRedraw?: () => void;
@@ -134,8 +135,8 @@ export function Console({ model, cols, rows, onLeave, onRedraw }: ConsoleProps) 
       switch (action) {
         case 'submit': {
           const r = model.submit();
-          if (r.quit || r.top) {
-            leave(r.quit ? 'exit' : 'top');
+          if (r.quit || r.dashboard) {
+            leave(r.quit ? 'quit' : 'dashboard');
             return 'left';
           }
           break;
@@ -175,7 +176,7 @@ export function Console({ model, cols, rows, onLeave, onRedraw }: ConsoleProps) 
           break;
         case 'delete-char-or-exit':
           if (l.text === '') {
-            leave('exit');
+            leave('quit');
             return 'left';
           }
           model.setLine(edit.deleteUnder(l));

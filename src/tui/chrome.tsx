@@ -4,8 +4,7 @@
 import chalk from 'chalk';
 import { Text } from 'ink';
 import { memo, useMemo } from 'react';
-import { usageOf } from '../commands/args.js';
-import { findCommand } from '../commands/table.js';
+import { usageHint } from '../commands/complete.js';
 import { clock, size } from './format.js';
 import { LineBuilder, paint } from './line.js';
 import { Lines } from './lines.js';
@@ -53,18 +52,9 @@ export const Header = memo(function Header({
 
 export const IDLE_HINT = 'Tab completes · ↑↓ history · PgUp/PgDn select · help keys · top dashboard · Ctrl+D leaves';
 
-/** The usage line of the command whose name is being typed (the last one on the line). */
+/** The usage line of the command being typed, or the idle hint. */
 export function hintFor(text: string): string {
-  const cmd = text.slice(text.lastIndexOf(';') + 1).trimStart();
-  const word = cmd.split(/\s+/)[0] ?? '';
-  if (word === '') return IDLE_HINT;
-  if (word === 'exit' || word === 'quit') return 'exit: leave the console';
-  try {
-    const spec = findCommand(word);
-    return `${usageOf(spec)} — ${spec.summary}`;
-  } catch (e) {
-    return (e as Error).message;
-  }
+  return usageHint(text) ?? IDLE_HINT;
 }
 
 export const Hint = memo(function Hint({ text }: { text: string }) {

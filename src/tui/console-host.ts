@@ -68,7 +68,7 @@ export class ConsoleHost implements ModeHost {
       case 'clock-off':
         if (!this.clock.on) return { text: 'the clock is off already', data: { clock: 'off' } };
         return { text: this.clock.stop(), data: { clock: 'off' } };
-      case 'play':
+      case 'play-script':
         return this.play(e.file, o.ctx.io.readText(e.file));
       case 'long-run':
         // Inside `source` or `try` the line cannot wait: the run is one step, as in a script.

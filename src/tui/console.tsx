@@ -27,7 +27,7 @@ function consoleStretch(model: ConsoleModel, screen: Screen): Promise<Leave> {
   const out = process.stdout;
   const view = new InkView(out);
   const size = () => ({ cols: out.columns || 80, rows: out.rows || 24 });
-  let why: Leave = 'exit';
+  let why: Leave = 'quit';
   const element = () => {
     const { cols, rows } = size();
     return <Console model={model} cols={cols} rows={rows} onLeave={(w) => (why = w)} onRedraw={redraw} />;
@@ -71,7 +71,7 @@ export async function runConsole(shell: Shell, o: ConsoleOptions = {}): Promise<
   try {
     for (;;) {
       const why = await consoleStretch(model, screen);
-      if (why === 'exit') return 0;
+      if (why === 'quit') return 0;
       screen.leave();
       // Ink unref'd stdin when it unmounted; blessed needs it to keep the process alive and reading.
       process.stdin.ref();

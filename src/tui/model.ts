@@ -62,8 +62,8 @@ export interface ModelOptions {
 
 export interface Submitted {
   quit: boolean;
-  /** The line asked for the dashboard (`top` without -b). */
-  top: boolean;
+  /** A command of the line asked for the dashboard (top without -b). */
+  dashboard: boolean;
 }
 
 export class ConsoleModel {
@@ -278,13 +278,13 @@ export class ConsoleModel {
       // The line stays; the run in progress owns the engine until it ends or Ctrl-C stops it.
       this.add('notice', `a run is in progress (${this.host.longRun.text}): Ctrl-C stops it`);
       this.changed();
-      return { quit: false, top: false };
+      return { quit: false, dashboard: false };
     }
     this.line = edit.EMPTY;
     this.add('input', text);
     if (text.trim() === '') {
       this.changed();
-      return { quit: false, top: false };
+      return { quit: false, dashboard: false };
     }
     if (this.history[this.history.length - 1] !== text) this.history.push(text);
     this.remember(text);
@@ -292,7 +292,7 @@ export class ConsoleModel {
     this.commands++;
     this.stale = true;
     this.refresh();
-    return { quit: s.quit, top: this.host.takeDashboard() };
+    return { quit: s.quit, dashboard: this.host.takeDashboard() };
   }
 
   /** Ctrl-C: stop a long run, else clear the line. */

@@ -207,16 +207,16 @@ describe('console prompt', () => {
     await a.type('ab', KEY.ctrlD);
     expect(a.left).toEqual([]);
     await a.type(KEY.ctrlC, KEY.ctrlD);
-    expect(a.left).toEqual(['exit']);
+    expect(a.left).toEqual(['quit']);
     const b = mount();
     await b.type('exit', KEY.enter);
-    expect(b.left).toEqual(['exit']);
+    expect(b.left).toEqual(['quit']);
   });
 
   it('`top` asks for the dashboard; `top -b` is the batch command', async () => {
     const a = mount();
     await a.type('top', KEY.enter);
-    expect(a.left).toEqual(['top']);
+    expect(a.left).toEqual(['dashboard']);
     const b = mount();
     await b.type('top -b -n 1', KEY.enter);
     expect(b.left).toEqual([]);

@@ -105,22 +105,39 @@ export const BENCH_IPC: BenchPart = {
     const lineal = new Map<Case, number>();
     for (const c of CASES) {
       lineal.set(c, measure(img, c, true));
-      rows.push(row('table3', `lineal pair, ${c}`, 'us', PAPER.lineal[c], lineal.get(c)!));
+      rows.push(
+        row({ figure: 'table3', case: `lineal pair, ${c}`, unit: 'us', paper: PAPER.lineal[c], model: lineal.get(c)! }),
+      );
     }
     for (const c of CASES)
       rows.push(
-        row('table3', `non-lineal pair (first contact), ${c}`, 'us', PAPER['non-lineal'][c], measure(img, c, false)),
+        row({
+          figure: 'table3',
+          case: `non-lineal pair (first contact), ${c}`,
+          unit: 'us',
+          paper: PAPER['non-lineal'][c],
+          model: measure(img, c, false),
+        }),
       );
-    for (const c of CASES) rows.push(row('table3', `Ubuntu processes, ${c} (paper only)`, 'us', PAPER.ubuntu[c], null));
     for (const c of CASES)
       rows.push(
-        row(
-          'table3',
-          `lineal pVMs / Ubuntu processes, ${c}`,
-          'x',
-          PAPER.lineal[c] / PAPER.ubuntu[c],
-          lineal.get(c)! / PAPER.ubuntu[c],
-        ),
+        row({
+          figure: 'table3',
+          case: `Ubuntu processes, ${c} (paper only)`,
+          unit: 'us',
+          paper: PAPER.ubuntu[c],
+          model: null,
+        }),
+      );
+    for (const c of CASES)
+      rows.push(
+        row({
+          figure: 'table3',
+          case: `lineal pVMs / Ubuntu processes, ${c}`,
+          unit: 'x',
+          paper: PAPER.lineal[c] / PAPER.ubuntu[c],
+          model: lineal.get(c)! / PAPER.ubuntu[c],
+        }),
       );
     return rows;
   },

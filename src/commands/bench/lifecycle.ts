@@ -24,25 +24,33 @@ export const BENCH_FORK: BenchPart = {
     const hv = newEngine({ boot: [] }, { libs: dlOf(ctx.hv).store });
     const redis = create(hv, image(ctx, 'redis')).domain;
     rows.push(
-      row(
-        'fork',
-        `redis (${redis.memMiB} MiB, ${pagesOf(redis)} pages with libraries), noxs`,
-        'ms',
-        1.3,
-        fork(hv, redis, 1).latencyUs / 1000,
-      ),
+      row({
+        figure: 'fork',
+        case: `redis (${redis.memMiB} MiB, ${pagesOf(redis)} pages with libraries), noxs`,
+        unit: 'ms',
+        paper: 1.3,
+        model: fork(hv, redis, 1).latencyUs / 1000,
+      }),
     );
     hv.pool = 1;
-    rows.push(row('fork', 'redis, shell from the pool', 'ms', null, fork(hv, redis, 1).latencyUs / 1000));
+    rows.push(
+      row({
+        figure: 'fork',
+        case: 'redis, shell from the pool',
+        unit: 'ms',
+        paper: null,
+        model: fork(hv, redis, 1).latencyUs / 1000,
+      }),
+    );
     const web = create(hv, image(ctx, 'web')).domain;
     rows.push(
-      row(
-        'fork',
-        `web (${web.memMiB} MiB, ${pagesOf(web)} pages with libraries), noxs`,
-        'ms',
-        null,
-        fork(hv, web, 1).latencyUs / 1000,
-      ),
+      row({
+        figure: 'fork',
+        case: `web (${web.memMiB} MiB, ${pagesOf(web)} pages with libraries), noxs`,
+        unit: 'ms',
+        paper: null,
+        model: fork(hv, web, 1).latencyUs / 1000,
+      }),
     );
     return rows;
   },
@@ -62,8 +70,20 @@ export const BENCH_BOOT: BenchPart = {
   summary: 'boot of one pVM (xs and noxs, KylinX §4.1) and sequential boots of 100/500/1000 (Fig. 5)',
   run(ctx) {
     const rows: BenchRow[] = [
-      row('boot', 'one pVM, toolstack xs', 'ms', 124, sequentialBoot(ctx, 'xs', 1, 'daytime') / 1000),
-      row('boot', 'one pVM, toolstack noxs', 'ms', null, sequentialBoot(ctx, 'noxs', 1, 'daytime') / 1000),
+      row({
+        figure: 'boot',
+        case: 'one pVM, toolstack xs',
+        unit: 'ms',
+        paper: 124,
+        model: sequentialBoot(ctx, 'xs', 1, 'daytime') / 1000,
+      }),
+      row({
+        figure: 'boot',
+        case: 'one pVM, toolstack noxs',
+        unit: 'ms',
+        paper: null,
+        model: sequentialBoot(ctx, 'noxs', 1, 'daytime') / 1000,
+      }),
     ];
     const fig5: [number, number][] = [
       [100, 13],
@@ -72,10 +92,22 @@ export const BENCH_BOOT: BenchPart = {
     ];
     for (const [n, paper] of fig5)
       rows.push(
-        row('fig5', `${n} pVMs booted in sequence, xs`, 's', paper, sequentialBoot(ctx, 'xs', n, 'daytime') / 1e6),
+        row({
+          figure: 'fig5',
+          case: `${n} pVMs booted in sequence, xs`,
+          unit: 's',
+          paper: paper,
+          model: sequentialBoot(ctx, 'xs', n, 'daytime') / 1e6,
+        }),
       );
     rows.push(
-      row('fig5', '1000 pVMs booted in sequence, noxs', 's', null, sequentialBoot(ctx, 'noxs', 1000, 'daytime') / 1e6),
+      row({
+        figure: 'fig5',
+        case: '1000 pVMs booted in sequence, noxs',
+        unit: 's',
+        paper: null,
+        model: sequentialBoot(ctx, 'noxs', 1000, 'daytime') / 1e6,
+      }),
     );
     rows.push(...recycledBootRows(ctx));
     return rows;

@@ -20,9 +20,11 @@ export interface BenchPart {
   run(ctx: Ctx): BenchRow[];
 }
 
-export function row(figure: string, kase: string, unit: string, paper: number | null, model: number | null): BenchRow {
+/** A row from the paper's and the model's values, rounded as `bench` prints them, with their ratio. */
+export function row(r: Omit<BenchRow, 'ratio'>): BenchRow {
+  const { paper, model } = r;
   const m = model === null ? null : Math.round(model * 100) / 100;
   const ratio = paper === null || model === null ? null : Math.round((model / paper) * 1000) / 1000;
   // Paper values derived by division (e.g. lineal/Ubuntu) are shown to 3 digits like the model's.
-  return { figure, case: kase, unit, paper: paper === null ? null : Math.round(paper * 1000) / 1000, model: m, ratio };
+  return { ...r, paper: paper === null ? null : Math.round(paper * 1000) / 1000, model: m, ratio };
 }

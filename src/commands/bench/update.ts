@@ -35,18 +35,32 @@ export const BENCH_UPDATE: BenchPart = {
     const web = create(hv, image(ctx, 'web')).domain;
     const [eager] = update(hv, dlOf(hv), [web], { lib: 'libm', version: '1.18', eager: true });
     const rows: BenchRow[] = eager!.stages.map((s, i) =>
-      row('fig7', `stage ${s.stage}: ${s.name}`, 'us', FIG7[i]!, s.us),
+      row({ figure: 'fig7', case: `stage ${s.stage}: ${s.name}`, unit: 'us', paper: FIG7[i]!, model: s.us }),
     );
-    rows.push(row('fig7', 'total (eager)', 'ms', 5, eager!.totalUs / 1000));
+    rows.push(row({ figure: 'fig7', case: 'total (eager)', unit: 'ms', paper: 5, model: eager!.totalUs / 1000 }));
     const hv2 = freshHost(ctx);
     const web2 = create(hv2, image(ctx, 'web')).domain;
     const [lazy] = update(hv2, dlOf(hv2), [web2], { lib: 'libm', version: '1.18', eager: false });
-    rows.push(row('fig7', 'total (lazy: functions bind on first call)', 'ms', null, lazy!.totalUs / 1000));
+    rows.push(
+      row({
+        figure: 'fig7',
+        case: 'total (lazy: functions bind on first call)',
+        unit: 'ms',
+        paper: null,
+        model: lazy!.totalUs / 1000,
+      }),
+    );
     const hv3 = freshHost(ctx);
     for (let i = 0; i < 10; i++) create(hv3, image(ctx, 'redis'));
     const all = update(hv3, dlOf(hv3), 'all', { lib: 'libm', version: '1.18', eager: true });
     rows.push(
-      row('fig7', 'ten redis, eager, one load of 1.18', 'ms', null, all.reduce((t, u) => t + u.totalUs, 0) / 1000),
+      row({
+        figure: 'fig7',
+        case: 'ten redis, eager, one load of 1.18',
+        unit: 'ms',
+        paper: null,
+        model: all.reduce((t, u) => t + u.totalUs, 0) / 1000,
+      }),
     );
     return rows;
   },
@@ -60,9 +74,33 @@ export function recycledBootRows(ctx: Ctx): BenchRow[] {
     const hv = freshHost(ctx, toolstack);
     const first = recycle(hv, dlOf(hv), image(ctx, 'web'), image(ctx, 'empty')).latencyUs;
     const second = recycle(hv, dlOf(hv), image(ctx, 'web'), image(ctx, 'empty')).latencyUs;
-    rows.push(row('recycle', `web, standard boot, ${toolstack}`, 'ms', toolstack === 'xs' ? 124 : null, std / 1000));
-    rows.push(row('recycle', `web, recycled boot, ${toolstack}`, 'ms', null, first / 1000));
-    rows.push(row('recycle', `web, recycled boot, app text already loaded, ${toolstack}`, 'ms', null, second / 1000));
+    rows.push(
+      row({
+        figure: 'recycle',
+        case: `web, standard boot, ${toolstack}`,
+        unit: 'ms',
+        paper: toolstack === 'xs' ? 124 : null,
+        model: std / 1000,
+      }),
+    );
+    rows.push(
+      row({
+        figure: 'recycle',
+        case: `web, recycled boot, ${toolstack}`,
+        unit: 'ms',
+        paper: null,
+        model: first / 1000,
+      }),
+    );
+    rows.push(
+      row({
+        figure: 'recycle',
+        case: `web, recycled boot, app text already loaded, ${toolstack}`,
+        unit: 'ms',
+        paper: null,
+        model: second / 1000,
+      }),
+    );
   }
   return rows;
 }

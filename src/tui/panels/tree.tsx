@@ -27,7 +27,8 @@ function share(r: TreeRow): string {
   return `${r.shared_with_parent_pct.toFixed(r.shared_with_parent_pct === 100 ? 0 : 1)}%`;
 }
 
-function rowLine(r: TreeRow, selected: boolean, fresh: boolean, labelW: number, max: number): Line {
+function rowLine(r: TreeRow, o: { selected: boolean; fresh: boolean; labelW: number; max: number }): Line {
+  const { selected, fresh, labelW, max } = o;
   const mark = selected ? '›' : fresh ? '+' : ' ';
   const stateColor = r.zombie
     ? paint.red
@@ -68,7 +69,9 @@ function TreePanel({ snapshot, selected, width, height, last }: PanelProps) {
     );
     const shown = rows
       .slice(top, top + n)
-      .map((r) => rowLine(r, r.domid === selected, snapshot.fresh.has(r.domid), labelW, inner));
+      .map((r) =>
+        rowLine(r, { selected: r.domid === selected, fresh: snapshot.fresh.has(r.domid), labelW, max: inner }),
+      );
     return [head, ...shown];
     // chalk.level is a dependency: the lines are painted when built.
   }, [rows, snapshot.fresh, top, n, selected, inner, chalk.level]);
