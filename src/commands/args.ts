@@ -259,7 +259,7 @@ export function usageOf(spec: AnyCommand): string {
   });
   for (const [name, o] of Object.entries(spec.options ?? {})) {
     const flagText = o.short ? `-${o.short}` : `--${name}`;
-    parts.push(o.kind ? `[${flagText} ${o.kind}]` : `[${flagText}]`);
+    parts.push(o.kind ? `[${flagText} ${o.choices?.join('|') ?? o.kind}]` : `[${flagText}]`);
   }
   return [spec.name, ...parts].join(' ');
 }

@@ -38,7 +38,7 @@ const help = command({
         lines.push('', 'options:');
         for (const [optName, o] of Object.entries(spec.options))
           lines.push(
-            `  ${left(`${o.short ? `-${o.short}, ` : ''}--${optName}${o.kind ? ` <${o.kind}>` : ''}`, 24)}${o.summary}`,
+            `  ${left(`${o.short ? `-${o.short}, ` : ''}--${optName}${o.kind ? ` <${o.choices?.join('|') ?? o.kind}>` : ''}`, 23)} ${o.summary}`,
           );
       }
       if (spec.help) lines.push('', spec.help);

@@ -84,6 +84,30 @@ describe('a long run in the console', () => {
     expect(model.line.text).toBe('list');
   }, 60_000);
 
+  it('holds the commands after it on the line until it ends; Ctrl-C drops them; inside source it is one step', async () => {
+    const { frame, type, model, until } = mount(120, 40, { readText: () => 'run 2min\nfork redis' });
+    await type('run 90s; fork web', KEY.enter);
+    // The fork waits for the run (the run holds the rest of the line): its output comes after the report.
+    await until('the run and the fork', () => model.host.longRun === null && model.shell.hv.domains.size === 5);
+    expect(model.shell.hv.nowNs).toBe(90e9);
+    expect(logOf(frame())).toMatch(/ran 1\.5 min of virtual time[\s\S]*web \(domid 1\) forked 1 child/);
+
+    await type('run 1h; fork web', KEY.enter);
+    await until('the run bar', (f) => /run 1h: .* Ctrl-C stops it/.test(live(f)));
+    await type(KEY.ctrlC);
+    await until('the run to stop', () => model.host.longRun === null);
+    await tick(50);
+    expect(model.shell.hv.domains.size).toBe(5);
+
+    // A run inside `source` cannot hold the line: it is one uninterrupted step, with percentiles.
+    const before = model.shell.hv.nowNs;
+    await type('source demo.kx', KEY.enter);
+    expect(model.host.longRun).toBeNull();
+    expect(model.shell.hv.nowNs).toBe(before + 120e9);
+    expect(model.shell.hv.domains.size).toBe(6);
+    expect(model.shell.hv.check()).toEqual([]);
+  }, 60_000);
+
   it('the steps add up exactly: CPU, requests, pages written and CoW breaks as one run reports them', () => {
     const one = makeShell();
     const steps = makeShell();
