@@ -95,13 +95,13 @@ export function answers(s: Scenario, images: Map<string, ImageConfig>, libs?: Li
   const shell = quizShell(kindOf(s.kind), s.seed, images, libs);
   for (const c of s.commands) {
     const bad = runOn(shell, c).find((o) => !o.ok);
-    if (bad) fail('EINVAL', `quiz ${s.kind} seed ${s.seed}: scenario command '${c}' failed: ${bad.error!.message}`);
+    if (bad) fail('EINVAL', `quiz ${s.kind} seed ${s.seed}: scenario command '${c}' failed: ${bad.error.message}`);
   }
   return s.questions.map((q) =>
     q.answer
       .map((c) =>
         runOn(shell, c)
-          .map((o) => (o.ok ? o.result!.text : `${c}: ${o.error!.message}`))
+          .map((o) => (o.ok ? o.result.text : `${c}: ${o.error.message}`))
           .join('\n'),
       )
       .join('\n'),

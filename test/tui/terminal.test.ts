@@ -44,7 +44,17 @@ function start(home: string, args = ''): void {
   spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
   const env = `HOME=${home} TERM=xterm-256color NCURSES_NO_UTF8_ACS=1`;
   const cmd = `cd ${home} && env -u CI -u NO_COLOR ${env} ${process.execPath} ${BIN} ${args}; echo "EXIT=$?"; sleep 600`;
-  tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', SESSION, cmd);
+  // kill-server returns before the old server is gone; a session asked of the dying server fails with
+  // "server exited unexpectedly" (seen under load). Then it is asked again of a new one.
+  for (let tries = 1; ; tries++) {
+    const r = spawnSync('tmux', ['-L', SOCKET, 'new-session', '-d', '-x', '120', '-y', '40', '-s', SESSION, cmd], {
+      encoding: 'utf8',
+    });
+    if (r.status === 0) return;
+    if (tries === 5 || !r.stderr.includes('server exited unexpectedly'))
+      throw new Error(`tmux new-session: ${r.stderr}`);
+    spawnSync('sleep', ['0.2']);
+  }
 }
 
 const promptReady = (s: string) => /^kylinx>/m.test(s) && /pVMs: \d+ in/.test(s);
