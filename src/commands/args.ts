@@ -112,7 +112,9 @@ export function int(min = -Number.MAX_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGE
         : ` up to ${max}`
       : max === Number.MAX_SAFE_INTEGER
         ? ` from ${min}`
-        : ` ${min}-${max}`;
+        : min < 0
+          ? ` from ${min} to ${max}`
+          : ` ${min}-${max}`;
   return {
     kind: 'int',
     parse(w, _ctx, name) {
