@@ -15,14 +15,18 @@ export interface StageTime {
 /**
  * A mechanism the console animates while it runs. Each variant names its mechanism and carries what
  * the animation draws; a mode that does not animate ignores it (the result's text says it all).
- * New mechanisms (fork's steps, a ring filling, a wait) are added here as variants.
+ * New mechanisms (fork's steps, a ring filling, a wait) are added here as variants, and drawn in
+ * src/tui/animation.ts.
  */
-export type Animation = { mechanism: 'update-stages'; pvms: readonly { name: string; stages: readonly StageTime[] }[] };
+export type Animation =
+  /** A library update's four stages per pVM, as KylinX's Fig. 7 times them. */
+  { mechanism: 'update-stages'; pvms: readonly { name: string; stages: readonly StageTime[] }[] };
 
-/** How a result is shown beyond its text. */
-export type ShowEffect =
-  /** Demo narration: framed where there is a terminal, a plain line in a pipe, data in --json. */
-  { kind: 'say'; text: string } | { kind: 'animate'; animation: Animation };
+/**
+ * How a result is shown beyond its text: `say` is demo narration (framed where there is a terminal,
+ * a plain line in a pipe, data in --json); `animate` is a mechanism the console draws step by step.
+ */
+export type ShowEffect = { kind: 'say'; text: string } | { kind: 'animate'; animation: Animation };
 
 /** Work that is the mode's to do: a Handoff's effect. */
 export type ActEffect =
@@ -35,8 +39,6 @@ export type ActEffect =
   | { kind: 'play-script'; file: string }
   /** A run long enough that the console runs it in steps Ctrl-C can stop. */
   | { kind: 'long-run'; ns: number };
-
-export type Effect = ShowEffect | ActEffect;
 
 /** The rest of a held line: runs the commands after the one whose effect held it. */
 export type Resume = () => void;

@@ -5,7 +5,7 @@
 
 import { banner } from '../commands/banner.js';
 import { CLOCK_STEP_MS } from '../commands/console-only.js';
-import { ActOptions, HELD, type ModeHost, type Resume } from '../commands/effects.js';
+import { type ActOptions, HELD, type ModeHost, type Resume } from '../commands/effects.js';
 import { errorLine, outcomeText } from '../commands/output.js';
 import { durationText, LONG_RUN_NS, runText } from '../commands/sched.js';
 import type { Shell } from '../commands/shell.js';
