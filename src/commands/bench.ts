@@ -3,7 +3,8 @@
 import { BENCH_PARTS } from './bench/index.js';
 import type { BenchRow } from './bench/types.js';
 import { table } from './format.js';
-import { choice, one } from './args.js';
+import { one } from './args.js';
+import { choice } from './kinds.js';
 import { command } from './types.js';
 
 const PARTS = choice([...BENCH_PARTS.map((p) => p.name), 'all']);

@@ -8,7 +8,7 @@ import { usageOf } from './args.js';
 import { isQuit } from './shell.js';
 import { COMMANDS, findCommand } from './table.js';
 import { libraryCandidates } from './libs.js';
-import type { ArgKind } from './args.js';
+import type { ArgKind } from './kinds.js';
 import type { AnyCommand } from './types.js';
 
 export interface Completion {

@@ -5,7 +5,8 @@
 // --plain, --step) the handoff's `otherwise` refuses them, saying why and what to use instead.
 
 import { fail } from '../engine/errors.js';
-import { badArg, choice, file, type Kind, maybe, one } from './args.js';
+import { maybe, one } from './args.js';
+import { badArg, choice, file, type Kind } from './kinds.js';
 import { command, type AnyCommand } from './types.js';
 
 /** Speeds `clock on` accepts: virtual seconds per wall second. */

@@ -3,7 +3,8 @@
 import { DOM0, Domain } from '../engine/domain.js';
 import { fail } from '../engine/errors.js';
 import type { Hypervisor } from '../engine/hypervisor.js';
-import { choice, file, maybe, one, option, pvm } from './args.js';
+import { maybe, one, option } from './args.js';
+import { choice, file, pvm } from './kinds.js';
 import { sizeKiB } from './format.js';
 import { familyMembers, sharingGraph, SharingGraph } from './graph.js';
 import { treeRows } from './inspect.js';

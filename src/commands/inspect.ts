@@ -6,7 +6,8 @@ import type { Hypervisor } from '../engine/hypervisor.js';
 import { hostMemory, pagesSharedWith, smaps, smapsTotal } from '../engine/mm/access.js';
 import type { Accounting, SmapsRaw } from '../engine/mm/accounting.js';
 import { familyName } from '../engine/signals.js';
-import { many, maybe, one, pvm, word } from './args.js';
+import { many, maybe, one } from './args.js';
+import { pvm, word } from './kinds.js';
 import { fixed1, left, memMiB, right, sizeKiB, stateLetters, table, TextLines, uptime } from './format.js';
 import { command, type AnyCommand } from './types.js';
 

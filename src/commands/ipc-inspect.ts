@@ -7,7 +7,8 @@ import type { Hypervisor } from '../engine/hypervisor.js';
 import { GTF_readonly, GTF_reading, GTF_writing } from '../engine/mm/grant.js';
 import { hexKey } from '../engine/ipc/msg.js';
 import { Ipc, ipcOf } from '../engine/ipc/subsystem.js';
-import { maybe, one, pvm } from './args.js';
+import { maybe, one } from './args.js';
+import { pvm } from './kinds.js';
 import { table } from './format.js';
 import { command, type AnyCommand } from './types.js';
 

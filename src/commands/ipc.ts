@@ -9,21 +9,8 @@ import { fail } from '../engine/errors.js';
 import { segmentById, shmat, shmdt, shmget } from '../engine/ipc/shm.js';
 import { ipcOf } from '../engine/ipc/subsystem.js';
 import { utf8 } from '../engine/ipc/vchan.js';
-import {
-  flag,
-  formOf,
-  int,
-  ipcKey,
-  type Kind,
-  maybe,
-  one,
-  option,
-  pipe as pipeArg,
-  pvm,
-  size,
-  text,
-  word,
-} from './args.js';
+import { flag, maybe, one, option } from './args.js';
+import { formOf, int, ipcKey, type Kind, pipe as pipeArg, pvm, size, text, word } from './kinds.js';
 import { latency, plural } from './format.js';
 import { command, type AnyCommand } from './types.js';
 

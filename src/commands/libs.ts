@@ -10,7 +10,8 @@ import { libKey, textPages } from '../engine/dl/manifest.js';
 import { recycle } from '../engine/dl/recycle.js';
 import { dlOf, DlSubsystem, Linked } from '../engine/dl/subsystem.js';
 import { update, UpdateOne } from '../engine/dl/update.js';
-import { flag, lib, libFunction, maybe, one, option, pvm, word, type Kind } from './args.js';
+import { flag, maybe, one, option } from './args.js';
+import { lib, libFunction, pvm, word, type Kind } from './kinds.js';
 import { latency, left, plural, sizeKiB, table } from './format.js';
 import { command, type AnyCommand, type Ctx, type Result } from './types.js';
 

@@ -2,7 +2,8 @@
 
 import { fail } from '../engine/errors.js';
 import { findRegion, peek as peekPage, smaps, touch as touchPages } from '../engine/mm/access.js';
-import { badArg, int, one, option, pvm, region } from './args.js';
+import { one, option } from './args.js';
+import { badArg, int, pvm, region } from './kinds.js';
 import { latency, plural, sizeKiB } from './format.js';
 import { command, type AnyCommand } from './types.js';
 

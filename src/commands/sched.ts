@@ -8,7 +8,8 @@ import { schedOf } from '../engine/sched/index.js';
 import type { RunReport } from '../engine/sched/report.js';
 import { RATELIMIT_MAX_US, RATELIMIT_MIN_US, TSLICE_MAX_MS, TSLICE_MIN_MS } from '../engine/sched/scheduler.js';
 import { PRI_NAMES } from '../engine/sched/state.js';
-import { duration, flag, int, type Kind, many, one, option, pvm, usageError, word } from './args.js';
+import { flag, many, one, option, usageError } from './args.js';
+import { duration, int, type Kind, pvm, word } from './kinds.js';
 import { fixed1, latency, left, right, TextLines, uptime } from './format.js';
 import { command, type AnyCommand, type Ctx } from './types.js';
 

@@ -2,7 +2,8 @@
 
 import { EngineError, fail } from '../engine/errors.js';
 import { validateSnapshot } from '../engine/hypervisor.js';
-import { commandName, file, int, many, maybe, one, text as textArg, usageOf } from './args.js';
+import { many, maybe, one, usageOf } from './args.js';
+import { commandName, file, int, text as textArg } from './kinds.js';
 import { left } from './format.js';
 import { KEYS, keysText } from './keys.js';
 import { command, type AnyCommand, type Family } from './types.js';

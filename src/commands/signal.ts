@@ -6,7 +6,8 @@ import { sendSignal } from '../engine/ipc/signal.js';
 import { ipcOf } from '../engine/ipc/subsystem.js';
 import type { Domain } from '../engine/domain.js';
 import { SIGNALS } from '../engine/signals.js';
-import { type ArgSpec, badArg, option, pvm, signal } from './args.js';
+import { type ArgSpec, option } from './args.js';
+import { badArg, pvm, signal } from './kinds.js';
 import { command } from './types.js';
 
 const ACTION_TEXT = {

@@ -10,7 +10,8 @@ import { fail } from '../engine/errors.js';
 import type { Hypervisor } from '../engine/hypervisor.js';
 import { hostMemory } from '../engine/mm/access.js';
 import { schedOf } from '../engine/sched/index.js';
-import { flag, int, option } from './args.js';
+import { flag, option } from './args.js';
+import { int } from './kinds.js';
 import { fixed1, memMiB, right, uptime } from './format.js';
 import { command, type AnyCommand } from './types.js';
 

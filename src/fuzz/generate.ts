@@ -4,7 +4,7 @@
 // they are in the table. Deterministic for a seed (it uses the engine's Rng, not Math.random).
 
 import { COMMANDS } from '../commands/table.js';
-import type { ArgKind } from '../commands/args.js';
+import type { ArgKind } from '../commands/kinds.js';
 import type { AnyCommand } from '../commands/types.js';
 import type { Hypervisor } from '../engine/hypervisor.js';
 import type { ImageConfig } from '../engine/image.js';
