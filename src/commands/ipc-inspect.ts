@@ -3,25 +3,25 @@
 // data is what the console's IpC panel draws: fills, waiters, attachers, pending signals, activity.
 
 import type { Domain } from '../engine/domain.js';
-import type { Hypervisor } from '../engine/hypervisor.js';
+import type { Engine } from '../engine/index.js';
 import { GTF_readonly, GTF_reading, GTF_writing } from '../engine/mm/grant.js';
 import { hexKey } from '../engine/ipc/msg.js';
-import { Ipc, ipcOf } from '../engine/ipc/subsystem.js';
+import type { Ipc } from '../engine/ipc/subsystem.js';
 import { pvmArg } from './args.js';
 import { table } from './format.js';
 import type { CommandSpec } from './types.js';
 
-function nameOf(hv: Hypervisor, domid: number): string {
+function nameOf(hv: Engine, domid: number): string {
   return hv.domains.get(domid)?.name ?? `#${domid}`;
 }
 
-function famOf(hv: Hypervisor, family: number): string {
+function famOf(hv: Engine, family: number): string {
   return hv.domains.get(family)?.name ?? `#${family}`;
 }
 
 // ---- evtchn --------------------------------------------------------------------------------------
 
-function portsData(hv: Hypervisor, ipc: Ipc, d: Domain) {
+function portsData(hv: Engine, ipc: Ipc, d: Domain) {
   const ports = ipc.evtchn.portsOf(d.domid).map((p) => ({
     port: p.port,
     type: p.state,
@@ -46,7 +46,7 @@ const evtchn: CommandSpec = {
   args: [{ name: 'pvm', kind: 'pvm', optional: true }],
   run(ctx, a) {
     const hv = ctx.hv;
-    const ipc = ipcOf(hv);
+    const ipc = hv.ipc;
     const doms =
       a.pos.pvm !== undefined
         ? [pvmArg(hv, a.pos.pvm)]
@@ -87,7 +87,7 @@ const grants: CommandSpec = {
   args: [{ name: 'pvm', kind: 'pvm' }],
   run(ctx, a) {
     const hv = ctx.hv;
-    const ipc = ipcOf(hv);
+    const ipc = hv.ipc;
     const d = pvmArg(hv, a.pos.pvm!);
     const entries = ipc.grants.entriesOf(d.domid).map((e) => ({
       ref: e.ref,
@@ -125,8 +125,8 @@ const grants: CommandSpec = {
 // ---- ipcs ----------------------------------------------------------------------------------------
 
 /** Everything the IpC panel shows, as data. */
-export function ipcsData(hv: Hypervisor) {
-  const ipc = ipcOf(hv);
+export function ipcsData(hv: Engine) {
+  const ipc = hv.ipc;
   const queues = [...ipc.queues.values()].map((q) => ({
     msqid: q.id,
     key: q.key,

@@ -2,12 +2,11 @@
 // shmdt. Each names the calling pVM (or the pipe, which names its writer and reader) and reports the
 // modeled latency; a call that must wait leaves its pVM blocked (state b) and says on what.
 
-import type { Hypervisor } from '../engine/hypervisor.js';
+import type { Engine } from '../engine/index.js';
 import { ftok, hexKey, msgget, msgrcv, msgsnd, parseKey, queueById, MSGMAX } from '../engine/ipc/msg.js';
 import { closePipe, createPipe, parseEnd, pipeById, quote, readPipe, RING_MAX, writePipe } from '../engine/ipc/pipe.js';
 import { fail } from '../engine/errors.js';
 import { parseSize, segmentById, shmat, shmdt, shmget } from '../engine/ipc/shm.js';
-import { ipcOf } from '../engine/ipc/subsystem.js';
 import { utf8 } from '../engine/ipc/vchan.js';
 import { intArg, pvmArg } from './args.js';
 import { latency, plural } from './format.js';
@@ -19,7 +18,7 @@ const WRITE_MAX = RING_MAX;
 const firstContactNote = (first: boolean): string =>
   first ? ' (first contact: trust verified, channel and page set up)' : '';
 
-function nameOf(hv: Hypervisor, domid: number): string {
+function nameOf(hv: Engine, domid: number): string {
   return hv.domains.get(domid)?.name ?? `domain ${domid}`;
 }
 
@@ -39,7 +38,7 @@ const pipe: CommandSpec = {
   help: 'Both pVMs must be of one family. Prints the pipe number that write, read and close take (3 or pipe:3).',
   run(ctx, a) {
     const hv = ctx.hv;
-    const ipc = ipcOf(hv);
+    const ipc = hv.ipc;
     const w = pvmArg(hv, a.pos.writer!);
     const r = pvmArg(hv, a.pos.reader!);
     const ring = typeof a.opts.ring === 'string' ? intArg(a.opts.ring, 'ring size', 1, 1 << 30) : undefined;
@@ -77,7 +76,7 @@ const write: CommandSpec = {
   ],
   run(ctx, a) {
     const hv = ctx.hv;
-    const ipc = ipcOf(hv);
+    const ipc = hv.ipc;
     const p = pipeById(ipc, a.pos.pipe!);
     const times = typeof a.opts.repeat === 'string' ? intArg(a.opts.repeat, '--repeat', 1, 1 << 20) : 1;
     // Checked before the data is built: a long text repeated would otherwise pass V8's string limit.
@@ -125,7 +124,7 @@ const read: CommandSpec = {
   ],
   run(ctx, a) {
     const hv = ctx.hv;
-    const ipc = ipcOf(hv);
+    const ipc = hv.ipc;
     const p = pipeById(ipc, a.pos.pipe!);
     const n = a.pos.n === undefined ? undefined : intArg(a.pos.n, 'read size', 1, 1 << 30);
     const r = readPipe(hv, ipc, p, n);
@@ -165,7 +164,7 @@ const close: CommandSpec = {
   help: 'close 3 write: the reader drains what is left, then reads EOF. close 3 read: the writer gets EPIPE and SIGPIPE.',
   run(ctx, a) {
     const hv = ctx.hv;
-    const ipc = ipcOf(hv);
+    const ipc = hv.ipc;
     const p = pipeById(ipc, a.pos.pipe!);
     const end = parseEnd(a.pos.end!);
     const holder = nameOf(hv, end === 'write' ? p.writer : p.reader);
@@ -215,7 +214,7 @@ const msggetCmd: CommandSpec = {
     const hv = ctx.hv;
     const d = pvmArg(hv, a.pos.pvm!);
     const key = parseKey(a.pos.key!);
-    const g = msgget(hv, ipcOf(hv), d, key, a.opts.create === true, a.opts.excl === true);
+    const g = msgget(hv, hv.ipc, d, key, a.opts.create === true, a.opts.excl === true);
     const q = g.queue;
     return {
       text: `${d.name}: msqid ${q.id} (key ${hexKey(key)}${g.created ? ', created' : ''}; ${q.messages.length} messages, ${q.cbytes}/${q.qbytes} bytes)`,
@@ -238,7 +237,7 @@ const msgsndCmd: CommandSpec = {
   options: [{ name: 'nowait', summary: 'IPC_NOWAIT: fail with EAGAIN instead of blocking' }],
   run(ctx, a) {
     const hv = ctx.hv;
-    const ipc = ipcOf(hv);
+    const ipc = hv.ipc;
     const d = pvmArg(hv, a.pos.pvm!);
     const q = queueById(ipc, intArg(a.pos.msqid!, 'msqid', 0, 2 ** 31 - 1));
     const type = intArg(a.pos.type!, 'message type', -(2 ** 31), 2 ** 31 - 1);
@@ -285,7 +284,7 @@ const msgrcvCmd: CommandSpec = {
   ],
   run(ctx, a) {
     const hv = ctx.hv;
-    const ipc = ipcOf(hv);
+    const ipc = hv.ipc;
     const d = pvmArg(hv, a.pos.pvm!);
     const q = queueById(ipc, intArg(a.pos.msqid!, 'msqid', 0, 2 ** 31 - 1));
     const type = a.pos.type === undefined ? 0 : intArg(a.pos.type, 'message type', -(2 ** 31), 2 ** 31 - 1);
@@ -328,7 +327,7 @@ const shmgetCmd: CommandSpec = {
     const hv = ctx.hv;
     const d = pvmArg(hv, a.pos.pvm!);
     const key = parseKey(a.pos.key!);
-    const g = shmget(hv, ipcOf(hv), d, key, parseSize(a.pos.size!), a.opts.create === true, a.opts.excl === true);
+    const g = shmget(hv, hv.ipc, d, key, parseSize(a.pos.size!), a.opts.create === true, a.opts.excl === true);
     const s = g.segment;
     return {
       text: `${d.name}: shmid ${s.id} (key ${hexKey(key)}, ${s.bytes} bytes in ${plural(s.master.pages, 'page')}${g.created ? ', created' : ''})`,
@@ -349,7 +348,7 @@ function attachCmd(name: 'shmat' | 'shmdt', summary: string): CommandSpec {
     ],
     run(ctx, a): Result {
       const hv = ctx.hv;
-      const ipc = ipcOf(hv);
+      const ipc = hv.ipc;
       const d = pvmArg(hv, a.pos.pvm!);
       const s = segmentById(ipc, intArg(a.pos.shmid!, 'shmid', 0, 2 ** 31 - 1));
       if (name === 'shmat') {

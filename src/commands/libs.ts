@@ -3,13 +3,13 @@
 
 import type { Domain } from '../engine/domain.js';
 import { fail } from '../engine/errors.js';
-import type { Hypervisor } from '../engine/hypervisor.js';
+import type { Engine } from '../engine/index.js';
 import type { ImageConfig } from '../engine/image.js';
 import { call, link, unlink } from '../engine/dl/linker.js';
 import { libKey, textPages } from '../engine/dl/manifest.js';
 import { recycle } from '../engine/dl/recycle.js';
 import { parseLibRef } from '../engine/dl/store.js';
-import { dlOf, DlSubsystem, Linked } from '../engine/dl/subsystem.js';
+import type { DlSubsystem, Linked } from '../engine/dl/subsystem.js';
 import { update, UpdateOne } from '../engine/dl/update.js';
 import { pvmArg } from './args.js';
 import { latency, left, plural, sizeKiB, table } from './format.js';
@@ -51,7 +51,7 @@ const linkCmd: CommandSpec = {
   help: 'Example: link web libssl (maps libssl, libcrypto and libz). Without a version: the newest the image allows. Functions bind on first call.',
   run(ctx, a) {
     const hv = ctx.hv;
-    const dl = dlOf(hv);
+    const dl = hv.dl;
     const d = pvmArg(hv, a.pos.pvm!);
     const req = parseLibRef(a.pos['lib[@version]']!, false);
     const loader = typeof a.opts.loader === 'string' ? pvmArg(hv, a.opts.loader) : null;
@@ -102,7 +102,7 @@ const unlinkCmd: CommandSpec = {
     const hv = ctx.hv;
     const d = pvmArg(hv, a.pos.pvm!);
     const { name } = parseLibRef(a.pos.lib!, false);
-    const r = unlink(hv, dlOf(hv), d, name);
+    const r = unlink(hv, hv.dl, d, name);
     return {
       text: `${d.name} unlinked ${r.removed.join(', ')}${r.removed.length > 1 ? ' (dependencies nothing else needs)' : ''}`,
       data: { pvm: d.name, domid: d.domid, removed: r.removed },
@@ -129,7 +129,7 @@ const callCmd: CommandSpec = {
     const target = a.pos['lib.function']!;
     const dot = target.indexOf('.');
     if (dot <= 0 || dot === target.length - 1) fail('EINVAL', `'${target}' is not <lib>.<function> (e.g. libm.sqrt)`);
-    const r = call(hv, dlOf(hv), d, target.slice(0, dot), target.slice(dot + 1), a.pos.arg);
+    const r = call(hv, hv.dl, d, target.slice(0, dot), target.slice(dot + 1), a.pos.arg);
     const bind = r.resolved
       ? `GOT slot ${r.slot} resolved now (first call: lazy binding)`
       : `GOT slot ${r.slot} already bound`;
@@ -175,7 +175,7 @@ const updateCmd: CommandSpec = {
   help: 'Example: update web libm@1.18 --eager. `all` updates every pVM linking the library. The pVM is paused, never restarted.',
   run(ctx, a) {
     const hv = ctx.hv;
-    const dl = dlOf(hv);
+    const dl = hv.dl;
     const neu = parseLibRef(a.pos.new!, true);
     const old = a.pos.old === undefined ? undefined : parseLibRef(a.pos.old, true);
     if (old && old.name !== neu.name)
@@ -232,7 +232,7 @@ const verifyCmd: CommandSpec = {
   summary: "Check a library's detached signature against the trust store (fails unless it verifies)",
   args: [{ name: 'lib@version', kind: 'lib' }],
   run(ctx, a) {
-    const dl = dlOf(ctx.hv);
+    const dl = ctx.hv.dl;
     const ref = parseLibRef(a.pos['lib@version']!, false);
     let version = ref.version;
     if (version === undefined) {
@@ -292,7 +292,7 @@ export function pvmLibraries(dl: DlSubsystem, d: Domain) {
 }
 
 /** Every pVM's libraries in brief (who shares them is in `loaded`): O(pVMs), for `libs` and the console. */
-function allPvmLibraries(hv: Hypervisor, dl: DlSubsystem) {
+function allPvmLibraries(hv: Engine, dl: DlSubsystem) {
   return [...dl.linked.keys()]
     .sort((a, b) => a - b)
     .map((domid) => {
@@ -359,7 +359,7 @@ const libsCmd: CommandSpec = {
   args: [{ name: 'pvm', kind: 'pvm', optional: true }],
   run(ctx, a) {
     const hv = ctx.hv;
-    const dl = dlOf(hv);
+    const dl = hv.dl;
     if (a.pos.pvm !== undefined) return libsOfPvm(dl, pvmArg(hv, a.pos.pvm));
     const loaded = loadedLibraries(dl);
     const cells: (string | number)[][] = [['Library', 'Version', 'Text', 'Data/pVM', 'pVMs', 'Shared by']];
@@ -405,7 +405,7 @@ export function createRecycled(ctx: Ctx, image: ImageConfig, pvmName: string | u
   const empty = ctx.images.get('empty');
   if (!empty) fail('ENOENT', "recycling restores the checkpointed 'empty' image, which is not in the images directory");
   const hv = ctx.hv;
-  const r = recycle(hv, dlOf(hv), image, empty, pvmName);
+  const r = recycle(hv, hv.dl, image, empty, pvmName);
   const d = r.domain;
   return {
     text: [
@@ -431,7 +431,7 @@ export function createRecycled(ctx: Ctx, image: ImageConfig, pvmName: string | u
 export const LIBRARIES: CommandSpec[] = [linkCmd, unlinkCmd, callCmd, updateCmd, verifyCmd, libsCmd];
 
 /** Every library name and name@version in the store, for completion. */
-export function libraryCandidates(hv: Hypervisor): string[] {
-  const all = dlOf(hv).store.all();
+export function libraryCandidates(hv: Engine): string[] {
+  const all = hv.dl.store.all();
   return [...new Set(all.map((e) => e.manifest.name)), ...all.map((e) => libKey(e.manifest.name, e.manifest.version))];
 }

@@ -6,7 +6,6 @@ import { Cfg, imageFromCfg, parseOverrides } from '../engine/image.js';
 import { suggest } from '../engine/suggest.js';
 import * as life from '../engine/lifecycle.js';
 import { ipcExit, ipcWait } from '../engine/ipc/exit.js';
-import { ipcOf } from '../engine/ipc/subsystem.js';
 import { intArg, pvmArg } from './args.js';
 import { latency, plural, sizeKiB } from './format.js';
 import { kill } from './signal.js';
@@ -131,7 +130,7 @@ const exitCmd: CommandSpec = {
     const d = pvmArg(ctx.hv, a.pos.pvm!);
     const status = a.pos.status === undefined ? 0 : intArg(a.pos.status, 'exit status', 0, 255);
     const parent = ctx.hv.domains.get(d.parent)!;
-    const t = ipcExit(ctx.hv, ipcOf(ctx.hv), d, status);
+    const t = ipcExit(ctx.hv, ctx.hv.ipc, d, status);
     const gone = !ctx.hv.domains.has(d.domid);
     const text = gone
       ? `${d.name} exited with status ${status}; ${parent.name} reaped it`

@@ -3,8 +3,7 @@
 
 import { DOM0, type Domain } from '../engine/domain.js';
 import { fail } from '../engine/errors.js';
-import type { Hypervisor } from '../engine/hypervisor.js';
-import { schedOf } from '../engine/sched/index.js';
+import type { Engine } from '../engine/index.js';
 import type { RunReport } from '../engine/sched/report.js';
 import { RATELIMIT_MAX_US, RATELIMIT_MIN_US, TSLICE_MAX_MS, TSLICE_MIN_MS } from '../engine/sched/scheduler.js';
 import { PRI_NAMES } from '../engine/sched/state.js';
@@ -81,7 +80,7 @@ const run: CommandSpec = {
     const ns = durationArg(a.pos.duration!);
     if (ns > RUN_MAX_NS)
       fail('EINVAL', `run covers at most 24h at a time, not ${a.pos.duration} (run again to go further)`);
-    const r = schedOf(ctx.hv).run(ns);
+    const r = ctx.hv.sched.run(ns);
     return { text: runText(r), data: { ...r, now_ns: ctx.hv.nowNs } };
   },
 };
@@ -128,7 +127,7 @@ const vcpuList: CommandSpec = {
   args: [{ name: 'pvm', kind: 'pvm', optional: true, rest: true }],
   run(ctx, a) {
     const hv = ctx.hv;
-    const sched = schedOf(hv);
+    const sched = hv.sched;
     const doms = a.rest.length > 0 ? a.rest.map((r) => pvmArg(hv, r)) : hv.list();
     const lines = new TextLines();
     lines.push(VCPU_HEADER);
@@ -175,7 +174,7 @@ const vcpuPin: CommandSpec = {
   run(ctx, a) {
     const hv = ctx.hv;
     const d = pvmArg(hv, a.pos.pvm!);
-    const sched = schedOf(hv);
+    const sched = hv.sched;
     const vs = sched.vcpusOf(d);
     if (vs.length === 0) fail('ESRCH', `${d.name} has exited and has no vCPUs`);
     const vcpu = a.pos.vcpu === 'all' ? 'all' : intArg(a.pos.vcpu!, 'vCPU', 0, Number.MAX_SAFE_INTEGER);
@@ -195,8 +194,8 @@ const vcpuPin: CommandSpec = {
 
 const SC_HEADER = `${left('Name', 33)} ${right('ID', 4)} ${right('Weight', 6)} ${right('Cap', 4)}`;
 
-function poolLine(hv: Hypervisor): string {
-  const p = schedOf(hv).s.params;
+function poolLine(hv: Engine): string {
+  const p = hv.sched.s.params;
   return `Cpupool Pool-0: tslice=${p.tsliceMs}ms ratelimit=${p.ratelimitUs}us migration-delay=0us`;
 }
 
@@ -229,7 +228,7 @@ const schedCredit: CommandSpec = {
   help: "Without options: every domain's weight and cap. Examples: sched-credit -d web -w 512; sched-credit -d web -c 50; sched-credit -s -t 10.",
   run(ctx, a) {
     const hv = ctx.hv;
-    const sched = schedOf(hv);
+    const sched = hv.sched;
     const o = a.opts;
     const str = (k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
     if (o.schedparam) {
@@ -330,8 +329,8 @@ export interface SchedPanel {
 }
 
 /** What a scheduler panel shows: each pCPU with what runs on it and its queue, and CPU shares. Pure. */
-export function schedView(hv: Hypervisor): SchedPanel {
-  const s = schedOf(hv).s;
+export function schedView(hv: Engine): SchedPanel {
+  const s = hv.sched.s;
   const who = (uid: number): PanelVcpu => {
     const v = s.vcpus.get(uid)!;
     return {

@@ -3,7 +3,6 @@
 
 import { DOM0 } from '../engine/domain.js';
 import { sendSignal } from '../engine/ipc/signal.js';
-import { ipcOf } from '../engine/ipc/subsystem.js';
 import { parseSignal, SIGNALS } from '../engine/signals.js';
 import { pvmArg, usageError } from './args.js';
 import type { CommandSpec } from './types.js';
@@ -38,7 +37,7 @@ export const kill: CommandSpec = {
     if (words.length !== 1) usageError(kill, 'give one pVM');
     const target = pvmArg(hv, words[0]!);
     const from = typeof a.opts.from === 'string' ? pvmArg(hv, a.opts.from) : hv.dom0;
-    const s = sendSignal(hv, ipcOf(hv), from, target, sig);
+    const s = sendSignal(hv, hv.ipc, from, target, sig);
     const via = from.domid === DOM0 ? '' : s.firstContact ? ' (first contact: trust verified, channel set up)' : '';
     return {
       text: `${sig} (${SIGNALS[sig]!.number}) from ${from.name} to ${target.name}: ${ACTION_TEXT[s.action]}${via}`,

@@ -7,9 +7,8 @@
 
 import { DOM0, isZombie, type Domain } from '../engine/domain.js';
 import { fail } from '../engine/errors.js';
-import type { Hypervisor } from '../engine/hypervisor.js';
+import type { Engine } from '../engine/index.js';
 import { hostMemory } from '../engine/mm/access.js';
-import { schedOf } from '../engine/sched/index.js';
 import { intArg } from './args.js';
 import { fixed1, memMiB, right, uptime } from './format.js';
 import type { CommandSpec } from './types.js';
@@ -20,7 +19,7 @@ const CPU_MHZ = 2500;
 export const TOP_HEADER = `${right('NAME', 10)} ${right('STATE', 6)} ${right('CPU(sec)', 10)} ${right('CPU(%)', 6)} ${right('MEM(k)', 10)} ${right('MEM(%)', 6)} ${right('MAXMEM(k)', 10)} ${right('MAXMEM(%)', 9)} ${right('VCPUS', 5)}`;
 
 /** xentop's six state flags in its order: d s b c p r. */
-function xentopState(hv: Hypervisor, d: Domain): string {
+function xentopState(hv: Engine, d: Domain): string {
   const zombie = isZombie(d);
   const crashed = zombie && d.shutdown!.reason === 'crash';
   const s = zombie && !crashed ? 's' : '-';
@@ -45,7 +44,7 @@ interface TopRow {
 }
 
 /** One xentop screen; CPU(%) over `cpuNs` per domid and `intervalNs` (0: no interval yet). */
-function sample(hv: Hypervisor, cpuNs: Record<number, number>, intervalNs: number): { text: string; rows: TopRow[] } {
+function sample(hv: Engine, cpuNs: Record<number, number>, intervalNs: number): { text: string; rows: TopRow[] } {
   const m = hostMemory(hv);
   const doms = hv.list();
   const count = (f: (d: Domain) => boolean): number => doms.filter(f).length;
@@ -99,7 +98,7 @@ const top: CommandSpec = {
     const n = typeof a.opts.iterations === 'string' ? intArg(a.opts.iterations, 'iterations', 1, 100) : 1;
     const delayS = typeof a.opts.delay === 'string' ? intArg(a.opts.delay, 'delay', 1, 3600) : 3;
     if (n > 1 && delayS * (n - 1) > 24 * 3600) fail('EINVAL', 'top may run at most 24h of virtual time');
-    const sched = schedOf(hv);
+    const sched = hv.sched;
     const last = sched.s.last;
     const screens = [];
     let cur = sample(hv, last?.cpuNs ?? {}, last ? last.endNs - last.startNs : 0);

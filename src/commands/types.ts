@@ -1,6 +1,7 @@
 // The shapes every command shares: its entry in the table, what it gets, what it returns.
 
-import type { EngineEvent, Hypervisor } from '../engine/hypervisor.js';
+import type { EngineEvent } from '../engine/hypervisor.js';
+import type { Engine } from '../engine/index.js';
 import type { HostConfig, ImageConfig } from '../engine/image.js';
 
 /** What a command returns in every mode: text for people, data for --json. */
@@ -68,7 +69,7 @@ export interface HostIO {
 
 /** What a command runs against. */
 export interface Ctx {
-  hv: Hypervisor;
+  hv: Engine;
   images: Map<string, ImageConfig>;
   io: HostIO;
   /** Run more command text (source): each command's outcome goes out as usual. Returns failures. */
@@ -77,9 +78,9 @@ export interface Ctx {
   runWords(words: string[]): Outcome;
   history: string[];
   /** Replace the engine (restore). */
-  replaceEngine(hv: Hypervisor): void;
+  replaceEngine(hv: Engine): void;
   /** Make a fresh engine with the same host and subsystems, for restore. */
-  newEngine(host?: HostConfig): Hypervisor;
+  newEngine(host?: HostConfig): Engine;
   spec(name: string): CommandSpec | undefined;
   allSpecs(): CommandSpec[];
 }

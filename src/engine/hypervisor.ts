@@ -1,6 +1,7 @@
 // The hypervisor facade: the host, its domains, virtual time, the event bus, subsystems, snapshots and
 // the invariant check. Operations on domains live beside it (lifecycle.ts, mm/access.ts); subsystems
-// (scheduler, IpC, libraries) plug in through the Subsystem interface so this file stays the hub.
+// (scheduler, IpC, libraries) plug in through the Subsystem interface so this file stays the hub. They
+// follow the domains through the hooks of that interface; the event bus (emit) only feeds output.
 
 import { DOM0, Domain, DomainSnapshot, isZombie } from './domain.js';
 import { checkDomainShape } from './domain-shape.js';
@@ -38,6 +39,8 @@ export interface Subsystem {
   fingerprint?(): string;
   /** Regions held by the host rather than a pVM (library masters, shm segments), for the memory check. */
   heldRegions?(): Iterable<Region>;
+  /** A new pVM's record entered the domain table (create), before any onCreate maps what its image asks for. */
+  onInsert?(d: Domain): void;
   /** A pVM is about to be created from `image`, `framesLeft` frames free after its own memory: throw to refuse (nothing changed yet). */
   prepareCreate?(image: ImageConfig, framesLeft: number): void;
   /** A pVM was just created with its memory: map what its image asks for; returns the modeled µs this adds. */
@@ -52,21 +55,13 @@ export interface Subsystem {
   onRemove?(d: Domain): void;
   /** A blocked pVM was woken. */
   onWake?(d: Domain): void;
+  /** A pVM was paused by the toolstack (xl pause). */
+  onPause?(d: Domain): void;
+  /** A paused pVM was unpaused by the toolstack (xl unpause). */
+  onUnpause?(d: Domain): void;
+  /** A pVM blocked in a call (d.waiting says which). */
+  onBlock?(d: Domain): void;
 }
-
-/** What the scheduler tells `list`: xl's r/b letters and CPU time. Replaced when a scheduler is plugged in. */
-export interface SchedView {
-  running(d: Domain): boolean;
-  blocked(d: Domain): boolean;
-  cpuTimeNs(d: Domain): number;
-}
-
-/** Without a scheduler nothing runs but Domain-0, which is running the toolstack. */
-const STILL_WORLD: SchedView = {
-  running: (d) => d.domid === DOM0,
-  blocked: (d) => d.domid !== DOM0 && !d.paused && !isZombie(d),
-  cpuTimeNs: () => 0,
-};
 
 export interface HypervisorSnapshot {
   format: typeof STATE_FORMAT;
@@ -96,7 +91,6 @@ export class Hypervisor {
   /** Virtual time in ns; only `run` moves it. */
   nowNs = 0;
   readonly subsystems: Subsystem[] = [];
-  sched: SchedView = STILL_WORLD;
   private events: EngineEvent[] = [];
   private listeners: ((e: EngineEvent) => void)[] = [];
 
@@ -216,6 +210,7 @@ export class Hypervisor {
     return out;
   }
 
+  /** A display's feed of events (the console's log); subsystems use the hooks instead. */
   onEvent(l: (e: EngineEvent) => void): () => void {
     this.listeners.push(l);
     return () => {
@@ -228,6 +223,7 @@ export class Hypervisor {
   block(d: Domain, call: string, on: string, detail: Record<string, number | string | null> = {}): void {
     d.waiting = { call, on, detail };
     this.emit('blocked', d, `${d.name} blocks in ${call} on ${on}`);
+    for (const s of this.subsystems) s.onBlock?.(d);
   }
 
   wake(d: Domain, text: string): void {
@@ -240,10 +236,6 @@ export class Hypervisor {
 
   register(s: Subsystem): void {
     this.subsystems.push(s);
-  }
-
-  subsystem<T extends Subsystem>(name: string): T | undefined {
-    return this.subsystems.find((s) => s.name === name) as T | undefined;
   }
 
   /** Every p2m list on the host: pVM regions and host-held ones. */

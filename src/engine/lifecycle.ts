@@ -105,6 +105,7 @@ export function create(hv: Hypervisor, image: ImageConfig, name?: string, how: '
     d,
     `created ${d.name} (domid ${domid}) from image ${image.name}, ${image.memory} MiB${fromPool ? ', from the pool' : ''}${how === 'restore' ? ', restored from the checkpoint' : ''}`,
   );
+  for (const s of hv.subsystems) s.onInsert?.(d);
   for (const s of hv.subsystems) latencyUs += s.onCreate?.(d) ?? 0;
   return { domain: d, fromPool, latencyUs };
 }
@@ -272,6 +273,7 @@ export function pause(hv: Hypervisor, d: Domain): Timed {
   if (d.paused) fail('EINVAL', `${d.name} is paused already`);
   d.paused = true;
   hv.emit('paused', d, `paused ${d.name}`);
+  for (const s of hv.subsystems) s.onPause?.(d);
   return { latencyUs: us('pause') };
 }
 
@@ -281,6 +283,7 @@ export function unpause(hv: Hypervisor, d: Domain): Timed {
   if (!d.paused) fail('EINVAL', `${d.name} is not paused`);
   d.paused = false;
   hv.emit('unpaused', d, `unpaused ${d.name}`);
+  for (const s of hv.subsystems) s.onUnpause?.(d);
   return { latencyUs: us('unpause') };
 }
 

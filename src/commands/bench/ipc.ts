@@ -13,7 +13,7 @@
 
 import { Domain } from '../../engine/domain.js';
 import { fail } from '../../engine/errors.js';
-import type { Hypervisor } from '../../engine/hypervisor.js';
+import type { Engine } from '../../engine/index.js';
 import type { ImageConfig } from '../../engine/image.js';
 import { newEngine } from '../../engine/index.js';
 import { ipcExit, ipcWait } from '../../engine/ipc/exit.js';
@@ -21,7 +21,7 @@ import { msgget, msgrcv, msgsnd } from '../../engine/ipc/msg.js';
 import { createPipe, readPipe, writePipe } from '../../engine/ipc/pipe.js';
 import { shmat, shmget } from '../../engine/ipc/shm.js';
 import { sendSignal } from '../../engine/ipc/signal.js';
-import { Ipc, ipcOf } from '../../engine/ipc/subsystem.js';
+import type { Ipc } from '../../engine/ipc/subsystem.js';
 import { create, fork, wait } from '../../engine/lifecycle.js';
 import type { Ctx } from '../types.js';
 import { BenchPart, BenchRow, row } from './types.js';
@@ -47,7 +47,7 @@ export function benchImage(ctx: Ctx): ImageConfig {
 }
 
 interface World {
-  hv: Hypervisor;
+  hv: Engine;
   ipc: Ipc;
   /** The two pVMs of the pair: a talks to b. */
   a: Domain;
@@ -59,7 +59,7 @@ function world(img: ImageConfig, lineal: boolean): World {
   const hv = newEngine({ boot: [] });
   const root = create(hv, img).domain;
   const kids = fork(hv, root, 2).children.map((c) => c.domain);
-  return { hv, ipc: ipcOf(hv), a: lineal ? root : kids[0]!, b: lineal ? kids[0]! : kids[1]! };
+  return { hv, ipc: hv.ipc, a: lineal ? root : kids[0]!, b: lineal ? kids[0]! : kids[1]! };
 }
 
 /** Modeled µs of one case. */

@@ -13,6 +13,7 @@ import type { Domain } from '../domain.js';
 import { region } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor, Subsystem } from '../hypervisor.js';
+import type { LibraryBusyView, LinkedLibraries } from '../ports.js';
 import type { ImageConfig } from '../image.js';
 import type { Region, RegionSnapshot } from '../mm/p2m.js';
 import { canonical, libKey, LibraryEntry, Manifest, textPages, dataPages, validateManifest } from './manifest.js';
@@ -57,21 +58,38 @@ interface DlSnapshot {
   pvms: { domid: number; libs: { key: string; explicit: boolean; bound: number[]; vars: number[] }[] }[];
 }
 
-export class DlSubsystem implements Subsystem {
+/** What linking an image's libraries at create does (linker.ts; handed in so this file does not import it). */
+export interface CreateLinking {
+  prepare(image: ImageConfig, framesLeft: number): void;
+  create(d: Domain): number;
+}
+
+export interface DlOptions {
+  /** The store read from images/lib now; without one, the store comes from a loaded state (or is empty). */
+  store?: LibraryStore | undefined;
+  /** The scheduler's answer to "is a vCPU inside this library?" (newEngine wires it). */
+  busy: LibraryBusyView;
+  /** The create hooks' link plan (prepareCreate / onCreate). */
+  linking: CreateLinking;
+}
+
+export class DlSubsystem implements Subsystem, LinkedLibraries {
   readonly name = 'dl';
   store: LibraryStore;
   readonly masters = new Map<string, Master>();
   readonly linked = new Map<number, Linked[]>();
-  /** Each hook (prepareCreate / onCreate) computes its link plan with this; set by linker.ts. */
-  createHooks: { prepare(image: ImageConfig, framesLeft: number): void; create(d: Domain): number } | null = null;
+  readonly busy: LibraryBusyView;
+  private readonly linking: CreateLinking;
 
   constructor(
     private readonly hv: Hypervisor,
-    store: LibraryStore | undefined,
+    opts: DlOptions,
   ) {
-    this.store = store ?? new LibraryStore();
+    this.store = opts.store ?? new LibraryStore();
     // A store handed over at construction (read from disk now) wins over one in a loaded state.
-    this.storeFromDisk = store !== undefined;
+    this.storeFromDisk = opts.store !== undefined;
+    this.busy = opts.busy;
+    this.linking = opts.linking;
   }
 
   private readonly storeFromDisk: boolean;
@@ -236,11 +254,11 @@ export class DlSubsystem implements Subsystem {
   }
 
   prepareCreate(image: ImageConfig, framesLeft: number): void {
-    this.createHooks?.prepare(image, framesLeft);
+    this.linking.prepare(image, framesLeft);
   }
 
   onCreate(d: Domain): number {
-    return this.createHooks?.create(d) ?? 0;
+    return this.linking.create(d);
   }
 
   onFork(parent: Domain, child: Domain): void {
@@ -426,11 +444,4 @@ export class DlSubsystem implements Subsystem {
       );
     }
   }
-}
-
-/** The 'dl' subsystem of a hypervisor (always registered by newEngine). */
-export function dlOf(hv: Hypervisor): DlSubsystem {
-  const s = hv.subsystem<DlSubsystem>('dl');
-  if (!s) fail('ENOSYS', 'this engine has no library subsystem');
-  return s;
 }

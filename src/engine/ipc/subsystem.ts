@@ -251,10 +251,3 @@ export class Ipc implements Subsystem {
     return p;
   }
 }
-
-/** The IpC subsystem of an engine. */
-export function ipcOf(hv: Hypervisor): Ipc {
-  const s = hv.subsystem<Ipc>(IPC);
-  if (!s) fail('ENOSYS', 'this engine has no IpC subsystem');
-  return s;
-}

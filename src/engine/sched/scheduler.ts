@@ -5,12 +5,13 @@
 // decision, a request arriving at a blocked vCPU); nothing is done for the time in between, so an idle
 // pCPU costs nothing and a busy one costs per event. Every other command is instantaneous in the world:
 // the domain changes it makes (create, fork, pause, an IpC call that blocks, a wake-up, exit) reach the
-// scheduler through the Subsystem hooks and the engine's events at the current virtual time.
+// scheduler through the Subsystem hooks at the current virtual time.
 
 import { NS_PER_MS, type Timer } from '../clock.js';
 import { DOM0, isZombie, type Domain } from '../domain.js';
 import { fail } from '../errors.js';
-import type { EngineEvent, Hypervisor, SchedView, Subsystem } from '../hypervisor.js';
+import type { Hypervisor, Subsystem } from '../hypervisor.js';
+import type { LibraryBusyView, LinkedLibraries, SchedView } from '../ports.js';
 import { Credit, type Work } from './credit.js';
 import { Counters, HIST_SIZE, histRecord, pvmRun, RunReport, zeroCounters } from './report.js';
 import {
@@ -36,7 +37,6 @@ import {
   completeBurst,
   dirtyRegion,
   hasWork,
-  LinkedLibraries,
   newWork,
   startBurst,
   streamSeed,
@@ -68,7 +68,7 @@ export function paramsFromHost(raw: Record<string, unknown>): SchedParams {
   };
 }
 
-export class CreditScheduler implements Subsystem, SchedView, Work {
+export class CreditScheduler implements Subsystem, SchedView, LibraryBusyView, Work {
   readonly name = 'sched';
   s: SchedState;
   readonly credit: Credit;
@@ -76,24 +76,36 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
   private ctx: (DomCtx | undefined)[] = [];
   /** Latency histograms of the run in progress, by domid. */
   private hist: (Uint32Array | undefined)[] | null = null;
-  /** The library subsystem, looked up once per run. */
-  private dlDuringRun: LinkedLibraries | null | undefined = undefined;
+  /** What the library subsystem says is linked, asked once per pVM per run. */
+  private dlDuringRun: LinkedLibraries | undefined = undefined;
 
-  constructor(private readonly hv: Hypervisor) {
+  /** `libs`: the library subsystem's port (newEngine wires it). */
+  constructor(
+    private readonly hv: Hypervisor,
+    private readonly libs: LinkedLibraries,
+  ) {
     this.s = newState(hv.host.pcpus, paramsFromHost(hv.host.raw));
     this.credit = new Credit(this.s, this);
     this.s.acctSeq = this.s.timers.arm(this.s.params.tsliceMs * NS_PER_MS, T_ACCT, 0);
     this.addDomain(hv.dom0, null);
-    hv.onEvent((e) => this.onEvent(e));
   }
 
   // ---- domains join and leave --------------------------------------------------------------------
 
-  private onEvent(e: EngineEvent): void {
-    const d = this.hv.domains.get(e.domid);
-    if (!d) return;
-    if (e.kind === 'created' && !this.s.doms.has(d.domid)) this.addDomain(d, null);
-    else if (e.kind === 'paused' || e.kind === 'unpaused' || e.kind === 'blocked') this.apply(d);
+  onInsert(d: Domain): void {
+    if (!this.s.doms.has(d.domid)) this.addDomain(d, null);
+  }
+
+  onPause(d: Domain): void {
+    this.apply(d);
+  }
+
+  onUnpause(d: Domain): void {
+    this.apply(d);
+  }
+
+  onBlock(d: Domain): void {
+    this.apply(d);
   }
 
   onFork(parent: Domain, child: Domain): void {
@@ -249,10 +261,8 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
     v.wakeSeq = 0;
   }
 
-  private dl(): LinkedLibraries | null {
-    if (this.dlDuringRun !== undefined) return this.dlDuringRun;
-    const dl = this.hv.subsystem('dl') as (Subsystem & Partial<LinkedLibraries>) | undefined;
-    return dl && typeof dl.linkedLibraries === 'function' ? (dl as unknown as LinkedLibraries) : null;
+  private dl(): LinkedLibraries {
+    return this.dlDuringRun ?? this.libs;
   }
 
   // ---- Work: what the credit scheduler asks ------------------------------------------------------
@@ -279,7 +289,7 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
     // Libraries are linked and unlinked only by commands, never while time runs: ask once per pVM per run.
     const dl = this.dl();
     const libs: (string[] | undefined)[] = [];
-    this.dlDuringRun = dl && { linkedLibraries: (d: Domain): string[] => (libs[d.domid] ??= dl.linkedLibraries(d)) };
+    this.dlDuringRun = { linkedLibraries: (d: Domain): string[] => (libs[d.domid] ??= dl.linkedLibraries(d)) };
     const timers = this.s.timers;
     try {
       for (let t = timers.popUntil(end); t !== undefined; t = timers.popUntil(end)) {
@@ -479,7 +489,7 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
   }
 
   /**
-   * For the library subsystem (#6): whether a vCPU of d is inside a call into `lib` now (a request burst
+   * For the library subsystem (LibraryBusyView): whether a vCPU of d is inside a call into `lib` now (a request burst
    * marked as calling that library, in progress, run or not). untilNs is the earliest virtual time the
    * call can return: now plus the CPU it still needs.
    */
