@@ -9,6 +9,7 @@ import { familyName } from '../engine/signals.js';
 import { pvmArg } from './args.js';
 import { fixed1, left, memMiB, right, sizeKiB, stateLetters, table, TextLines, uptime } from './format.js';
 import type { CommandSpec } from './types.js';
+import { waitingToSnapshot } from '../engine/waiting.js';
 
 // ---- list ----------------------------------------------------------------------------------------
 
@@ -216,7 +217,7 @@ const show: CommandSpec = {
         vcpus: d.vcpus,
         mem_mib: d.memMiB,
         memory: s.total,
-        waiting: d.waiting,
+        waiting: d.waiting && waitingToSnapshot(d.waiting),
         paused: d.paused,
         exit_status: d.shutdown?.status ?? null,
         uptime_s: (hv.nowNs - d.createdNs) / 1e9,

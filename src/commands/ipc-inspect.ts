@@ -10,6 +10,7 @@ import type { Ipc } from '../engine/ipc/subsystem.js';
 import { pvmArg } from './args.js';
 import { table } from './format.js';
 import type { CommandSpec } from './types.js';
+import { waitsOn } from '../engine/waiting.js';
 
 function nameOf(hv: Engine, domid: number): string {
   return hv.domains.get(domid)?.name ?? `#${domid}`;
@@ -154,10 +155,8 @@ export function ipcsData(hv: Engine) {
     nattch: s.attachers.length,
     attachers: s.attachers.map((id) => nameOf(hv, id)),
   }));
-  const waiterOf = (domid: number, call: string, id: number): boolean => {
-    const w = hv.domains.get(domid)?.waiting;
-    return w?.call === call && w.detail.pipe === id;
-  };
+  const waiterOf = (domid: number, call: 'read' | 'write', id: number): boolean =>
+    waitsOn(hv.domains.get(domid)?.waiting, call, id) !== null;
   const pipes = [...ipc.pipes.values()].map((p) => ({
     pipe: p.id,
     writer: nameOf(hv, p.writer),

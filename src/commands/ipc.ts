@@ -4,7 +4,8 @@
 
 import type { Engine } from '../engine/index.js';
 import { ftok, hexKey, msgget, msgrcv, msgsnd, parseKey, queueById, MSGMAX } from '../engine/ipc/msg.js';
-import { closePipe, createPipe, parseEnd, pipeById, quote, readPipe, RING_MAX, writePipe } from '../engine/ipc/pipe.js';
+import { close as closePipe, write as writePipe } from '../engine/ipc/calls.js';
+import { createPipe, parseEnd, pipeById, quote, readPipe, RING_MAX } from '../engine/ipc/pipe.js';
 import { fail } from '../engine/errors.js';
 import { parseSize, segmentById, shmat, shmdt, shmget } from '../engine/ipc/shm.js';
 import { utf8 } from '../engine/ipc/vchan.js';
@@ -100,7 +101,7 @@ const write: CommandSpec = {
       ring_used: p.ring.ready(),
       ring_bytes: p.ring.size,
     };
-    if (w.killedBySigpipe) {
+    if (w.raised) {
       return {
         text: `write on pipe ${p.id}: EPIPE, its reader is gone; SIGPIPE terminated ${writer} (status 141)`,
         data: { ...base, errno: 'EPIPE', signal: 'SIGPIPE', terminated: true },

@@ -130,7 +130,7 @@ const exitCmd: CommandSpec = {
     const d = pvmArg(ctx.hv, a.pos.pvm!);
     const status = a.pos.status === undefined ? 0 : intArg(a.pos.status, 'exit status', 0, 255);
     const parent = ctx.hv.domains.get(d.parent)!;
-    const t = ipcExit(ctx.hv, ctx.hv.ipc, d, status);
+    const t = ipcExit(ctx.hv, d, status);
     const gone = !ctx.hv.domains.has(d.domid);
     const text = gone
       ? `${d.name} exited with status ${status}; ${parent.name} reaped it`

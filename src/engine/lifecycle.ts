@@ -7,9 +7,10 @@
 import { bootCost, destroyCost, forkCost, restoreCost, us } from './cost.js';
 import { DOM0, Domain, isZombie, pagesOf, Shutdown } from './domain.js';
 import { fail } from './errors.js';
-import type { Hypervisor } from './hypervisor.js';
+import type { Hypervisor, ParentNotice } from './hypervisor.js';
 import { ImageConfig, REGION_ORDER } from './image.js';
 import type { RegionKind } from './mm/p2m.js';
+import { waitsOn } from './waiting.js';
 
 export interface Timed {
   latencyUs: number;
@@ -160,13 +161,20 @@ export function fork(hv: Hypervisor, parent: Domain, n: number): Forked {
 
 // ---- exit, wait, reaping -------------------------------------------------------------------------
 
+/** What a termination did besides stopping the pVM: how its parent was told, and whether a waiting parent reaped it. */
+export interface Terminated {
+  told: ParentNotice | null;
+  reapedByWaiter: boolean;
+}
+
 /**
  * A pVM stops: its memory is released (a zombie holds only its exit status), its children go to the
  * family root (or Domain-0), and its parent is told: a parent blocked in wait reaps it at once;
  * Domain-0, the toolstack, always reaps at once.
  */
-export function terminate(hv: Hypervisor, d: Domain, sd: Shutdown): void {
-  for (const s of hv.subsystems) s.beforeExit?.(d);
+export function terminate(hv: Hypervisor, d: Domain, sd: Shutdown): Terminated {
+  let told: ParentNotice | null = null;
+  for (const s of hv.subsystems) told = s.beforeExit?.(d) ?? told;
   for (const s of hv.subsystems) s.onExit?.(d);
   for (const r of d.regions) hv.mem.release(r);
   d.regions = [];
@@ -179,13 +187,12 @@ export function terminate(hv: Hypervisor, d: Domain, sd: Shutdown): void {
   const parent = hv.domains.get(d.parent)!;
   if (parent.domid === DOM0) {
     reap(hv, parent, d);
-  } else if (
-    parent.waiting?.call === 'wait' &&
-    (parent.waiting.detail.child === null || parent.waiting.detail.child === d.domid)
-  ) {
+  } else if (waitsOn(parent.waiting, 'wait', d.domid)) {
     reap(hv, parent, d);
     hv.wake(parent, `${parent.name} woke: wait returned ${d.name} (status ${sd.status})`);
+    return { told, reapedByWaiter: true };
   }
+  return { told, reapedByWaiter: false };
 }
 
 function reparentChildren(hv: Hypervisor, d: Domain): void {
@@ -215,12 +222,12 @@ function reap(hv: Hypervisor, parent: Domain, child: Domain): number {
   return child.shutdown!.status;
 }
 
-export function exit(hv: Hypervisor, d: Domain, status: number): Timed {
+export function exit(hv: Hypervisor, d: Domain, status: number): Timed & Terminated {
   hv.requireActive(d, 'exit');
   if (!Number.isInteger(status) || status < 0 || status > 255)
     fail('EINVAL', `exit status must be 0-255, not ${status}`);
-  terminate(hv, d, { reason: 'poweroff', status, signal: null });
-  return { latencyUs: us('signal_default') };
+  const t = terminate(hv, d, { reason: 'poweroff', status, signal: null });
+  return { ...t, latencyUs: us('signal_default') };
 }
 
 export interface Waited extends Timed {
@@ -243,7 +250,7 @@ export function wait(hv: Hypervisor, parent: Domain, child?: Domain): Waited {
       latencyUs: us('signal_default'),
     };
   }
-  hv.block(parent, 'wait', child ? child.name : 'a child', { child: child ? child.domid : null });
+  hv.block(parent, { call: 'wait', on: child ? child.name : 'a child', child: child ? child.domid : null });
   return { reaped: null, blocked: true, latencyUs: us('hypercall') };
 }
 

@@ -80,13 +80,13 @@ export function measure(img: ImageConfig, c: Case, lineal: boolean): number {
     case 'kill':
       return sendSignal(hv, ipc, a, b, 'SIGUSR1').latencyUs;
     case 'exit/wait': {
-      if (lineal) return ipcWait(hv, a).latencyUs + ipcExit(hv, ipc, b, 0).latencyUs;
+      if (lineal) return ipcWait(hv, a).latencyUs + ipcExit(hv, b, 0).latencyUs;
       // A grandchild orphaned to the family root: a pair of one family with no link.
       const root = hv.domains.get(a.parent)!;
       const grandchild = fork(hv, a, 1).children[0]!.domain;
-      ipcExit(hv, ipc, a, 0);
+      ipcExit(hv, a, 0);
       wait(hv, root, a);
-      return ipcWait(hv, root, grandchild).latencyUs + ipcExit(hv, ipc, grandchild, 0).latencyUs;
+      return ipcWait(hv, root, grandchild).latencyUs + ipcExit(hv, grandchild, 0).latencyUs;
     }
     case 'shm': {
       shmget(hv, ipc, a, KEY, 4096, true, false);

@@ -11,9 +11,9 @@ import { us } from '../cost.js';
 import { Domain, isZombie } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor } from '../hypervisor.js';
-import { latin1, fromLatin1 } from './pipe.js';
 import { consumeAt, contactIfRoom, notify, requireFamily } from './trust.js';
-import { fromUtf8 } from './vchan.js';
+import { fromLatin1, fromUtf8, latin1 } from './vchan.js';
+import { waitsOn } from '../waiting.js';
 import type { Ipc } from './subsystem.js';
 
 export const MSGMAX = 8192;
@@ -158,7 +158,7 @@ export function msgsnd(
     return { queue: q, to: put.to, blocked: false, latencyUs };
   }
   q.senders.push(d.domid);
-  hv.block(d, 'msgsnd', `queue ${q.id}`, { msqid: q.id, type, bytes: msg.bytes });
+  hv.block(d, { call: 'msgsnd', on: `queue ${q.id}`, msqid: q.id, type, bytes: bytes.slice() });
   return { queue: q, to: null, blocked: true, latencyUs };
 }
 
@@ -191,12 +191,12 @@ function deliver(
   let latencyUs = 0;
   for (const id of [...q.receivers]) {
     const r = hv.domains.get(id)!;
-    const w = r.waiting!.detail;
-    if (!matches(Number(w.type), m.type)) continue;
+    const w = waitsOn(r.waiting, 'msgrcv', q.id)!;
+    if (!matches(w.type, m.type)) continue;
     q.receivers = q.receivers.filter((x) => x !== id);
     latencyUs += tell(hv, ipc, from, r);
-    const size = Number(w.size);
-    if (m.bytes.length > size && w.noerror !== 1) {
+    const size = w.size;
+    if (m.bytes.length > size && !w.noerror) {
       hv.wake(
         r,
         `${r.name} woke: msgrcv on queue ${q.id} failed with E2BIG (a ${m.bytes.length}-byte message, room for ${size})`,
@@ -253,7 +253,7 @@ export function msgrcv(
   if (at < 0) {
     if (nowait) fail('ENOMSG', `no message ${selector(msgtyp)} on queue ${q.id} and --nowait was given`);
     q.receivers.push(d.domid);
-    hv.block(d, 'msgrcv', `queue ${q.id}`, { msqid: q.id, type: msgtyp, size, noerror: noerror ? 1 : 0 });
+    hv.block(d, { call: 'msgrcv', on: `queue ${q.id}`, msqid: q.id, type: msgtyp, size, noerror });
     return { queue: q, message: null, blocked: true, woke: [], latencyUs };
   }
   const m = q.messages[at]!;
@@ -305,7 +305,8 @@ function admitSenders(hv: Hypervisor, ipc: Ipc, by: Domain, q: MsgQueue): { name
   let latencyUs = 0;
   for (const id of [...q.senders]) {
     const s = hv.domains.get(id)!;
-    const m: Message = { type: Number(s.waiting!.detail.type), bytes: String(s.waiting!.detail.bytes) };
+    const w = waitsOn(s.waiting, 'msgsnd', q.id)!;
+    const m: Message = { type: w.type, bytes: latin1(w.bytes) };
     if (!fits(q, m.bytes.length)) continue;
     q.senders = q.senders.filter((x) => x !== id);
     latencyUs += tell(hv, ipc, by, s);
@@ -346,8 +347,7 @@ export function checkQueues(hv: Hypervisor, ipc: Ipc): string[] {
       [q.senders, 'msgsnd'],
     ] as const) {
       for (const id of list) {
-        const d = hv.domains.get(id);
-        if (!d || d.waiting?.call !== call || d.waiting.detail.msqid !== q.id)
+        if (!waitsOn(hv.domains.get(id)?.waiting, call, q.id))
           p.push(`${tag} lists ${id} as waiting in ${call}, which it is not`);
       }
     }
@@ -356,10 +356,10 @@ export function checkQueues(hv: Hypervisor, ipc: Ipc): string[] {
   }
   for (const d of hv.domains.values()) {
     const w = d.waiting;
-    if (w && (w.call === 'msgrcv' || w.call === 'msgsnd')) {
-      const q = ipc.queues.get(Number(w.detail.msqid));
+    if (w?.call === 'msgrcv' || w?.call === 'msgsnd') {
+      const q = ipc.queues.get(w.msqid);
       if (!q || !(w.call === 'msgrcv' ? q.receivers : q.senders).includes(d.domid))
-        p.push(`${d.name} waits in ${w.call} on queue ${w.detail.msqid}, which does not list it`);
+        p.push(`${d.name} waits in ${w.call} on queue ${w.msqid}, which does not list it`);
     }
   }
   return p;

@@ -9,17 +9,11 @@
 import { us } from '../cost.js';
 import { DOM0, Domain, isZombie, ShutdownReason } from '../domain.js';
 import { fail } from '../errors.js';
-import type { Hypervisor } from '../hypervisor.js';
+import type { Hypervisor, ParentNotice } from '../hypervisor.js';
 import { terminate } from '../lifecycle.js';
 import { dispositionOf, requireTrust, SIGNALS } from '../signals.js';
 import { consumeAt, contactIfRoom, Link, notify, requireContact } from './trust.js';
 import type { Ipc } from './subsystem.js';
-
-/** How the last SIGCHLD travelled, for exit's modeled cost. */
-export interface SigchldRoute {
-  child: number;
-  via: 'link' | 'first-contact' | 'domain-0';
-}
 
 export type SignalAction = 'terminated' | 'stopped' | 'continued' | 'handled' | 'ignored' | 'pending';
 
@@ -58,23 +52,35 @@ export function sendSignal(hv: Hypervisor, ipc: Ipc, from: Domain, target: Domai
   return { signal: sig, action, firstContact: first, latencyUs };
 }
 
-/** A signal the hypervisor raises itself (SIGPIPE on a broken pipe): same actions, no pair channel. */
-export function sendSignalFromHost(hv: Hypervisor, ipc: Ipc, target: Domain, sig: string, why: string): SignalAction {
-  return act(hv, ipc, target, sig, `the hypervisor (${why})`, 'signal');
+/** A signal the hypervisor raises itself (SIGPIPE on a broken pipe), recorded by the call that raised it. */
+export interface HostSignal {
+  target: number;
+  sig: 'SIGPIPE';
+  why: string;
+}
+
+/**
+ * Deliver what a call raised, at the call's boundary (once the call's own object is consistent): the same
+ * actions as kill, no pair channel. A target that went meanwhile has nothing left to signal.
+ */
+export function deliverHostSignal(hv: Hypervisor, ipc: Ipc, s: HostSignal): void {
+  const target = hv.domains.get(s.target);
+  if (!target || isZombie(target)) return;
+  act(hv, ipc, target, s.sig, `the hypervisor (${s.why})`, 'signal');
 }
 
 /**
  * exit(): the child tells its parent with SIGCHLD over their link (the exit status is in the shared
  * page). A pair without a link makes first contact if there is room; else Domain-0 relays it.
  */
-export function sigchld(hv: Hypervisor, ipc: Ipc, child: Domain): void {
+export function sigchld(hv: Hypervisor, ipc: Ipc, child: Domain): ParentNotice | null {
   const parent = hv.domains.get(child.parent);
-  if (!parent || parent.domid === DOM0 || isZombie(parent)) return;
+  if (!parent || parent.domid === DOM0 || isZombie(parent)) return null;
   const c = contactIfRoom(hv, ipc, child, parent);
   if (c) notify(hv, ipc, c.link, child.domid);
-  ipc.lastSigchld = { child: child.domid, via: !c ? 'domain-0' : c.first ? 'first-contact' : 'link' };
   const action = act(hv, ipc, parent, 'SIGCHLD', child.name, 'sigchld');
   if (c && action !== 'pending') consumeAt(ipc, c.link, parent.domid);
+  return { via: !c ? 'domain-0' : c.first ? 'first-contact' : 'link' };
 }
 
 /**

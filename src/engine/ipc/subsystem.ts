@@ -5,7 +5,7 @@
 import type { Domain } from '../domain.js';
 import { DOM0, isZombie } from '../domain.js';
 import { fail } from '../errors.js';
-import type { Hypervisor, Subsystem } from '../hypervisor.js';
+import type { Hypervisor, ParentNotice, Subsystem } from '../hypervisor.js';
 import { GrantSnapshot, GrantTables } from '../mm/grant.js';
 import type { Region, RegionSnapshot } from '../mm/p2m.js';
 import { SIGNALS } from '../signals.js';
@@ -14,7 +14,7 @@ import { EVTCHN_DEFAULT_PORTS, EventChannels, EvtchnSnapshot } from './evtchn.js
 import { checkQueues, leaveQueues, MsgQueue } from './msg.js';
 import { checkPipes, closeEndsOf, Pipe, PipeSnapshot } from './pipe.js';
 import { checkSegments, detachAll, inheritAttachments, Segment } from './shm.js';
-import { SigchldRoute, sigchld } from './signal.js';
+import { deliverHostSignal, sigchld } from './signal.js';
 import { checkLinks, Link, linkAfterFork, unlinkAll } from './trust.js';
 import { Ring } from './vchan.js';
 
@@ -50,8 +50,6 @@ export class Ipc implements Subsystem {
   nextPipe = 1;
   nextMsq = 1;
   nextShm = 1;
-  /** How the last SIGCHLD went (set during exit, read by ipcExit for its cost; not part of the state). */
-  lastSigchld: SigchldRoute | null = null;
 
   constructor(private readonly hv: Hypervisor) {
     this.evtchn = new EventChannels(this.portLimit());
@@ -111,13 +109,14 @@ export class Ipc implements Subsystem {
     linkAfterFork(this.hv, this, parent, child);
   }
 
-  beforeExit(d: Domain): void {
-    sigchld(this.hv, this, d);
+  beforeExit(d: Domain): ParentNotice | null {
+    return sigchld(this.hv, this, d);
   }
 
   /** Close its pipe ends, leave queues and segments, tear down its links, drop family objects if it was the last. */
   onExit(d: Domain): void {
-    closeEndsOf(this.hv, this, d);
+    // SIGPIPEs the closed read ends raised go out once every pipe end of d is closed.
+    for (const raised of closeEndsOf(this.hv, this, d)) deliverHostSignal(this.hv, this, raised);
     leaveQueues(this, d);
     detachAll(this, d);
     unlinkAll(this.hv, this, d);
