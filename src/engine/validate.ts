@@ -104,6 +104,13 @@ export function natList(o: Rec, key: string, where: string): number[] {
   );
 }
 
+/** `o[key]` as a list of finite numbers. */
+export function numList(o: Rec, key: string, where: string): number[] {
+  return arr(o, key, where).map((x, i) =>
+    typeof x === 'number' && Number.isFinite(x) ? x : bad(`${where}.${key}[${i}]`, WHAT.num!),
+  );
+}
+
 /** `o[key]` as a list of strings. */
 export function strList(o: Rec, key: string, where: string): string[] {
   return arr(o, key, where).map((x, i) => (typeof x === 'string' ? x : bad(`${where}.${key}[${i}]`, WHAT.str!)));

@@ -19,7 +19,7 @@ import type { Region, RegionSnapshot } from '../mm/p2m.js';
 import { canonical, libKey, LibraryEntry, Manifest, textPages, dataPages, validateManifest } from './manifest.js';
 import { LibraryStore } from './store.js';
 import { parseNeed, satisfies } from './version.js';
-import { arrOf, arrShape, exists, Rec, shape } from '../validate.js';
+import { arrShape, bool, exists, nat, natList, numList, Rec, shape, str } from '../validate.js';
 
 /** A library's text as loaded on the host, and how many pVMs map it. */
 export interface Master {
@@ -381,29 +381,8 @@ export class DlSubsystem implements Subsystem, LinkedLibraries {
     this.masters.clear();
     this.linked.clear();
     if (data === undefined) return;
-    const s = data as DlSnapshot;
-    if (!s || !Array.isArray(s.masters) || !Array.isArray(s.pvms))
-      fail('EINVAL', "state: the library subsystem's part is malformed");
+    const s = checkDlShape(data, (domid) => this.hv.domains.has(domid));
     if (!this.storeFromDisk) this.store = LibraryStore.load(s.store);
-    s.masters.forEach((m, i) =>
-      shape(m, `dl.masters[${i}]`, { key: 'str', manifest: 'obj', text: 'obj', users: 'nat' }),
-    );
-    s.pvms.forEach((p, i) => {
-      exists(
-        this.hv.domains.has(shape(p, `dl.pvms[${i}]`, { domid: 'nat', libs: 'arr' }).domid as number),
-        `dl.pvms[${i}].domid`,
-        `domain ${String(p.domid)}`,
-      );
-      arrShape(p as unknown as Rec, 'libs', `dl.pvms[${i}]`, {
-        key: 'str',
-        explicit: 'bool',
-        bound: 'arr',
-        vars: 'arr',
-      }).forEach((l) => {
-        arrOf(l, 'bound', 'nat', `dl.pvms[${i}].libs`);
-        arrOf(l, 'vars', 'num', `dl.pvms[${i}].libs`);
-      });
-    });
     for (const m of s.masters) {
       const manifest = validateManifest(m.manifest, `state: ${m.key}`);
       if (this.storeFromDisk) this.requireVerified(m.key, manifest);
@@ -444,4 +423,39 @@ export class DlSubsystem implements Subsystem, LinkedLibraries {
       );
     }
   }
+}
+
+/** A saved library section with its records typed; the store, manifests and regions are checked by their loaders. */
+interface CheckedDl {
+  store: unknown;
+  masters: { key: string; manifest: unknown; text: unknown; users: number }[];
+  pvms: { domid: number; libs: { key: string; explicit: boolean; bound: number[]; vars: number[] }[] }[];
+}
+
+/** The library section of a saved state, read into typed records (EINVAL naming the field otherwise). */
+function checkDlShape(data: unknown, isDomain: (domid: number) => boolean): CheckedDl {
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    fail('EINVAL', "state: the library subsystem's part is malformed");
+  const s: Rec = { ...data };
+  if (!Array.isArray(s.masters) || !Array.isArray(s.pvms))
+    fail('EINVAL', "state: the library subsystem's part is malformed");
+  const masters = s.masters.map((v, i) => {
+    const where = `dl.masters[${i}]`;
+    const m = shape(v, where, { key: 'str', manifest: 'obj', text: 'obj', users: 'nat' });
+    return { key: str(m, 'key', where), manifest: m.manifest, text: m.text, users: nat(m, 'users', where) };
+  });
+  const pvms = s.pvms.map((v, i) => {
+    const where = `dl.pvms[${i}]`;
+    const p = shape(v, where, { domid: 'nat', libs: 'arr' });
+    const domid = nat(p, 'domid', where);
+    exists(isDomain(domid), `${where}.domid`, `domain ${domid}`);
+    const libs = arrShape(p, 'libs', where, { key: 'str', explicit: 'bool', bound: 'arr', vars: 'arr' }).map((l) => ({
+      key: str(l, 'key', `${where}.libs`),
+      explicit: bool(l, 'explicit', `${where}.libs`),
+      bound: natList(l, 'bound', `${where}.libs`),
+      vars: numList(l, 'vars', `${where}.libs`),
+    }));
+    return { domid, libs };
+  });
+  return { store: s.store, masters, pvms };
 }
