@@ -5,7 +5,7 @@ import { fail } from '../engine/errors.js';
 import type { Engine } from '../engine/index.js';
 import { hostMemory, pagesSharedWith, smaps, smapsTotal } from '../engine/mm/access.js';
 import type { Accounting, SmapsRaw } from '../engine/mm/accounting.js';
-import { familyName } from '../engine/signals.js';
+import { familyName } from '../engine/ipc/trust.js';
 import { pvmArg } from './args.js';
 import { fixed1, left, memMiB, right, sizeKiB, stateLetters, table, TextLines, uptime } from './format.js';
 import type { CommandSpec } from './types.js';

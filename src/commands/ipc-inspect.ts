@@ -5,7 +5,7 @@
 import type { Domain } from '../engine/domain.js';
 import type { Engine } from '../engine/index.js';
 import { GTF_readonly, GTF_reading, GTF_writing } from '../engine/mm/grant.js';
-import { hexKey } from '../engine/ipc/msg.js';
+import { hexKey } from '../engine/ipc/keys.js';
 import type { Ipc } from '../engine/ipc/subsystem.js';
 import { pvmArg } from './args.js';
 import { table } from './format.js';

@@ -3,12 +3,13 @@
 // modeled latency; a call that must wait leaves its pVM blocked (state b) and says on what.
 
 import type { Engine } from '../engine/index.js';
-import { ftok, hexKey, msgget, msgrcv, msgsnd, parseKey, queueById, MSGMAX } from '../engine/ipc/msg.js';
+import { ftok, hexKey, parseKey } from '../engine/ipc/keys.js';
+import { msgget, msgrcv, msgsnd, queueById, MSGMAX } from '../engine/ipc/msg.js';
 import { close as closePipe, write as writePipe } from '../engine/ipc/calls.js';
-import { createPipe, parseEnd, pipeById, quote, readPipe, RING_MAX } from '../engine/ipc/pipe.js';
+import { createPipe, parseEnd, pipeById, readPipe, RING_MAX } from '../engine/ipc/pipe.js';
 import { fail } from '../engine/errors.js';
 import { parseSize, segmentById, shmat, shmdt, shmget } from '../engine/ipc/shm.js';
-import { utf8 } from '../engine/ipc/vchan.js';
+import { quote, utf8 } from '../engine/ipc/vchan.js';
 import { intArg, pvmArg } from './args.js';
 import { latency, plural } from './format.js';
 import type { CommandSpec, Result } from './types.js';

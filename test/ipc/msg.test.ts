@@ -2,7 +2,8 @@
 // type selection, the byte limit, IPC_NOWAIT, MSG_NOERROR, blocking and waking, keys per family.
 
 import { describe, expect, it } from 'vitest';
-import { ftok, MSGMNB, MSGMNI } from '../../src/engine/ipc/msg.js';
+import { ftok } from '../../src/engine/ipc/keys.js';
+import { MSGMNB, MSGMNI } from '../../src/engine/ipc/msg.js';
 import { err, makeShell, ok, run } from '../helpers.js';
 
 /** web and two children, and queue 1 (key 0x10) made by web. */

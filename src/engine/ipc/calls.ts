@@ -3,19 +3,19 @@
 // back to user space. A termination therefore never re-enters pipe.ts in the middle of a write or close.
 
 import type { Hypervisor } from '../hypervisor.js';
-import { closePipe, type Closed, type End, type Pipe, writePipe, type Written } from './pipe.js';
+import { closePipe, type Closed, type End, writePipe, type Written } from './pipe.js';
 import { deliverHostSignal } from './signal.js';
-import type { Ipc } from './subsystem.js';
+import type { IpcState, Pipe } from './state.js';
 
 /** write(): pipe.ts's writePipe, then the SIGPIPE it raised. */
-export function write(hv: Hypervisor, ipc: Ipc, pipe: Pipe, bytes: Uint8Array): Written {
+export function write(hv: Hypervisor, ipc: IpcState, pipe: Pipe, bytes: Uint8Array): Written {
   const w = writePipe(hv, ipc, pipe, bytes);
   if (w.raised) deliverHostSignal(hv, ipc, w.raised);
   return w;
 }
 
 /** close() of one end, then the SIGPIPE raised at a writer waiting for space; `removed`: the pipe is gone. */
-export function close(hv: Hypervisor, ipc: Ipc, pipe: Pipe, end: End): Closed & { removed: boolean } {
+export function close(hv: Hypervisor, ipc: IpcState, pipe: Pipe, end: End): Closed & { removed: boolean } {
   const c = closePipe(hv, ipc, pipe, end);
   if (c.raised) deliverHostSignal(hv, ipc, c.raised);
   return { ...c, removed: !ipc.pipes.has(pipe.id) };

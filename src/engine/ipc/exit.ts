@@ -6,7 +6,7 @@ import { us } from '../cost.js';
 import type { Domain } from '../domain.js';
 import type { Hypervisor } from '../hypervisor.js';
 import * as life from '../lifecycle.js';
-import { firstContactCost } from './trust.js';
+import { firstContactCost } from './link.js';
 
 export interface Exited extends life.Timed {
   firstContact: boolean;

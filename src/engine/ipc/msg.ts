@@ -11,66 +11,18 @@ import { us } from '../cost.js';
 import { Domain, isZombie } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor } from '../hypervisor.js';
-import { consumeAt, contactIfRoom, notify, requireFamily } from './trust.js';
-import { fromLatin1, fromUtf8, latin1 } from './vchan.js';
+import { hexKey, IPC_PRIVATE } from './keys.js';
+import { consumeAt, contactIfRoom, notify } from './link.js';
+import { requireFamily } from './trust.js';
+import { fromLatin1, fromUtf8, latin1, quote } from './vchan.js';
 import { waitsOn } from '../waiting.js';
-import type { Ipc } from './subsystem.js';
+import type { IpcState, Message, MsgQueue } from './state.js';
 
 export const MSGMAX = 8192;
 export const MSGMNB = 16384;
 export const MSGMNI = 32000;
-export const IPC_PRIVATE = 0;
 
-export interface Message {
-  type: number;
-  /** The bytes as latin1 (one char per byte). */
-  bytes: string;
-}
-
-export interface MsgQueue {
-  id: number;
-  key: number;
-  family: number;
-  /** Creator (msg_perm.cuid's pVM). */
-  creator: number;
-  qbytes: number;
-  messages: Message[];
-  /** Bytes queued (msg_cbytes). */
-  cbytes: number;
-  /** Blocked receivers and senders, in the order they blocked. */
-  receivers: number[];
-  senders: number[];
-  sent: number;
-  received: number;
-}
-
-/** ftok(3): Linux's formula with the path's hash standing for its inode (pVMs share no file system). */
-export function ftok(path: string, projid: number): number {
-  if (path.length === 0) fail('EINVAL', 'ftok needs a path');
-  if (!Number.isInteger(projid) || projid < 1 || projid > 255)
-    fail('EINVAL', `projid must be 1-255 (its low 8 bits go in the key), not ${projid}`);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193) >>> 0;
-  const inode = h & 0xffff;
-  const dev = 0x01;
-  return (((projid & 0xff) << 24) | (dev << 16) | inode) >>> 0;
-}
-
-/** A key as typed: decimal, 0x hex, or IPC_PRIVATE. */
-export function parseKey(text: string): number {
-  if (/^ipc_private$/i.test(text)) return IPC_PRIVATE;
-  if (/^0x[0-9a-f]{1,8}$/i.test(text) || /^[0-9]{1,10}$/.test(text)) {
-    const k = Number(text);
-    if (k <= 0xffffffff) return k;
-  }
-  fail('EINVAL', `'${text}' is not a key (a number from ftok, like 0x0101a2b3, or IPC_PRIVATE)`);
-}
-
-export function hexKey(k: number): string {
-  return `0x${k.toString(16).padStart(8, '0')}`;
-}
-
-export function queueById(ipc: Ipc, id: number): MsgQueue {
+export function queueById(ipc: IpcState, id: number): MsgQueue {
   const q = ipc.queues.get(id);
   if (!q)
     fail(
@@ -84,7 +36,7 @@ export function queueById(ipc: Ipc, id: number): MsgQueue {
 
 export function msgget(
   hv: Hypervisor,
-  ipc: Ipc,
+  ipc: IpcState,
   d: Domain,
   key: number,
   create: boolean,
@@ -131,7 +83,7 @@ export interface MsgSent {
 
 export function msgsnd(
   hv: Hypervisor,
-  ipc: Ipc,
+  ipc: IpcState,
   d: Domain,
   q: MsgQueue,
   type: number,
@@ -183,7 +135,7 @@ function matches(msgtyp: number, type: number): boolean {
  */
 function deliver(
   hv: Hypervisor,
-  ipc: Ipc,
+  ipc: IpcState,
   from: Domain,
   q: MsgQueue,
   m: Message,
@@ -207,14 +159,17 @@ function deliver(
     q.sent++;
     q.received++;
     latencyUs += us('msg_op');
-    hv.wake(r, `${r.name} woke: msgrcv on queue ${q.id} got type ${m.type}, ${got.length} bytes ${show(got)}`);
+    hv.wake(
+      r,
+      `${r.name} woke: msgrcv on queue ${q.id} got type ${m.type}, ${got.length} bytes ${quote(fromLatin1(got))}`,
+    );
     return { to: r.name, latencyUs };
   }
   return { to: null, latencyUs };
 }
 
 /** Notify a woken pVM over its link with the waker (Domain-0 relays it when no link can be made). */
-function tell(hv: Hypervisor, ipc: Ipc, from: Domain, to: Domain): number {
+function tell(hv: Hypervisor, ipc: IpcState, from: Domain, to: Domain): number {
   if (from.domid === to.domid) return 0;
   const c = contactIfRoom(hv, ipc, from, to);
   if (!c) return us('signal_default');
@@ -236,7 +191,7 @@ export interface Received {
 
 export function msgrcv(
   hv: Hypervisor,
-  ipc: Ipc,
+  ipc: IpcState,
   d: Domain,
   q: MsgQueue,
   msgtyp: number,
@@ -300,7 +255,7 @@ function selector(msgtyp: number): string {
 }
 
 /** Room was made: blocked senders retry in the order they blocked; each that gets in wakes. */
-function admitSenders(hv: Hypervisor, ipc: Ipc, by: Domain, q: MsgQueue): { names: string[]; latencyUs: number } {
+function admitSenders(hv: Hypervisor, ipc: IpcState, by: Domain, q: MsgQueue): { names: string[]; latencyUs: number } {
   const names: string[] = [];
   let latencyUs = 0;
   for (const id of [...q.senders]) {
@@ -320,19 +275,14 @@ function admitSenders(hv: Hypervisor, ipc: Ipc, by: Domain, q: MsgQueue): { name
 }
 
 /** A pVM stops: it leaves every queue's waiters. */
-export function leaveQueues(ipc: Ipc, d: Domain): void {
+export function leaveQueues(ipc: IpcState, d: Domain): void {
   for (const q of ipc.queues.values()) {
     q.receivers = q.receivers.filter((x) => x !== d.domid);
     q.senders = q.senders.filter((x) => x !== d.domid);
   }
 }
 
-function show(bytes: string): string {
-  const t = fromUtf8(fromLatin1(bytes));
-  return JSON.stringify(t.length > 40 ? `${t.slice(0, 18)}…${t.slice(-18)}` : t);
-}
-
-export function checkQueues(hv: Hypervisor, ipc: Ipc): string[] {
+export function checkQueues(hv: Hypervisor, ipc: IpcState): string[] {
   const p: string[] = [];
   for (const q of ipc.queues.values()) {
     const tag = `queue ${q.id}`;

@@ -15,34 +15,15 @@ import { Domain, isZombie } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor } from '../hypervisor.js';
 import { PAGE_SIZE } from '../mm/frames.js';
-import type { Region } from '../mm/p2m.js';
 import { dispositionOf } from '../signals.js';
 import { waitsOn, type WaitRead } from '../waiting.js';
-import { consumeAt, Contact, contactIfRoom, Link, linkOf, notify, requireContact } from './trust.js';
-import { fromUtf8, Ring, RingSnapshot, VCHAN_RING_BYTES } from './vchan.js';
+import { consumeAt, Contact, contactIfRoom, linkOf, notify, requireContact } from './link.js';
+import { quote, Ring, RingSnapshot, VCHAN_RING_BYTES } from './vchan.js';
 import type { HostSignal } from './signal.js';
-import type { Ipc } from './subsystem.js';
+import type { IpcState, Link, Pipe } from './state.js';
 
 export const RING_MIN = VCHAN_RING_BYTES;
 export const RING_MAX = 1 << 20;
-
-export interface Pipe {
-  id: number;
-  writer: number;
-  reader: number;
-  family: number;
-  ring: Ring;
-  /** The ring's pages (held by the IpC subsystem), granted by the reader; null once the read end is gone. */
-  pages: Region | null;
-  refs: number[];
-  /** The writer's mappings of the ring pages (empty once the write end is closed). */
-  handles: number[];
-  writerOpen: boolean;
-  readerOpen: boolean;
-  /** Bytes through the pipe so far, for `ipcs`. */
-  bytesIn: number;
-  bytesOut: number;
-}
 
 export interface PipeSnapshot extends Omit<Pipe, 'ring' | 'pages'> {
   ring: RingSnapshot;
@@ -54,7 +35,7 @@ export function ringPages(bytes: number): number {
   return bytes <= 2048 ? 1 : bytes / PAGE_SIZE;
 }
 
-export function pipeById(ipc: Ipc, ref: string | number): Pipe {
+export function pipeById(ipc: IpcState, ref: string | number): Pipe {
   const text = String(ref);
   const m = /^(?:pipe:)?([0-9]+)$/.exec(text);
   if (!m) fail('EINVAL', `'${text}' is not a pipe (give its number, as pipe printed it: 3 or pipe:3)`);
@@ -78,7 +59,7 @@ export interface Created {
 /** pipe(): the writer asks for a pipe to the reader; the reader's side grants the ring, the writer maps it. */
 export function createPipe(
   hv: Hypervisor,
-  ipc: Ipc,
+  ipc: IpcState,
   writer: Domain,
   reader: Domain,
   ringBytes = VCHAN_RING_BYTES,
@@ -148,7 +129,7 @@ export interface Written {
 }
 
 /** write(): as much as fits goes in; a waiting reader is handed data; the rest blocks the writer. */
-export function writePipe(hv: Hypervisor, ipc: Ipc, pipe: Pipe, bytes: Uint8Array): Written {
+export function writePipe(hv: Hypervisor, ipc: IpcState, pipe: Pipe, bytes: Uint8Array): Written {
   const writer = hv.domains.get(pipe.writer)!;
   if (!pipe.writerOpen) fail('EBADF', `pipe ${pipe.id}'s write end is closed`);
   hv.requireActive(writer, 'write');
@@ -197,7 +178,7 @@ export function writePipe(hv: Hypervisor, ipc: Ipc, pipe: Pipe, bytes: Uint8Arra
  */
 function pushBytes(
   hv: Hypervisor,
-  ipc: Ipc,
+  ipc: IpcState,
   pipe: Pipe,
   bytes: Uint8Array,
 ): { done: number; moved: number; latencyUs: number } {
@@ -223,20 +204,20 @@ function pushBytes(
 }
 
 /** vchan: the writer notifies only if the reader asked to be told (it waits, or has not read yet). */
-function notifyReader(hv: Hypervisor, ipc: Ipc, pipe: Pipe): number {
+function notifyReader(hv: Hypervisor, ipc: IpcState, pipe: Pipe): number {
   if (!pipe.ring.readerWants) return 0;
   pipe.ring.readerWants = false;
   return tell(hv, ipc, pipe.writer, pipe.reader);
 }
 
-function notifyWriter(hv: Hypervisor, ipc: Ipc, pipe: Pipe): number {
+function notifyWriter(hv: Hypervisor, ipc: IpcState, pipe: Pipe): number {
   if (!pipe.ring.writerWants) return 0;
   pipe.ring.writerWants = false;
   return tell(hv, ipc, pipe.reader, pipe.writer);
 }
 
 /** Notify `to` over the pair's link (first contact if it was torn down and there is room). */
-function tell(hv: Hypervisor, ipc: Ipc, from: number, to: number): number {
+function tell(hv: Hypervisor, ipc: IpcState, from: number, to: number): number {
   const a = hv.domains.get(from)!;
   const b = hv.domains.get(to)!;
   const c: Contact | null = contactIfRoom(hv, ipc, a, b);
@@ -246,7 +227,7 @@ function tell(hv: Hypervisor, ipc: Ipc, from: number, to: number): number {
 }
 
 /** A reader blocked on an empty ring takes what is there now and wakes. */
-function completeRead(hv: Hypervisor, ipc: Ipc, pipe: Pipe, reader: Domain, w: WaitRead): void {
+function completeRead(hv: Hypervisor, ipc: IpcState, pipe: Pipe, reader: Domain, w: WaitRead): void {
   const got = pipe.ring.get(w.max ?? pipe.ring.size);
   pipe.bytesOut += got.length;
   pipe.ring.readerWants = pipe.ring.ready() === 0;
@@ -257,7 +238,7 @@ function completeRead(hv: Hypervisor, ipc: Ipc, pipe: Pipe, reader: Domain, w: W
   );
 }
 
-function consumeLink(ipc: Ipc, pipe: Pipe): void {
+function consumeLink(ipc: IpcState, pipe: Pipe): void {
   const link: Link | undefined = linkOf(ipc, pipe.writer, pipe.reader);
   if (link) consumeAt(ipc, link, pipe.reader);
 }
@@ -275,7 +256,7 @@ export interface ReadResult {
 }
 
 /** read(): what is ready (up to max); EOF once the writer closed; else block. */
-export function readPipe(hv: Hypervisor, ipc: Ipc, pipe: Pipe, max?: number): ReadResult {
+export function readPipe(hv: Hypervisor, ipc: IpcState, pipe: Pipe, max?: number): ReadResult {
   const reader = hv.domains.get(pipe.reader)!;
   if (!pipe.readerOpen) fail('EBADF', `pipe ${pipe.id}'s read end is closed`);
   hv.requireActive(reader, 'read');
@@ -301,7 +282,7 @@ export function readPipe(hv: Hypervisor, ipc: Ipc, pipe: Pipe, max?: number): Re
 }
 
 /** Space was freed: a writer blocked on this pipe moves more bytes in, and wakes when all are in. */
-function refillFromWriter(hv: Hypervisor, ipc: Ipc, pipe: Pipe): { done: boolean; latencyUs: number } {
+function refillFromWriter(hv: Hypervisor, ipc: IpcState, pipe: Pipe): { done: boolean; latencyUs: number } {
   // The writer may be gone already (exited or destroyed, its end closed): nobody waits then.
   const writer = hv.domains.get(pipe.writer);
   const w = waitsOn(writer?.waiting, 'write', pipe.id);
@@ -341,7 +322,7 @@ export interface Closed {
 }
 
 /** close() of one end by the pVM that holds it. */
-export function closePipe(hv: Hypervisor, ipc: Ipc, pipe: Pipe, end: End): Closed {
+export function closePipe(hv: Hypervisor, ipc: IpcState, pipe: Pipe, end: End): Closed {
   const owner = hv.domains.get(end === 'write' ? pipe.writer : pipe.reader)!;
   if (end === 'write' ? !pipe.writerOpen : !pipe.readerOpen)
     fail('EBADF', `pipe ${pipe.id}'s ${end} end is closed already`);
@@ -351,7 +332,7 @@ export function closePipe(hv: Hypervisor, ipc: Ipc, pipe: Pipe, end: End): Close
 }
 
 /** The write end goes: the writer unmaps the ring; a reader waiting on an empty ring reads EOF. */
-export function endWrite(hv: Hypervisor, ipc: Ipc, pipe: Pipe): number {
+export function endWrite(hv: Hypervisor, ipc: IpcState, pipe: Pipe): number {
   pipe.writerOpen = false;
   let latencyUs = unmapWriter(ipc, pipe);
   const reader = hv.domains.get(pipe.reader);
@@ -366,7 +347,7 @@ export function endWrite(hv: Hypervisor, ipc: Ipc, pipe: Pipe): number {
 }
 
 /** The read end goes: the ring is torn down; a writer waiting for space gets EPIPE, and SIGPIPE is raised. */
-export function endRead(hv: Hypervisor, ipc: Ipc, pipe: Pipe): Closed {
+export function endRead(hv: Hypervisor, ipc: IpcState, pipe: Pipe): Closed {
   pipe.readerOpen = false;
   let latencyUs = unmapWriter(ipc, pipe);
   if (pipe.pages) {
@@ -389,14 +370,14 @@ export function endRead(hv: Hypervisor, ipc: Ipc, pipe: Pipe): Closed {
   return { latencyUs, raised };
 }
 
-function unmapWriter(ipc: Ipc, pipe: Pipe): number {
+function unmapWriter(ipc: IpcState, pipe: Pipe): number {
   const n = pipe.handles.length;
   for (const h of pipe.handles) ipc.grants.unmap(pipe.writer, h);
   pipe.handles = [];
   return us('grant_unmap', n);
 }
 
-function dropIfClosed(hv: Hypervisor, ipc: Ipc, pipe: Pipe): void {
+function dropIfClosed(hv: Hypervisor, ipc: IpcState, pipe: Pipe): void {
   if (pipe.writerOpen || pipe.readerOpen) return;
   if (pipe.pages) {
     for (const ref of pipe.refs) ipc.grants.revoke(pipe.reader, ref);
@@ -408,7 +389,7 @@ function dropIfClosed(hv: Hypervisor, ipc: Ipc, pipe: Pipe): void {
 }
 
 /** A pVM stops: every pipe end it holds is closed, as exit closes a process's descriptors. Returns the SIGPIPEs raised. */
-export function closeEndsOf(hv: Hypervisor, ipc: Ipc, d: Domain): HostSignal[] {
+export function closeEndsOf(hv: Hypervisor, ipc: IpcState, d: Domain): HostSignal[] {
   const raised: HostSignal[] = [];
   for (const p of [...ipc.pipes.values()]) {
     if (p.writer === d.domid && p.writerOpen) endWrite(hv, ipc, p);
@@ -420,18 +401,9 @@ export function closeEndsOf(hv: Hypervisor, ipc: Ipc, d: Domain): HostSignal[] {
   return raised;
 }
 
-// ---- bytes as text -------------------------------------------------------------------------------
-
-/** Data for display: quoted, long runs cut in the middle. */
-export function quote(bytes: Uint8Array): string {
-  const t = fromUtf8(bytes);
-  const shown = t.length > 40 ? `${t.slice(0, 18)}…${t.slice(-18)}` : t;
-  return JSON.stringify(shown);
-}
-
 // ---- invariants ----------------------------------------------------------------------------------
 
-export function checkPipes(hv: Hypervisor, ipc: Ipc): string[] {
+export function checkPipes(hv: Hypervisor, ipc: IpcState): string[] {
   const p: string[] = [];
   for (const pipe of ipc.pipes.values()) {
     const tag = `pipe ${pipe.id}`;

@@ -120,3 +120,10 @@ export function fromLatin1(s: string): Uint8Array {
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
 }
+
+/** Bytes for display: their text quoted, long runs cut in the middle. */
+export function quote(bytes: Uint8Array): string {
+  const t = fromUtf8(bytes);
+  const shown = t.length > 40 ? `${t.slice(0, 18)}…${t.slice(-18)}` : t;
+  return JSON.stringify(shown);
+}
