@@ -216,7 +216,7 @@ const msggetCmd: CommandSpec = {
     const hv = ctx.hv;
     const d = pvmArg(hv, a.pos.pvm!);
     const key = parseKey(a.pos.key!);
-    const g = msgget(hv, hv.ipc, d, key, a.opts.create === true, a.opts.excl === true);
+    const g = msgget(hv, hv.ipc, d, { key, create: a.opts.create === true, excl: a.opts.excl === true });
     const q = g.queue;
     return {
       text: `${d.name}: msqid ${q.id} (key ${hexKey(key)}${g.created ? ', created' : ''}; ${q.messages.length} messages, ${q.cbytes}/${q.qbytes} bytes)`,
@@ -244,7 +244,7 @@ const msgsndCmd: CommandSpec = {
     const q = queueById(ipc, intArg(a.pos.msqid!, 'msqid', 0, 2 ** 31 - 1));
     const type = intArg(a.pos.type!, 'message type', -(2 ** 31), 2 ** 31 - 1);
     const bytes = utf8(a.pos.text!);
-    const s = msgsnd(hv, ipc, d, q, type, bytes, a.opts.nowait === true);
+    const s = msgsnd(hv, ipc, d, q, { type, bytes, nowait: a.opts.nowait === true });
     let text: string;
     if (s.blocked)
       text = `${d.name} blocks in msgsnd on queue ${q.id} (state b): ${q.cbytes}/${q.qbytes} bytes used, no room for ${bytes.length}`;
@@ -291,7 +291,7 @@ const msgrcvCmd: CommandSpec = {
     const q = queueById(ipc, intArg(a.pos.msqid!, 'msqid', 0, 2 ** 31 - 1));
     const type = a.pos.type === undefined ? 0 : intArg(a.pos.type, 'message type', -(2 ** 31), 2 ** 31 - 1);
     const size = typeof a.opts.size === 'string' ? intArg(a.opts.size, '--size', 0, 2 ** 31 - 1) : MSGMAX;
-    const r = msgrcv(hv, ipc, d, q, type, size, a.opts.nowait === true, a.opts.noerror === true);
+    const r = msgrcv(hv, ipc, d, q, { type, size, nowait: a.opts.nowait === true, noerror: a.opts.noerror === true });
     const base = { msqid: q.id, pvm: d.name, blocked: r.blocked, woke: r.woke };
     if (!r.message) {
       return {
@@ -329,7 +329,12 @@ const shmgetCmd: CommandSpec = {
     const hv = ctx.hv;
     const d = pvmArg(hv, a.pos.pvm!);
     const key = parseKey(a.pos.key!);
-    const g = shmget(hv, hv.ipc, d, key, parseSize(a.pos.size!), a.opts.create === true, a.opts.excl === true);
+    const g = shmget(hv, hv.ipc, d, {
+      key,
+      bytes: parseSize(a.pos.size!),
+      create: a.opts.create === true,
+      excl: a.opts.excl === true,
+    });
     const s = g.segment;
     return {
       text: `${d.name}: shmid ${s.id} (key ${hexKey(key)}, ${s.bytes} bytes in ${plural(s.master.pages, 'page')}${g.created ? ', created' : ''})`,

@@ -2,7 +2,8 @@
 
 import { pagesOf } from '../engine/domain.js';
 import { fail } from '../engine/errors.js';
-import { Cfg, imageFromCfg, parseOverrides } from '../engine/image.js';
+import { imageFromCfg } from '../engine/config.js';
+import { Cfg, parseOverrides } from '../engine/image.js';
 import { suggest } from '../engine/suggest.js';
 import * as life from '../engine/lifecycle.js';
 import { ipcExit, ipcWait } from '../engine/ipc/exit.js';
@@ -53,7 +54,7 @@ const create: CommandSpec = {
   run(ctx, a) {
     const { image, pvmName } = imageWithOverrides(ctx, a.pos.image!, a.rest);
     if (a.opts.recycle) return createRecycled(ctx, image, pvmName);
-    const c = life.create(ctx.hv, image, pvmName);
+    const c = life.create(ctx.hv, image, { name: pvmName });
     const d = c.domain;
     return {
       text: `created ${d.name} (domid ${d.domid}) from ${image.name}: ${image.memory} MiB, ${plural(d.vcpus, 'vCPU')}, modeled boot ${latency(c.latencyUs)}${c.fromPool ? ' (shell from the pool)' : ''}`,

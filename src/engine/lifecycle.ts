@@ -55,11 +55,15 @@ export interface Created extends Timed {
   fromPool: boolean;
 }
 
-/**
- * Create a pVM from an image with all of its memory populated, as Xen does. `restore`: the domain comes
- * from a checkpoint (recycling, dl/recycle.ts): no shell, no domain build, no guest boot.
- */
-export function create(hv: Hypervisor, image: ImageConfig, name?: string, how: 'boot' | 'restore' = 'boot'): Created {
+export interface CreateOptions {
+  /** The pVM's name; without one, the image's name (made unique with -2, -3, ...). */
+  name?: string | undefined;
+  /** 'restore': the domain comes from a checkpoint (recycling, dl/recycle.ts): no shell, no domain build, no guest boot. */
+  how?: 'boot' | 'restore';
+}
+
+/** Create a pVM from an image with all of its memory populated, as Xen does. */
+export function create(hv: Hypervisor, image: ImageConfig, { name, how = 'boot' }: CreateOptions = {}): Created {
   const pvmName = name ?? freeName(hv, image.name);
   if (name !== undefined) validateName(hv, name);
   roomFor(hv, 1);

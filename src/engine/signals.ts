@@ -3,7 +3,7 @@
 // shared page and event channel, with the default actions, is the IpC subsystem's (ipc/signal.ts).
 
 import { fail } from './errors.js';
-import type { ImageConfig } from './image.js';
+import type { ImageConfig, KeySpec } from './image.js';
 
 export type DefaultAction = 'term' | 'core' | 'ignore' | 'stop' | 'cont';
 
@@ -99,3 +99,17 @@ export function dispositionOf(image: ImageConfig, sig: string): Disposition {
   if (ignores.has(sig)) return 'ignore';
   return 'default';
 }
+
+/** The image keys of signal dispositions (config.ts adds them to the image key table). */
+export const SIGNAL_IMAGE_KEYS: Record<string, KeySpec> = {
+  sig_handlers: {
+    type: 'list',
+    check: signalListProblem,
+    summary: 'signals the appliance catches with a handler, e.g. ["SIGUSR1", "SIGHUP"] (not SIGKILL or SIGSTOP)',
+  },
+  sig_ignore: {
+    type: 'list',
+    check: signalListProblem,
+    summary: 'signals the appliance ignores, e.g. ["SIGPIPE"] (not SIGKILL or SIGSTOP)',
+  },
+};

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { GRANT_ENTRIES, RESERVED_ENTRIES } from '../../src/engine/mm/grant.js';
 import { MSGMNB } from '../../src/engine/ipc/msg.js';
-import { ConfigError, HOST_KEYS, hostFromCfg, parseCfg } from '../../src/engine/image.js';
+import { HOST_KEYS, hostFromCfg } from '../../src/engine/config.js';
+import { ConfigError, parseCfg } from '../../src/engine/image.js';
 import { err, makeShell, ok, run } from '../helpers.js';
 
 /** A 64 MiB host (48 MiB for pVMs: 12,288 frames) with nothing booted. */

@@ -72,10 +72,11 @@ export function measure(img: ImageConfig, c: Case, lineal: boolean): number {
       return p.latencyUs + writePipe(hv, ipc, p.pipe, MESSAGE).latencyUs + readPipe(hv, ipc, p.pipe).latencyUs;
     }
     case 'msg queue': {
-      const q = msgget(hv, ipc, a, KEY, true, false).queue;
-      msgget(hv, ipc, b, KEY, false, false);
+      const q = msgget(hv, ipc, a, { key: KEY, create: true, excl: false }).queue;
+      msgget(hv, ipc, b, { key: KEY, create: false, excl: false });
       return (
-        msgrcv(hv, ipc, b, q, 0, 8192, false, false).latencyUs + msgsnd(hv, ipc, a, q, 1, MESSAGE, false).latencyUs
+        msgrcv(hv, ipc, b, q, { type: 0, size: 8192, nowait: false, noerror: false }).latencyUs +
+        msgsnd(hv, ipc, a, q, { type: 1, bytes: MESSAGE, nowait: false }).latencyUs
       );
     }
     case 'kill':
@@ -90,8 +91,8 @@ export function measure(img: ImageConfig, c: Case, lineal: boolean): number {
       return ipcWait(hv, root, grandchild).latencyUs + ipcExit(hv, grandchild, 0).latencyUs;
     }
     case 'shm': {
-      shmget(hv, ipc, a, KEY, 4096, true, false);
-      const g = shmget(hv, ipc, b, KEY, 4096, false, false);
+      shmget(hv, ipc, a, { key: KEY, bytes: 4096, create: true, excl: false });
+      const g = shmget(hv, ipc, b, { key: KEY, bytes: 4096, create: false, excl: false });
       return g.latencyUs + shmat(hv, ipc, b, g.segment).latencyUs;
     }
   }

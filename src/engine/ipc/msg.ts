@@ -34,13 +34,18 @@ export function queueById(ipc: IpcState, id: number): MsgQueue {
 
 // ---- msgget --------------------------------------------------------------------------------------
 
+/** msgget's request: the key, IPC_CREAT (create) and IPC_EXCL (excl). */
+export interface MsgGet {
+  key: number;
+  create: boolean;
+  excl: boolean;
+}
+
 export function msgget(
   hv: Hypervisor,
   ipc: IpcState,
   d: Domain,
-  key: number,
-  create: boolean,
-  excl: boolean,
+  { key, create, excl }: MsgGet,
 ): { queue: MsgQueue; created: boolean; latencyUs: number } {
   hv.requireActive(d, 'msgget');
   const have =
@@ -81,14 +86,19 @@ export interface MsgSent {
   latencyUs: number;
 }
 
+/** msgsnd's message and flags: its type, its bytes, IPC_NOWAIT (nowait). */
+export interface MsgSend {
+  type: number;
+  bytes: Uint8Array;
+  nowait: boolean;
+}
+
 export function msgsnd(
   hv: Hypervisor,
   ipc: IpcState,
   d: Domain,
   q: MsgQueue,
-  type: number,
-  bytes: Uint8Array,
-  nowait: boolean,
+  { type, bytes, nowait }: MsgSend,
 ): MsgSent {
   hv.requireActive(d, 'msgsnd');
   requireFamily(hv, d, q.family, `message queue ${q.id}`);
@@ -189,15 +199,20 @@ export interface Received {
   latencyUs: number;
 }
 
+/** msgrcv's selector and flags: msgtyp (type), the receiver's size, IPC_NOWAIT, MSG_NOERROR. */
+export interface MsgReceive {
+  type: number;
+  size: number;
+  nowait: boolean;
+  noerror: boolean;
+}
+
 export function msgrcv(
   hv: Hypervisor,
   ipc: IpcState,
   d: Domain,
   q: MsgQueue,
-  msgtyp: number,
-  size: number,
-  nowait: boolean,
-  noerror: boolean,
+  { type: msgtyp, size, nowait, noerror }: MsgReceive,
 ): Received {
   hv.requireActive(d, 'msgrcv');
   requireFamily(hv, d, q.family, `message queue ${q.id}`);

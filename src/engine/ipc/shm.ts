@@ -42,14 +42,19 @@ export function parseSize(text: string): number {
   return Number(m[1]) * mult;
 }
 
+/** shmget's request: the key, the size in bytes, IPC_CREAT (create) and IPC_EXCL (excl). */
+export interface ShmGet {
+  key: number;
+  bytes: number;
+  create: boolean;
+  excl: boolean;
+}
+
 export function shmget(
   hv: Hypervisor,
   ipc: IpcState,
   d: Domain,
-  key: number,
-  bytes: number,
-  create: boolean,
-  excl: boolean,
+  { key, bytes, create, excl }: ShmGet,
 ): { segment: Segment; created: boolean; latencyUs: number } {
   hv.requireActive(d, 'shmget');
   if (!Number.isInteger(bytes) || bytes < 1 || bytes > SHMMAX)
