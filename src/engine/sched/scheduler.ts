@@ -489,9 +489,9 @@ export class CreditScheduler implements Subsystem, SchedView, LibraryBusyView, W
   }
 
   /**
-   * For the library subsystem (LibraryBusyView): whether a vCPU of d is inside a call into `lib` now (a request burst
-   * marked as calling that library, in progress, run or not). untilNs is the earliest virtual time the
-   * call can return: now plus the CPU it still needs.
+   * For the library subsystem (LibraryBusyView): whether a vCPU of d is inside a call into `lib` now (a
+   * request burst marked as calling that library, in progress, run or not). untilNs is the earliest
+   * virtual time the call can return: now plus the CPU it still needs.
    */
   libraryBusy(d: Domain, lib: string): { untilNs: number } | null {
     let until = -1;
