@@ -1,7 +1,16 @@
 // The image and host keys the scheduler reads; image.ts adds them to its key tables.
 
-import type { KeySpec } from '../image.js';
+import type { CfgValue, KeySpec } from '../image.js';
+import { policyNames } from './registry.js';
 import { WORKLOADS } from './workload.js';
+
+/** `sched` names a registered policy; the list is read when the file is, so a policy registered later counts. */
+function policyProblem(v: CfgValue): string | null {
+  const names = policyNames();
+  return names.includes(v as string)
+    ? null
+    : `must be one of ${names.map((n) => `"${n}"`).join(', ')}, not "${String(v)}"`;
+}
 
 export const WORKLOAD_KEYS: Record<string, KeySpec> = {
   workload: {
@@ -22,6 +31,11 @@ export const WORKLOAD_KEYS: Record<string, KeySpec> = {
 };
 
 export const SCHED_HOST_KEYS: Record<string, KeySpec> = {
+  sched: {
+    type: 'string',
+    check: policyProblem,
+    summary: 'the scheduler, as Xen\'s sched= boot option: "credit" (credit1, the default) or "credit2"',
+  },
   sched_credit_tslice_ms: {
     type: 'int',
     min: 1,
@@ -32,7 +46,7 @@ export const SCHED_HOST_KEYS: Record<string, KeySpec> = {
     type: 'int',
     min: 0,
     max: 500_000,
-    summary: 'context-switch rate limit, µs; 0 turns it off (Xen boot option; default 1000)',
+    summary: 'context-switch rate limit, µs, of credit and credit2; 0 turns it off (Xen boot option; default 1000)',
   },
   sched_credit_boost: {
     type: 'int',
