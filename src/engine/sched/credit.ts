@@ -15,7 +15,7 @@
 
 import { NS_PER_MS } from '../clock.js';
 import { fail } from '../errors.js';
-import type { SchedCore, SchedParams, SchedPolicy, VcpuDescription } from './policy.js';
+import { onlyKeys, type SchedCore, type SchedParams, type SchedPolicy, type VcpuDescription } from './policy.js';
 import {
   checkCredit,
   CREDITS_PER_MSEC,
@@ -342,7 +342,7 @@ export class Credit implements SchedPolicy {
   }
 
   /** New hard affinity: a vCPU now on a pCPU it may not use moves (no BOOST: it is migrating, not waking). */
-  affinityChanged(v: VCpu, now: number): void {
+  migrate(v: VCpu, now: number): void {
     if (allowed(v, v.cpu)) return;
     if (v.state === 'running') {
       this.unit(v.uid).migrateTo = this.pickCpu(v);
@@ -570,10 +570,4 @@ export class Credit implements SchedPolicy {
   check(): string[] {
     return checkCredit(this.st, this.cs);
   }
-}
-
-/** A policy is asked only for the parameters it has. */
-export function onlyKeys(p: SchedParams, known: string[]): void {
-  for (const k of Object.keys(p))
-    if (!known.includes(k)) fail('EINVAL', `this scheduler has no parameter '${k}' (it has ${known.join(', ')})`);
 }

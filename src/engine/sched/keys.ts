@@ -1,6 +1,7 @@
 // The image and host keys the scheduler reads; image.ts adds them to its key tables.
 
 import type { CfgValue, KeySpec } from '../image.js';
+import { RUNQUEUE_ARRANGEMENTS } from './credit2-state.js';
 import { policyNames } from './registry.js';
 import { WORKLOADS } from './workload.js';
 
@@ -47,6 +48,30 @@ export const SCHED_HOST_KEYS: Record<string, KeySpec> = {
     min: 0,
     max: 500_000,
     summary: 'context-switch rate limit, µs, of credit and credit2; 0 turns it off (Xen boot option; default 1000)',
+  },
+  credit2_runqueue: {
+    type: 'string',
+    oneOf: [...RUNQUEUE_ARRANGEMENTS],
+    summary:
+      'credit2: pCPUs per runqueue, as Xen\'s option: "socket" (default; this host is one socket: one runqueue), "node", "all", "core" or "cpu" (one each)',
+  },
+  sched_credit2_max_cpus_runqueue: {
+    type: 'int',
+    min: 1,
+    max: 256,
+    summary: 'credit2: pCPUs in a runqueue at most (Xen boot option; default 16)',
+  },
+  sched_credit2_migrate_resist: {
+    type: 'int',
+    min: 0,
+    max: 100_000,
+    summary: 'credit2: extra credit, µs, a vCPU needs to move to another pCPU (Xen boot option; default 500)',
+  },
+  credit2_cap_period_ms: {
+    type: 'int',
+    min: 1,
+    max: 10_000,
+    summary: "credit2: how often a capped domain's budget is replenished, ms (Xen boot option; default 10)",
   },
   sched_credit_boost: {
     type: 'int',

@@ -9,6 +9,7 @@
 // loads and checks them itself. Policies are found by name in a table (registry.ts), as `sched=` picks
 // one of Xen's registered schedulers.
 
+import { fail } from '../errors.js';
 import type { HostConfig } from '../image.js';
 import type { CoreState, VCpu } from './state.js';
 
@@ -45,7 +46,10 @@ export interface SchedPolicy {
   // ---- domains and vCPUs join and leave (alloc_domdata, insert_unit, remove_unit, free_domdata) ------
   /** A domain's private data; a fork inherits its parent's parameters (`parent` null for a created domain). */
   insertDomain(domid: number, parent: number | null, now: number): void;
-  /** A new vCPU (blocked, not queued) gets its private data and pCPU; `model` is the forked parent's. */
+  /**
+   * A new vCPU (blocked, not queued) gets its private data and its pCPU, by the policy's pick_resource
+   * (as Xen's insert_unit calls it); `model` is the forked parent's vCPU.
+   */
   insertVcpu(v: VCpu, model: VCpu | null, now: number): void;
   /** A vCPU of an exiting domain, already asleep (offline), drops its private data. */
   removeVcpu(v: VCpu, now: number): void;
@@ -67,11 +71,9 @@ export interface SchedPolicy {
   /** A T_POLICY timer the policy armed fired (it ignores one it no longer wants, by `seq`). */
   timer(target: number, seq: number, now: number): void;
 
-  // ---- placement (pick_resource, adjust_affinity and migrate) --------------------------------------
-  /** The pCPU a vCPU should be placed on. */
-  pickCpu(v: VCpu): number;
-  /** v's hard affinity changed: a vCPU now on a pCPU it may not use moves (no BOOST: it migrates). */
-  affinityChanged(v: VCpu, now: number): void;
+  // ---- placement (adjust_affinity and migrate; pick_resource is the policy's own, in insert and here) --
+  /** v's hard affinity changed: re-place it as the policy does (no BOOST: it migrates, it does not wake). */
+  migrate(v: VCpu, now: number): void;
 
   // ---- parameters (adjust, adjust_global); each policy validates its own ranges -------------------
   domainParams(domid: number): SchedParams;
@@ -98,6 +100,12 @@ export interface SchedPolicy {
   reset(now: number): void;
   /** Internal consistency of the private data against the core's records; empty when all is well. */
   check(): string[];
+}
+
+/** A policy is asked only for the parameters it has. */
+export function onlyKeys(p: SchedParams, known: string[]): void {
+  for (const k of Object.keys(p))
+    if (!known.includes(k)) fail('EINVAL', `this scheduler has no parameter '${k}' (it has ${known.join(', ')})`);
 }
 
 /** Builds a policy for a core (a registry entry). */

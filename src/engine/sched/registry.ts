@@ -4,11 +4,15 @@
 
 import { fail } from '../errors.js';
 import { Credit } from './credit.js';
+import { Credit2 } from './credit2.js';
 import type { PolicyFactory, SchedCore, SchedPolicy } from './policy.js';
 
 export const DEFAULT_POLICY = 'credit';
 
-const POLICIES = new Map<string, PolicyFactory>([['credit', (core) => new Credit(core)]]);
+const POLICIES = new Map<string, PolicyFactory>([
+  ['credit', (core) => new Credit(core)],
+  ['credit2', (core) => new Credit2(core)],
+]);
 
 /** Add a policy under `name` (a name taken is refused: a policy is never replaced under its users). */
 export function registerPolicy(name: string, factory: PolicyFactory): void {

@@ -479,7 +479,7 @@ export class Scheduler implements Subsystem, SchedView, SchedCore {
     const vs = this.vcpusOf(d).filter((v) => vcpu === 'all' || v.id === vcpu);
     for (const v of vs) {
       v.affinity = cpus && cpus.length < this.s.pcpus.length ? [...cpus] : null;
-      this.policy.affinityChanged(v, this.hv.nowNs);
+      this.policy.migrate(v, this.hv.nowNs);
     }
   }
 
