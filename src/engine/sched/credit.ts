@@ -11,18 +11,18 @@
 //
 // Decisions happen at the same points as in Xen (wake, sleep, tick, slice end); the core's event loop
 // (scheduler.ts) only jumps between them. Calls are synchronous: a "tickle" runs the pCPU's schedule now.
-// Its private records (credit-state.ts) hang off the core's by uid and domid.
+// Its private records (credit-state.ts) hang off the core's by uid and domid; the master's accounting is
+// credit-acct.ts's.
 
 import { NS_PER_MS } from '../clock.js';
 import { fail } from '../errors.js';
+import { acct, AcctCtx, acctStart, acctStop } from './credit-acct.js';
 import { onlyKeys, type SchedCore, type SchedParams, type SchedPolicy, type VcpuDescription } from './policy.js';
 import {
   checkCredit,
   CREDITS_PER_MSEC,
   CreditState,
   creditParamsFromHost,
-  creditsPerTslice,
-  CPcpu,
   CUnit,
   DEFAULT_WEIGHT,
   loadCredit,
@@ -42,11 +42,11 @@ import {
 } from './credit-state.js';
 import { allowed, CoreState, T_POLICY, VCpu } from './state.js';
 
-export class Credit implements SchedPolicy {
+export class Credit implements SchedPolicy, AcctCtx {
   readonly name = 'credit';
   st: CreditState;
 
-  constructor(private readonly core: SchedCore) {
+  constructor(readonly core: SchedCore) {
     this.st = newCreditState(core.s.pcpus.length, creditParamsFromHost(core.host.raw));
     this.st.acctSeq = core.s.timers.arm(this.st.params.tsliceMs * NS_PER_MS, T_POLICY, 0);
   }
@@ -166,7 +166,7 @@ export class Credit implements SchedPolicy {
   }
 
   removeVcpu(v: VCpu): void {
-    this.acctStop(v);
+    acctStop(this.st, v);
     this.st.units.delete(v.uid);
   }
 
@@ -367,7 +367,7 @@ export class Credit implements SchedPolicy {
     const u = this.unit(curr);
     if (u.pri === PRI_BOOST) u.pri = PRI_UNDER;
     this.burn(u, now);
-    if (!u.active) this.acctStart(v);
+    if (!u.active) acctStart(this.st, v);
     else if (pp.runq.length > 0) {
       // _csched_cpu_pick from the tick: work waits here while an allowed pCPU idles; move there.
       const idle = this.idlersFor(v, cpu);
@@ -378,113 +378,9 @@ export class Credit implements SchedPolicy {
     }
   }
 
-  private acctStart(v: VCpu): void {
-    const u = this.unit(v.uid);
-    if (u.active) return;
-    const d = this.st.doms.get(v.domid)!;
-    u.active = true;
-    d.activeVcpus.push(v.uid);
-    this.st.weight += d.weight;
-    if (d.activeVcpus.length === 1) this.st.activeDoms.unshift(d.domid);
-  }
-
-  private acctStop(v: VCpu): void {
-    const u = this.unit(v.uid);
-    if (!u.active) return;
-    const d = this.st.doms.get(v.domid)!;
-    u.active = false;
-    d.activeVcpus.splice(d.activeVcpus.indexOf(v.uid), 1);
-    this.st.weight -= d.weight;
-    if (d.activeVcpus.length === 0) this.st.activeDoms.splice(this.st.activeDoms.indexOf(d.domid), 1);
-  }
-
   /** The master's accounting timer. */
   timer(_target: number, seq: number, now: number): void {
-    if (this.st.acctSeq === seq) this.acct(now);
-  }
-
-  /** csched_acct: share out a timeslice of credit to the active domains by weight and cap. */
-  private acct(now: number): void {
-    const s = this.st;
-    const perTslice = creditsPerTslice(s);
-    const weightTotal = s.weight;
-    let creditTotal = perTslice * this.cs.pcpus.length;
-    if (s.creditBalance < 0) creditTotal -= s.creditBalance;
-    if (weightTotal === 0) {
-      s.creditBalance = 0;
-    } else {
-      let weightLeft = weightTotal;
-      let balance = 0;
-      let xtra = false;
-      for (const domid of [...s.activeDoms]) {
-        const d = s.doms.get(domid)!;
-        const n = d.activeVcpus.length;
-        weightLeft -= d.weight * n;
-        let peak = n * perTslice;
-        if (s.creditBalance < 0)
-          peak += Math.floor((-s.creditBalance * d.weight * n + (weightTotal - 1)) / weightTotal);
-        let creditCap = 0;
-        if (d.cap !== 0) {
-          creditCap = Math.floor((d.cap * perTslice + 99) / 100);
-          if (creditCap < peak) peak = creditCap;
-          creditCap = Math.floor((creditCap + (n - 1)) / n);
-        }
-        let fair = Math.floor((creditTotal * d.weight * n + (weightTotal - 1)) / weightTotal);
-        if (fair < peak) xtra = true;
-        else {
-          // Give other domains a chance at the credit this one cannot use.
-          if (weightLeft !== 0)
-            creditTotal += Math.floor(((fair - peak) * weightTotal + (weightLeft - 1)) / weightLeft);
-          if (xtra) {
-            s.activeDoms.splice(s.activeDoms.indexOf(domid), 1);
-            s.activeDoms.unshift(domid);
-          }
-          fair = peak;
-        }
-        fair = Math.floor((fair + (n - 1)) / n);
-        for (const uid of [...d.activeVcpus]) balance += this.credit(this.vcpu(uid), fair, d.cap, creditCap, now);
-      }
-      s.creditBalance = balance;
-    }
-    for (const p of s.pcpus) this.runqSort(p);
-    s.acctSeq = this.cs.timers.arm(now + s.params.tsliceMs * NS_PER_MS, T_POLICY, 0);
-  }
-
-  /** One vCPU's share at accounting: new priority, parking of capped debtors, the idle bound. */
-  private credit(v: VCpu, fair: number, cap: number, creditCap: number, now: number): number {
-    const perTslice = creditsPerTslice(this.st);
-    const u = this.unit(v.uid);
-    u.credit += fair;
-    if (u.credit < 0) {
-      u.pri = PRI_OVER;
-      if (cap !== 0 && u.credit < -creditCap && !v.parked) {
-        v.parked = true;
-        if (v.state === 'running' || v.state === 'runnable') this.sleep(v, 'offline', now);
-      }
-      if (u.credit < -perTslice) u.credit = -perTslice;
-    } else {
-      u.pri = PRI_UNDER;
-      if (v.parked) {
-        // Unparked. Xen clears _PARKED only after the unpause so that the wake-up does not BOOST; the
-        // model has always woken it as from an event (it may BOOST), and keeps doing so: credit1's
-        // results stay what they were.
-        v.parked = false;
-        this.core.resume(v, now, true);
-      }
-      if (u.credit > perTslice) {
-        this.acctStop(v);
-        u.credit = Math.trunc(u.credit / 2);
-      }
-    }
-    return u.credit;
-  }
-
-  /** csched_runq_sort: after accounting, UNDER (and BOOST) move ahead of OVER, order otherwise kept. */
-  private runqSort(p: CPcpu): void {
-    if (p.runq.length < 2) return;
-    const up = p.runq.filter((uid) => this.unit(uid).pri >= PRI_UNDER);
-    if (up.length === 0 || up.length === p.runq.length) return;
-    p.runq = up.concat(p.runq.filter((uid) => this.unit(uid).pri < PRI_UNDER));
+    if (this.st.acctSeq === seq) acct(this, now);
   }
 
   // ---- parameters (xl sched-credit) --------------------------------------------------------------

@@ -7,17 +7,16 @@
 // CREDIT_INIT more (capped at CREDIT_INIT + CARRYOVER_MAX: reset_credit) and load is balanced between
 // runqueues. A slice lasts until the runner's credit falls to the next one's (MIN_TIMER to MAX_TIMER).
 // A woken vCPU goes to an idle pCPU, else preempts the runner with the least credit if it has more (by
-// CSCHED2_MIGRATE_RESIST for a pCPU it did not run on) and that one has run its rate limit. Caps are
-// budgets (credit2-budget.ts); load tracking and balancing are credit2-load.ts's.
+// CSCHED2_MIGRATE_RESIST for a pCPU it did not run on) and that one has run its rate limit. Those rules
+// are credit2-credit.ts's; caps are budgets (credit2-budget.ts); load tracking and balancing are
+// credit2-load.ts's. This file is the policy's entry points, the schedule and switch, and migration.
 //
 // A tickle raises the pCPU's schedule softirq: pCPUs raised are scheduled, in order, at the same virtual
 // time, before the operation that raised them returns (softirqs), so no schedule runs inside another.
 
-import { NS_PER_US } from '../clock.js';
 import { fail } from '../errors.js';
 import { RATELIMIT_MAX_US, RATELIMIT_MIN_US } from './credit-state.js';
 import {
-  BudgetCtx,
   grabBudget,
   hasCap,
   replenish,
@@ -27,6 +26,7 @@ import {
   startCapped,
   unpark,
 } from './credit2-budget.js';
+import { burn, candidate, Credit2Ctx, resetCredit, runnable, runqTickle, runtime } from './credit2-credit.js';
 import {
   balanceSearch,
   pickIn,
@@ -43,27 +43,21 @@ import {
   C2Unit,
   checkCredit2,
   CREDIT_INIT,
-  CREDIT_MIN,
   CREDIT_RESET,
-  CARRYOVER_MAX,
   credit2ParamsFromHost,
   Credit2State,
   DEFAULT_WEIGHT,
-  IDLE_CREDIT,
   LOAD_GRANULARITY,
   LOAD_PRECISION_SHIFT,
   loadCredit2,
-  MAX_TIMER,
   MIGRATE_COMPENSATION,
-  MIN_TIMER,
   newCredit2State,
-  RATELIMIT_TICKLE_TOLERANCE,
   saveCredit2,
 } from './credit2-state.js';
 import { onlyKeys, type SchedCore, type SchedParams, type SchedPolicy, type VcpuDescription } from './policy.js';
-import { allowed, CoreState, VCpu } from './state.js';
+import type { CoreState, VCpu } from './state.js';
 
-export class Credit2 implements SchedPolicy, BudgetCtx {
+export class Credit2 implements SchedPolicy, Credit2Ctx {
   readonly name = 'credit2';
   st: Credit2State;
   /** pCPUs whose schedule softirq is raised and not yet run (rqd->tickled), in raising order. */
@@ -90,23 +84,6 @@ export class Credit2 implements SchedPolicy, BudgetCtx {
     return this.st.rqds[this.st.pcpus[cpu]!.rqd]!;
   }
 
-  private idle(cpu: number): boolean {
-    return this.cs.pcpus[cpu]!.curr < 0;
-  }
-
-  private ratelimitNs(): number {
-    return this.st.params.ratelimitUs * NS_PER_US;
-  }
-
-  private migrateResist(): number {
-    return this.st.params.migrateResistUs * NS_PER_US;
-  }
-
-  /** unit_runnable_state: running or queued, and not leaving to be parked or moved. */
-  private runnable(v: VCpu, u: C2Unit): boolean {
-    return (v.state === 'running' || v.state === 'runnable') && !v.parked && !u.migrating;
-  }
-
   // ---- softirqs: a tickled pCPU reschedules, after the operation that tickled it --------------------
 
   /** tickle_cpu: raise the pCPU's schedule softirq. */
@@ -114,7 +91,7 @@ export class Credit2 implements SchedPolicy, BudgetCtx {
     if (!this.tickled.includes(cpu)) this.tickled.push(cpu);
   }
 
-  private isTickled(cpu: number): boolean {
+  isTickled(cpu: number): boolean {
     return this.tickled.includes(cpu);
   }
 
@@ -201,7 +178,7 @@ export class Credit2 implements SchedPolicy, BudgetCtx {
     const q = this.st.rqds[u.rqd]!;
     updateLoad(q, u, v, 1, now);
     runqInsert(this.st, q, u);
-    this.runqTickle(v, u, now);
+    runqTickle(this, v, u, now);
     this.softirqs(now);
   }
 
@@ -226,172 +203,6 @@ export class Credit2 implements SchedPolicy, BudgetCtx {
     }
   }
 
-  // ---- tickle --------------------------------------------------------------------------------------
-
-  /** is_preemptable: the runner has run its rate limit (less a tolerance). */
-  private preemptable(cur: VCpu, now: number): boolean {
-    const ratelimit = this.ratelimitNs();
-    if (ratelimit <= RATELIMIT_TICKLE_TOLERANCE) return true;
-    return now - cur.stateSinceNs > ratelimit - RATELIMIT_TICKLE_TOLERANCE;
-  }
-
-  /**
-   * tickle_score: how much more credit the woken vCPU has than the runner on cpu (less the migration
-   * resistance if it last ran elsewhere), plus CREDIT_INIT when positive (cpu is in its soft affinity,
-   * which is every pCPU); -1 when the runner may not be preempted yet.
-   */
-  private tickleScore(q: C2Runq, now: number, nu: C2Unit, nv: VCpu, cpu: number): number {
-    const curr = this.cs.pcpus[cpu]!.curr;
-    const cur = this.vcpu(curr);
-    if (!this.preemptable(cur, now)) return -1;
-    const cu = this.unit(curr);
-    this.burn(q, cu, now);
-    let score = nu.credit - cu.credit;
-    if (nv.cpu !== cpu) score -= this.migrateResist();
-    if (score > 0) score += CREDIT_INIT;
-    return score;
-  }
-
-  /**
-   * runq_tickle: for a vCPU just queued, an idle pCPU it may use (its own first, else cycling on from it);
-   * else the busy pCPU whose runner it beats by most (its own taken at once when it beats it).
-   */
-  private runqTickle(v: VCpu, u: C2Unit, now: number): void {
-    const cpu = v.cpu;
-    const q = this.rqdOf(cpu);
-    let ipid = -1;
-    const pinned = v.affinity !== null && v.affinity.length === 1;
-    if (pinned && this.idle(cpu) && !this.isTickled(cpu)) ipid = cpu;
-    else {
-      ipid = this.idleFor(q, v);
-      if (ipid < 0) ipid = this.preemptTarget(q, v, u, now);
-    }
-    if (ipid < 0) return;
-    this.raise(ipid);
-    u.tickledCpu = ipid;
-  }
-
-  /** An idle, untickled pCPU of q that v may use: its own, else the next one after it (cpumask_test_or_cycle). */
-  private idleFor(q: C2Runq, v: VCpu): number {
-    const ok = (c: number): boolean => this.idle(c) && !this.isTickled(c) && allowed(v, c);
-    if (ok(v.cpu)) return v.cpu;
-    let first = -1;
-    for (const c of q.cpus) {
-      if (!ok(c)) continue;
-      if (c > v.cpu) return c;
-      if (first < 0) first = c;
-    }
-    return first;
-  }
-
-  private preemptTarget(q: C2Runq, v: VCpu, u: C2Unit, now: number): number {
-    const busy = (c: number): boolean => !this.idle(c) && !this.isTickled(c) && allowed(v, c);
-    let max = 0;
-    if (busy(v.cpu) && q.cpus.includes(v.cpu) && this.tickleScore(q, now, u, v, v.cpu) > max) return v.cpu;
-    let ipid = -1;
-    for (const c of q.cpus) {
-      if (c === v.cpu || !busy(c)) continue;
-      const score = this.tickleScore(q, now, u, v, c);
-      if (score > max) {
-        max = score;
-        ipid = c;
-      }
-    }
-    return ipid;
-  }
-
-  // ---- credit --------------------------------------------------------------------------------------
-
-  /** burn_credits and t2c_update: max_weight / weight credits per ns run, not below CREDIT_MIN; and the budget. */
-  private burn(q: C2Runq, u: C2Unit, now: number): void {
-    const delta = now - u.startTime;
-    if (delta <= 0) return;
-    const val = delta * q.maxWeight + u.residual;
-    u.residual = val % u.weight;
-    u.credit = Math.max(u.credit - Math.floor(val / u.weight), CREDIT_MIN);
-    if (hasCap(u)) u.budget -= delta;
-    u.startTime = now;
-  }
-
-  /**
-   * reset_credit: an epoch ends. Every vCPU of the runqueue gets CREDIT_INIT more (twice that if the one
-   * about to run sits at CREDIT_MIN), kept to CREDIT_INIT + CARRYOVER_MAX; a runner is charged first.
-   */
-  private resetCredit(q: C2Runq, now: number, snext: C2Unit): void {
-    const reset = snext.credit === CREDIT_MIN ? 2 * CREDIT_INIT : CREDIT_INIT;
-    for (const uid of q.svc) {
-      const u = this.unit(uid);
-      const v = this.vcpu(uid);
-      if (this.cs.pcpus[v.cpu]!.curr === uid) {
-        this.burn(q, u, now);
-        if (hasCap(u) && u.budget <= 0) this.raise(v.cpu);
-      }
-      u.credit = Math.min(u.credit + reset, CREDIT_INIT + CARRYOVER_MAX);
-      u.startTime = now;
-    }
-  }
-
-  // ---- schedule ------------------------------------------------------------------------------------
-
-  /**
-   * runq_candidate: the runner while its rate limit lasts; else the queued vCPU with the most credit,
-   * above the runner's (or idle's), that may run here, is not left for another tickled pCPU, beats the
-   * migration resistance if it last ran elsewhere, and has budget if capped.
-   */
-  private candidate(q: C2Runq, scurr: VCpu | null, cpu: number, now: number): VCpu | null {
-    let snext: VCpu | null = null;
-    if (scurr) {
-      const su = this.unit(scurr.uid);
-      const ratelimit = this.ratelimitNs();
-      const runnable = this.runnable(scurr, su);
-      if (ratelimit > 0 && runnable && now - scurr.stateSinceNs < ratelimit) return scurr;
-      if (runnable) snext = scurr;
-    }
-    const snextCredit = snext ? this.unit(snext.uid).credit : IDLE_CREDIT;
-    for (let i = 0; i < q.runq.length; i++) {
-      const uid = q.runq[i]!;
-      const u = this.unit(uid);
-      if (u.credit <= snextCredit) break;
-      const v = this.vcpu(uid);
-      if (!this.runnable(v, u) || !allowed(v, cpu)) continue;
-      if (u.tickledCpu !== -1 && u.tickledCpu !== cpu && this.isTickled(u.tickledCpu)) continue;
-      if (v.cpu !== cpu && snextCredit + this.migrateResist() > u.credit) continue;
-      if (hasCap(u) && !grabBudget(this, u, v, now)) {
-        if (!u.onRunq) i--; // parked: it left the queue
-        continue;
-      }
-      return v;
-    }
-    return snext;
-  }
-
-  /**
-   * csched2_runtime: run until the credit falls to the next waiting vCPU's (or the one going back on the
-   * queue), within the budget if capped, between MIN_TIMER (or what is left of the rate limit) and
-   * MAX_TIMER.
-   */
-  private runtime(q: C2Runq, snext: VCpu, continuing: boolean, now: number, inflight: number): number {
-    const su = this.unit(snext.uid);
-    let minTime = MIN_TIMER;
-    if (this.st.params.ratelimitUs > 0) {
-      const ratelimit = this.ratelimitNs();
-      const min = continuing ? snext.stateSinceNs + ratelimit - now : ratelimit;
-      if (min > minTime) minTime = min;
-    }
-    let swait = 0;
-    if (q.runq.length > 0) {
-      const head = this.unit(q.runq[0]!);
-      if (head.credit > 0) swait = head.credit;
-    }
-    if (swait < inflight) swait = inflight;
-    const rtCredit = swait > 0 ? su.credit - swait : su.credit;
-    let time = rtCredit > 0 ? Math.floor((rtCredit * su.weight) / q.maxWeight) : 0;
-    if (hasCap(su) && su.budget < time) time = su.budget;
-    if (time < minTime) time = minTime;
-    else if (time > MAX_TIMER) time = MAX_TIMER;
-    return time;
-  }
-
   /** csched2_schedule on pCPU `cpu` at `now`, and the context switch (csched2_context_saved). */
   private schedule(cpu: number, now: number): void {
     const i = this.tickled.indexOf(cpu);
@@ -402,11 +213,11 @@ export class Credit2 implements SchedPolicy, BudgetCtx {
     if (scurr) {
       const su = this.unit(scurr.uid);
       this.core.account(scurr, now);
-      this.burn(q, su, now);
+      burn(q, su, now);
       if (hasCap(su) && su.budget <= 0) grabBudget(this, su, scurr, now);
     }
-    const snext = this.candidate(q, scurr, cpu, now);
-    const requeue = snext !== scurr && scurr !== null && this.runnable(scurr, this.unit(scurr.uid));
+    const snext = candidate(this, q, scurr, cpu, now);
+    const requeue = snext !== scurr && scurr !== null && runnable(scurr, this.unit(scurr.uid));
     let inflight = 0;
     if (snext) {
       const nu = this.unit(snext.uid);
@@ -414,7 +225,7 @@ export class Credit2 implements SchedPolicy, BudgetCtx {
       else updateLoad(q, nu, snext, 0, now);
       const head = q.runq.length > 0 ? this.unit(q.runq[0]!).credit : -Infinity;
       if (Math.max(nu.credit, head) <= CREDIT_RESET) {
-        this.resetCredit(q, now, nu);
+        resetCredit(this, q, now, nu);
         this.balanceLoad(cpu, now, snext, scurr);
       }
       if (requeue) inflight = this.unit(scurr!.uid).credit;
@@ -426,7 +237,7 @@ export class Credit2 implements SchedPolicy, BudgetCtx {
       }
     } else updateLoad(q, null, null, 0, now);
     if (snext === scurr) {
-      if (snext) this.arm(cpu, snext, now, this.runtime(q, snext, true, now, inflight));
+      if (snext) this.arm(cpu, snext, now, runtime(this.st, q, snext, true, now, inflight));
       return;
     }
     // The switch: the next one runs, then the previous one is saved (it may be queued and tickled again).
@@ -435,7 +246,7 @@ export class Credit2 implements SchedPolicy, BudgetCtx {
       snext.state = 'running';
       snext.stateSinceNs = now;
       snext.chargedToNs = now;
-      this.arm(cpu, snext, now, this.runtime(q, snext, false, now, inflight));
+      this.arm(cpu, snext, now, runtime(this.st, q, snext, false, now, inflight));
     } else {
       p.curr = -1;
       p.timerSeq = 0;
@@ -458,11 +269,11 @@ export class Credit2 implements SchedPolicy, BudgetCtx {
     const q = this.st.rqds[u.rqd]!;
     const wasRunning = v.state === 'running' && !v.parked;
     const unparked = hasCap(u) && u.budget > 0 ? returnBudget(this, u, v) : [];
-    if (requeue && this.runnable(v, u)) {
+    if (requeue && runnable(v, u)) {
       v.state = 'runnable';
       v.stateSinceNs = now;
       runqInsert(this.st, q, u);
-      this.runqTickle(v, u, now);
+      runqTickle(this, v, u, now);
     } else {
       updateLoad(q, u, v, -1, now);
       if (v.state === 'running') v.state = v.parked ? 'offline' : 'blocked';
@@ -508,7 +319,7 @@ export class Credit2 implements SchedPolicy, BudgetCtx {
     if (onRunq) {
       updateLoad(t, null, null, 1, now);
       runqInsert(this.st, t, u);
-      this.runqTickle(v, u, now);
+      runqTickle(this, v, u, now);
     }
   }
 
@@ -599,7 +410,7 @@ export class Credit2 implements SchedPolicy, BudgetCtx {
       }
     }
     if (cap !== undefined)
-      setCap(this, d, cap, now, (v) => this.burn(this.st.rqds[this.unit(v.uid).rqd]!, this.unit(v.uid), now));
+      setCap(this, d, cap, now, (v) => burn(this.st.rqds[this.unit(v.uid).rqd]!, this.unit(v.uid), now));
     this.softirqs(now);
   }
 
