@@ -59,7 +59,7 @@ export interface SchedPolicy {
   // ---- runstate changes (wake, sleep) --------------------------------------------------------------
   /**
    * A blocked or offline vCPU has work: make it runnable. `fromEvent`: woken by an event (a request, an
-   * IpC wake-up), as opposed to inserted, unparked or migrated (credit1 BOOSTs only the former).
+   * IpC wake-up, an unpause), as opposed to inserted or migrated (credit1 BOOSTs only the former).
    */
   wake(v: VCpu, now: number, fromEvent: boolean): void;
   /** A vCPU stops being runnable (blocks, is paused or parked): off its queue or off its pCPU. */
@@ -105,7 +105,8 @@ export interface SchedPolicy {
 /** A policy is asked only for the parameters it has. */
 export function onlyKeys(p: SchedParams, known: string[]): void {
   for (const k of Object.keys(p))
-    if (!known.includes(k)) fail('EINVAL', `this scheduler has no parameter '${k}' (it has ${known.join(', ')})`);
+    if (!known.includes(k))
+      fail('EINVAL', `this scheduler has no parameter '${k}' (it has ${known.length > 0 ? known.join(', ') : 'none'})`);
 }
 
 /** Builds a policy for a core (a registry entry). */
