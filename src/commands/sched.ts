@@ -249,7 +249,7 @@ function domainList(sched: Scheduler, hv: Hypervisor, poolLine: string): { text:
 /** -d D [-w W] [-c C]: set what is given (the policy checks the ranges), then show the domain. */
 function domainParams(sched: Scheduler, hv: Hypervisor, ref: string, opts: Args['opts']) {
   const d = pvmArg(hv, ref);
-  sched.sdom(d);
+  sched.sdom(d); // an exited pVM is refused before its options are read (ESRCH first, as before)
   sched.adjustDomain(
     d,
     paramOpts(opts, [
