@@ -6,6 +6,7 @@ import type { Engine } from '../engine/index.js';
 import { hostMemory, pagesSharedWith, smaps, smapsTotal } from '../engine/mm/access.js';
 import type { Accounting, SmapsRaw } from '../engine/mm/accounting.js';
 import { familyName } from '../engine/ipc/trust.js';
+import { hostPolicyName } from '../engine/sched/registry.js';
 import { pvmArg } from './args.js';
 import { fixed1, left, memMiB, right, sizeKiB, stateLetters, table, TextLines, uptime } from './format.js';
 import type { CommandSpec } from './types.js';
@@ -249,7 +250,7 @@ export function infoFields(hv: Engine): [string, string | number][] {
     ['free_cpus', 0],
     ['xen_major', 4],
     ['xen_minor', 11],
-    ['xen_scheduler', 'credit'],
+    ['xen_scheduler', hostPolicyName(hv.host.raw)],
     ['xen_pagesize', 4096],
     ['toolstack', hv.host.toolstack],
     ['pool_shells', hv.pool],

@@ -1,15 +1,17 @@
-// Scheduler and time commands: run (advance virtual time), vcpu-list, vcpu-pin, sched-credit and uptime
-// in xl's formats; and schedView, the data a console panel draws (pCPUs, run queues, CPU shares).
+// Scheduler and time commands: run (advance virtual time), vcpu-list, vcpu-pin, sched-credit,
+// sched-credit2 and uptime in xl's formats; and schedView, the data a console panel draws (pCPUs, run
+// queues, CPU shares). Parameters and vCPU descriptions come through the scheduler interface
+// (engine/sched/policy.ts), whichever policy the host runs.
 
 import { DOM0, type Domain } from '../engine/domain.js';
 import { fail } from '../engine/errors.js';
 import type { Engine } from '../engine/index.js';
+import type { Scheduler } from '../engine/sched/scheduler.js';
+import type { SchedParams } from '../engine/sched/policy.js';
 import type { RunReport } from '../engine/sched/report.js';
-import { RATELIMIT_MAX_US, RATELIMIT_MIN_US, TSLICE_MAX_MS, TSLICE_MIN_MS } from '../engine/sched/scheduler.js';
-import { PRI_NAMES } from '../engine/sched/state.js';
 import { durationArg, intArg, pvmArg, usageError } from './args.js';
 import { fixed1, latency, left, right, TextLines, uptime } from './format.js';
-import type { CommandSpec } from './types.js';
+import type { Args, CommandSpec } from './types.js';
 
 /** The perf row sched_speedup's host: the default boot (web, redis, dns) forked to 100 pVMs. */
 export const SPEEDUP_SETUP = 'fork web 32; fork redis 32; fork dns 33';
@@ -149,8 +151,7 @@ const vcpuList: CommandSpec = {
           time_s: Math.round(v.cpuNs / 1e8) / 10,
           affinity_hard: hard,
           affinity_soft: 'all',
-          priority: PRI_NAMES[v.pri],
-          credit: v.credit,
+          ...sched.describe(v).fields,
         });
       }
     }
@@ -190,19 +191,82 @@ const vcpuPin: CommandSpec = {
   },
 };
 
-// ---- sched-credit --------------------------------------------------------------------------------
+// ---- sched-credit, sched-credit2 -------------------------------------------------------------------
 
 const SC_HEADER = `${left('Name', 33)} ${right('ID', 4)} ${right('Weight', 6)} ${right('Cap', 4)}`;
 
-function poolLine(hv: Engine): string {
-  const p = hv.sched.s.params;
-  return `Cpupool Pool-0: tslice=${p.tsliceMs}ms ratelimit=${p.ratelimitUs}us migration-delay=0us`;
+/** The commands that set each policy's parameters, for the hint when a pool runs another. */
+const SCHED_COMMAND: Record<string, string> = { credit: 'sched-credit', credit2: 'sched-credit2' };
+
+/**
+ * The scheduler, if the host runs `want`. Otherwise fail as xl does when the pool runs another scheduler
+ * (libxl_domain_sched_params_get's message), with the way out.
+ */
+function schedRunning(hv: Engine, want: string): Scheduler {
+  const sched = hv.sched;
+  const have = sched.policy.name;
+  if (have === want) return sched;
+  const other = SCHED_COMMAND[have];
+  fail(
+    'EINVAL',
+    `libxl_domain_sched_params_get returned ${have} not ${want}: this host runs the ${have} scheduler (${other ? `use ${other}, or ` : ''}set sched = "${want}" in the host file)`,
+  );
 }
 
 /** A whole number for sched-credit's options, with xl's message when it is not one. */
 function wholeNumber(text: string, what: string): number {
   if (!/^-?[0-9]+$/.test(text)) fail('EINVAL', `${what} must be a whole number, not '${text}'`);
   return Number(text);
+}
+
+/** The options given, parsed, under the policy's parameter names (weight, cap; tslice_ms, ratelimit_us). */
+function paramOpts(opts: Record<string, string | true | undefined>, names: [string, string][]): SchedParams {
+  const p: SchedParams = {};
+  for (const [opt, what] of names) {
+    const v = opts[opt];
+    if (typeof v === 'string') p[opt] = wholeNumber(v, what);
+  }
+  return p;
+}
+
+function row(d: Domain, p: SchedParams): string {
+  return `${left(d.name, 33)} ${right(d.domid, 4)} ${right(p.weight ?? 0, 6)} ${right(p.cap ?? 0, 4)}`;
+}
+
+/** Every domain's weight and cap under the pool line (xl's listing, the same for credit and credit2). */
+function domainList(sched: Scheduler, hv: Engine, poolLine: string): { text: string; domains: object[] } {
+  const lines = [poolLine, SC_HEADER];
+  const domains = [];
+  for (const d of hv.list()) {
+    const p = sched.domainParams(d);
+    if (!p) continue;
+    lines.push(row(d, p));
+    domains.push({ name: d.name, domid: d.domid, weight: p.weight, cap: p.cap });
+  }
+  return { text: lines.join('\n'), domains };
+}
+
+/** -d D [-w W] [-c C]: set what is given (the policy checks the ranges), then show the domain. */
+function domainParams(sched: Scheduler, hv: Engine, ref: string, opts: Args['opts']) {
+  const d = pvmArg(hv, ref);
+  sched.sdom(d); // an exited pVM is refused before its options are read (ESRCH first, as before)
+  sched.adjustDomain(
+    d,
+    paramOpts(opts, [
+      ['weight', 'weight'],
+      ['cap', 'cap'],
+    ]),
+  );
+  const p = sched.domainParams(d)!;
+  return {
+    text: `${SC_HEADER}\n${row(d, p)}`,
+    data: { name: d.name, domid: d.domid, weight: p.weight, cap: p.cap },
+  };
+}
+
+function creditPoolLine(hv: Engine): string {
+  const g = hv.sched.globalParams();
+  return `Cpupool Pool-0: tslice=${g.tslice_ms}ms ratelimit=${g.ratelimit_us}us migration-delay=0us`;
 }
 
 const schedCredit: CommandSpec = {
@@ -228,65 +292,84 @@ const schedCredit: CommandSpec = {
   help: "Without options: every domain's weight and cap. Examples: sched-credit -d web -w 512; sched-credit -d web -c 50; sched-credit -s -t 10.",
   run(ctx, a) {
     const hv = ctx.hv;
-    const sched = hv.sched;
+    const sched = schedRunning(hv, 'credit');
     const o = a.opts;
-    const str = (k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
     if (o.schedparam) {
       if (o.domain !== undefined || o.weight !== undefined || o.cap !== undefined)
         usageError(schedCredit, 'cannot specify -s with -d, -w or -c');
-      const t = str('tslice_ms') === undefined ? undefined : wholeNumber(str('tslice_ms')!, 'tslice');
-      const r = str('ratelimit_us') === undefined ? undefined : wholeNumber(str('ratelimit_us')!, 'ratelimit');
-      if (t !== undefined && (t < TSLICE_MIN_MS || t > TSLICE_MAX_MS))
-        fail('EINVAL', `Time slice out of range, valid range is from ${TSLICE_MIN_MS} to ${TSLICE_MAX_MS}`);
-      if (r !== undefined && r !== 0 && (r < RATELIMIT_MIN_US || r > RATELIMIT_MAX_US))
-        fail('EINVAL', `Ratelimit out of range, valid range is from ${RATELIMIT_MIN_US} to ${RATELIMIT_MAX_US}`);
-      const tNew = t ?? sched.s.params.tsliceMs;
-      const rNew = r ?? sched.s.params.ratelimitUs;
-      if (rNew > tNew * 1000) fail('EINVAL', `Ratelimit cannot be greater than timeslice (${rNew}us > ${tNew}ms)`);
-      sched.setParams(t, r);
+      sched.adjustGlobal(
+        paramOpts(o, [
+          ['tslice_ms', 'tslice'],
+          ['ratelimit_us', 'ratelimit'],
+        ]),
+      );
+      const g = sched.globalParams();
       return {
-        text: poolLine(hv),
-        data: { pool: 'Pool-0', tslice_ms: tNew, ratelimit_us: rNew, migration_delay_us: 0 },
+        text: creditPoolLine(hv),
+        data: { pool: 'Pool-0', tslice_ms: g.tslice_ms, ratelimit_us: g.ratelimit_us, migration_delay_us: 0 },
       };
     }
     if (o.tslice_ms !== undefined || o.ratelimit_us !== undefined) usageError(schedCredit, '-t and -r need -s');
-    const ref = str('domain');
-    if (ref === undefined) {
-      if (o.weight !== undefined || o.cap !== undefined)
-        usageError(schedCredit, 'Must specify a domain (-d) with -w or -c');
-      const lines = [poolLine(hv), SC_HEADER];
-      const domains = [];
-      for (const d of hv.list()) {
-        const sd = sched.s.doms.get(d.domid);
-        if (!sd) continue;
-        lines.push(row(d, sd.weight, sd.cap));
-        domains.push({ name: d.name, domid: d.domid, weight: sd.weight, cap: sd.cap });
-      }
-      return {
-        text: lines.join('\n'),
-        data: { pool: 'Pool-0', tslice_ms: sched.s.params.tsliceMs, ratelimit_us: sched.s.params.ratelimitUs, domains },
-      };
-    }
-    const d = pvmArg(hv, ref);
-    const sd = sched.sdom(d);
-    const w = str('weight') === undefined ? undefined : wholeNumber(str('weight')!, 'weight');
-    const c = str('cap') === undefined ? undefined : wholeNumber(str('cap')!, 'cap');
-    if (w !== undefined && (w < 1 || w > 65535))
-      fail('EINVAL', 'Cpu weight out of range, valid values are within range from 1 to 65535');
-    const maxCap = sd.vcpus.length * 100;
-    if (c !== undefined && (c < 0 || c > maxCap))
-      fail('EINVAL', `Cpu cap out of range, valid range is from 0 to ${maxCap} for specified number of vcpus`);
-    sched.setCredit(d, w, c);
-    return {
-      text: `${SC_HEADER}\n${row(d, sd.weight, sd.cap)}`,
-      data: { name: d.name, domid: d.domid, weight: sd.weight, cap: sd.cap },
-    };
+    if (typeof o.domain === 'string') return domainParams(sched, hv, o.domain, o);
+    if (o.weight !== undefined || o.cap !== undefined)
+      usageError(schedCredit, 'Must specify a domain (-d) with -w or -c');
+    const g = sched.globalParams();
+    const { text, domains } = domainList(sched, hv, creditPoolLine(hv));
+    return { text, data: { pool: 'Pool-0', tslice_ms: g.tslice_ms, ratelimit_us: g.ratelimit_us, domains } };
   },
 };
 
-function row(d: Domain, weight: number, cap: number): string {
-  return `${left(d.name, 33)} ${right(d.domid, 4)} ${right(weight, 6)} ${right(cap, 4)}`;
+function credit2PoolLine(hv: Engine): string {
+  return `Cpupool Pool-0: ratelimit=${hv.sched.globalParams().ratelimit_us}us`;
 }
+
+const schedCredit2: CommandSpec = {
+  name: 'sched-credit2',
+  family: 'scheduler',
+  summary: "Get or set credit2 scheduler parameters: a domain's weight and cap, or the rate limit (xl sched-credit2)",
+  usage: '[-d <pvm> [-w weight] [-c cap]] [-s [-r ratelimit_us]] [-p Pool-0]',
+  args: [],
+  options: [
+    { name: 'domain', short: 'd', value: 'pvm', summary: 'the domain to show or change' },
+    {
+      name: 'weight',
+      short: 'w',
+      value: 'int',
+      summary: 'credit burns at max weight / weight: the share when contended, 1-65535 (default 256)',
+    },
+    { name: 'cap', short: 'c', value: 'int', summary: '% of one pCPU at most, as a budget per 10 ms, 0 = no cap' },
+    { name: 'schedparam', short: 's', summary: 'show or set the scheduler-wide parameters' },
+    {
+      name: 'ratelimit_us',
+      short: 'r',
+      value: 'int',
+      summary: 'rate limit, µs (0 = off, or 100-500000; default 1000)',
+    },
+    { name: 'cpupool', short: 'p', value: 'word', summary: 'the cpupool (this host has one: Pool-0)' },
+  ],
+  help: 'Only on a host with sched = "credit2" (as Xen\'s sched= boot option). Without options: every domain\'s weight and cap. Examples: sched-credit2 -d web -w 512; sched-credit2 -d web -c 50; sched-credit2 -s -r 500.',
+  run(ctx, a) {
+    const hv = ctx.hv;
+    const o = a.opts;
+    if (o.cpupool !== undefined && (o.domain !== undefined || o.weight !== undefined || o.cap !== undefined))
+      usageError(schedCredit2, 'Specifying a cpupool is not allowed with other options.');
+    if (o.schedparam && (o.domain !== undefined || o.weight !== undefined || o.cap !== undefined))
+      usageError(schedCredit2, 'cannot specify -s with -d, -w or -c');
+    if (!o.schedparam && o.ratelimit_us !== undefined) usageError(schedCredit2, '-r needs -s');
+    if (o.domain === undefined && (o.weight !== undefined || o.cap !== undefined))
+      usageError(schedCredit2, 'Must specify a domain (-d) with -w or -c');
+    if (typeof o.cpupool === 'string' && o.cpupool !== 'Pool-0') fail('ENOENT', `unknown cpupool '${o.cpupool}'`);
+    const sched = schedRunning(hv, 'credit2');
+    if (o.schedparam) {
+      sched.adjustGlobal(paramOpts(o, [['ratelimit_us', 'ratelimit']]));
+      const g = sched.globalParams();
+      return { text: credit2PoolLine(hv), data: { pool: 'Pool-0', ratelimit_us: g.ratelimit_us } };
+    }
+    if (typeof o.domain === 'string') return domainParams(sched, hv, o.domain, o);
+    const { text, domains } = domainList(sched, hv, credit2PoolLine(hv));
+    return { text, data: { pool: 'Pool-0', ratelimit_us: sched.globalParams().ratelimit_us, domains } };
+  },
+};
 
 // ---- uptime --------------------------------------------------------------------------------------
 
@@ -316,11 +399,14 @@ export interface PanelVcpu {
   name: string;
   domid: number;
   vcpu: number;
-  priority: string;
+  /** The policy's short description of the vCPU (credit1: its priority, BOOST, UNDER or OVER). */
+  label: string;
 }
 
 export interface SchedPanel {
   now_ns: number;
+  /** The policy the host runs (credit, credit2). */
+  scheduler: string;
   /** The interval the shares cover: the last `run`, or null before any. */
   interval: { start_ns: number; end_ns: number } | null;
   pcpus: { cpu: number; running: PanelVcpu | null; runq: PanelVcpu[]; runq_len: number; busy_pct: number | null }[];
@@ -330,17 +416,18 @@ export interface SchedPanel {
 
 /** What a scheduler panel shows: each pCPU with what runs on it and its queue, and CPU shares. Pure. */
 export function schedView(hv: Engine): SchedPanel {
-  const s = hv.sched.s;
+  const sched = hv.sched;
+  const s = sched.s;
   const who = (uid: number): PanelVcpu => {
     const v = s.vcpus.get(uid)!;
     return {
       name: hv.domains.get(v.domid)?.name ?? `domid ${v.domid}`,
       domid: v.domid,
       vcpu: v.id,
-      priority: PRI_NAMES[v.pri] ?? String(v.pri),
+      label: sched.describe(v).label,
     };
   };
-  const last = s.last;
+  const last = sched.last;
   const dur = last ? last.endNs - last.startNs : 0;
   const shares = last
     ? Object.entries(last.cpuNs)
@@ -354,16 +441,20 @@ export function schedView(hv: Engine): SchedPanel {
     : [];
   return {
     now_ns: hv.nowNs,
+    scheduler: sched.policy.name,
     interval: last ? { start_ns: last.startNs, end_ns: last.endNs } : null,
-    pcpus: s.pcpus.map((p, i) => ({
-      cpu: p.id,
-      running: p.curr >= 0 ? who(p.curr) : null,
-      runq: p.runq.map(who),
-      runq_len: p.runq.length,
-      busy_pct: last ? Math.round((last.busyNs[i]! / dur) * 10000) / 100 : null,
-    })),
+    pcpus: s.pcpus.map((p, i) => {
+      const q = sched.queued(p.id);
+      return {
+        cpu: p.id,
+        running: p.curr >= 0 ? who(p.curr) : null,
+        runq: q.map(who),
+        runq_len: q.length,
+        busy_pct: last ? Math.round((last.busyNs[i]! / dur) * 10000) / 100 : null,
+      };
+    }),
     shares,
   };
 }
 
-export const SCHED: CommandSpec[] = [run, vcpuList, vcpuPin, schedCredit, uptimeCmd];
+export const SCHED: CommandSpec[] = [run, vcpuList, vcpuPin, schedCredit, schedCredit2, uptimeCmd];

@@ -99,7 +99,7 @@ const top: CommandSpec = {
     const delayS = typeof a.opts.delay === 'string' ? intArg(a.opts.delay, 'delay', 1, 3600) : 3;
     if (n > 1 && delayS * (n - 1) > 24 * 3600) fail('EINVAL', 'top may run at most 24h of virtual time');
     const sched = hv.sched;
-    const last = sched.s.last;
+    const last = sched.last;
     const screens = [];
     let cur = sample(hv, last?.cpuNs ?? {}, last ? last.endNs - last.startNs : 0);
     screens.push(cur);

@@ -10,7 +10,7 @@ import { registerDl } from './dl/index.js';
 import type { DlSubsystem } from './dl/subsystem.js';
 import type { LibraryStore } from './dl/store.js';
 import { registerSched } from './sched/index.js';
-import type { CreditScheduler } from './sched/scheduler.js';
+import type { Scheduler } from './sched/scheduler.js';
 
 /** What an engine is built with besides the host: the library store read from images/lib (src/dl-io.ts). */
 export interface EngineOptions {
@@ -19,7 +19,7 @@ export interface EngineOptions {
 
 /** A hypervisor with its subsystems, each typed and always present. */
 export type Engine = Hypervisor & {
-  readonly sched: CreditScheduler;
+  readonly sched: Scheduler;
   readonly ipc: Ipc;
   readonly dl: DlSubsystem;
 };
