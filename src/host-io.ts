@@ -16,7 +16,8 @@ import {
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EngineError, fail } from './engine/errors.js';
-import { HostConfig, hostFromCfg, ImageConfig, imageFromCfg, parseCfg } from './engine/image.js';
+import { hostFromCfg, imageFromCfg } from './engine/config.js';
+import { HostConfig, ImageConfig, parseCfg } from './engine/image.js';
 import type { HostIO } from './commands/types.js';
 
 /** The package's own images/ directory (next to dist/). */

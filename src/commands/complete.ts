@@ -1,7 +1,7 @@
 // Tab completion from the command table: command names, then each argument by its kind (pVM names,
 // image names, regions of the pVM named before, signals, command names for help).
 
-import type { Hypervisor } from '../engine/hypervisor.js';
+import type { Engine } from '../engine/index.js';
 import type { ImageConfig } from '../engine/image.js';
 import { SIGNALS } from '../engine/signals.js';
 import { usageOf } from './args.js';
@@ -18,7 +18,7 @@ export interface Completion {
 }
 
 /** Candidates for the last word of `line`. */
-export function complete(hv: Hypervisor, images: Map<string, ImageConfig>, line: string): Completion {
+export function complete(hv: Engine, images: Map<string, ImageConfig>, line: string): Completion {
   const cmdText = line.slice(line.lastIndexOf(';') + 1).replace(/^\s+/, '');
   const words = cmdText.split(/\s+/);
   const word = words[words.length - 1] ?? '';
@@ -69,7 +69,7 @@ function slotAt(spec: AnyCommand, before: string[]): Slot | undefined {
   return arg;
 }
 
-function candidatesOf(kind: ArgKind, hv: Hypervisor, images: Map<string, ImageConfig>, before: string[]): string[] {
+function candidatesOf(kind: ArgKind, hv: Engine, images: Map<string, ImageConfig>, before: string[]): string[] {
   switch (kind) {
     case 'pvm':
       return hv.list().map((d) => d.name);

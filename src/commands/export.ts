@@ -2,7 +2,7 @@
 
 import { DOM0, Domain } from '../engine/domain.js';
 import { fail } from '../engine/errors.js';
-import type { Hypervisor } from '../engine/hypervisor.js';
+import type { Engine } from '../engine/index.js';
 import { maybe, one, option } from './args.js';
 import { choice, file, pvm } from './kinds.js';
 import { sizeKiB } from './format.js';
@@ -17,7 +17,7 @@ const id = (domid: number) => `d${domid}`;
 const dotStr = (s: string) => `"${s.replace(/["\\]/g, (m) => `\\${m}`).replace(/\n/g, '\\n')}"`;
 const mmStr = (s: string) => `"${s.replace(/"/g, '#quot;')}"`;
 
-function treeExport(hv: Hypervisor, root: Domain | undefined, format: Format): string {
+function treeExport(hv: Engine, root: Domain | undefined, format: Format): string {
   const rows = treeRows(hv, root);
   if (format === 'json') return JSON.stringify({ nodes: rows.map(({ prefix: _p, ...r }) => r) }, null, 2);
   const label = (r: (typeof rows)[number]) =>
@@ -38,7 +38,7 @@ function treeExport(hv: Hypervisor, root: Domain | undefined, format: Format): s
   return lines.join('\n');
 }
 
-function families(hv: Hypervisor, only?: Domain): SharingGraph[] {
+function families(hv: Engine, only?: Domain): SharingGraph[] {
   if (only) return [sharingGraph(hv, only)];
   const roots = new Map<number, Domain>();
   for (const d of hv.pvms()) if (!roots.has(d.family)) roots.set(d.family, d);

@@ -1,7 +1,7 @@
 // Text formatting shared by commands: C-style padding for xl's formats, sizes, latencies, tables.
 
 import { Domain, isZombie, SHUTDOWN_LETTERS } from '../engine/domain.js';
-import type { Hypervisor } from '../engine/hypervisor.js';
+import type { Engine } from '../engine/index.js';
 
 /** printf %-Ns */
 export function left(s: string | number, w: number): string {
@@ -46,7 +46,7 @@ export function fixed1(n: number, w: number): string {
 const STATE_TEXT = new Map<number, string>();
 
 /** xl's six state letters: r b p s <shutdown reason> d. */
-export function stateLetters(hv: Hypervisor, d: Domain): string {
+export function stateLetters(hv: Engine, d: Domain): string {
   const zombie = isZombie(d);
   const r = !zombie && !d.paused && hv.sched.running(d) ? 'r' : '-';
   const b = !zombie && !d.paused && hv.sched.blocked(d) ? 'b' : '-';

@@ -2,10 +2,12 @@
 
 import { DOM0, Domain, isZombie, pagesOf } from '../engine/domain.js';
 import { fail } from '../engine/errors.js';
-import type { Hypervisor } from '../engine/hypervisor.js';
+import type { Engine } from '../engine/index.js';
 import { hostMemory, pagesSharedWith, smaps, smapsTotal } from '../engine/mm/access.js';
 import type { Accounting, SmapsRaw } from '../engine/mm/accounting.js';
-import { familyName } from '../engine/signals.js';
+import { familyName } from '../engine/ipc/trust.js';
+import { hostPolicyName } from '../engine/sched/registry.js';
+import { waitingToSnapshot } from '../engine/waiting.js';
 import { many, maybe, one } from './args.js';
 import { pvm, word } from './kinds.js';
 import { fixed1, left, memMiB, right, sizeKiB, stateLetters, table, TextLines, uptime } from './format.js';
@@ -71,7 +73,7 @@ export interface TreeRow {
 }
 
 /** Depth-first over the family trees under Domain-0 (or under one pVM): each domain with its depth and box-drawing prefix. */
-function walkFamilies(hv: Hypervisor, root: Domain, visit: (d: Domain, depth: number, prefix: string) => void): void {
+function walkFamilies(hv: Engine, root: Domain, visit: (d: Domain, depth: number, prefix: string) => void): void {
   const walk = (d: Domain, depth: number, prefix: string, childPrefix: string): void => {
     visit(d, depth, prefix);
     if (d.children.length === 0) return;
@@ -88,7 +90,7 @@ function walkFamilies(hv: Hypervisor, root: Domain, visit: (d: Domain, depth: nu
 }
 
 /** One domain's row of the tree (accounting brought up to date by the caller). */
-function treeRow(hv: Hypervisor, acct: Accounting, d: Domain, depth: number, prefix: string): TreeRow {
+function treeRow(hv: Engine, acct: Accounting, d: Domain, depth: number, prefix: string): TreeRow {
   const sums: SmapsRaw = { region: 'total', pages: 0, pssShifted: 0, sharedPages: 0 };
   for (const r of d.regions) acct.addRegion(r, sums);
   const parent = d.domid === DOM0 ? undefined : hv.domains.get(d.parent);
@@ -113,7 +115,7 @@ function treeRow(hv: Hypervisor, acct: Accounting, d: Domain, depth: number, pre
 }
 
 /** The family trees under Domain-0 (or under one pVM), in depth-first order: used by `tree` and the console. */
-export function treeRows(hv: Hypervisor, root?: Domain): TreeRow[] {
+export function treeRows(hv: Engine, root?: Domain): TreeRow[] {
   const acct = hv.accounting();
   const rows: TreeRow[] = [];
   walkFamilies(hv, root ?? hv.dom0, (d, depth, prefix) => rows.push(treeRow(hv, acct, d, depth, prefix)));
@@ -217,7 +219,7 @@ const show = command({
         vcpus: d.vcpus,
         mem_mib: d.memMiB,
         memory: s.total,
-        waiting: d.waiting,
+        waiting: d.waiting && waitingToSnapshot(d.waiting),
         paused: d.paused,
         exit_status: d.shutdown?.status ?? null,
         uptime_s: (hv.nowNs - d.createdNs) / 1e9,
@@ -228,7 +230,7 @@ const show = command({
 
 // ---- info ----------------------------------------------------------------------------------------
 
-export function infoFields(hv: Hypervisor): [string, string | number][] {
+export function infoFields(hv: Engine): [string, string | number][] {
   const m = hostMemory(hv);
   const mib = (k: number) => Math.floor(k / 1024);
   return [
@@ -249,7 +251,7 @@ export function infoFields(hv: Hypervisor): [string, string | number][] {
     ['free_cpus', 0],
     ['xen_major', 4],
     ['xen_minor', 11],
-    ['xen_scheduler', 'credit'],
+    ['xen_scheduler', hostPolicyName(hv.host.raw)],
     ['xen_pagesize', 4096],
     ['toolstack', hv.host.toolstack],
     ['pool_shells', hv.pool],

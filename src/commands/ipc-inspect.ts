@@ -3,26 +3,27 @@
 // data is what the console's IpC panel draws: fills, waiters, attachers, pending signals, activity.
 
 import type { Domain } from '../engine/domain.js';
-import type { Hypervisor } from '../engine/hypervisor.js';
+import type { Engine } from '../engine/index.js';
 import { GTF_readonly, GTF_reading, GTF_writing } from '../engine/mm/grant.js';
-import { hexKey } from '../engine/ipc/msg.js';
-import { Ipc, ipcOf } from '../engine/ipc/subsystem.js';
+import { hexKey } from '../engine/ipc/keys.js';
+import type { Ipc } from '../engine/ipc/subsystem.js';
+import { waitsOn } from '../engine/waiting.js';
 import { maybe, one } from './args.js';
 import { pvm } from './kinds.js';
 import { table } from './format.js';
 import { command, type AnyCommand } from './types.js';
 
-function nameOf(hv: Hypervisor, domid: number): string {
+function nameOf(hv: Engine, domid: number): string {
   return hv.domains.get(domid)?.name ?? `#${domid}`;
 }
 
-function famOf(hv: Hypervisor, family: number): string {
+function famOf(hv: Engine, family: number): string {
   return hv.domains.get(family)?.name ?? `#${family}`;
 }
 
 // ---- evtchn --------------------------------------------------------------------------------------
 
-function portsData(hv: Hypervisor, ipc: Ipc, d: Domain) {
+function portsData(hv: Engine, ipc: Ipc, d: Domain) {
   const ports = ipc.evtchn.portsOf(d.domid).map((p) => ({
     port: p.port,
     type: p.state,
@@ -47,7 +48,7 @@ const evtchn = command({
   args: { pvm: maybe(pvm) },
   run(ctx, a) {
     const hv = ctx.hv;
-    const ipc = ipcOf(hv);
+    const ipc = hv.ipc;
     const doms =
       a.pvm !== undefined
         ? [a.pvm]
@@ -88,7 +89,7 @@ const grants = command({
   args: { pvm: one(pvm) },
   run(ctx, a) {
     const hv = ctx.hv;
-    const ipc = ipcOf(hv);
+    const ipc = hv.ipc;
     const d = a.pvm;
     const entries = ipc.grants.entriesOf(d.domid).map((e) => ({
       ref: e.ref,
@@ -126,8 +127,8 @@ const grants = command({
 // ---- ipcs ----------------------------------------------------------------------------------------
 
 /** Everything the IpC panel shows, as data. */
-export function ipcsData(hv: Hypervisor) {
-  const ipc = ipcOf(hv);
+export function ipcsData(hv: Engine) {
+  const ipc = hv.ipc;
   const queues = [...ipc.queues.values()].map((q) => ({
     msqid: q.id,
     key: q.key,
@@ -155,10 +156,8 @@ export function ipcsData(hv: Hypervisor) {
     nattch: s.attachers.length,
     attachers: s.attachers.map((id) => nameOf(hv, id)),
   }));
-  const waiterOf = (domid: number, call: string, id: number): boolean => {
-    const w = hv.domains.get(domid)?.waiting;
-    return w?.call === call && w.detail.pipe === id;
-  };
+  const waiterOf = (domid: number, call: 'read' | 'write', id: number): boolean =>
+    waitsOn(hv.domains.get(domid)?.waiting, call, id) !== null;
   const pipes = [...ipc.pipes.values()].map((p) => ({
     pipe: p.id,
     writer: nameOf(hv, p.writer),

@@ -2,13 +2,14 @@
 // shmdt. Each names the calling pVM (or the pipe, which names its writer and reader) and reports the
 // modeled latency; a call that must wait leaves its pVM blocked (state b) and says on what.
 
-import type { Hypervisor } from '../engine/hypervisor.js';
-import { ftok, hexKey, msgget, msgrcv, msgsnd, queueById, MSGMAX } from '../engine/ipc/msg.js';
-import { closePipe, createPipe, type End, parseEnd, quote, readPipe, RING_MAX, writePipe } from '../engine/ipc/pipe.js';
+import type { Engine } from '../engine/index.js';
+import { ftok, hexKey } from '../engine/ipc/keys.js';
+import { msgget, msgrcv, msgsnd, queueById, MSGMAX } from '../engine/ipc/msg.js';
+import { close as closePipe, write as writePipe } from '../engine/ipc/calls.js';
+import { createPipe, type End, parseEnd, readPipe, RING_MAX } from '../engine/ipc/pipe.js';
 import { fail } from '../engine/errors.js';
 import { segmentById, shmat, shmdt, shmget } from '../engine/ipc/shm.js';
-import { ipcOf } from '../engine/ipc/subsystem.js';
-import { utf8 } from '../engine/ipc/vchan.js';
+import { quote, utf8 } from '../engine/ipc/vchan.js';
 import { flag, maybe, one, option } from './args.js';
 import { formOf, int, ipcKey, type Kind, pipe as pipeArg, pvm, size, text, word } from './kinds.js';
 import { latency, plural } from './format.js';
@@ -26,7 +27,7 @@ const pipeEnd: Kind<End> = { kind: 'choice', choices: ['read', 'write'], parse: 
 const firstContactNote = (first: boolean): string =>
   first ? ' (first contact: trust verified, channel and page set up)' : '';
 
-function nameOf(hv: Hypervisor, domid: number): string {
+function nameOf(hv: Engine, domid: number): string {
   return hv.domains.get(domid)?.name ?? `domain ${domid}`;
 }
 
@@ -43,7 +44,7 @@ const pipe = command({
   help: 'Both pVMs must be of one family. Prints the pipe number that write, read and close take (3 or pipe:3).',
   run(ctx, a, o) {
     const hv = ctx.hv;
-    const ipc = ipcOf(hv);
+    const ipc = hv.ipc;
     const w = a.writer;
     const r = a.reader;
     const c = createPipe(hv, ipc, w, r, o.ring);
@@ -73,7 +74,7 @@ const write = command({
   },
   run(ctx, a, o) {
     const hv = ctx.hv;
-    const ipc = ipcOf(hv);
+    const ipc = hv.ipc;
     const p = a.pipe;
     const times = o.repeat ?? 1;
     // Checked before the data is built: a long text repeated would otherwise pass V8's string limit.
@@ -97,7 +98,7 @@ const write = command({
       ring_used: p.ring.ready(),
       ring_bytes: p.ring.size,
     };
-    if (w.killedBySigpipe) {
+    if (w.raised) {
       return {
         text: `write on pipe ${p.id}: EPIPE, its reader is gone; SIGPIPE terminated ${writer} (status 141)`,
         data: { ...base, errno: 'EPIPE', signal: 'SIGPIPE', terminated: true },
@@ -118,7 +119,7 @@ const read = command({
   args: { pipe: one(pipeArg), n: maybe(int(1, 1 << 30, 'read size')) },
   run(ctx, a) {
     const hv = ctx.hv;
-    const ipc = ipcOf(hv);
+    const ipc = hv.ipc;
     const p = a.pipe;
     const r = readPipe(hv, ipc, p, a.n);
     const reader = nameOf(hv, p.reader);
@@ -154,7 +155,7 @@ const close = command({
   help: 'close 3 write: the reader drains what is left, then reads EOF. close 3 read: the writer gets EPIPE and SIGPIPE.',
   run(ctx, a) {
     const hv = ctx.hv;
-    const ipc = ipcOf(hv);
+    const ipc = hv.ipc;
     const p = a.pipe;
     const end = a.end;
     const holder = nameOf(hv, end === 'write' ? p.writer : p.reader);
@@ -198,7 +199,7 @@ const msggetCmd = command({
     const hv = ctx.hv;
     const d = a.pvm;
     const key = a.key;
-    const g = msgget(hv, ipcOf(hv), d, key, o.create, o.excl);
+    const g = msgget(hv, hv.ipc, d, { key, create: o.create, excl: o.excl });
     const q = g.queue;
     return {
       text: `${d.name}: msqid ${q.id} (key ${hexKey(key)}${g.created ? ', created' : ''}; ${q.messages.length} messages, ${q.cbytes}/${q.qbytes} bytes)`,
@@ -221,12 +222,12 @@ const msgsndCmd = command({
   options: { nowait: flag('IPC_NOWAIT: fail with EAGAIN instead of blocking') },
   run(ctx, a, o) {
     const hv = ctx.hv;
-    const ipc = ipcOf(hv);
+    const ipc = hv.ipc;
     const d = a.pvm;
     const q = queueById(ipc, a.msqid);
     const type = a.type;
     const bytes = utf8(a.text);
-    const s = msgsnd(hv, ipc, d, q, type, bytes, o.nowait);
+    const s = msgsnd(hv, ipc, d, q, { type, bytes, nowait: o.nowait });
     let text: string;
     if (s.blocked)
       text = `${d.name} blocks in msgsnd on queue ${q.id} (state b): ${q.cbytes}/${q.qbytes} bytes used, no room for ${bytes.length}`;
@@ -264,11 +265,11 @@ const msgrcvCmd = command({
   },
   run(ctx, a, o) {
     const hv = ctx.hv;
-    const ipc = ipcOf(hv);
+    const ipc = hv.ipc;
     const d = a.pvm;
     const q = queueById(ipc, a.msqid);
     const type = a.type ?? 0;
-    const r = msgrcv(hv, ipc, d, q, type, o.size ?? MSGMAX, o.nowait, o.noerror);
+    const r = msgrcv(hv, ipc, d, q, { type, size: o.size ?? MSGMAX, nowait: o.nowait, noerror: o.noerror });
     const base = { msqid: q.id, pvm: d.name, blocked: r.blocked, woke: r.woke };
     if (!r.message) {
       return {
@@ -302,7 +303,7 @@ const shmgetCmd = command({
     const hv = ctx.hv;
     const d = a.pvm;
     const key = a.key;
-    const g = shmget(hv, ipcOf(hv), d, key, a.size, o.create, o.excl);
+    const g = shmget(hv, hv.ipc, d, { key, bytes: a.size, create: o.create, excl: o.excl });
     const s = g.segment;
     return {
       text: `${d.name}: shmid ${s.id} (key ${hexKey(key)}, ${s.bytes} bytes in ${plural(s.master.pages, 'page')}${g.created ? ', created' : ''})`,
@@ -320,7 +321,7 @@ function attachCmd(name: 'shmat' | 'shmdt', summary: string): AnyCommand {
     args: { pvm: one(pvm), shmid: one(int(0, INT32_MAX)) },
     run(ctx, a) {
       const hv = ctx.hv;
-      const ipc = ipcOf(hv);
+      const ipc = hv.ipc;
       const d = a.pvm;
       const s = segmentById(ipc, a.shmid);
       if (name === 'shmat') {

@@ -7,10 +7,10 @@
 import type { Domain } from '../engine/domain.js';
 import { EngineError, fail } from '../engine/errors.js';
 import { parseLibRef } from '../engine/dl/store.js';
-import { parseKey } from '../engine/ipc/msg.js';
-import { type Pipe, pipeById } from '../engine/ipc/pipe.js';
+import { parseKey } from '../engine/ipc/keys.js';
+import { pipeById } from '../engine/ipc/pipe.js';
 import { parseSize } from '../engine/ipc/shm.js';
-import { ipcOf } from '../engine/ipc/subsystem.js';
+import type { Pipe } from '../engine/ipc/state.js';
 import { parseSignal } from '../engine/signals.js';
 import { suggest } from '../engine/suggest.js';
 import type { Ctx } from './types.js';
@@ -142,7 +142,7 @@ export const pipe: Kind<Pipe> = {
   parse(w, ctx) {
     if (!/^(?:pipe:)?[0-9]+$/.test(w))
       badArg(`'${w}' is not a pipe (give its number, as pipe printed it: 3 or pipe:3)`);
-    return pipeById(ipcOf(ctx.hv), w);
+    return pipeById(ctx.hv.ipc, w);
   },
 };
 

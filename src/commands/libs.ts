@@ -3,12 +3,12 @@
 
 import type { Domain } from '../engine/domain.js';
 import { fail } from '../engine/errors.js';
-import type { Hypervisor } from '../engine/hypervisor.js';
+import type { Engine } from '../engine/index.js';
 import type { ImageConfig } from '../engine/image.js';
 import { call, link, unlink } from '../engine/dl/linker.js';
 import { libKey, textPages } from '../engine/dl/manifest.js';
 import { recycle } from '../engine/dl/recycle.js';
-import { dlOf, DlSubsystem, Linked } from '../engine/dl/subsystem.js';
+import type { DlSubsystem, Linked } from '../engine/dl/subsystem.js';
 import { update, UpdateOne } from '../engine/dl/update.js';
 import { flag, maybe, one, option } from './args.js';
 import { lib, libFunction, pvm, word, type Kind } from './kinds.js';
@@ -50,7 +50,7 @@ const linkCmd = command({
   help: 'Example: link web libssl (maps libssl, libcrypto and libz). Without a version: the newest the image allows. Functions bind on first call.',
   run(ctx, a, o) {
     const hv = ctx.hv;
-    const dl = dlOf(hv);
+    const dl = hv.dl;
     const d = a.pvm;
     const req = a.lib;
     const loader = o.loader ?? null;
@@ -98,7 +98,7 @@ const unlinkCmd = command({
     const hv = ctx.hv;
     const d = a.pvm;
     const { name } = a.lib;
-    const r = unlink(hv, dlOf(hv), d, name);
+    const r = unlink(hv, hv.dl, d, name);
     return {
       text: `${d.name} unlinked ${r.removed.join(', ')}${r.removed.length > 1 ? ' (dependencies nothing else needs)' : ''}`,
       data: { pvm: d.name, domid: d.domid, removed: r.removed },
@@ -118,7 +118,7 @@ const callCmd = command({
   run(ctx, a) {
     const hv = ctx.hv;
     const d = a.pvm;
-    const r = call(hv, dlOf(hv), d, a.target.lib, a.target.fn, a.arg);
+    const r = call(hv, hv.dl, d, a.target.lib, a.target.fn, a.arg);
     const bind = r.resolved
       ? `GOT slot ${r.slot} resolved now (first call: lazy binding)`
       : `GOT slot ${r.slot} already bound`;
@@ -160,7 +160,7 @@ const updateCmd = command({
   help: 'Example: update web libm@1.18 --eager. `all` updates every pVM linking the library. The pVM is paused, never restarted.',
   run(ctx, a, o) {
     const hv = ctx.hv;
-    const dl = dlOf(hv);
+    const dl = hv.dl;
     const neu = a.new;
     const old = a.old;
     if (old && old.name !== neu.name)
@@ -221,7 +221,7 @@ const verifyCmd = command({
   summary: "Check a library's detached signature against the trust store (fails unless it verifies)",
   args: { lib: one(lib(false), 'lib@version') },
   run(ctx, a) {
-    const dl = dlOf(ctx.hv);
+    const dl = ctx.hv.dl;
     const ref = a.lib;
     let version = ref.version;
     if (version === undefined) {
@@ -281,7 +281,7 @@ export function pvmLibraries(dl: DlSubsystem, d: Domain) {
 }
 
 /** Every pVM's libraries in brief (who shares them is in `loaded`): O(pVMs), for `libs` and the console. */
-function allPvmLibraries(hv: Hypervisor, dl: DlSubsystem) {
+function allPvmLibraries(hv: Engine, dl: DlSubsystem) {
   return [...dl.linked.keys()]
     .sort((a, b) => a - b)
     .map((domid) => {
@@ -348,7 +348,7 @@ const libsCmd = command({
   args: { pvm: maybe(pvm) },
   run(ctx, a) {
     const hv = ctx.hv;
-    const dl = dlOf(hv);
+    const dl = hv.dl;
     if (a.pvm !== undefined) return libsOfPvm(dl, a.pvm);
     const loaded = loadedLibraries(dl);
     const cells: (string | number)[][] = [['Library', 'Version', 'Text', 'Data/pVM', 'pVMs', 'Shared by']];
@@ -394,7 +394,7 @@ export function createRecycled(ctx: Ctx, image: ImageConfig, pvmName: string | u
   const empty = ctx.images.get('empty');
   if (!empty) fail('ENOENT', "recycling restores the checkpointed 'empty' image, which is not in the images directory");
   const hv = ctx.hv;
-  const r = recycle(hv, dlOf(hv), image, empty, pvmName);
+  const r = recycle(hv, hv.dl, image, empty, pvmName);
   const d = r.domain;
   return {
     text: [
@@ -420,7 +420,7 @@ export function createRecycled(ctx: Ctx, image: ImageConfig, pvmName: string | u
 export const LIBRARIES: AnyCommand[] = [linkCmd, unlinkCmd, callCmd, updateCmd, verifyCmd, libsCmd];
 
 /** Every library name and name@version in the store, for completion. */
-export function libraryCandidates(hv: Hypervisor): string[] {
-  const all = dlOf(hv).store.all();
+export function libraryCandidates(hv: Engine): string[] {
+  const all = hv.dl.store.all();
   return [...new Set(all.map((e) => e.manifest.name)), ...all.map((e) => libKey(e.manifest.name, e.manifest.version))];
 }

@@ -2,11 +2,11 @@
 
 import { pagesOf } from '../engine/domain.js';
 import { fail } from '../engine/errors.js';
-import { Cfg, imageFromCfg, parseOverrides } from '../engine/image.js';
+import { imageFromCfg } from '../engine/config.js';
+import { Cfg, parseOverrides } from '../engine/image.js';
 import { suggest } from '../engine/suggest.js';
 import * as life from '../engine/lifecycle.js';
 import { ipcExit, ipcWait } from '../engine/ipc/exit.js';
-import { ipcOf } from '../engine/ipc/subsystem.js';
 import { many, maybe, one, flag } from './args.js';
 import { image as imageArg, int, pvm, word } from './kinds.js';
 import { latency, plural, sizeKiB } from './format.js';
@@ -52,7 +52,7 @@ const create = command({
   run(ctx, a, o) {
     const { image, pvmName } = imageWithOverrides(ctx, a.image, a.pairs);
     if (o.recycle) return createRecycled(ctx, image, pvmName);
-    const c = life.create(ctx.hv, image, pvmName);
+    const c = life.create(ctx.hv, image, { name: pvmName });
     const d = c.domain;
     return {
       text: `created ${d.name} (domid ${d.domid}) from ${image.name}: ${image.memory} MiB, ${plural(d.vcpus, 'vCPU')}, modeled boot ${latency(c.latencyUs)}${c.fromPool ? ' (shell from the pool)' : ''}`,
@@ -123,7 +123,7 @@ const exitCmd = command({
     const d = a.pvm;
     const status = a.status ?? 0;
     const parent = ctx.hv.domains.get(d.parent)!;
-    const t = ipcExit(ctx.hv, ipcOf(ctx.hv), d, status);
+    const t = ipcExit(ctx.hv, d, status);
     const gone = !ctx.hv.domains.has(d.domid);
     const text = gone
       ? `${d.name} exited with status ${status}; ${parent.name} reaped it`

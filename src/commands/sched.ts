@@ -1,13 +1,14 @@
-// Scheduler and time commands: run (advance virtual time), vcpu-list, vcpu-pin, sched-credit and uptime
-// in xl's formats; and schedView, the data a console panel draws (pCPUs, run queues, CPU shares).
+// Scheduler and time commands: run (advance virtual time), vcpu-list, vcpu-pin, sched-credit,
+// sched-credit2 and uptime in xl's formats; and schedView, the data a console panel draws (pCPUs, run
+// queues, CPU shares). Parameters and vCPU descriptions come through the scheduler interface
+// (engine/sched/policy.ts), whichever policy the host runs.
 
 import { DOM0, type Domain } from '../engine/domain.js';
 import { fail } from '../engine/errors.js';
-import type { Hypervisor } from '../engine/hypervisor.js';
-import { schedOf } from '../engine/sched/index.js';
+import type { Engine } from '../engine/index.js';
+import type { Scheduler } from '../engine/sched/scheduler.js';
+import type { SchedParams } from '../engine/sched/policy.js';
 import type { RunReport } from '../engine/sched/report.js';
-import { RATELIMIT_MAX_US, RATELIMIT_MIN_US, TSLICE_MAX_MS, TSLICE_MIN_MS } from '../engine/sched/scheduler.js';
-import { PRI_NAMES } from '../engine/sched/state.js';
 import { flag, many, one, option, usageError } from './args.js';
 import { duration, int, type Kind, pvm, word } from './kinds.js';
 import { fixed1, latency, left, right, TextLines, uptime } from './format.js';
@@ -80,7 +81,7 @@ export function runText(r: RunReport): string {
 
 /** Run virtual time for `ns` at once: the scheduler's report. */
 function runWhole(ctx: Ctx, ns: number) {
-  const r = schedOf(ctx.hv).run(ns);
+  const r = ctx.hv.sched.run(ns);
   return { text: runText(r), data: { ...r, now_ns: ctx.hv.nowNs } };
 }
 
@@ -141,7 +142,7 @@ const vcpuList = command({
   args: { pvm: many(pvm, { optional: true }) },
   run(ctx, a) {
     const hv = ctx.hv;
-    const sched = schedOf(hv);
+    const sched = hv.sched;
     const doms = a.pvm.length > 0 ? a.pvm : hv.list();
     const lines = new TextLines();
     lines.push(VCPU_HEADER);
@@ -163,8 +164,7 @@ const vcpuList = command({
           time_s: Math.round(v.cpuNs / 1e8) / 10,
           affinity_hard: hard,
           affinity_soft: 'all',
-          priority: PRI_NAMES[v.pri],
-          credit: v.credit,
+          ...sched.describe(v).fields,
         });
       }
     }
@@ -190,7 +190,7 @@ const vcpuPin = command({
   run(ctx, a) {
     const hv = ctx.hv;
     const d = a.pvm;
-    const sched = schedOf(hv);
+    const sched = hv.sched;
     const vs = sched.vcpusOf(d);
     if (vs.length === 0) fail('ESRCH', `${d.name} has exited and has no vCPUs`);
     const vcpu = a.vcpu;
@@ -206,13 +206,66 @@ const vcpuPin = command({
   },
 });
 
-// ---- sched-credit --------------------------------------------------------------------------------
+// ---- sched-credit, sched-credit2 -------------------------------------------------------------------
 
 const SC_HEADER = `${left('Name', 33)} ${right('ID', 4)} ${right('Weight', 6)} ${right('Cap', 4)}`;
 
-function poolLine(hv: Hypervisor): string {
-  const p = schedOf(hv).s.params;
-  return `Cpupool Pool-0: tslice=${p.tsliceMs}ms ratelimit=${p.ratelimitUs}us migration-delay=0us`;
+/** The commands that set each policy's parameters, for the hint when a pool runs another. */
+const SCHED_COMMAND: Record<string, string> = { credit: 'sched-credit', credit2: 'sched-credit2' };
+
+/**
+ * The scheduler, if the host runs `want`. Otherwise fail as xl does when the pool runs another scheduler
+ * (libxl_domain_sched_params_get's message), with the way out.
+ */
+function schedRunning(hv: Engine, want: string): Scheduler {
+  const sched = hv.sched;
+  const have = sched.policy.name;
+  if (have === want) return sched;
+  const other = SCHED_COMMAND[have];
+  fail(
+    'EINVAL',
+    `libxl_domain_sched_params_get returned ${have} not ${want}: this host runs the ${have} scheduler (${other ? `use ${other}, or ` : ''}set sched = "${want}" in the host file)`,
+  );
+}
+
+/** The parameters given, under the policy's names (weight, cap; tslice_ms, ratelimit_us); the rest left out. */
+function given(p: Record<string, number | undefined>): SchedParams {
+  const out: SchedParams = {};
+  for (const [name, v] of Object.entries(p)) if (v !== undefined) out[name] = v;
+  return out;
+}
+
+function row(d: Domain, p: SchedParams): string {
+  return `${left(d.name, 33)} ${right(d.domid, 4)} ${right(p.weight ?? 0, 6)} ${right(p.cap ?? 0, 4)}`;
+}
+
+/** Every domain's weight and cap under the pool line (xl's listing, the same for credit and credit2). */
+function domainList(sched: Scheduler, hv: Engine, poolLine: string): { text: string; domains: object[] } {
+  const lines = [poolLine, SC_HEADER];
+  const domains = [];
+  for (const d of hv.list()) {
+    const p = sched.domainParams(d);
+    if (!p) continue;
+    lines.push(row(d, p));
+    domains.push({ name: d.name, domid: d.domid, weight: p.weight, cap: p.cap });
+  }
+  return { text: lines.join('\n'), domains };
+}
+
+/** -d D [-w W] [-c C]: set what is given (the policy checks the ranges), then show the domain. */
+function domainParams(sched: Scheduler, d: Domain, set: { weight?: number; cap?: number }) {
+  sched.sdom(d); // an exited pVM is refused before its values are checked (ESRCH first, as before)
+  sched.adjustDomain(d, given({ weight: set.weight, cap: set.cap }));
+  const p = sched.domainParams(d)!;
+  return {
+    text: `${SC_HEADER}\n${row(d, p)}`,
+    data: { name: d.name, domid: d.domid, weight: p.weight, cap: p.cap },
+  };
+}
+
+function creditPoolLine(hv: Engine): string {
+  const g = hv.sched.globalParams();
+  return `Cpupool Pool-0: tslice=${g.tslice_ms}ms ratelimit=${g.ratelimit_us}us migration-delay=0us`;
 }
 
 const schedCredit = command({
@@ -222,7 +275,7 @@ const schedCredit = command({
     "Get or set credit scheduler parameters: a domain's weight and cap, or the timeslice and rate limit (xl sched-credit)",
   usage: '[-d <pvm> [-w weight] [-c cap]] [-s [-t tslice_ms] [-r ratelimit_us]]',
   args: {},
-  // The ranges are checked by the handler with xl's own messages (xl sched-credit fails with status 1).
+  // The ranges are checked by the policy with xl's own messages (xl sched-credit fails with status 1).
   options: {
     domain: option(pvm, 'the domain to show or change', 'd'),
     weight: option(int(), 'relative share when contended, 1-65535 (default 256)', 'w'),
@@ -234,62 +287,68 @@ const schedCredit = command({
   help: "Without options: every domain's weight and cap. Examples: sched-credit -d web -w 512; sched-credit -d web -c 50; sched-credit -s -t 10.",
   run(ctx, _a, o) {
     const hv = ctx.hv;
-    const sched = schedOf(hv);
+    const sched = schedRunning(hv, 'credit');
     if (o.schedparam) {
       if (o.domain !== undefined || o.weight !== undefined || o.cap !== undefined)
         usageError(schedCredit, 'cannot specify -s with -d, -w or -c');
-      const t = o.tslice_ms;
-      const r = o.ratelimit_us;
-      if (t !== undefined && (t < TSLICE_MIN_MS || t > TSLICE_MAX_MS))
-        fail('EINVAL', `Time slice out of range, valid range is from ${TSLICE_MIN_MS} to ${TSLICE_MAX_MS}`);
-      if (r !== undefined && r !== 0 && (r < RATELIMIT_MIN_US || r > RATELIMIT_MAX_US))
-        fail('EINVAL', `Ratelimit out of range, valid range is from ${RATELIMIT_MIN_US} to ${RATELIMIT_MAX_US}`);
-      const tNew = t ?? sched.s.params.tsliceMs;
-      const rNew = r ?? sched.s.params.ratelimitUs;
-      if (rNew > tNew * 1000) fail('EINVAL', `Ratelimit cannot be greater than timeslice (${rNew}us > ${tNew}ms)`);
-      sched.setParams(t, r);
+      sched.adjustGlobal(given({ tslice_ms: o.tslice_ms, ratelimit_us: o.ratelimit_us }));
+      const g = sched.globalParams();
       return {
-        text: poolLine(hv),
-        data: { pool: 'Pool-0', tslice_ms: tNew, ratelimit_us: rNew, migration_delay_us: 0 },
+        text: creditPoolLine(hv),
+        data: { pool: 'Pool-0', tslice_ms: g.tslice_ms, ratelimit_us: g.ratelimit_us, migration_delay_us: 0 },
       };
     }
     if (o.tslice_ms !== undefined || o.ratelimit_us !== undefined) usageError(schedCredit, '-t and -r need -s');
-    const d = o.domain;
-    if (d === undefined) {
-      if (o.weight !== undefined || o.cap !== undefined)
-        usageError(schedCredit, 'Must specify a domain (-d) with -w or -c');
-      const lines = [poolLine(hv), SC_HEADER];
-      const domains = [];
-      for (const d of hv.list()) {
-        const sd = sched.s.doms.get(d.domid);
-        if (!sd) continue;
-        lines.push(row(d, sd.weight, sd.cap));
-        domains.push({ name: d.name, domid: d.domid, weight: sd.weight, cap: sd.cap });
-      }
-      return {
-        text: lines.join('\n'),
-        data: { pool: 'Pool-0', tslice_ms: sched.s.params.tsliceMs, ratelimit_us: sched.s.params.ratelimitUs, domains },
-      };
-    }
-    const sd = sched.sdom(d);
-    const w = o.weight;
-    const c = o.cap;
-    if (w !== undefined && (w < 1 || w > 65535))
-      fail('EINVAL', 'Cpu weight out of range, valid values are within range from 1 to 65535');
-    const maxCap = sd.vcpus.length * 100;
-    if (c !== undefined && (c < 0 || c > maxCap))
-      fail('EINVAL', `Cpu cap out of range, valid range is from 0 to ${maxCap} for specified number of vcpus`);
-    sched.setCredit(d, w, c);
-    return {
-      text: `${SC_HEADER}\n${row(d, sd.weight, sd.cap)}`,
-      data: { name: d.name, domid: d.domid, weight: sd.weight, cap: sd.cap },
-    };
+    if (o.domain !== undefined) return domainParams(sched, o.domain, o);
+    if (o.weight !== undefined || o.cap !== undefined)
+      usageError(schedCredit, 'Must specify a domain (-d) with -w or -c');
+    const g = sched.globalParams();
+    const { text, domains } = domainList(sched, hv, creditPoolLine(hv));
+    return { text, data: { pool: 'Pool-0', tslice_ms: g.tslice_ms, ratelimit_us: g.ratelimit_us, domains } };
   },
 });
 
-function row(d: Domain, weight: number, cap: number): string {
-  return `${left(d.name, 33)} ${right(d.domid, 4)} ${right(weight, 6)} ${right(cap, 4)}`;
+function credit2PoolLine(hv: Engine): string {
+  return `Cpupool Pool-0: ratelimit=${hv.sched.globalParams().ratelimit_us}us`;
 }
+
+const schedCredit2 = command({
+  name: 'sched-credit2',
+  family: 'scheduler',
+  summary: "Get or set credit2 scheduler parameters: a domain's weight and cap, or the rate limit (xl sched-credit2)",
+  usage: '[-d <pvm> [-w weight] [-c cap]] [-s [-r ratelimit_us]] [-p Pool-0]',
+  args: {},
+  // As sched-credit: the ranges are the policy's to check, with xl's messages (status 1).
+  options: {
+    domain: option(pvm, 'the domain to show or change', 'd'),
+    weight: option(int(), 'credit burns at max weight / weight: the share when contended, 1-65535 (default 256)', 'w'),
+    cap: option(int(), '% of one pCPU at most, as a budget per 10 ms, 0 = no cap', 'c'),
+    schedparam: flag('show or set the scheduler-wide parameters', 's'),
+    ratelimit_us: option(int(), 'rate limit, µs (0 = off, or 100-500000; default 1000)', 'r'),
+    cpupool: option(word, 'the cpupool (this host has one: Pool-0)', 'p'),
+  },
+  help: 'Only on a host with sched = "credit2" (as Xen\'s sched= boot option). Without options: every domain\'s weight and cap. Examples: sched-credit2 -d web -w 512; sched-credit2 -d web -c 50; sched-credit2 -s -r 500.',
+  run(ctx, _a, o) {
+    const hv = ctx.hv;
+    if (o.cpupool !== undefined && (o.domain !== undefined || o.weight !== undefined || o.cap !== undefined))
+      usageError(schedCredit2, 'Specifying a cpupool is not allowed with other options.');
+    if (o.schedparam && (o.domain !== undefined || o.weight !== undefined || o.cap !== undefined))
+      usageError(schedCredit2, 'cannot specify -s with -d, -w or -c');
+    if (!o.schedparam && o.ratelimit_us !== undefined) usageError(schedCredit2, '-r needs -s');
+    if (o.domain === undefined && (o.weight !== undefined || o.cap !== undefined))
+      usageError(schedCredit2, 'Must specify a domain (-d) with -w or -c');
+    if (o.cpupool !== undefined && o.cpupool !== 'Pool-0') fail('ENOENT', `unknown cpupool '${o.cpupool}'`);
+    const sched = schedRunning(hv, 'credit2');
+    if (o.schedparam) {
+      sched.adjustGlobal(given({ ratelimit_us: o.ratelimit_us }));
+      const g = sched.globalParams();
+      return { text: credit2PoolLine(hv), data: { pool: 'Pool-0', ratelimit_us: g.ratelimit_us } };
+    }
+    if (o.domain !== undefined) return domainParams(sched, o.domain, o);
+    const { text, domains } = domainList(sched, hv, credit2PoolLine(hv));
+    return { text, data: { pool: 'Pool-0', ratelimit_us: sched.globalParams().ratelimit_us, domains } };
+  },
+});
 
 // ---- uptime --------------------------------------------------------------------------------------
 
@@ -319,11 +378,14 @@ export interface PanelVcpu {
   name: string;
   domid: number;
   vcpu: number;
-  priority: string;
+  /** The policy's short description of the vCPU (credit1: its priority, BOOST, UNDER or OVER). */
+  label: string;
 }
 
 export interface SchedPanel {
   now_ns: number;
+  /** The policy the host runs (credit, credit2). */
+  scheduler: string;
   /** The interval the shares cover: the last `run`, or null before any. */
   interval: { start_ns: number; end_ns: number } | null;
   pcpus: { cpu: number; running: PanelVcpu | null; runq: PanelVcpu[]; runq_len: number; busy_pct: number | null }[];
@@ -332,18 +394,19 @@ export interface SchedPanel {
 }
 
 /** What a scheduler panel shows: each pCPU with what runs on it and its queue, and CPU shares. Pure. */
-export function schedView(hv: Hypervisor): SchedPanel {
-  const s = schedOf(hv).s;
+export function schedView(hv: Engine): SchedPanel {
+  const sched = hv.sched;
+  const s = sched.s;
   const who = (uid: number): PanelVcpu => {
     const v = s.vcpus.get(uid)!;
     return {
       name: hv.domains.get(v.domid)?.name ?? `domid ${v.domid}`,
       domid: v.domid,
       vcpu: v.id,
-      priority: PRI_NAMES[v.pri] ?? String(v.pri),
+      label: sched.describe(v).label,
     };
   };
-  const last = s.last;
+  const last = sched.last;
   const dur = last ? last.endNs - last.startNs : 0;
   const shares = last
     ? Object.entries(last.cpuNs)
@@ -357,16 +420,20 @@ export function schedView(hv: Hypervisor): SchedPanel {
     : [];
   return {
     now_ns: hv.nowNs,
+    scheduler: sched.policy.name,
     interval: last ? { start_ns: last.startNs, end_ns: last.endNs } : null,
-    pcpus: s.pcpus.map((p, i) => ({
-      cpu: p.id,
-      running: p.curr >= 0 ? who(p.curr) : null,
-      runq: p.runq.map(who),
-      runq_len: p.runq.length,
-      busy_pct: last ? Math.round((last.busyNs[i]! / dur) * 10000) / 100 : null,
-    })),
+    pcpus: s.pcpus.map((p, i) => {
+      const q = sched.queued(p.id);
+      return {
+        cpu: p.id,
+        running: p.curr >= 0 ? who(p.curr) : null,
+        runq: q.map(who),
+        runq_len: q.length,
+        busy_pct: last ? Math.round((last.busyNs[i]! / dur) * 10000) / 100 : null,
+      };
+    }),
     shares,
   };
 }
 
-export const SCHED: AnyCommand[] = [run, vcpuList, vcpuPin, schedCredit, uptimeCmd];
+export const SCHED: AnyCommand[] = [run, vcpuList, vcpuPin, schedCredit, schedCredit2, uptimeCmd];

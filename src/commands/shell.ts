@@ -2,7 +2,7 @@
 // (console, -c, script, stdin) drives this same object, so a command behaves the same everywhere.
 
 import { EngineError } from '../engine/errors.js';
-import type { Hypervisor } from '../engine/hypervisor.js';
+import type { Engine } from '../engine/index.js';
 import type { HostConfig, ImageConfig } from '../engine/image.js';
 import { bootHost, newEngine } from '../engine/index.js';
 import { roundUs } from '../engine/cost.js';
@@ -28,7 +28,7 @@ export interface ShellOptions {
   images: Map<string, ImageConfig>;
   io: HostIO;
   /** Start from this engine (a loaded state) instead of booting the host. */
-  engine?: Hypervisor;
+  engine?: Engine;
   /** The library store read from the images directory's lib/ and trust/ (src/dl-io.ts). */
   libs?: LibraryStore;
 }
@@ -76,7 +76,7 @@ interface Cursor {
 }
 
 export class Shell {
-  hv: Hypervisor;
+  hv: Engine;
   readonly images: Map<string, ImageConfig>;
   readonly history: string[] = [];
   private readonly io: HostIO;
@@ -258,7 +258,7 @@ export class Shell {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the context reads the shell's current engine
     const shell = this;
     return {
-      get hv(): Hypervisor {
+      get hv(): Engine {
         return shell.hv;
       },
       images: this.images,

@@ -3,7 +3,6 @@
 
 import { DOM0 } from '../engine/domain.js';
 import { sendSignal } from '../engine/ipc/signal.js';
-import { ipcOf } from '../engine/ipc/subsystem.js';
 import type { Domain } from '../engine/domain.js';
 import { SIGNALS } from '../engine/signals.js';
 import { type ArgSpec, option } from './args.js';
@@ -50,7 +49,7 @@ export const kill = command({
     const hv = ctx.hv;
     const { sig, target } = a.args;
     const from = o.from ?? hv.dom0;
-    const s = sendSignal(hv, ipcOf(hv), from, target, sig);
+    const s = sendSignal(hv, hv.ipc, from, target, sig);
     const via = from.domid === DOM0 ? '' : s.firstContact ? ' (first contact: trust verified, channel set up)' : '';
     return {
       text: `${sig} (${SIGNALS[sig]!.number}) from ${from.name} to ${target.name}: ${ACTION_TEXT[s.action]}${via}`,

@@ -7,9 +7,8 @@
 
 import { DOM0, isZombie, type Domain } from '../engine/domain.js';
 import { fail } from '../engine/errors.js';
-import type { Hypervisor } from '../engine/hypervisor.js';
+import type { Engine } from '../engine/index.js';
 import { hostMemory } from '../engine/mm/access.js';
-import { schedOf } from '../engine/sched/index.js';
 import { flag, option } from './args.js';
 import { int } from './kinds.js';
 import { fixed1, memMiB, right, uptime } from './format.js';
@@ -21,7 +20,7 @@ const CPU_MHZ = 2500;
 export const TOP_HEADER = `${right('NAME', 10)} ${right('STATE', 6)} ${right('CPU(sec)', 10)} ${right('CPU(%)', 6)} ${right('MEM(k)', 10)} ${right('MEM(%)', 6)} ${right('MAXMEM(k)', 10)} ${right('MAXMEM(%)', 9)} ${right('VCPUS', 5)}`;
 
 /** xentop's six state flags in its order: d s b c p r. */
-function xentopState(hv: Hypervisor, d: Domain): string {
+function xentopState(hv: Engine, d: Domain): string {
   const zombie = isZombie(d);
   const crashed = zombie && d.shutdown!.reason === 'crash';
   const s = zombie && !crashed ? 's' : '-';
@@ -46,7 +45,7 @@ interface TopRow {
 }
 
 /** One xentop screen; CPU(%) over `cpuNs` per domid and `intervalNs` (0: no interval yet). */
-function sample(hv: Hypervisor, cpuNs: Record<number, number>, intervalNs: number): { text: string; rows: TopRow[] } {
+function sample(hv: Engine, cpuNs: Record<number, number>, intervalNs: number): { text: string; rows: TopRow[] } {
   const m = hostMemory(hv);
   const doms = hv.list();
   const count = (f: (d: Domain) => boolean): number => doms.filter(f).length;
@@ -80,10 +79,10 @@ function sample(hv: Hypervisor, cpuNs: Record<number, number>, intervalNs: numbe
 }
 
 /** xentop's batch screens: `n` of them, `delayS` virtual seconds run between them. */
-function batch(hv: Hypervisor, n: number, delayS: number) {
+function batch(hv: Engine, n: number, delayS: number) {
   if (n > 1 && delayS * (n - 1) > 24 * 3600) fail('EINVAL', 'top may run at most 24h of virtual time');
-  const sched = schedOf(hv);
-  const last = sched.s.last;
+  const sched = hv.sched;
+  const last = sched.last;
   const screens = [];
   let cur = sample(hv, last?.cpuNs ?? {}, last ? last.endNs - last.startNs : 0);
   screens.push(cur);

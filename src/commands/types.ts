@@ -1,6 +1,7 @@
 // The shapes every command shares: its entry in the table, what it gets, what it returns.
 
-import type { EngineEvent, Hypervisor } from '../engine/hypervisor.js';
+import type { EngineEvent } from '../engine/hypervisor.js';
+import type { Engine } from '../engine/index.js';
 import type { HostConfig, ImageConfig } from '../engine/image.js';
 import type { ArgSpecs, OptSpecs, Values } from './args.js';
 import type { ActEffect, ShowEffect } from './effects.js';
@@ -86,7 +87,7 @@ export interface HostIO {
 
 /** What a command runs against. */
 export interface Ctx {
-  hv: Hypervisor;
+  hv: Engine;
   images: Map<string, ImageConfig>;
   io: HostIO;
   /** Run more command text (source): each command's outcome goes out as usual. Returns failures. */
@@ -95,9 +96,9 @@ export interface Ctx {
   runWords(words: string[]): Outcome;
   history: string[];
   /** Replace the engine (restore). */
-  replaceEngine(hv: Hypervisor): void;
+  replaceEngine(hv: Engine): void;
   /** Make a fresh engine with the same host and subsystems, for restore. */
-  newEngine(host?: HostConfig): Hypervisor;
+  newEngine(host?: HostConfig): Engine;
   spec(name: string): AnyCommand | undefined;
   allSpecs(): AnyCommand[];
 }

@@ -1,66 +1,67 @@
 // The shape of a saved domain record, checked before load() inserts it: a hand-edited state with a
 // missing image, a string where the parent's domid belongs or a children list that is not a list is
-// refused at load (EINVAL naming the field), not left to fail inside a later command.
+// refused at load (EINVAL naming the field), not left to fail inside a later command. The record is
+// read into typed values field by field; its regions are read by the p2m (Memory.loadRegion).
 
-import type { DomainSnapshot } from './domain.js';
-import { arrOf, field, obj, Rec, shape } from './validate.js';
+import { type Domain, type Shutdown, SHUTDOWN_LETTERS, type ShutdownReason } from './domain.js';
+import { fail } from './errors.js';
+import { checkRaw } from './host-shape.js';
+import type { ImageConfig } from './image.js';
+import { arr, bool, field, int, nat, natList, obj, Rec, record, str } from './validate.js';
+import { waitingFromSnapshot } from './waiting.js';
 
-const REASONS = new Set(['poweroff', 'reboot', 'suspend', 'crash', 'watchdog', 'soft_reset']);
+/** A saved domain with everything but its regions checked and typed. */
+export type CheckedDomain = Omit<Domain, 'regions'> & { regions: unknown[] };
 
-export function checkDomainShape(v: unknown, i: number): DomainSnapshot {
+export function checkDomainShape(v: unknown, i: number): CheckedDomain {
   const where = `domains[${i}]`;
-  const d = shape(v, where, {
-    domid: 'nat',
-    name: 'str',
-    image: 'obj',
-    parent: 'nat',
-    children: 'arr',
-    family: 'nat',
-    forks: 'nat',
-    vcpus: 'nat',
-    memMiB: 'nat',
-    regions: 'arr',
-    paused: 'bool',
-    shutdown: 'obj?',
-    waiting: 'obj?',
-    createdNs: 'nat',
-  });
-  if (d.name === '') field({ name: null }, 'name', 'str', where);
-  checkImage(d.image as Rec, `${where}.image`);
-  arrOf(d, 'children', 'nat', where);
-  if (d.shutdown !== null) {
-    const s = shape(d.shutdown, `${where}.shutdown`, { reason: 'str', status: 'int', signal: 'str?' });
-    if (!REASONS.has(s.reason as string)) field({ reason: null }, 'reason', 'str', `${where}.shutdown`);
-  }
-  if (d.waiting !== null) {
-    const w = shape(d.waiting, `${where}.waiting`, { call: 'str', on: 'str', detail: 'obj' });
-    const detail = w.detail as Rec;
-    for (const k of Object.keys(detail)) {
-      const x = detail[k];
-      if (x !== null && typeof x !== 'string' && !(typeof x === 'number' && Number.isFinite(x)))
-        field(detail, k, 'str?', `${where}.waiting.detail`);
-    }
-  }
-  return d as unknown as DomainSnapshot;
+  const d = record(v, where);
+  const name = str(d, 'name', where);
+  if (name === '') field({ name: null }, 'name', 'str', where);
+  const shutdown = field(d, 'shutdown', 'obj?', where);
+  const waiting = field(d, 'waiting', 'obj?', where);
+  return {
+    domid: nat(d, 'domid', where),
+    name,
+    image: checkImage(obj(d, 'image', where), `${where}.image`),
+    parent: nat(d, 'parent', where),
+    children: natList(d, 'children', where),
+    family: nat(d, 'family', where),
+    forks: nat(d, 'forks', where),
+    vcpus: nat(d, 'vcpus', where),
+    memMiB: nat(d, 'memMiB', where),
+    regions: arr(d, 'regions', where),
+    paused: bool(d, 'paused', where),
+    shutdown: shutdown === null ? null : checkShutdown(record(shutdown, `${where}.shutdown`), `${where}.shutdown`),
+    waiting: waiting === null ? null : waitingFromSnapshot(record(waiting, `${where}.waiting`), `${where}.waiting`),
+    createdNs: nat(d, 'createdNs', where),
+  };
 }
 
-function checkImage(img: Rec, where: string): void {
-  shape(img, where, {
-    name: 'str',
-    description: 'str',
-    memory: 'nat',
-    vcpus: 'nat',
-    text_kb: 'nat',
-    data_kb: 'nat',
-    bss_kb: 'nat',
-    stack_kb: 'nat',
-    heap_kb: 'nat',
-    raw: 'obj',
-  });
-  const raw = obj(img, 'raw', where);
-  for (const k of Object.keys(raw)) {
-    const x = raw[k];
-    if (typeof x !== 'string' && !(typeof x === 'number' && Number.isFinite(x)) && !Array.isArray(x))
-      field(raw, k, 'str', `${where}.raw`);
-  }
+function isReason(v: string): v is ShutdownReason {
+  return Object.prototype.hasOwnProperty.call(SHUTDOWN_LETTERS, v);
+}
+
+function checkShutdown(s: Rec, where: string): Shutdown {
+  const reason = str(s, 'reason', where);
+  if (!isReason(reason))
+    fail('EINVAL', `state: ${where}.reason must be one of ${Object.keys(SHUTDOWN_LETTERS).join(', ')}`);
+  const signal = field(s, 'signal', 'str?', where) === null ? null : str(s, 'signal', where);
+  return { reason, status: int(s, 'status', where), signal };
+}
+
+function checkImage(img: Rec, where: string): ImageConfig {
+  const raw = checkRaw(obj(img, 'raw', where), `${where}.raw`);
+  return {
+    name: str(img, 'name', where),
+    description: str(img, 'description', where),
+    memory: nat(img, 'memory', where),
+    vcpus: nat(img, 'vcpus', where),
+    text_kb: nat(img, 'text_kb', where),
+    data_kb: nat(img, 'data_kb', where),
+    bss_kb: nat(img, 'bss_kb', where),
+    stack_kb: nat(img, 'stack_kb', where),
+    heap_kb: nat(img, 'heap_kb', where),
+    raw,
+  };
 }

@@ -3,6 +3,7 @@
 
 import type { ImageConfig } from './image.js';
 import type { Region, RegionSnapshot } from './mm/p2m.js';
+import type { Waiting, WaitingSnapshot } from './waiting.js';
 
 export const DOM0 = 0;
 
@@ -25,16 +26,6 @@ export interface Shutdown {
   signal: string | null;
 }
 
-/** What a blocked pVM waits for; set by the call that blocked, cleared by the one that wakes it. */
-export interface Waiting {
-  /** The call: "wait", "read", "write", "msgrcv", ... */
-  call: string;
-  /** Human-readable object it waits on: "a child", "pipe 3", "queue 2". */
-  on: string;
-  /** Call-specific detail the subsystem needs to finish the call on wake-up. */
-  detail: Record<string, number | string | null>;
-}
-
 export interface Domain {
   domid: number;
   name: string;
@@ -52,13 +43,15 @@ export interface Domain {
   regions: Region[];
   paused: boolean;
   shutdown: Shutdown | null;
+  /** The call it is blocked in, set by that call and cleared by the one that wakes it (hv.block, hv.wake). */
   waiting: Waiting | null;
   /** Virtual time of creation (ns), for uptime. */
   createdNs: number;
 }
 
-export interface DomainSnapshot extends Omit<Domain, 'regions'> {
+export interface DomainSnapshot extends Omit<Domain, 'regions' | 'waiting'> {
   regions: RegionSnapshot[];
+  waiting: WaitingSnapshot | null;
 }
 
 export function isZombie(d: Domain): boolean {

@@ -1,6 +1,7 @@
 // The hypervisor facade: the host, its domains, virtual time, the event bus, subsystems, snapshots and
 // the invariant check. Operations on domains live beside it (lifecycle.ts, mm/access.ts); subsystems
-// (scheduler, IpC, libraries) plug in through the Subsystem interface so this file stays the hub.
+// (scheduler, IpC, libraries) plug in through the Subsystem interface so this file stays the hub. They
+// follow the domains through the hooks of that interface; the event bus (emit) only feeds output.
 
 import { DOM0, Domain, DomainSnapshot, isZombie } from './domain.js';
 import { checkDomainShape } from './domain-shape.js';
@@ -11,7 +12,10 @@ import { Accounting } from './mm/accounting.js';
 import { FrameTable, FrameSnapshot } from './mm/frames.js';
 import { ChunkSnapshot, Memory, Region } from './mm/p2m.js';
 import { hashInts } from './hash.js';
+import { checkHost } from './host-shape.js';
+import type { Rec } from './validate.js';
 import { Rng } from './rng.js';
+import { Waiting, waitingToSnapshot } from './waiting.js';
 
 export const STATE_FORMAT = 'kylinx-sh-state';
 export const STATE_VERSION = 1;
@@ -27,6 +31,14 @@ export interface EngineEvent {
   t: number;
 }
 
+/**
+ * How an exiting pVM's parent was told (SIGCHLD, KylinX Table 2): over the pair's link, over a link made
+ * by first contact for it, or relayed by Domain-0 when no link could be made.
+ */
+export interface ParentNotice {
+  via: 'link' | 'first-contact' | 'domain-0';
+}
+
 /** A part of the engine with its own state (scheduler, IpC, libraries). */
 export interface Subsystem {
   readonly name: string;
@@ -38,35 +50,32 @@ export interface Subsystem {
   fingerprint?(): string;
   /** Regions held by the host rather than a pVM (library masters, shm segments), for the memory check. */
   heldRegions?(): Iterable<Region>;
+  /** A new pVM's record entered the domain table (create), before any onCreate maps what its image asks for. */
+  onInsert?(d: Domain): void;
   /** A pVM is about to be created from `image`, `framesLeft` frames free after its own memory: throw to refuse (nothing changed yet). */
   prepareCreate?(image: ImageConfig, framesLeft: number): void;
   /** A pVM was just created with its memory: map what its image asks for; returns the modeled µs this adds. */
   onCreate?(d: Domain): number;
   /** A child was forked: inherit what a child inherits. */
   onFork?(parent: Domain, child: Domain): void;
-  /** A pVM is about to stop (exit or killed by a signal; not destroy), its channels still open: tell its parent (SIGCHLD). */
-  beforeExit?(d: Domain): void;
+  /**
+   * A pVM is about to stop (exit or killed by a signal; not destroy), its channels still open: tell its
+   * parent (SIGCHLD). Returns how the parent was told, or null when nobody was (see ParentNotice).
+   */
+  beforeExit?(d: Domain): ParentNotice | null;
   /** A pVM stopped running (exit or killed): release what it held, tell its peers. */
   onExit?(d: Domain): void;
   /** A pVM record is going away (reaped or destroyed). */
   onRemove?(d: Domain): void;
   /** A blocked pVM was woken. */
   onWake?(d: Domain): void;
+  /** A pVM was paused by the toolstack (xl pause). */
+  onPause?(d: Domain): void;
+  /** A paused pVM was unpaused by the toolstack (xl unpause). */
+  onUnpause?(d: Domain): void;
+  /** A pVM blocked in a call (d.waiting says which). */
+  onBlock?(d: Domain): void;
 }
-
-/** What the scheduler tells `list`: xl's r/b letters and CPU time. Replaced when a scheduler is plugged in. */
-export interface SchedView {
-  running(d: Domain): boolean;
-  blocked(d: Domain): boolean;
-  cpuTimeNs(d: Domain): number;
-}
-
-/** Without a scheduler nothing runs but Domain-0, which is running the toolstack. */
-const STILL_WORLD: SchedView = {
-  running: (d) => d.domid === DOM0,
-  blocked: (d) => d.domid !== DOM0 && !d.paused && !isZombie(d),
-  cpuTimeNs: () => 0,
-};
 
 export interface HypervisorSnapshot {
   format: typeof STATE_FORMAT;
@@ -96,7 +105,6 @@ export class Hypervisor {
   /** Virtual time in ns; only `run` moves it. */
   nowNs = 0;
   readonly subsystems: Subsystem[] = [];
-  sched: SchedView = STILL_WORLD;
   private events: EngineEvent[] = [];
   private listeners: ((e: EngineEvent) => void)[] = [];
 
@@ -216,6 +224,7 @@ export class Hypervisor {
     return out;
   }
 
+  /** A display's feed of events (the console's log); subsystems use the hooks instead. */
   onEvent(l: (e: EngineEvent) => void): () => void {
     this.listeners.push(l);
     return () => {
@@ -225,9 +234,11 @@ export class Hypervisor {
 
   // ---- blocking ------------------------------------------------------------------------------------
 
-  block(d: Domain, call: string, on: string, detail: Record<string, number | string | null> = {}): void {
-    d.waiting = { call, on, detail };
-    this.emit('blocked', d, `${d.name} blocks in ${call} on ${on}`);
+  /** `d` blocks in a call: it waits for `w` until the matching call wakes it. */
+  block(d: Domain, w: Waiting): void {
+    d.waiting = w;
+    this.emit('blocked', d, `${d.name} blocks in ${w.call} on ${w.on}`);
+    for (const s of this.subsystems) s.onBlock?.(d);
   }
 
   wake(d: Domain, text: string): void {
@@ -240,10 +251,6 @@ export class Hypervisor {
 
   register(s: Subsystem): void {
     this.subsystems.push(s);
-  }
-
-  subsystem<T extends Subsystem>(name: string): T | undefined {
-    return this.subsystems.find((s) => s.name === name) as T | undefined;
   }
 
   /** Every p2m list on the host: pVM regions and host-held ones. */
@@ -323,6 +330,7 @@ export class Hypervisor {
         ...d,
         children: [...d.children],
         regions: d.regions.map((r) => this.mem.saveRegion(r)),
+        waiting: d.waiting && waitingToSnapshot(d.waiting),
       })),
       subsystems: Object.fromEntries(this.subsystems.map((s) => [s.name, s.save()])),
     };
@@ -342,6 +350,7 @@ export class Hypervisor {
       domains: this.list().map((d) => ({
         ...d,
         regions: d.regions.map((r) => [r.name, r.kind, r.pages, hashInts(r.p2m)]),
+        waiting: d.waiting && waitingToSnapshot(d.waiting),
       })),
       subsystems: this.subsystems.map((s) => (s.fingerprint ? s.fingerprint() : s.save())),
     };
@@ -352,7 +361,7 @@ export class Hypervisor {
    * Restore a saved state into this hypervisor (constructed with the saved host config and the same
    * subsystems registered). Throws EINVAL with the reason for a document that is not a state of ours.
    */
-  load(s: HypervisorSnapshot): void {
+  load(s: StateDocument): void {
     this.nowNs = s.nowNs;
     this.rng.restore(s.rng);
     this.nextDomid = s.nextDomid;
@@ -364,32 +373,57 @@ export class Hypervisor {
     this.byName.clear();
     for (const [i, v] of s.domains.entries()) {
       const ds = checkDomainShape(v, i); // a hand-edited record is refused here, not inside a later command
-      this.insert({
-        ...ds,
-        children: [...ds.children],
-        regions: ds.regions.map((r, j) => this.mem.loadRegion(r, `domains[${i}].regions[${j}]`)),
-      });
+      this.insert({ ...ds, regions: ds.regions.map((r, j) => this.mem.loadRegion(r, `domains[${i}].regions[${j}]`)) });
     }
     for (const sub of this.subsystems) sub.load(s.subsystems[sub.name]);
   }
 }
 
+/**
+ * A state document with its outer shape checked: the host read into a HostConfig (missing keys take the
+ * defaults, as a new Hypervisor does), the bulk and the records left for their loaders to check as they
+ * read them (FrameTable.load, Memory.load, checkDomainShape, each subsystem's load).
+ */
+export interface StateDocument {
+  host: HostConfig;
+  nowNs: number;
+  rng: number;
+  nextDomid: number;
+  pool: number;
+  frames: Rec;
+  chunks: Rec;
+  domains: unknown[];
+  subsystems: Rec;
+}
+
 /** Validate the outer shape of a state document before trusting it. */
-export function validateSnapshot(doc: unknown): HypervisorSnapshot {
+export function validateSnapshot(doc: unknown): StateDocument {
   const bad = (why: string): never => {
     throw new EngineError('EINVAL', why);
   };
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
-    bad('not a kylinx-sh state (expected a JSON object)');
-  const o = doc as Record<string, unknown>;
+    return bad('not a kylinx-sh state (expected a JSON object)');
+  const o: Rec = { ...doc };
   if (o.format !== STATE_FORMAT)
     bad(`not a kylinx-sh state (format is ${JSON.stringify(o.format)}, expected "${STATE_FORMAT}")`);
   if (o.version !== STATE_VERSION)
     bad(`state version ${JSON.stringify(o.version)} is not supported (this kylinx-sh reads version ${STATE_VERSION})`);
-  for (const k of ['host', 'frames', 'chunks', 'subsystems'] as const)
-    if (typeof o[k] !== 'object' || o[k] === null) bad(`state has no valid '${k}'`);
-  for (const k of ['nowNs', 'rng', 'nextDomid', 'pool'] as const)
-    if (typeof o[k] !== 'number') bad(`state has no valid '${k}'`);
-  if (!Array.isArray(o.domains)) bad("state has no valid 'domains'");
-  return o as unknown as HypervisorSnapshot;
+  const section = (k: string): Rec => {
+    const v = o[k];
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? { ...v } : bad(`state has no valid '${k}'`);
+  };
+  const number = (k: string): number => {
+    const v = o[k];
+    return typeof v === 'number' ? v : bad(`state has no valid '${k}'`);
+  };
+  const host = section('host');
+  const frames = section('frames');
+  const chunks = section('chunks');
+  const subsystems = section('subsystems');
+  const nowNs = number('nowNs');
+  const rng = number('rng');
+  const nextDomid = number('nextDomid');
+  const pool = number('pool');
+  const domains = Array.isArray(o.domains) ? o.domains : bad("state has no valid 'domains'");
+  return { host: checkHost(host), nowNs, rng, nextDomid, pool, frames, chunks, domains, subsystems };
 }

@@ -2,11 +2,10 @@
 // strings ("..." or '...'), numbers, or lists [a, b, ...] that may span lines; `#` starts a comment.
 // The parser is pure (it takes text and a file name); reading the files is src/host-io.ts's job.
 // Every error names the file and line: `images/web.cfg:4: memory must be a whole number of MiB`.
+// It knows the keys of a domain and of the host; subsystems declare their own (sched/keys.ts,
+// dl/keys.ts, signals.ts) and config.ts hands the parser every table, so this file imports none of them.
 
 import { EngineError, fail } from './errors.js';
-import { signalListProblem } from './signals.js';
-import { SCHED_HOST_KEYS, WORKLOAD_KEYS } from './sched/keys.js';
-import { parseNeed } from './dl/version.js';
 import { editDistance } from './suggest.js';
 
 export type CfgValue = string | number | CfgValue[];
@@ -171,8 +170,8 @@ export function checkKnownKeys(cfg: Cfg, file: string, known: Record<string, Key
 
 // ---- images ---------------------------------------------------------------------------------------
 
-/** The keys an appliance image may set. Subsystems add theirs here (workload, libraries, handlers, ...). */
-export const IMAGE_KEYS: Record<string, KeySpec> = {
+/** The keys of the domain itself that an appliance image may set (subsystems declare theirs: config.ts). */
+export const DOMAIN_IMAGE_KEYS: Record<string, KeySpec> = {
   name: { type: 'string', summary: 'image name (defaults to the file name)' },
   description: { type: 'string', summary: 'one line shown by `show`' },
   memory: { type: 'int', min: 1, max: 1 << 20, summary: 'memory in MiB' },
@@ -182,48 +181,7 @@ export const IMAGE_KEYS: Record<string, KeySpec> = {
   bss_kb: { type: 'int', min: 0, summary: 'zeroed data in KiB' },
   stack_kb: { type: 'int', min: 4, summary: 'stack in KiB (64 in Mini-OS)' },
   heap_kb: { type: 'int', min: 0, summary: 'heap in KiB (default: the rest of memory)' },
-  ...WORKLOAD_KEYS,
-  // Libraries (src/engine/dl): linked at create, and the restrictions checked before anything is mapped.
-  libraries: {
-    type: 'list',
-    summary: 'libraries linked at create: ["libm@1.16"] (name@version, or a name for the newest allowed)',
-  },
-  lib_signers: { type: 'list', summary: 'signers whose libraries this image trusts (default: every key in trust/)' },
-  lib_versions: {
-    type: 'list',
-    check: versionListProblem,
-    summary: 'allowed versions per library: ["libm >=1.16 <2"]',
-  },
-  lib_loader: {
-    type: 'string',
-    oneOf: ['self', 'app', 'any'],
-    summary: 'who may ask for a link: the pVM itself, pVMs of this image, or any (default "app")',
-  },
-  app_library: { type: 'string', summary: 'the application built as a library, for create --recycle: "app-web@1.0"' },
-  sig_handlers: {
-    type: 'list',
-    check: signalListProblem,
-    summary: 'signals the appliance catches with a handler, e.g. ["SIGUSR1", "SIGHUP"] (not SIGKILL or SIGSTOP)',
-  },
-  sig_ignore: {
-    type: 'list',
-    check: signalListProblem,
-    summary: 'signals the appliance ignores, e.g. ["SIGPIPE"] (not SIGKILL or SIGSTOP)',
-  },
 };
-
-/** Why a lib_versions list is wrong, or null: checked when the file is read, so the error has its line. */
-function versionListProblem(v: CfgValue): string | null {
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) return 'must list strings like "libm >=1.16 <2"';
-  for (const text of v as string[]) {
-    try {
-      parseNeed(text, 'lib_versions');
-    } catch (e) {
-      return (e as Error).message.replace(/^lib_versions: /, 'is wrong: ');
-    }
-  }
-  return null;
-}
 
 export interface ImageConfig {
   name: string;
@@ -241,11 +199,20 @@ export interface ImageConfig {
 
 export const REGION_ORDER = ['text', 'data', 'bss', 'heap', 'stack'] as const;
 
-/** Validate a parsed image. `overrides` are create's key=value pairs, already parsed as values. */
-export function imageFromCfg(cfg: Cfg, file: string, defaultName: string): ImageConfig {
-  checkKnownKeys(cfg, file, IMAGE_KEYS);
+export interface ImageSource {
+  /** Where the text came from, for errors: a file name, or `create web` for create's overrides. */
+  file: string;
+  /** The name when the image sets none (its file name without .cfg). */
+  defaultName: string;
+  /** Every key an image may set: DOMAIN_IMAGE_KEYS and the subsystems' (config.ts). */
+  keys: Record<string, KeySpec>;
+}
+
+/** Validate a parsed image against the keys it may set. */
+export function parseImage(cfg: Cfg, { file, defaultName, keys }: ImageSource): ImageConfig {
+  checkKnownKeys(cfg, file, keys);
   const num = (k: string, d?: number): number => {
-    const v = typed(cfg, file, k, IMAGE_KEYS[k]!);
+    const v = typed(cfg, file, k, keys[k]!);
     if (v === undefined) {
       if (d === undefined) throw new ConfigError(file, 0, `${k} is missing`);
       return d;
@@ -279,7 +246,7 @@ export function imageFromCfg(cfg: Cfg, file: string, defaultName: string): Image
   }
   const raw: Record<string, CfgValue> = {};
   for (const [k, e] of cfg) raw[k] = e.value;
-  const name = (typed(cfg, file, 'name', IMAGE_KEYS.name!) as string | undefined) ?? defaultName;
+  const name = (typed(cfg, file, 'name', keys.name!) as string | undefined) ?? defaultName;
   if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(name))
     throw new ConfigError(
       file,
@@ -316,7 +283,8 @@ export function parseOverrides(pairs: string[], where: string): Cfg {
 
 // ---- host -----------------------------------------------------------------------------------------
 
-export const HOST_KEYS: Record<string, KeySpec> = {
+/** The keys of the host itself (subsystems declare theirs: config.ts). */
+export const MACHINE_HOST_KEYS: Record<string, KeySpec> = {
   name: { type: 'string', summary: 'host name shown by info' },
   pcpus: { type: 'int', min: 1, max: 256, summary: 'physical CPUs (the paper: a 6-core Xeon)' },
   memory: { type: 'int', min: 64, max: 4 << 20, summary: 'host memory in MiB' },
@@ -327,14 +295,13 @@ export const HOST_KEYS: Record<string, KeySpec> = {
   boot: { type: 'list', summary: 'appliances started at host boot' },
   seed: { type: 'int', min: 0, max: 2 ** 32 - 1, summary: 'seed of every random choice' },
   // At most 2^17: the engine holds about 3.3 KB of heap per pVM, and `fork web 1000000` on a host that
-  // allowed 2^20 ran Node out of its 4 GiB heap after 3.5 minutes (issue #9); 131072 fits in ~0.5 GiB.
+  // allowed 2^20 ran Node out of its 4 GiB heap after 3.5 minutes; 131072 fits in ~0.5 GiB.
   max_domains: {
     type: 'int',
     min: 1,
     max: 1 << 17,
     summary: 'live pVMs at most (Xen: 32751 domids; the model takes up to 131072)',
   },
-  ...SCHED_HOST_KEYS,
   evtchn_ports: {
     type: 'int',
     min: 1,
@@ -372,9 +339,15 @@ export const DEFAULT_HOST: Omit<HostConfig, 'raw'> = {
   evtchn_ports: 1023,
 };
 
-export function hostFromCfg(cfg: Cfg, file: string): HostConfig {
-  checkKnownKeys(cfg, file, HOST_KEYS);
-  const get = <T extends CfgValue>(k: string, d: T): T => (typed(cfg, file, k, HOST_KEYS[k]!) as T | undefined) ?? d;
+export interface HostSource {
+  file: string;
+  /** Every key a host file may set: MACHINE_HOST_KEYS and the subsystems' (config.ts). */
+  keys: Record<string, KeySpec>;
+}
+
+export function parseHost(cfg: Cfg, { file, keys }: HostSource): HostConfig {
+  checkKnownKeys(cfg, file, keys);
+  const get = <T extends CfgValue>(k: string, d: T): T => (typed(cfg, file, k, keys[k]!) as T | undefined) ?? d;
   const boot = get<CfgValue[]>('boot', DEFAULT_HOST.boot);
   for (const b of boot)
     if (typeof b !== 'string') throw new ConfigError(file, cfg.get('boot')!.line, 'boot must be a list of image names');

@@ -1,5 +1,5 @@
 // Building an engine: a hypervisor with every subsystem plugged in, and the host booted.
-// The one place that knows which subsystems exist.
+// The one place that knows which subsystems exist and wires the ports between them (ports.ts).
 
 import { Hypervisor } from './hypervisor.js';
 import { Ipc } from './ipc/subsystem.js';
@@ -7,21 +7,33 @@ import type { HostConfig, ImageConfig } from './image.js';
 import { create } from './lifecycle.js';
 import { fail } from './errors.js';
 import { registerDl } from './dl/index.js';
+import type { DlSubsystem } from './dl/subsystem.js';
 import type { LibraryStore } from './dl/store.js';
 import { registerSched } from './sched/index.js';
+import type { Scheduler } from './sched/scheduler.js';
 
 /** What an engine is built with besides the host: the library store read from images/lib (src/dl-io.ts). */
 export interface EngineOptions {
   libs?: LibraryStore;
 }
 
+/** A hypervisor with its subsystems, each typed and always present. */
+export type Engine = Hypervisor & {
+  readonly sched: Scheduler;
+  readonly ipc: Ipc;
+  readonly dl: DlSubsystem;
+};
+
 /** A hypervisor with all subsystems registered, not yet booted (restore loads into this). */
-export function newEngine(host: Partial<HostConfig> = {}, opts: EngineOptions = {}): Hypervisor {
+export function newEngine(host: Partial<HostConfig> = {}, opts: EngineOptions = {}): Engine {
   const hv = new Hypervisor(host);
-  registerDl(hv, opts.libs);
-  registerSched(hv);
-  hv.register(new Ipc(hv));
-  return hv;
+  // The scheduler and the library subsystem ask each other (ports.ts): the library subsystem is built
+  // first with a port that reaches the scheduler once it exists (nothing asks before create or update).
+  const dl = registerDl(hv, { store: opts.libs, busy: { libraryBusy: (d, lib) => sched.libraryBusy(d, lib) } });
+  const sched = registerSched(hv, dl);
+  const ipc = new Ipc(hv);
+  hv.register(ipc);
+  return Object.assign(hv, { sched, ipc, dl });
 }
 
 /** Start the host's boot appliances (host.cfg `boot`), as a freshly booted host would have them. */

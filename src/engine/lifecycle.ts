@@ -7,9 +7,10 @@
 import { bootCost, destroyCost, forkCost, restoreCost, us } from './cost.js';
 import { DOM0, Domain, isZombie, pagesOf, Shutdown } from './domain.js';
 import { fail } from './errors.js';
-import type { Hypervisor } from './hypervisor.js';
+import type { Hypervisor, ParentNotice } from './hypervisor.js';
 import { ImageConfig, REGION_ORDER } from './image.js';
 import type { RegionKind } from './mm/p2m.js';
+import { waitsOn } from './waiting.js';
 
 export interface Timed {
   latencyUs: number;
@@ -54,11 +55,15 @@ export interface Created extends Timed {
   fromPool: boolean;
 }
 
-/**
- * Create a pVM from an image with all of its memory populated, as Xen does. `restore`: the domain comes
- * from a checkpoint (recycling, dl/recycle.ts): no shell, no domain build, no guest boot.
- */
-export function create(hv: Hypervisor, image: ImageConfig, name?: string, how: 'boot' | 'restore' = 'boot'): Created {
+export interface CreateOptions {
+  /** The pVM's name; without one, the image's name (made unique with -2, -3, ...). */
+  name?: string | undefined;
+  /** 'restore': the domain comes from a checkpoint (recycling, dl/recycle.ts): no shell, no domain build, no guest boot. */
+  how?: 'boot' | 'restore';
+}
+
+/** Create a pVM from an image with all of its memory populated, as Xen does. */
+export function create(hv: Hypervisor, image: ImageConfig, { name, how = 'boot' }: CreateOptions = {}): Created {
   const pvmName = name ?? freeName(hv, image.name);
   if (name !== undefined) validateName(hv, name);
   roomFor(hv, 1);
@@ -105,6 +110,7 @@ export function create(hv: Hypervisor, image: ImageConfig, name?: string, how: '
     d,
     `created ${d.name} (domid ${domid}) from image ${image.name}, ${image.memory} MiB${fromPool ? ', from the pool' : ''}${how === 'restore' ? ', restored from the checkpoint' : ''}`,
   );
+  for (const s of hv.subsystems) s.onInsert?.(d);
   for (const s of hv.subsystems) latencyUs += s.onCreate?.(d) ?? 0;
   return { domain: d, fromPool, latencyUs };
 }
@@ -159,13 +165,20 @@ export function fork(hv: Hypervisor, parent: Domain, n: number): Forked {
 
 // ---- exit, wait, reaping -------------------------------------------------------------------------
 
+/** What a termination did besides stopping the pVM: how its parent was told, and whether a waiting parent reaped it. */
+export interface Terminated {
+  told: ParentNotice | null;
+  reapedByWaiter: boolean;
+}
+
 /**
  * A pVM stops: its memory is released (a zombie holds only its exit status), its children go to the
  * family root (or Domain-0), and its parent is told: a parent blocked in wait reaps it at once;
  * Domain-0, the toolstack, always reaps at once.
  */
-export function terminate(hv: Hypervisor, d: Domain, sd: Shutdown): void {
-  for (const s of hv.subsystems) s.beforeExit?.(d);
+export function terminate(hv: Hypervisor, d: Domain, sd: Shutdown): Terminated {
+  let told: ParentNotice | null = null;
+  for (const s of hv.subsystems) told = s.beforeExit?.(d) ?? told;
   for (const s of hv.subsystems) s.onExit?.(d);
   for (const r of d.regions) hv.mem.release(r);
   d.regions = [];
@@ -178,13 +191,12 @@ export function terminate(hv: Hypervisor, d: Domain, sd: Shutdown): void {
   const parent = hv.domains.get(d.parent)!;
   if (parent.domid === DOM0) {
     reap(hv, parent, d);
-  } else if (
-    parent.waiting?.call === 'wait' &&
-    (parent.waiting.detail.child === null || parent.waiting.detail.child === d.domid)
-  ) {
+  } else if (waitsOn(parent.waiting, 'wait', d.domid)) {
     reap(hv, parent, d);
     hv.wake(parent, `${parent.name} woke: wait returned ${d.name} (status ${sd.status})`);
+    return { told, reapedByWaiter: true };
   }
+  return { told, reapedByWaiter: false };
 }
 
 function reparentChildren(hv: Hypervisor, d: Domain): void {
@@ -214,12 +226,12 @@ function reap(hv: Hypervisor, parent: Domain, child: Domain): number {
   return child.shutdown!.status;
 }
 
-export function exit(hv: Hypervisor, d: Domain, status: number): Timed {
+export function exit(hv: Hypervisor, d: Domain, status: number): Timed & Terminated {
   hv.requireActive(d, 'exit');
   if (!Number.isInteger(status) || status < 0 || status > 255)
     fail('EINVAL', `exit status must be 0-255, not ${status}`);
-  terminate(hv, d, { reason: 'poweroff', status, signal: null });
-  return { latencyUs: us('signal_default') };
+  const t = terminate(hv, d, { reason: 'poweroff', status, signal: null });
+  return { ...t, latencyUs: us('signal_default') };
 }
 
 export interface Waited extends Timed {
@@ -242,7 +254,7 @@ export function wait(hv: Hypervisor, parent: Domain, child?: Domain): Waited {
       latencyUs: us('signal_default'),
     };
   }
-  hv.block(parent, 'wait', child ? child.name : 'a child', { child: child ? child.domid : null });
+  hv.block(parent, { call: 'wait', on: child ? child.name : 'a child', child: child ? child.domid : null });
   return { reaped: null, blocked: true, latencyUs: us('hypercall') };
 }
 
@@ -272,6 +284,7 @@ export function pause(hv: Hypervisor, d: Domain): Timed {
   if (d.paused) fail('EINVAL', `${d.name} is paused already`);
   d.paused = true;
   hv.emit('paused', d, `paused ${d.name}`);
+  for (const s of hv.subsystems) s.onPause?.(d);
   return { latencyUs: us('pause') };
 }
 
@@ -281,6 +294,7 @@ export function unpause(hv: Hypervisor, d: Domain): Timed {
   if (!d.paused) fail('EINVAL', `${d.name} is not paused`);
   d.paused = false;
   hv.emit('unpaused', d, `unpaused ${d.name}`);
+  for (const s of hv.subsystems) s.onUnpause?.(d);
   return { latencyUs: us('unpause') };
 }
 

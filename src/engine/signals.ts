@@ -2,11 +2,8 @@
 // Dispositions (default, a handler the image declares, ignore) are read here; delivery through the pair's
 // shared page and event channel, with the default actions, is the IpC subsystem's (ipc/signal.ts).
 
-import type { Domain } from './domain.js';
-import { DOM0 } from './domain.js';
 import { fail } from './errors.js';
-import type { Hypervisor } from './hypervisor.js';
-import type { ImageConfig } from './image.js';
+import type { ImageConfig, KeySpec } from './image.js';
 
 export type DefaultAction = 'term' | 'core' | 'ignore' | 'stop' | 'cont';
 
@@ -52,24 +49,6 @@ export function parseSignal(text: string): string {
         .join(' ')})`,
     );
   return name;
-}
-
-/** The family a pVM belongs to, named by its root for messages: "family web". */
-export function familyName(hv: Hypervisor, d: Domain): string {
-  if (d.domid === DOM0) return 'Domain-0';
-  const root = hv.domains.get(d.family);
-  return `family ${root ? root.name : `#${d.family}`}`;
-}
-
-/** Only pVMs of one family may talk; Domain-0 (the toolstack) may signal anyone. */
-export function requireTrust(hv: Hypervisor, from: Domain, to: Domain, what: string): void {
-  if (from.domid === DOM0) return;
-  if (from.family !== to.family) {
-    fail(
-      'EPERM',
-      `${from.name} (${familyName(hv, from)}) may not ${what} ${to.name} (${familyName(hv, to)}): pVMs talk only inside their family`,
-    );
-  }
 }
 
 /** What an appliance does with a signal: its default action, a handler it declares, or ignore. */
@@ -120,3 +99,17 @@ export function dispositionOf(image: ImageConfig, sig: string): Disposition {
   if (ignores.has(sig)) return 'ignore';
   return 'default';
 }
+
+/** The image keys of signal dispositions (config.ts adds them to the image key table). */
+export const SIGNAL_IMAGE_KEYS: Record<string, KeySpec> = {
+  sig_handlers: {
+    type: 'list',
+    check: signalListProblem,
+    summary: 'signals the appliance catches with a handler, e.g. ["SIGUSR1", "SIGHUP"] (not SIGKILL or SIGSTOP)',
+  },
+  sig_ignore: {
+    type: 'list',
+    check: signalListProblem,
+    summary: 'signals the appliance ignores, e.g. ["SIGPIPE"] (not SIGKILL or SIGSTOP)',
+  },
+};

@@ -62,13 +62,59 @@ export function field(o: Rec, key: string, kind: Kind, where: string): unknown {
   return v;
 }
 
-export const num = (o: Rec, key: string, where: string): number => field(o, key, 'num', where) as number;
-export const int = (o: Rec, key: string, where: string): number => field(o, key, 'int', where) as number;
-export const nat = (o: Rec, key: string, where: string): number => field(o, key, 'nat', where) as number;
-export const str = (o: Rec, key: string, where: string): string => field(o, key, 'str', where) as string;
-export const bool = (o: Rec, key: string, where: string): boolean => field(o, key, 'bool', where) as boolean;
-export const arr = (o: Rec, key: string, where: string): unknown[] => field(o, key, 'arr', where) as unknown[];
-export const obj = (o: Rec, key: string, where: string): Rec => field(o, key, 'obj', where) as Rec;
+export function num(o: Rec, key: string, where: string): number {
+  const v = o[key];
+  return typeof v === 'number' && Number.isFinite(v) ? v : bad(`${where}.${key}`, WHAT.num!);
+}
+
+export function int(o: Rec, key: string, where: string): number {
+  const v = o[key];
+  return typeof v === 'number' && Number.isSafeInteger(v) ? v : bad(`${where}.${key}`, WHAT.int!);
+}
+
+export function nat(o: Rec, key: string, where: string): number {
+  const v = o[key];
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : bad(`${where}.${key}`, WHAT.nat!);
+}
+
+export function str(o: Rec, key: string, where: string): string {
+  const v = o[key];
+  return typeof v === 'string' ? v : bad(`${where}.${key}`, WHAT.str!);
+}
+
+export function bool(o: Rec, key: string, where: string): boolean {
+  const v = o[key];
+  return typeof v === 'boolean' ? v : bad(`${where}.${key}`, WHAT.bool!);
+}
+
+export function arr(o: Rec, key: string, where: string): unknown[] {
+  const v = o[key];
+  return Array.isArray(v) ? v : bad(`${where}.${key}`, WHAT.arr!);
+}
+
+export function obj(o: Rec, key: string, where: string): Rec {
+  const v = o[key];
+  return isObj(v) ? v : bad(`${where}.${key}`, WHAT.obj!);
+}
+
+/** `o[key]` as a list of non-negative integers (domids, frames, counters). */
+export function natList(o: Rec, key: string, where: string): number[] {
+  return arr(o, key, where).map((x, i) =>
+    typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 ? x : bad(`${where}.${key}[${i}]`, WHAT.nat!),
+  );
+}
+
+/** `o[key]` as a list of finite numbers. */
+export function numList(o: Rec, key: string, where: string): number[] {
+  return arr(o, key, where).map((x, i) =>
+    typeof x === 'number' && Number.isFinite(x) ? x : bad(`${where}.${key}[${i}]`, WHAT.num!),
+  );
+}
+
+/** `o[key]` as a list of strings. */
+export function strList(o: Rec, key: string, where: string): string[] {
+  return arr(o, key, where).map((x, i) => (typeof x === 'string' ? x : bad(`${where}.${key}[${i}]`, WHAT.str!)));
+}
 
 /** Check every field of a record against a table of kinds; returns the record. */
 export function shape(v: unknown, where: string, kinds: Record<string, Kind>): Rec {

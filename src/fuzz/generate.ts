@@ -6,7 +6,7 @@
 import { COMMANDS } from '../commands/table.js';
 import type { ArgKind } from '../commands/kinds.js';
 import type { AnyCommand } from '../commands/types.js';
-import type { Hypervisor } from '../engine/hypervisor.js';
+import type { Engine } from '../engine/index.js';
 import type { ImageConfig } from '../engine/image.js';
 import { Rng } from '../engine/rng.js';
 
@@ -98,7 +98,7 @@ export class SessionGenerator {
   }
 
   /** One line: usually one valid-looking command, sometimes several, sometimes garbage. */
-  line(hv: Hypervisor): string {
+  line(hv: Engine): string {
     const r = this.rng.next();
     if (r < 0.04) return this.bytes();
     if (r < 0.06)
@@ -120,7 +120,7 @@ export class SessionGenerator {
     return this.command(hv) + (this.chance(0.05) ? ' # trailing comment' : '');
   }
 
-  command(hv: Hypervisor): string {
+  command(hv: Engine): string {
     let spec = this.pick(this.specs);
     if (RARE.has(spec.name) && !this.chance(0.1)) spec = this.pick(this.specs);
     const name = this.chance(0.1) ? spec.name.slice(0, Math.max(1, this.rng.int(spec.name.length + 1))) : spec.name;
@@ -141,7 +141,7 @@ export class SessionGenerator {
     return words.map((w) => this.quote(w)).join(' ');
   }
 
-  private arg(kind: ArgKind, hv: Hypervisor, before: string[]): string {
+  private arg(kind: ArgKind, hv: Engine, before: string[]): string {
     if (this.chance(0.06)) return this.pick(WORDS);
     switch (kind) {
       case 'pvm': {

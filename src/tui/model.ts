@@ -38,8 +38,8 @@ export interface Snapshot {
   commands: number;
   /** The scheduler panel's data (schedView), null before virtual time has run. */
   sched: SchedPanel | null;
-  /** ipcs's data now and at the snapshot before (its channel counters are cumulative); null without IpC. */
-  ipc: IpcData | null;
+  /** ipcs's data now and at the snapshot before (its channel counters are cumulative). */
+  ipc: IpcData;
   ipcBefore: IpcData | null;
 }
 
@@ -151,8 +151,8 @@ export class ConsoleModel {
     const fresh = new Set<number>();
     for (const r of rows) if (!this.known.has(r.domid)) fresh.add(r.domid);
     this.known = new Set(rows.map((r) => r.domid));
-    const sched = hv.subsystem('sched') ? schedView(hv) : null;
-    const ipc = hv.subsystem('ipc') ? ipcsData(hv) : null;
+    const sched = schedView(hv);
+    const ipc = ipcsData(hv);
     // After a rewind the counters before belong to another history: no activity to show.
     const ipcBefore = this.measuredHv === hv ? ((this.snap as Snapshot | undefined)?.ipc ?? null) : null;
     this.stale = false;

@@ -11,8 +11,7 @@ import { sharingGraph, type SharingGraph } from '../commands/graph.js';
 import type { TreeRow } from '../commands/inspect.js';
 import { loadedLibraries } from '../commands/libs.js';
 import { DOM0, isZombie } from '../engine/domain.js';
-import { dlOf } from '../engine/dl/subsystem.js';
-import type { Hypervisor } from '../engine/hypervisor.js';
+import type { Engine } from '../engine/index.js';
 
 export interface Member {
   name: string;
@@ -49,7 +48,7 @@ export interface FamilyView {
 }
 
 /** The graph of the selected pVM's family (one sharingGraph call; the console keeps it until the engine changes). */
-export function graphOf(hv: Hypervisor, selected: number): SharingGraph | null {
+export function graphOf(hv: Engine, selected: number): SharingGraph | null {
   const d = hv.domains.get(selected);
   if (!d || d.domid === DOM0) return null;
   return sharingGraph(hv, d);
@@ -57,7 +56,7 @@ export function graphOf(hv: Hypervisor, selected: number): SharingGraph | null {
 
 /** A window of `maxMembers` members of `g` around the selected pVM; `byDomid` holds treeRows' rows (for depth and zombies). */
 export function familyView(
-  hv: Hypervisor,
+  hv: Engine,
   g: SharingGraph,
   byDomid: ReadonlyMap<number, TreeRow>,
   selected: number,
@@ -127,12 +126,11 @@ export interface LibShare {
 
 /**
  * Every pVM's libraries, by domid, from the host's loaded libraries and their users (one pass, kept
- * until the engine changes, so moving the selection costs a lookup); empty without a library subsystem.
+ * until the engine changes, so moving the selection costs a lookup).
  */
-export function librariesByPvm(hv: Hypervisor): Map<number, LibShare[]> {
+export function librariesByPvm(hv: Engine): Map<number, LibShare[]> {
   const out = new Map<number, LibShare[]>();
-  if (!hv.subsystem('dl')) return out;
-  for (const l of loadedLibraries(dlOf(hv))) {
+  for (const l of loadedLibraries(hv.dl)) {
     const share: LibShare = { lib: l.lib, version: l.version, pvms: l.users.length, textKib: l.text_kib };
     for (const u of l.users) {
       const list = out.get(u.domid) ?? [];
@@ -147,7 +145,7 @@ export function librariesByPvm(hv: Hypervisor): Map<number, LibShare[]> {
  * Shared pages of every family (smaps' Shared, from the engine's accounting, summed over its members), one pass over the pVMs: the
  * console samples it after each command for the sparkline of the selected family.
  */
-export function familySharedPages(hv: Hypervisor): Map<number, number> {
+export function familySharedPages(hv: Engine): Map<number, number> {
   const acct = hv.accounting();
   const out = new Map<number, number>();
   for (const d of hv.pvms()) {

@@ -1,6 +1,7 @@
-// Golden tests: a session that runs every command of the table, compared in text and in --json with
-// the files in test/golden. After an intended change of output: UPDATE_GOLDEN=1 npx vitest run test/commands/golden.test.ts
-// and read the diff before committing it.
+// Golden tests: sessions that run every command of the table, compared in text and in --json with
+// the files in test/golden: session.kx on the default host, credit2.kx on the same host running credit2
+// (the commands only a credit2 host accepts). After an intended change of output:
+// UPDATE_GOLDEN=1 npx vitest run test/commands/golden.test.ts and read the diff before committing it.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,9 +13,11 @@ import { COMMANDS, findCommand } from '../../src/commands/table.js';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const DIR = join(ROOT, 'test', 'golden');
 const SESSION = join(DIR, 'session.kx');
+const CREDIT2 = join(DIR, 'credit2.kx');
+const CREDIT2_HOST = join(ROOT, 'examples', 'hosts', 'credit2.cfg');
 
-function run(args: string[]): string {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'kylinx-sh.js'), ...args, SESSION], {
+function run(args: string[], session = SESSION): string {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'kylinx-sh.js'), ...args, session], {
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },
   });
@@ -32,7 +35,9 @@ function golden(name: string, actual: string): void {
 describe('golden session', () => {
   it('uses every command of the table (those that need the console aside)', () => {
     const used = new Set(
-      readFileSync(SESSION, 'utf8')
+      [SESSION, CREDIT2]
+        .map((f) => readFileSync(f, 'utf8'))
+        .join('\n')
         .split('\n')
         .flatMap((l) => splitLine(l))
         .map((c) => findCommand(c.words[0]!).name),
@@ -44,4 +49,6 @@ describe('golden session', () => {
 
   it('text output', () => golden('session.txt', run([])));
   it('--json output', () => golden('session.jsonl', run(['--json'])));
+  it('credit2: text output', () => golden('credit2.txt', run(['--host', CREDIT2_HOST], CREDIT2)));
+  it('credit2: --json output', () => golden('credit2.jsonl', run(['--host', CREDIT2_HOST, '--json'], CREDIT2)));
 });

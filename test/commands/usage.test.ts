@@ -54,6 +54,7 @@ const WRONG: Record<string, [line: string, says: RegExp]> = {
   'vcpu-list': ['vcpu-list --all', /unknown option --all/],
   'vcpu-pin': ['vcpu-pin web first 0', /vcpu must be a whole number/],
   'sched-credit': ['sched-credit -d web -w heavy', /--weight must be a whole number, not 'heavy'/],
+  'sched-credit2': ['sched-credit2 -d web -c half', /--cap must be a whole number, not 'half'/],
   uptime: ['uptime --since', /unknown option --since/],
   top: ['top -b -n 0', /iterations must be a whole number 1-100, not '0'/],
   help: ['help fork run', /unexpected argument 'run'/],

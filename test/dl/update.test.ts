@@ -135,21 +135,19 @@ describe('refusals leave the old library linked and callable', () => {
 });
 
 describe('quiescence (the scheduler says when a vCPU is inside a library)', () => {
-  /** A host with the library subsystem and a stand-in scheduler reporting one busy library. */
+  /** A host with the library subsystem and a stand-in scheduler port reporting one busy library. */
   function host(busy: { key: string; untilNs: number } | null) {
     const hv = new Hypervisor({ boot: [] });
-    const dl = registerDl(hv, LIBS);
     const asked: string[] = [];
-    hv.register({
-      name: 'sched',
-      save: () => null,
-      load: () => {},
-      check: () => [],
-      libraryBusy(d: Domain, lib: string) {
-        asked.push(`${d.name}:${lib}`);
-        return busy && busy.key === lib ? { untilNs: busy.untilNs } : null;
+    const dl = registerDl(hv, {
+      store: LIBS,
+      busy: {
+        libraryBusy(d: Domain, lib: string) {
+          asked.push(`${d.name}:${lib}`);
+          return busy && busy.key === lib ? { untilNs: busy.untilNs } : null;
+        },
       },
-    } as never);
+    });
     const web = create(hv, IMAGES.get('web')!).domain;
     return { hv, dl, web, asked };
   }
@@ -174,7 +172,7 @@ describe('quiescence (the scheduler says when a vCPU is inside a library)', () =
     expect(() => unlink(far.hv, far.dl, far.web, 'libm')).toThrow(/inside libm@1.16/);
   });
 
-  it('without a scheduler that knows, every library is quiescent', () => {
+  it('with a scheduler that reports nothing busy, every library is quiescent', () => {
     const idle = host(null);
     expect(update(idle.hv, idle.dl, [idle.web], { lib: 'libm', version: '1.18', eager: false })[0]!.waitUs).toBe(0);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hostFromCfg, imageFromCfg, parseCfg } from '../../src/engine/image.js';
+import { hostFromCfg, imageFromCfg } from '../../src/engine/config.js';
+import { parseCfg } from '../../src/engine/image.js';
 import { IMAGES } from '../helpers.js';
 
 const img = (text: string) => imageFromCfg(parseCfg(text, 'x.cfg'), 'x.cfg', 'x');

@@ -5,10 +5,10 @@
 // instead of looping (the suite's timeout would catch a loop; speed itself is perf/'s to measure).
 
 import { describe, expect, it } from 'vitest';
-import { ipcOf } from '../../src/engine/ipc/subsystem.js';
 import { GRANT_ENTRIES, RESERVED_ENTRIES } from '../../src/engine/mm/grant.js';
 import { MSGMNB } from '../../src/engine/ipc/msg.js';
-import { ConfigError, HOST_KEYS, hostFromCfg, parseCfg } from '../../src/engine/image.js';
+import { HOST_KEYS, hostFromCfg } from '../../src/engine/config.js';
+import { ConfigError, parseCfg } from '../../src/engine/image.js';
 import { err, makeShell, ok, run } from '../helpers.js';
 
 /** A 64 MiB host (48 MiB for pVMs: 12,288 frames) with nothing booted. */
@@ -81,7 +81,7 @@ describe('event-channel ports (ENOSPC on a host of few ports)', () => {
     const sh = makeShell({ evtchn_ports: 2, boot: ['web'] });
     const r = ok(sh, 'fork web 3');
     expect(r.text).toBeTruthy();
-    expect(ipcOf(sh.hv).evtchn.freePorts(sh.hv.lookup('web').domid)).toBe(0);
+    expect(sh.hv.ipc.evtchn.freePorts(sh.hv.lookup('web').domid)).toBe(0);
     expect(oneLine(err(sh, 'pipe web.3 web', 'ENOSPC'))).toBe(
       'first contact of web.3 with web: web has no free event-channel port (all 2 in use)',
     );
@@ -108,7 +108,7 @@ describe('grant entries (GNTST_no_space / ENOSPC)', () => {
     const reader = sh.hv.lookup('web').domid;
     let pipes = 0;
     const per = 256;
-    while (ipcOf(sh.hv).grants.freeEntries(reader) >= per) {
+    while (sh.hv.ipc.grants.freeEntries(reader) >= per) {
       sh.run('pipe web.1 web --ring 1048576');
       pipes++;
     }

@@ -2,8 +2,8 @@
 // type selection, the byte limit, IPC_NOWAIT, MSG_NOERROR, blocking and waking, keys per family.
 
 import { describe, expect, it } from 'vitest';
-import { ftok, MSGMNB, MSGMNI } from '../../src/engine/ipc/msg.js';
-import { ipcOf } from '../../src/engine/ipc/subsystem.js';
+import { ftok } from '../../src/engine/ipc/keys.js';
+import { MSGMNB, MSGMNI } from '../../src/engine/ipc/msg.js';
 import { err, makeShell, ok, resultOf, run } from '../helpers.js';
 
 /** web and two children, and queue 1 (key 0x10) made by web. */
@@ -51,7 +51,7 @@ describe('ftok and msgget', () => {
 
   it('MSGMNI queues at most: ENOSPC', () => {
     const sh = withQueue();
-    const ipc = ipcOf(sh.hv);
+    const ipc = sh.hv.ipc;
     const q = ipc.queues.get(1)!;
     for (let i = ipc.queues.size; i < MSGMNI; i++)
       ipc.queues.set(1000 + i, { ...q, id: 1000 + i, key: 0x1000 + i, messages: [], receivers: [], senders: [] });
@@ -111,16 +111,16 @@ describe('limits, E2BIG and MSG_NOERROR', () => {
     const sh = withQueue();
     ok(sh, 'msgsnd web 1 1 0123456789');
     expect(err(sh, 'msgrcv web.1 1 --size 4', 'E2BIG')).toMatch(/10 bytes, more than the 4/);
-    expect(ipcOf(sh.hv).queues.get(1)!.messages).toHaveLength(1);
+    expect(sh.hv.ipc.queues.get(1)!.messages).toHaveLength(1);
     expect(recv(sh, 'msgrcv web.1 1 --size 4 --noerror')).toEqual({ type: 1, text: '0123', bytes: 4, truncated: true });
-    expect(ipcOf(sh.hv).queues.get(1)!.cbytes).toBe(0);
+    expect(sh.hv.ipc.queues.get(1)!.cbytes).toBe(0);
   });
 
   it(`the queue holds at most msg_qbytes (${MSGMNB}) bytes: --nowait gives EAGAIN, else the sender blocks`, () => {
     const sh = withQueue();
     const big = 'x'.repeat(8192);
     ok(sh, `msgsnd web 1 1 ${big}; msgsnd web 1 1 ${big}`);
-    expect(ipcOf(sh.hv).queues.get(1)!.cbytes).toBe(MSGMNB);
+    expect(sh.hv.ipc.queues.get(1)!.cbytes).toBe(MSGMNB);
     expect(err(sh, 'msgsnd web 1 1 y --nowait', 'EAGAIN')).toMatch(/16384 of 16384 bytes/);
     const b = ok(sh, 'msgsnd web.1 1 2 waiting');
     expect(b.data.blocked).toBe(true);
@@ -164,11 +164,7 @@ describe('blocking receivers', () => {
     expect(outs[0]!.events.find((e) => e.kind === 'woke')!.text).toBe(
       'web.1 woke: msgrcv on queue 1 got type 2, 3 bytes "yes"',
     );
-    expect(
-      ipcOf(sh.hv)
-        .queues.get(1)!
-        .messages.map((m) => m.bytes),
-    ).toEqual(['nope']);
+    expect(sh.hv.ipc.queues.get(1)!.messages.map((m) => m.bytes)).toEqual(['nope']);
   });
 
   it('waiting receivers are served in the order they blocked; one too small is woken with E2BIG', () => {
@@ -193,10 +189,10 @@ describe('blocking receivers', () => {
   it('a waiter that is killed leaves the queue; the family gone, its queues go', () => {
     const sh = withQueue();
     ok(sh, 'msgrcv web.1 1; kill -9 web.1');
-    expect(ipcOf(sh.hv).queues.get(1)!.receivers).toEqual([]);
+    expect(sh.hv.ipc.queues.get(1)!.receivers).toEqual([]);
     ok(sh, 'msgsnd web 1 1 kept');
     ok(sh, 'destroy web.2; destroy web');
-    expect(ipcOf(sh.hv).queues.size).toBe(0);
+    expect(sh.hv.ipc.queues.size).toBe(0);
   });
 
   it('lineal send and receive cost Table 3 lineal 45 µs; siblings pay first contact for the wake-up', () => {

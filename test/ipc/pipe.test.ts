@@ -2,7 +2,6 @@
 // EOF, EPIPE and SIGPIPE, and every refusal changing nothing.
 
 import { describe, expect, it } from 'vitest';
-import { ipcOf } from '../../src/engine/ipc/subsystem.js';
 import { Ring } from '../../src/engine/ipc/vchan.js';
 import { err, makeShell, ok, resultOf, run } from '../helpers.js';
 
@@ -32,7 +31,7 @@ describe('pipe between web.1 and web.2', () => {
       got += String(ok(sh, 'read 1').data.data);
     }
     expect(got).toBe(sent);
-    const p = ipcOf(sh.hv).pipes.get(1)!;
+    const p = sh.hv.ipc.pipes.get(1)!;
     expect(p.ring.prod).toBe(sent.length);
     expect(p.ring.cons).toBe(sent.length);
   });
@@ -100,7 +99,7 @@ describe('pipe between web.1 and web.2', () => {
     expect(ok(sh, 'read 1').data).toMatchObject({ data: 'tail', eof: false });
     expect(ok(sh, 'read 1').data).toMatchObject({ eof: true, bytes: 0 });
     ok(sh, 'close 1 read');
-    expect(ipcOf(sh.hv).pipes.size).toBe(0);
+    expect(sh.hv.ipc.pipes.size).toBe(0);
     err(sh, 'read 1', 'EBADF');
   });
 
@@ -119,7 +118,7 @@ describe('pipe between web.1 and web.2', () => {
     const w = ok(sh, 'write 1 lost');
     expect(w.data).toMatchObject({ errno: 'EPIPE', signal: 'SIGPIPE', terminated: true });
     expect(sh.hv.lookup('web.1').shutdown).toMatchObject({ signal: 'SIGPIPE', status: 141 });
-    expect(ipcOf(sh.hv).pipes.size).toBe(0);
+    expect(sh.hv.ipc.pipes.size).toBe(0);
   });
 
   it('a writer that ignores or catches SIGPIPE gets EPIPE, and nothing changes', () => {

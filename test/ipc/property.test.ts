@@ -4,7 +4,6 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ipcOf } from '../../src/engine/ipc/subsystem.js';
 import { makeShell, ok, run } from '../helpers.js';
 
 const PVMS = ['web', 'web.1', 'web.2', 'web.1.1', 'web.3', 'redis', 'redis.1', 'web', 'web.1', 'web.2'];
@@ -109,7 +108,7 @@ describe('IpC property', () => {
         ok(sh, 'save /s.json; restore /s.json');
         expect(JSON.stringify(sh.hv.save())).toBe(saved);
         for (const d of [...sh.hv.pvms()].reverse()) run(sh, `destroy ${d.domid}`);
-        const ipc = ipcOf(sh.hv);
+        const ipc = sh.hv.ipc;
         expect(ipc.links.size).toBe(0);
         expect(ipc.evtchn.domains()).toEqual([]);
         expect(ipc.grants.domains()).toEqual([]);

@@ -2,7 +2,6 @@
 // inherited by fork, writes seen by all; keys per family; the frames go with the family.
 
 import { describe, expect, it } from 'vitest';
-import { ipcOf } from '../../src/engine/ipc/subsystem.js';
 import { err, makeShell, ok } from '../helpers.js';
 
 describe('shared memory', () => {
@@ -44,13 +43,13 @@ describe('shared memory', () => {
   it('fork hands attachments to the child, as on Linux; shmdt and exit detach', () => {
     const sh = makeShell();
     ok(sh, 'shmget web 0x1 4096 --create; shmat web 1; fork web');
-    expect(ipcOf(sh.hv).segments.get(1)!.attachers).toEqual([1, 4]);
+    expect(sh.hv.ipc.segments.get(1)!.attachers).toEqual([1, 4]);
     expect(ok(sh, 'show web.1').text).toContain('shm:1 1p shared');
     ok(sh, 'shmdt web.1 1');
-    expect(ipcOf(sh.hv).segments.get(1)!.attachers).toEqual([1]);
+    expect(sh.hv.ipc.segments.get(1)!.attachers).toEqual([1]);
     err(sh, 'shmdt web.1 1', 'EINVAL');
     ok(sh, 'shmat web.1 1; exit web.1 0');
-    expect(ipcOf(sh.hv).segments.get(1)!.attachers).toEqual([1]);
+    expect(sh.hv.ipc.segments.get(1)!.attachers).toEqual([1]);
   });
 
   it('the segment lives while its family has a live pVM; then its frames are freed', () => {
@@ -58,11 +57,11 @@ describe('shared memory', () => {
     const without = makeShell();
     ok(sh, 'fork web; shmget web.1 0x5 1M --create; shmat web 1; exit web.1 0; wait web');
     ok(without, 'fork web; exit web.1 0; wait web');
-    expect(ipcOf(sh.hv).segments.size).toBe(1);
+    expect(sh.hv.ipc.segments.size).toBe(1);
     expect(sh.hv.frames.free).toBe(without.hv.frames.free - 256);
     ok(sh, 'destroy web');
     ok(without, 'destroy web');
-    expect(ipcOf(sh.hv).segments.size).toBe(0);
+    expect(sh.hv.ipc.segments.size).toBe(0);
     expect(sh.hv.frames.free).toBe(without.hv.frames.free);
   });
 

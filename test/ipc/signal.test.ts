@@ -2,8 +2,8 @@
 // pending signals, the family trust rule, and exit/wait with SIGCHLD.
 
 import { describe, expect, it } from 'vitest';
-import { ipcOf } from '../../src/engine/ipc/subsystem.js';
 import { err, makeShell, ok, resultOf, run } from '../helpers.js';
+import { pendingOf, signalStats } from '../../src/engine/ipc/signal.js';
 
 describe('kill and the family trust rule', () => {
   it('kill -USR1 redis --from web is EPERM naming both families, and changes nothing', () => {
@@ -76,7 +76,7 @@ describe('kill and the family trust rule', () => {
     expect(ok(sh, 'kill -TERM web.1').data.action).toBe('pending');
     expect(ok(sh, 'kill -USR2 web.1 --from web').data.action).toBe('pending');
     expect(ok(sh, 'kill -CHLD web.1').data.action).toBe('ignored');
-    expect(ipcOf(sh.hv).pendingOf(sh.hv.lookup('web.1').domid)).toEqual(['SIGUSR2', 'SIGTERM']);
+    expect(pendingOf(sh.hv.ipc, sh.hv.lookup('web.1').domid)).toEqual(['SIGUSR2', 'SIGTERM']);
     expect(ok(sh, 'ipcs').text).toContain('web.1: SIGUSR2 SIGTERM');
     // A second STOP changes nothing; SIGKILL is not held back.
     expect(ok(sh, 'kill -STOP web.1').data.action).toBe('stopped');
@@ -141,9 +141,9 @@ describe('exit, wait and SIGCHLD', () => {
     const sh = makeShell();
     ok(sh, `create web name=p 'sig_handlers=["CHLD"]'`);
     ok(sh, 'fork p 2; exit p.1 0');
-    expect(ipcOf(sh.hv).signalStats(sh.hv.lookup('p').domid)).toEqual({ delivered: 1, handled: 1 });
+    expect(signalStats(sh.hv.ipc, sh.hv.lookup('p').domid)).toEqual({ delivered: 1, handled: 1 });
     ok(sh, 'kill -STOP p; exit p.2 0');
-    expect(ipcOf(sh.hv).pendingOf(sh.hv.lookup('p').domid)).toEqual(['SIGCHLD']);
+    expect(pendingOf(sh.hv.ipc, sh.hv.lookup('p').domid)).toEqual(['SIGCHLD']);
   });
 
   it('an orphan reparented to the family root pays first contact for its SIGCHLD', () => {
@@ -160,7 +160,7 @@ describe('exit, wait and SIGCHLD', () => {
     const free = sh.hv.frames.free;
     ok(sh, 'fork web 3; pipe web.1 web.2; pipe web.3 web.1');
     ok(sh, 'kill -9 web.1; exit web.2 0; exit web.3 0; wait web; wait web; wait web');
-    const ipc = ipcOf(sh.hv);
+    const ipc = sh.hv.ipc;
     expect(ipc.links.size).toBe(0);
     expect(ipc.evtchn.domains()).toEqual([]);
     expect(ipc.grants.domains()).toEqual([]);

@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import { schedView } from '../../src/commands/sched.js';
 import { TOP_HEADER } from '../../src/commands/top.js';
-import { schedOf } from '../../src/engine/sched/index.js';
 import { err, makeShell, ok } from '../helpers.js';
 
 describe('vcpu-list and vcpu-pin', () => {
@@ -132,7 +131,7 @@ describe('for the console and the library subsystem', () => {
       sh,
       'create web rate=1000 burst_us=500000 lib_call_frac=1 name=w; create web rate=1000 burst_us=500000 lib_call_frac=0 name=v; run 100ms',
     );
-    const sched = schedOf(sh.hv);
+    const sched = sh.hv.sched;
     const w = sh.hv.lookup('w');
     const libs = (sched.vcpusOf(w)[0]!.w.burstLib ?? '') as string;
     expect(libs).not.toBe('');

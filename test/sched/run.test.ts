@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { SPEEDUP_SETUP } from '../../src/commands/sched.js';
 import { newEngine } from '../../src/engine/index.js';
 import type { PvmRun } from '../../src/engine/sched/report.js';
-import { schedOf } from '../../src/engine/sched/index.js';
 import { Shell } from '../../src/commands/shell.js';
 import { err, IMAGES, makeShell, memoryIO, ok, run, said } from '../helpers.js';
 
@@ -147,7 +146,7 @@ describe('run', () => {
         const sh = makeShell();
         for (const s of steps) run(sh, s); // run() checks invariants after each and that failures change nothing
         run(sh, 'run 100ms');
-        expect(schedOf(sh.hv).check()).toEqual([]);
+        expect(sh.hv.sched.check()).toEqual([]);
       }),
       { numRuns: 40, seed: 4 },
     );

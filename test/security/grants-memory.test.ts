@@ -5,7 +5,6 @@
 
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../src/engine/errors.js';
-import { ipcOf } from '../../src/engine/ipc/subsystem.js';
 import { GrantError, GTF_readonly } from '../../src/engine/mm/grant.js';
 import type { Shell } from '../../src/commands/shell.js';
 import { err, makeShell, ok, run, stateOf } from '../helpers.js';
@@ -41,7 +40,7 @@ function refused(sh: Shell, f: () => unknown, expected: { status?: string; code:
 describe('grant tables: only the grantee maps, and only as the grant allows', () => {
   it("the pipe's ring grant (web.2 to web.1) cannot be mapped by another family, a sibling, the parent or Domain-0", () => {
     const sh = withPipe();
-    const ipc = ipcOf(sh.hv);
+    const ipc = sh.hv.ipc;
     const g = ipc.grants.entriesOf(dom(sh, 'web.2')).find((e) => e.use === 'pipe 1 ring')!;
     expect(g.domid).toBe(dom(sh, 'web.1'));
     for (const thief of ['redis', 'redis.1', 'web', 'Domain-0']) {
@@ -70,7 +69,7 @@ describe('grant tables: only the grantee maps, and only as the grant allows', ()
 
   it("a link page (web's grant to web.1 at fork) is web.1's alone", () => {
     const sh = withPipe();
-    const ipc = ipcOf(sh.hv);
+    const ipc = sh.hv.ipc;
     const g = ipc.grants.entriesOf(dom(sh, 'web')).find((e) => e.domid === dom(sh, 'web.1'))!;
     refused(sh, () => ipc.grants.map(dom(sh, 'web.2'), dom(sh, 'web'), g.ref, false, true), {
       status: 'permission_denied',
@@ -94,7 +93,7 @@ describe('grant tables: only the grantee maps, and only as the grant allows', ()
 
   it('a read-only grant refuses a writable map and a copy into it, and allows reading', () => {
     const sh = withPipe();
-    const ipc = ipcOf(sh.hv);
+    const ipc = sh.hv.ipc;
     const web2 = sh.hv.lookup('web.2');
     // web.2 grants one page of its heap to web.1 read-only (gnttab_grant_foreign_access(..., readonly)).
     const frame = sh.hv.mem.frameOf(
@@ -127,7 +126,7 @@ describe('grant tables: only the grantee maps, and only as the grant allows', ()
     const sh = withPipe();
     const web2 = dom(sh, 'web.2');
     ok(sh, 'destroy web.2');
-    const ipc = ipcOf(sh.hv);
+    const ipc = sh.hv.ipc;
     expect(ipc.grants.entriesOf(web2)).toEqual([]);
     for (const d of ipc.grants.domains()) {
       expect(ipc.grants.mappingsOf(d).filter((m) => m.granter === web2)).toEqual([]);
@@ -139,7 +138,7 @@ describe('grant tables: only the grantee maps, and only as the grant allows', ()
 describe('event channels: a port reserved for one domain is bound by no other', () => {
   it("web's unbound port for web.1 refuses a bind by redis, by web.2 and by Domain-0", () => {
     const sh = withPipe();
-    const ipc = ipcOf(sh.hv);
+    const ipc = sh.hv.ipc;
     const web = dom(sh, 'web');
     const port = ipc.evtchn.allocUnbound(web, dom(sh, 'web.1'), 'test', 'web');
     for (const who of ['redis', 'web.2', 'Domain-0']) {
@@ -157,7 +156,7 @@ describe('event channels: a port reserved for one domain is bound by no other', 
 
   it('a cross-family call allocates no port and grants no page (first contact is refused before it starts)', () => {
     const sh = withPipe();
-    const ipc = ipcOf(sh.hv);
+    const ipc = sh.hv.ipc;
     const ports = (n: string): number => ipc.evtchn.portsOf(dom(sh, n)).length;
     const before = [ports('web.1'), ports('redis'), ipc.grants.entriesOf(dom(sh, 'redis')).length, sh.hv.frames.free];
     for (const line of ['pipe redis web.1', 'kill -USR1 web.1 --from redis', 'shmget web 0x1 4K --create'])

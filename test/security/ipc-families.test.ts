@@ -3,7 +3,6 @@
 // proves each refusal left the whole serialized state (frames, ports, grants, queues) byte-identical.
 
 import { describe, expect, it } from 'vitest';
-import { ipcOf } from '../../src/engine/ipc/subsystem.js';
 import type { Shell } from '../../src/commands/shell.js';
 import { err, makeShell, ok, run } from '../helpers.js';
 
@@ -68,7 +67,7 @@ describe('every IpC call across families is EPERM naming both families, and chan
     expect(ok(sh, 'msgget redis 0x10 --create').data).toMatchObject({ msqid: 2, created: true });
     err(sh, 'msgrcv redis 2 --nowait', 'ENOMSG');
     expect(ok(sh, 'shmget redis 0x20 8K --create').data).toMatchObject({ shmid: 2, created: true });
-    const ipc = ipcOf(sh.hv);
+    const ipc = sh.hv.ipc;
     expect(ipc.queues.get(1)!.messages).toHaveLength(1);
     expect(ipc.segments.get(2)!.master.p2m).not.toEqual(ipc.segments.get(1)!.master.p2m);
   });

@@ -13,15 +13,16 @@
 
 import { Domain } from '../../engine/domain.js';
 import { fail } from '../../engine/errors.js';
-import type { Hypervisor } from '../../engine/hypervisor.js';
+import type { Engine } from '../../engine/index.js';
 import type { ImageConfig } from '../../engine/image.js';
 import { newEngine } from '../../engine/index.js';
 import { ipcExit, ipcWait } from '../../engine/ipc/exit.js';
 import { msgget, msgrcv, msgsnd } from '../../engine/ipc/msg.js';
-import { createPipe, readPipe, writePipe } from '../../engine/ipc/pipe.js';
+import { write as writePipe } from '../../engine/ipc/calls.js';
+import { createPipe, readPipe } from '../../engine/ipc/pipe.js';
 import { shmat, shmget } from '../../engine/ipc/shm.js';
 import { sendSignal } from '../../engine/ipc/signal.js';
-import { Ipc, ipcOf } from '../../engine/ipc/subsystem.js';
+import type { Ipc } from '../../engine/ipc/subsystem.js';
 import { create, fork, wait } from '../../engine/lifecycle.js';
 import type { Ctx } from '../types.js';
 import { BenchPart, BenchRow, row } from './types.js';
@@ -47,7 +48,7 @@ export function benchImage(ctx: Ctx): ImageConfig {
 }
 
 interface World {
-  hv: Hypervisor;
+  hv: Engine;
   ipc: Ipc;
   /** The two pVMs of the pair: a talks to b. */
   a: Domain;
@@ -59,7 +60,7 @@ function world(img: ImageConfig, lineal: boolean): World {
   const hv = newEngine({ boot: [] });
   const root = create(hv, img).domain;
   const kids = fork(hv, root, 2).children.map((c) => c.domain);
-  return { hv, ipc: ipcOf(hv), a: lineal ? root : kids[0]!, b: lineal ? kids[0]! : kids[1]! };
+  return { hv, ipc: hv.ipc, a: lineal ? root : kids[0]!, b: lineal ? kids[0]! : kids[1]! };
 }
 
 /** Modeled µs of one case. */
@@ -71,26 +72,27 @@ export function measure(img: ImageConfig, c: Case, lineal: boolean): number {
       return p.latencyUs + writePipe(hv, ipc, p.pipe, MESSAGE).latencyUs + readPipe(hv, ipc, p.pipe).latencyUs;
     }
     case 'msg queue': {
-      const q = msgget(hv, ipc, a, KEY, true, false).queue;
-      msgget(hv, ipc, b, KEY, false, false);
+      const q = msgget(hv, ipc, a, { key: KEY, create: true, excl: false }).queue;
+      msgget(hv, ipc, b, { key: KEY, create: false, excl: false });
       return (
-        msgrcv(hv, ipc, b, q, 0, 8192, false, false).latencyUs + msgsnd(hv, ipc, a, q, 1, MESSAGE, false).latencyUs
+        msgrcv(hv, ipc, b, q, { type: 0, size: 8192, nowait: false, noerror: false }).latencyUs +
+        msgsnd(hv, ipc, a, q, { type: 1, bytes: MESSAGE, nowait: false }).latencyUs
       );
     }
     case 'kill':
       return sendSignal(hv, ipc, a, b, 'SIGUSR1').latencyUs;
     case 'exit/wait': {
-      if (lineal) return ipcWait(hv, a).latencyUs + ipcExit(hv, ipc, b, 0).latencyUs;
+      if (lineal) return ipcWait(hv, a).latencyUs + ipcExit(hv, b, 0).latencyUs;
       // A grandchild orphaned to the family root: a pair of one family with no link.
       const root = hv.domains.get(a.parent)!;
       const grandchild = fork(hv, a, 1).children[0]!.domain;
-      ipcExit(hv, ipc, a, 0);
+      ipcExit(hv, a, 0);
       wait(hv, root, a);
-      return ipcWait(hv, root, grandchild).latencyUs + ipcExit(hv, ipc, grandchild, 0).latencyUs;
+      return ipcWait(hv, root, grandchild).latencyUs + ipcExit(hv, grandchild, 0).latencyUs;
     }
     case 'shm': {
-      shmget(hv, ipc, a, KEY, 4096, true, false);
-      const g = shmget(hv, ipc, b, KEY, 4096, false, false);
+      shmget(hv, ipc, a, { key: KEY, bytes: 4096, create: true, excl: false });
+      const g = shmget(hv, ipc, b, { key: KEY, bytes: 4096, create: false, excl: false });
       return g.latencyUs + shmat(hv, ipc, b, g.segment).latencyUs;
     }
   }

@@ -4,7 +4,6 @@
 import { pagesOf } from '../../engine/domain.js';
 import { fail } from '../../engine/errors.js';
 import { newEngine } from '../../engine/index.js';
-import { dlOf } from '../../engine/dl/subsystem.js';
 import { create, fork } from '../../engine/lifecycle.js';
 import type { Ctx } from '../types.js';
 import { BenchPart, BenchRow, row } from './types.js';
@@ -21,7 +20,7 @@ export const BENCH_FORK: BenchPart = {
   summary: 'fork latency of the redis appliance (KylinX §3.2.1), noxs and with a pool of shells',
   run(ctx) {
     const rows: BenchRow[] = [];
-    const hv = newEngine({ boot: [] }, { libs: dlOf(ctx.hv).store });
+    const hv = newEngine({ boot: [] }, { libs: ctx.hv.dl.store });
     const redis = create(hv, image(ctx, 'redis')).domain;
     rows.push(
       row({
@@ -58,7 +57,7 @@ export const BENCH_FORK: BenchPart = {
 
 /** Total modeled time to boot n appliances one after another on a fresh host. */
 function sequentialBoot(ctx: Ctx, toolstack: 'xs' | 'noxs', n: number, imageName: string): number {
-  const hv = newEngine({ boot: [], toolstack, max_domains: Math.max(n, 32751) }, { libs: dlOf(ctx.hv).store });
+  const hv = newEngine({ boot: [], toolstack, max_domains: Math.max(n, 32751) }, { libs: ctx.hv.dl.store });
   const img = image(ctx, imageName);
   let total = 0;
   for (let i = 0; i < n; i++) total += create(hv, img).latencyUs;

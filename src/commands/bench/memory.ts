@@ -7,7 +7,6 @@
 // mechanism the figure shows, and it follows from the size of the shared library text.
 
 import { fail } from '../../engine/errors.js';
-import { dlOf } from '../../engine/dl/subsystem.js';
 import type { ImageConfig } from '../../engine/image.js';
 import { newEngine } from '../../engine/index.js';
 import { create } from '../../engine/lifecycle.js';
@@ -20,7 +19,7 @@ const PAPER_GB = { kylinx: 6.0, minios: 6.9, docker: 6.5 };
 
 /** The image with every library it links folded into its own text and data, as a static link would. */
 function staticVariant(ctx: Ctx, img: ImageConfig): ImageConfig {
-  const store = dlOf(ctx.hv).store;
+  const store = ctx.hv.dl.store;
   let text = img.text_kb;
   let data = img.data_kb;
   const seen = new Set<string>();
@@ -46,7 +45,7 @@ function staticVariant(ctx: Ctx, img: ImageConfig): ImageConfig {
 
 /** GB of host frames used by n appliances of an image, each created on one fresh host. */
 function hostGB(ctx: Ctx, img: ImageConfig, n: number): number {
-  const hv = newEngine({ boot: [], max_domains: n + 10, memory: 65536 }, { libs: dlOf(ctx.hv).store });
+  const hv = newEngine({ boot: [], max_domains: n + 10, memory: 65536 }, { libs: ctx.hv.dl.store });
   for (let i = 0; i < n; i++) create(hv, img);
   return (hv.frames.used * PAGE_KIB) / 1e6;
 }

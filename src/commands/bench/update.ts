@@ -6,9 +6,8 @@ import { fail } from '../../engine/errors.js';
 import { newEngine } from '../../engine/index.js';
 import { create } from '../../engine/lifecycle.js';
 import { recycle } from '../../engine/dl/recycle.js';
-import { dlOf } from '../../engine/dl/subsystem.js';
 import { update } from '../../engine/dl/update.js';
-import type { Hypervisor } from '../../engine/hypervisor.js';
+import type { Engine } from '../../engine/index.js';
 import type { ImageConfig } from '../../engine/image.js';
 import type { Ctx } from '../types.js';
 import { BenchPart, BenchRow, row } from './types.js';
@@ -23,8 +22,8 @@ function image(ctx: Ctx, name: string): ImageConfig {
 }
 
 /** A fresh host with the session's library store and nothing booted. */
-function freshHost(ctx: Ctx, toolstack: 'noxs' | 'xs' = 'noxs'): Hypervisor {
-  return newEngine({ boot: [], toolstack }, { libs: dlOf(ctx.hv).store });
+function freshHost(ctx: Ctx, toolstack: 'noxs' | 'xs' = 'noxs'): Engine {
+  return newEngine({ boot: [], toolstack }, { libs: ctx.hv.dl.store });
 }
 
 export const BENCH_UPDATE: BenchPart = {
@@ -33,14 +32,14 @@ export const BENCH_UPDATE: BenchPart = {
   run(ctx) {
     const hv = freshHost(ctx);
     const web = create(hv, image(ctx, 'web')).domain;
-    const [eager] = update(hv, dlOf(hv), [web], { lib: 'libm', version: '1.18', eager: true });
+    const [eager] = update(hv, hv.dl, [web], { lib: 'libm', version: '1.18', eager: true });
     const rows: BenchRow[] = eager!.stages.map((s, i) =>
       row({ figure: 'fig7', case: `stage ${s.stage}: ${s.name}`, unit: 'us', paper: FIG7[i]!, model: s.us }),
     );
     rows.push(row({ figure: 'fig7', case: 'total (eager)', unit: 'ms', paper: 5, model: eager!.totalUs / 1000 }));
     const hv2 = freshHost(ctx);
     const web2 = create(hv2, image(ctx, 'web')).domain;
-    const [lazy] = update(hv2, dlOf(hv2), [web2], { lib: 'libm', version: '1.18', eager: false });
+    const [lazy] = update(hv2, hv2.dl, [web2], { lib: 'libm', version: '1.18', eager: false });
     rows.push(
       row({
         figure: 'fig7',
@@ -52,7 +51,7 @@ export const BENCH_UPDATE: BenchPart = {
     );
     const hv3 = freshHost(ctx);
     for (let i = 0; i < 10; i++) create(hv3, image(ctx, 'redis'));
-    const all = update(hv3, dlOf(hv3), 'all', { lib: 'libm', version: '1.18', eager: true });
+    const all = update(hv3, hv3.dl, 'all', { lib: 'libm', version: '1.18', eager: true });
     rows.push(
       row({
         figure: 'fig7',
@@ -72,8 +71,8 @@ export function recycledBootRows(ctx: Ctx): BenchRow[] {
   for (const toolstack of ['noxs', 'xs'] as const) {
     const std = create(freshHost(ctx, toolstack), image(ctx, 'web')).latencyUs;
     const hv = freshHost(ctx, toolstack);
-    const first = recycle(hv, dlOf(hv), image(ctx, 'web'), image(ctx, 'empty')).latencyUs;
-    const second = recycle(hv, dlOf(hv), image(ctx, 'web'), image(ctx, 'empty')).latencyUs;
+    const first = recycle(hv, hv.dl, image(ctx, 'web'), image(ctx, 'empty')).latencyUs;
+    const second = recycle(hv, hv.dl, image(ctx, 'web'), image(ctx, 'empty')).latencyUs;
     rows.push(
       row({
         figure: 'recycle',

@@ -2,16 +2,26 @@
 // that link an image's libraries (linker.ts).
 
 import type { Hypervisor } from '../hypervisor.js';
+import type { LibraryBusyView } from '../ports.js';
 import { linkImage, prepareImage } from './linker.js';
-import { LibraryStore } from './store.js';
+import type { LibraryStore } from './store.js';
 import { DlSubsystem } from './subsystem.js';
 
-export function registerDl(hv: Hypervisor, store?: LibraryStore): DlSubsystem {
-  const dl = new DlSubsystem(hv, store);
-  dl.createHooks = {
-    prepare: (image, framesLeft) => prepareImage(dl, image, framesLeft),
-    create: (d) => linkImage(hv, dl, d),
-  };
+export interface DlRegistration {
+  /** The store read from images/lib (src/dl-io.ts); without one it comes from a loaded state. */
+  store?: LibraryStore | undefined;
+  /** The scheduler's view of which library a vCPU is inside. */
+  busy: LibraryBusyView;
+}
+
+export function registerDl(hv: Hypervisor, opts: DlRegistration): DlSubsystem {
+  const dl: DlSubsystem = new DlSubsystem(hv, {
+    ...opts,
+    linking: {
+      prepare: (image, framesLeft) => prepareImage(dl, image, framesLeft),
+      create: (d) => linkImage(hv, dl, d),
+    },
+  });
   hv.register(dl);
   return dl;
 }

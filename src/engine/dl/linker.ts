@@ -219,7 +219,7 @@ export function unlink(hv: Hypervisor, dl: DlSubsystem, d: Domain, name: string)
       'EBUSY',
       `${users.map((u) => u.key).join(', ')} in ${d.name} need${users.length === 1 ? 's' : ''} ${l.key} (unlink ${users[0]!.name} first)`,
     );
-  requireQuiescent(hv, d, [l]);
+  requireQuiescent(hv, dl, d, [l]);
   const removed = [l];
   // Dependencies pulled in for it alone go too (as a package manager's autoremove).
   for (let changed = true; changed;) {
@@ -233,7 +233,7 @@ export function unlink(hv: Hypervisor, dl: DlSubsystem, d: Domain, name: string)
       }
     }
   }
-  requireQuiescent(hv, d, removed);
+  requireQuiescent(hv, dl, d, removed);
   let latencyUs = us('hypercall');
   for (const x of removed) {
     const m = dl.manifestOf(x);
@@ -246,30 +246,14 @@ export function unlink(hv: Hypervisor, dl: DlSubsystem, d: Domain, name: string)
 
 // ---- quiescence: the scheduler says whether a vCPU is inside a library ------------------------------
 
-/**
- * What the scheduler (issue #4) offers on hv.subsystem('sched'); absent means every library is quiescent.
- * `lib` is a key as DlSubsystem.linkedLibraries gives them ("libm@1.16"): a call into 1.16 still running
- * keeps 1.16 busy, not a 1.18 mapped since.
- */
-export interface LibraryBusyView {
-  libraryBusy(d: Domain, lib: string): { untilNs: number } | null;
-}
-
-/** The scheduler's view of library use, if a scheduler that knows is plugged in. */
-export function busyView(hv: Hypervisor): LibraryBusyView | null {
-  const s = hv.subsystem('sched') as Partial<LibraryBusyView> | undefined;
-  return s && typeof s.libraryBusy === 'function' ? (s as LibraryBusyView) : null;
-}
-
 /** Until when (ns) a vCPU of `d` is inside the linked library `key` ("libm@1.16"), or null when quiescent. */
-export function busyUntil(hv: Hypervisor, d: Domain, key: string): number | null {
-  const b = busyView(hv)?.libraryBusy(d, key) ?? null;
-  return b === null ? null : b.untilNs;
+export function busyUntil(dl: DlSubsystem, d: Domain, key: string): number | null {
+  return dl.busy.libraryBusy(d, key)?.untilNs ?? null;
 }
 
-function requireQuiescent(hv: Hypervisor, d: Domain, libs: Linked[]): void {
+function requireQuiescent(hv: Hypervisor, dl: DlSubsystem, d: Domain, libs: Linked[]): void {
   for (const l of libs) {
-    const until = busyUntil(hv, d, l.key);
+    const until = busyUntil(dl, d, l.key);
     if (until !== null && until > hv.nowNs)
       fail(
         'EBUSY',

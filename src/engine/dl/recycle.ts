@@ -105,7 +105,7 @@ export function recycle(
       'ENOMEM',
       `recycling ${app.name} needs ${kernelPages + plan.frames + appFrames} frames, the host has ${hv.frames.free} free`,
     );
-  const c = create(hv, image, name, 'restore');
+  const c = create(hv, image, { name, how: 'restore' });
   const d = c.domain;
   const old = dl.require(d, placeholder.manifest.name);
   const u = replaceLibrary(hv, dl, d, old, appLib, false);

@@ -13,12 +13,13 @@ import type { Domain } from '../domain.js';
 import { region } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor, Subsystem } from '../hypervisor.js';
+import type { LibraryBusyView, LinkedLibraries } from '../ports.js';
 import type { ImageConfig } from '../image.js';
 import type { Region, RegionSnapshot } from '../mm/p2m.js';
 import { canonical, libKey, LibraryEntry, Manifest, textPages, dataPages, validateManifest } from './manifest.js';
 import { LibraryStore } from './store.js';
 import { parseNeed, satisfies } from './version.js';
-import { arrOf, arrShape, exists, Rec, shape } from '../validate.js';
+import { arrShape, bool, exists, nat, natList, numList, Rec, shape, str } from '../validate.js';
 
 /** A library's text as loaded on the host, and how many pVMs map it. */
 export interface Master {
@@ -57,21 +58,38 @@ interface DlSnapshot {
   pvms: { domid: number; libs: { key: string; explicit: boolean; bound: number[]; vars: number[] }[] }[];
 }
 
-export class DlSubsystem implements Subsystem {
+/** What linking an image's libraries at create does (linker.ts; handed in so this file does not import it). */
+export interface CreateLinking {
+  prepare(image: ImageConfig, framesLeft: number): void;
+  create(d: Domain): number;
+}
+
+export interface DlOptions {
+  /** The store read from images/lib now; without one, the store comes from a loaded state (or is empty). */
+  store?: LibraryStore | undefined;
+  /** The scheduler's answer to "is a vCPU inside this library?" (newEngine wires it). */
+  busy: LibraryBusyView;
+  /** The create hooks' link plan (prepareCreate / onCreate). */
+  linking: CreateLinking;
+}
+
+export class DlSubsystem implements Subsystem, LinkedLibraries {
   readonly name = 'dl';
   store: LibraryStore;
   readonly masters = new Map<string, Master>();
   readonly linked = new Map<number, Linked[]>();
-  /** Each hook (prepareCreate / onCreate) computes its link plan with this; set by linker.ts. */
-  createHooks: { prepare(image: ImageConfig, framesLeft: number): void; create(d: Domain): number } | null = null;
+  readonly busy: LibraryBusyView;
+  private readonly linking: CreateLinking;
 
   constructor(
     private readonly hv: Hypervisor,
-    store: LibraryStore | undefined,
+    opts: DlOptions,
   ) {
-    this.store = store ?? new LibraryStore();
+    this.store = opts.store ?? new LibraryStore();
     // A store handed over at construction (read from disk now) wins over one in a loaded state.
-    this.storeFromDisk = store !== undefined;
+    this.storeFromDisk = opts.store !== undefined;
+    this.busy = opts.busy;
+    this.linking = opts.linking;
   }
 
   private readonly storeFromDisk: boolean;
@@ -236,11 +254,11 @@ export class DlSubsystem implements Subsystem {
   }
 
   prepareCreate(image: ImageConfig, framesLeft: number): void {
-    this.createHooks?.prepare(image, framesLeft);
+    this.linking.prepare(image, framesLeft);
   }
 
   onCreate(d: Domain): number {
-    return this.createHooks?.create(d) ?? 0;
+    return this.linking.create(d);
   }
 
   onFork(parent: Domain, child: Domain): void {
@@ -363,29 +381,8 @@ export class DlSubsystem implements Subsystem {
     this.masters.clear();
     this.linked.clear();
     if (data === undefined) return;
-    const s = data as DlSnapshot;
-    if (!s || !Array.isArray(s.masters) || !Array.isArray(s.pvms))
-      fail('EINVAL', "state: the library subsystem's part is malformed");
+    const s = checkDlShape(data, (domid) => this.hv.domains.has(domid));
     if (!this.storeFromDisk) this.store = LibraryStore.load(s.store);
-    s.masters.forEach((m, i) =>
-      shape(m, `dl.masters[${i}]`, { key: 'str', manifest: 'obj', text: 'obj', users: 'nat' }),
-    );
-    s.pvms.forEach((p, i) => {
-      exists(
-        this.hv.domains.has(shape(p, `dl.pvms[${i}]`, { domid: 'nat', libs: 'arr' }).domid as number),
-        `dl.pvms[${i}].domid`,
-        `domain ${String(p.domid)}`,
-      );
-      arrShape(p as unknown as Rec, 'libs', `dl.pvms[${i}]`, {
-        key: 'str',
-        explicit: 'bool',
-        bound: 'arr',
-        vars: 'arr',
-      }).forEach((l) => {
-        arrOf(l, 'bound', 'nat', `dl.pvms[${i}].libs`);
-        arrOf(l, 'vars', 'num', `dl.pvms[${i}].libs`);
-      });
-    });
     for (const m of s.masters) {
       const manifest = validateManifest(m.manifest, `state: ${m.key}`);
       if (this.storeFromDisk) this.requireVerified(m.key, manifest);
@@ -428,9 +425,37 @@ export class DlSubsystem implements Subsystem {
   }
 }
 
-/** The 'dl' subsystem of a hypervisor (always registered by newEngine). */
-export function dlOf(hv: Hypervisor): DlSubsystem {
-  const s = hv.subsystem<DlSubsystem>('dl');
-  if (!s) fail('ENOSYS', 'this engine has no library subsystem');
-  return s;
+/** A saved library section with its records typed; the store, manifests and regions are checked by their loaders. */
+interface CheckedDl {
+  store: unknown;
+  masters: { key: string; manifest: unknown; text: unknown; users: number }[];
+  pvms: { domid: number; libs: { key: string; explicit: boolean; bound: number[]; vars: number[] }[] }[];
+}
+
+/** The library section of a saved state, read into typed records (EINVAL naming the field otherwise). */
+function checkDlShape(data: unknown, isDomain: (domid: number) => boolean): CheckedDl {
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    fail('EINVAL', "state: the library subsystem's part is malformed");
+  const s: Rec = { ...data };
+  if (!Array.isArray(s.masters) || !Array.isArray(s.pvms))
+    fail('EINVAL', "state: the library subsystem's part is malformed");
+  const masters = s.masters.map((v, i) => {
+    const where = `dl.masters[${i}]`;
+    const m = shape(v, where, { key: 'str', manifest: 'obj', text: 'obj', users: 'nat' });
+    return { key: str(m, 'key', where), manifest: m.manifest, text: m.text, users: nat(m, 'users', where) };
+  });
+  const pvms = s.pvms.map((v, i) => {
+    const where = `dl.pvms[${i}]`;
+    const p = shape(v, where, { domid: 'nat', libs: 'arr' });
+    const domid = nat(p, 'domid', where);
+    exists(isDomain(domid), `${where}.domid`, `domain ${domid}`);
+    const libs = arrShape(p, 'libs', where, { key: 'str', explicit: 'bool', bound: 'arr', vars: 'arr' }).map((l) => ({
+      key: str(l, 'key', `${where}.libs`),
+      explicit: bool(l, 'explicit', `${where}.libs`),
+      bound: natList(l, 'bound', `${where}.libs`),
+      vars: numList(l, 'vars', `${where}.libs`),
+    }));
+    return { domid, libs };
+  });
+  return { store: s.store, masters, pvms };
 }

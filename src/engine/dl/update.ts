@@ -98,7 +98,7 @@ function checkOne(hv: Hypervisor, dl: DlSubsystem, d: Domain, old: Linked, entry
         `${neu.name} ${neu.version} needs ${n}, not linked in ${d.name} (link ${d.name} ${need.lib} first)`,
       );
   }
-  const until = busyUntil(hv, d, old.key);
+  const until = busyUntil(dl, d, old.key);
   const waitNs = until === null ? 0 : Math.max(0, until - hv.nowNs);
   if (waitNs > QUIESCE_BOUND_NS) {
     fail(

@@ -6,29 +6,20 @@ import { us } from '../cost.js';
 import type { Domain } from '../domain.js';
 import type { Hypervisor } from '../hypervisor.js';
 import * as life from '../lifecycle.js';
-import type { Ipc } from './subsystem.js';
-import type { SigchldRoute } from './signal.js';
-import { firstContactCost } from './trust.js';
+import { firstContactCost } from './link.js';
 
 export interface Exited extends life.Timed {
   firstContact: boolean;
 }
 
-export function ipcExit(hv: Hypervisor, ipc: Ipc, d: Domain, status: number): Exited {
-  const parent = hv.domains.get(d.parent);
-  const waits =
-    parent !== undefined &&
-    parent.waiting?.call === 'wait' &&
-    (parent.waiting.detail.child === null || parent.waiting.detail.child === d.domid);
-  ipc.lastSigchld = null;
+export function ipcExit(hv: Hypervisor, d: Domain, status: number): Exited {
   const t = life.exit(hv, d, status);
-  const route = ipc.lastSigchld as SigchldRoute | null;
-  if (!route || route.child !== d.domid) return { ...t, firstContact: false };
+  if (!t.told) return { latencyUs: t.latencyUs, firstContact: false };
   let latencyUs = us('ipc_call') + us('shared_page_write');
-  if (route.via === 'domain-0') latencyUs += us('signal_default');
-  else latencyUs += us('evtchn_notify') + (route.via === 'first-contact' ? firstContactCost() : 0);
-  if (waits) latencyUs += us('reap');
-  return { latencyUs, firstContact: route.via === 'first-contact' };
+  if (t.told.via === 'domain-0') latencyUs += us('signal_default');
+  else latencyUs += us('evtchn_notify') + (t.told.via === 'first-contact' ? firstContactCost() : 0);
+  if (t.reapedByWaiter) latencyUs += us('reap');
+  return { latencyUs, firstContact: t.told.via === 'first-contact' };
 }
 
 export function ipcWait(hv: Hypervisor, d: Domain, child?: Domain): life.Waited {

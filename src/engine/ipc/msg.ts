@@ -11,66 +11,18 @@ import { us } from '../cost.js';
 import { Domain, isZombie } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor } from '../hypervisor.js';
-import { latin1, fromLatin1 } from './pipe.js';
-import { consumeAt, contactIfRoom, notify, requireFamily } from './trust.js';
-import { fromUtf8 } from './vchan.js';
-import type { Ipc } from './subsystem.js';
+import { hexKey, IPC_PRIVATE } from './keys.js';
+import { consumeAt, contactIfRoom, notify } from './link.js';
+import { requireFamily } from './trust.js';
+import { fromLatin1, fromUtf8, latin1, quote } from './vchan.js';
+import { waitsOn } from '../waiting.js';
+import type { IpcState, Message, MsgQueue } from './state.js';
 
 export const MSGMAX = 8192;
 export const MSGMNB = 16384;
 export const MSGMNI = 32000;
-export const IPC_PRIVATE = 0;
 
-export interface Message {
-  type: number;
-  /** The bytes as latin1 (one char per byte). */
-  bytes: string;
-}
-
-export interface MsgQueue {
-  id: number;
-  key: number;
-  family: number;
-  /** Creator (msg_perm.cuid's pVM). */
-  creator: number;
-  qbytes: number;
-  messages: Message[];
-  /** Bytes queued (msg_cbytes). */
-  cbytes: number;
-  /** Blocked receivers and senders, in the order they blocked. */
-  receivers: number[];
-  senders: number[];
-  sent: number;
-  received: number;
-}
-
-/** ftok(3): Linux's formula with the path's hash standing for its inode (pVMs share no file system). */
-export function ftok(path: string, projid: number): number {
-  if (path.length === 0) fail('EINVAL', 'ftok needs a path');
-  if (!Number.isInteger(projid) || projid < 1 || projid > 255)
-    fail('EINVAL', `projid must be 1-255 (its low 8 bits go in the key), not ${projid}`);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193) >>> 0;
-  const inode = h & 0xffff;
-  const dev = 0x01;
-  return (((projid & 0xff) << 24) | (dev << 16) | inode) >>> 0;
-}
-
-/** A key as typed: decimal, 0x hex, or IPC_PRIVATE. */
-export function parseKey(text: string): number {
-  if (/^ipc_private$/i.test(text)) return IPC_PRIVATE;
-  if (/^0x[0-9a-f]{1,8}$/i.test(text) || /^[0-9]{1,10}$/.test(text)) {
-    const k = Number(text);
-    if (k <= 0xffffffff) return k;
-  }
-  fail('EINVAL', `'${text}' is not a key (a number from ftok, like 0x0101a2b3, or IPC_PRIVATE)`);
-}
-
-export function hexKey(k: number): string {
-  return `0x${k.toString(16).padStart(8, '0')}`;
-}
-
-export function queueById(ipc: Ipc, id: number): MsgQueue {
+export function queueById(ipc: IpcState, id: number): MsgQueue {
   const q = ipc.queues.get(id);
   if (!q)
     fail(
@@ -82,13 +34,18 @@ export function queueById(ipc: Ipc, id: number): MsgQueue {
 
 // ---- msgget --------------------------------------------------------------------------------------
 
+/** msgget's request: the key, IPC_CREAT (create) and IPC_EXCL (excl). */
+export interface MsgGet {
+  key: number;
+  create: boolean;
+  excl: boolean;
+}
+
 export function msgget(
   hv: Hypervisor,
-  ipc: Ipc,
+  ipc: IpcState,
   d: Domain,
-  key: number,
-  create: boolean,
-  excl: boolean,
+  { key, create, excl }: MsgGet,
 ): { queue: MsgQueue; created: boolean; latencyUs: number } {
   hv.requireActive(d, 'msgget');
   const have =
@@ -129,14 +86,19 @@ export interface MsgSent {
   latencyUs: number;
 }
 
+/** msgsnd's message and flags: its type, its bytes, IPC_NOWAIT (nowait). */
+export interface MsgSend {
+  type: number;
+  bytes: Uint8Array;
+  nowait: boolean;
+}
+
 export function msgsnd(
   hv: Hypervisor,
-  ipc: Ipc,
+  ipc: IpcState,
   d: Domain,
   q: MsgQueue,
-  type: number,
-  bytes: Uint8Array,
-  nowait: boolean,
+  { type, bytes, nowait }: MsgSend,
 ): MsgSent {
   hv.requireActive(d, 'msgsnd');
   requireFamily(hv, d, q.family, `message queue ${q.id}`);
@@ -158,7 +120,7 @@ export function msgsnd(
     return { queue: q, to: put.to, blocked: false, latencyUs };
   }
   q.senders.push(d.domid);
-  hv.block(d, 'msgsnd', `queue ${q.id}`, { msqid: q.id, type, bytes: msg.bytes });
+  hv.block(d, { call: 'msgsnd', on: `queue ${q.id}`, msqid: q.id, type, bytes: bytes.slice() });
   return { queue: q, to: null, blocked: true, latencyUs };
 }
 
@@ -183,7 +145,7 @@ function matches(msgtyp: number, type: number): boolean {
  */
 function deliver(
   hv: Hypervisor,
-  ipc: Ipc,
+  ipc: IpcState,
   from: Domain,
   q: MsgQueue,
   m: Message,
@@ -191,12 +153,12 @@ function deliver(
   let latencyUs = 0;
   for (const id of [...q.receivers]) {
     const r = hv.domains.get(id)!;
-    const w = r.waiting!.detail;
-    if (!matches(Number(w.type), m.type)) continue;
+    const w = waitsOn(r.waiting, 'msgrcv', q.id)!;
+    if (!matches(w.type, m.type)) continue;
     q.receivers = q.receivers.filter((x) => x !== id);
     latencyUs += tell(hv, ipc, from, r);
-    const size = Number(w.size);
-    if (m.bytes.length > size && w.noerror !== 1) {
+    const size = w.size;
+    if (m.bytes.length > size && !w.noerror) {
       hv.wake(
         r,
         `${r.name} woke: msgrcv on queue ${q.id} failed with E2BIG (a ${m.bytes.length}-byte message, room for ${size})`,
@@ -207,14 +169,17 @@ function deliver(
     q.sent++;
     q.received++;
     latencyUs += us('msg_op');
-    hv.wake(r, `${r.name} woke: msgrcv on queue ${q.id} got type ${m.type}, ${got.length} bytes ${show(got)}`);
+    hv.wake(
+      r,
+      `${r.name} woke: msgrcv on queue ${q.id} got type ${m.type}, ${got.length} bytes ${quote(fromLatin1(got))}`,
+    );
     return { to: r.name, latencyUs };
   }
   return { to: null, latencyUs };
 }
 
 /** Notify a woken pVM over its link with the waker (Domain-0 relays it when no link can be made). */
-function tell(hv: Hypervisor, ipc: Ipc, from: Domain, to: Domain): number {
+function tell(hv: Hypervisor, ipc: IpcState, from: Domain, to: Domain): number {
   if (from.domid === to.domid) return 0;
   const c = contactIfRoom(hv, ipc, from, to);
   if (!c) return us('signal_default');
@@ -234,15 +199,20 @@ export interface Received {
   latencyUs: number;
 }
 
+/** msgrcv's selector and flags: msgtyp (type), the receiver's size, IPC_NOWAIT, MSG_NOERROR. */
+export interface MsgReceive {
+  type: number;
+  size: number;
+  nowait: boolean;
+  noerror: boolean;
+}
+
 export function msgrcv(
   hv: Hypervisor,
-  ipc: Ipc,
+  ipc: IpcState,
   d: Domain,
   q: MsgQueue,
-  msgtyp: number,
-  size: number,
-  nowait: boolean,
-  noerror: boolean,
+  { type: msgtyp, size, nowait, noerror }: MsgReceive,
 ): Received {
   hv.requireActive(d, 'msgrcv');
   requireFamily(hv, d, q.family, `message queue ${q.id}`);
@@ -253,7 +223,7 @@ export function msgrcv(
   if (at < 0) {
     if (nowait) fail('ENOMSG', `no message ${selector(msgtyp)} on queue ${q.id} and --nowait was given`);
     q.receivers.push(d.domid);
-    hv.block(d, 'msgrcv', `queue ${q.id}`, { msqid: q.id, type: msgtyp, size, noerror: noerror ? 1 : 0 });
+    hv.block(d, { call: 'msgrcv', on: `queue ${q.id}`, msqid: q.id, type: msgtyp, size, noerror });
     return { queue: q, message: null, blocked: true, woke: [], latencyUs };
   }
   const m = q.messages[at]!;
@@ -300,12 +270,13 @@ function selector(msgtyp: number): string {
 }
 
 /** Room was made: blocked senders retry in the order they blocked; each that gets in wakes. */
-function admitSenders(hv: Hypervisor, ipc: Ipc, by: Domain, q: MsgQueue): { names: string[]; latencyUs: number } {
+function admitSenders(hv: Hypervisor, ipc: IpcState, by: Domain, q: MsgQueue): { names: string[]; latencyUs: number } {
   const names: string[] = [];
   let latencyUs = 0;
   for (const id of [...q.senders]) {
     const s = hv.domains.get(id)!;
-    const m: Message = { type: Number(s.waiting!.detail.type), bytes: String(s.waiting!.detail.bytes) };
+    const w = waitsOn(s.waiting, 'msgsnd', q.id)!;
+    const m: Message = { type: w.type, bytes: latin1(w.bytes) };
     if (!fits(q, m.bytes.length)) continue;
     q.senders = q.senders.filter((x) => x !== id);
     latencyUs += tell(hv, ipc, by, s);
@@ -319,19 +290,14 @@ function admitSenders(hv: Hypervisor, ipc: Ipc, by: Domain, q: MsgQueue): { name
 }
 
 /** A pVM stops: it leaves every queue's waiters. */
-export function leaveQueues(ipc: Ipc, d: Domain): void {
+export function leaveQueues(ipc: IpcState, d: Domain): void {
   for (const q of ipc.queues.values()) {
     q.receivers = q.receivers.filter((x) => x !== d.domid);
     q.senders = q.senders.filter((x) => x !== d.domid);
   }
 }
 
-function show(bytes: string): string {
-  const t = fromUtf8(fromLatin1(bytes));
-  return JSON.stringify(t.length > 40 ? `${t.slice(0, 18)}…${t.slice(-18)}` : t);
-}
-
-export function checkQueues(hv: Hypervisor, ipc: Ipc): string[] {
+export function checkQueues(hv: Hypervisor, ipc: IpcState): string[] {
   const p: string[] = [];
   for (const q of ipc.queues.values()) {
     const tag = `queue ${q.id}`;
@@ -346,8 +312,7 @@ export function checkQueues(hv: Hypervisor, ipc: Ipc): string[] {
       [q.senders, 'msgsnd'],
     ] as const) {
       for (const id of list) {
-        const d = hv.domains.get(id);
-        if (!d || d.waiting?.call !== call || d.waiting.detail.msqid !== q.id)
+        if (!waitsOn(hv.domains.get(id)?.waiting, call, q.id))
           p.push(`${tag} lists ${id} as waiting in ${call}, which it is not`);
       }
     }
@@ -356,10 +321,10 @@ export function checkQueues(hv: Hypervisor, ipc: Ipc): string[] {
   }
   for (const d of hv.domains.values()) {
     const w = d.waiting;
-    if (w && (w.call === 'msgrcv' || w.call === 'msgsnd')) {
-      const q = ipc.queues.get(Number(w.detail.msqid));
+    if (w?.call === 'msgrcv' || w?.call === 'msgsnd') {
+      const q = ipc.queues.get(w.msqid);
       if (!q || !(w.call === 'msgrcv' ? q.receivers : q.senders).includes(d.domid))
-        p.push(`${d.name} waits in ${w.call} on queue ${w.detail.msqid}, which does not list it`);
+        p.push(`${d.name} waits in ${w.call} on queue ${w.msqid}, which does not list it`);
     }
   }
   return p;

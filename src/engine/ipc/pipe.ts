@@ -5,39 +5,25 @@
 // closed the reader drains what is left and then reads EOF; once the read end is closed a write raises
 // SIGPIPE, and returns EPIPE if the writer catches or ignores it. A blocked writer's remaining bytes move
 // into the ring as the reader frees space; the read that moves the last of them wakes the writer.
+//
+// A SIGPIPE is never sent from here: a write or close that raises one returns it (HostSignal), and the
+// call's boundary (calls.ts, or the IpC exit hook) delivers it once the pipe is consistent, as xv6 acts
+// on `killed` on the way back to user space. So a termination never re-enters this file mid-call.
 
 import { us } from '../cost.js';
 import { Domain, isZombie } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor } from '../hypervisor.js';
 import { PAGE_SIZE } from '../mm/frames.js';
-import type { Region } from '../mm/p2m.js';
 import { dispositionOf } from '../signals.js';
-import { consumeAt, Contact, contactIfRoom, Link, linkOf, notify, requireContact } from './trust.js';
-import { fromUtf8, Ring, RingSnapshot, VCHAN_RING_BYTES } from './vchan.js';
-import { sendSignalFromHost } from './signal.js';
-import type { Ipc } from './subsystem.js';
+import { waitsOn, type WaitRead } from '../waiting.js';
+import { consumeAt, Contact, contactIfRoom, linkOf, notify, requireContact } from './link.js';
+import { quote, Ring, RingSnapshot, VCHAN_RING_BYTES } from './vchan.js';
+import type { HostSignal } from './signal.js';
+import type { IpcState, Link, Pipe } from './state.js';
 
 export const RING_MIN = VCHAN_RING_BYTES;
 export const RING_MAX = 1 << 20;
-
-export interface Pipe {
-  id: number;
-  writer: number;
-  reader: number;
-  family: number;
-  ring: Ring;
-  /** The ring's pages (held by the IpC subsystem), granted by the reader; null once the read end is gone. */
-  pages: Region | null;
-  refs: number[];
-  /** The writer's mappings of the ring pages (empty once the write end is closed). */
-  handles: number[];
-  writerOpen: boolean;
-  readerOpen: boolean;
-  /** Bytes through the pipe so far, for `ipcs`. */
-  bytesIn: number;
-  bytesOut: number;
-}
 
 export interface PipeSnapshot extends Omit<Pipe, 'ring' | 'pages'> {
   ring: RingSnapshot;
@@ -49,7 +35,7 @@ export function ringPages(bytes: number): number {
   return bytes <= 2048 ? 1 : bytes / PAGE_SIZE;
 }
 
-export function pipeById(ipc: Ipc, ref: string | number): Pipe {
+export function pipeById(ipc: IpcState, ref: string | number): Pipe {
   const text = String(ref);
   const m = /^(?:pipe:)?([0-9]+)$/.exec(text);
   if (!m) fail('EINVAL', `'${text}' is not a pipe (give its number, as pipe printed it: 3 or pipe:3)`);
@@ -73,7 +59,7 @@ export interface Created {
 /** pipe(): the writer asks for a pipe to the reader; the reader's side grants the ring, the writer maps it. */
 export function createPipe(
   hv: Hypervisor,
-  ipc: Ipc,
+  ipc: IpcState,
   writer: Domain,
   reader: Domain,
   ringBytes = VCHAN_RING_BYTES,
@@ -137,13 +123,13 @@ export interface Written {
   total: number;
   /** The writer now waits for space with this many bytes. */
   blocked: boolean;
-  /** The reader was gone: SIGPIPE ended the writer (its default action). */
-  killedBySigpipe: boolean;
+  /** The reader was gone: SIGPIPE, to be delivered at the call's return (its default action ends the writer). */
+  raised: HostSignal | null;
   latencyUs: number;
 }
 
 /** write(): as much as fits goes in; a waiting reader is handed data; the rest blocks the writer. */
-export function writePipe(hv: Hypervisor, ipc: Ipc, pipe: Pipe, bytes: Uint8Array): Written {
+export function writePipe(hv: Hypervisor, ipc: IpcState, pipe: Pipe, bytes: Uint8Array): Written {
   const writer = hv.domains.get(pipe.writer)!;
   if (!pipe.writerOpen) fail('EBADF', `pipe ${pipe.id}'s write end is closed`);
   hv.requireActive(writer, 'write');
@@ -155,13 +141,12 @@ export function writePipe(hv: Hypervisor, ipc: Ipc, pipe: Pipe, bytes: Uint8Arra
         `pipe ${pipe.id} has no reader (${nameOf(hv, pipe.reader)} closed it); SIGPIPE is ${disp === 'catch' ? "caught by the image's handler" : 'ignored'} by ${writer.name}`,
       );
     }
-    sendSignalFromHost(hv, ipc, writer, 'SIGPIPE', `write on pipe ${pipe.id} with no reader`);
     return {
       pipe,
       written: 0,
       total: bytes.length,
       blocked: false,
-      killedBySigpipe: true,
+      raised: { target: writer.domid, sig: 'SIGPIPE', why: `write on pipe ${pipe.id} with no reader` },
       latencyUs: us('ipc_call') + us('signal_default'),
     };
   }
@@ -169,9 +154,11 @@ export function writePipe(hv: Hypervisor, ipc: Ipc, pipe: Pipe, bytes: Uint8Arra
   const latencyUs = us('ipc_call') + us('ring_byte', out.moved) + out.latencyUs;
   if (out.done < bytes.length) {
     pipe.ring.writerWants = true;
-    hv.block(writer, 'write', `pipe ${pipe.id}`, {
+    hv.block(writer, {
+      call: 'write',
+      on: `pipe ${pipe.id}`,
       pipe: pipe.id,
-      rest: latin1(bytes.subarray(out.done)),
+      rest: bytes.slice(out.done),
       total: bytes.length,
     });
   }
@@ -180,7 +167,7 @@ export function writePipe(hv: Hypervisor, ipc: Ipc, pipe: Pipe, bytes: Uint8Arra
     written: out.done,
     total: bytes.length,
     blocked: out.done < bytes.length,
-    killedBySigpipe: false,
+    raised: null,
     latencyUs,
   };
 }
@@ -191,7 +178,7 @@ export function writePipe(hv: Hypervisor, ipc: Ipc, pipe: Pipe, bytes: Uint8Arra
  */
 function pushBytes(
   hv: Hypervisor,
-  ipc: Ipc,
+  ipc: IpcState,
   pipe: Pipe,
   bytes: Uint8Array,
 ): { done: number; moved: number; latencyUs: number } {
@@ -208,28 +195,29 @@ function pushBytes(
       latencyUs += notifyReader(hv, ipc, pipe);
     }
     const reader = hv.domains.get(pipe.reader);
-    if (!waitsOn(reader, 'read', pipe) || pipe.ring.ready() === 0) break;
-    completeRead(hv, ipc, pipe, reader);
+    const w = waitsOn(reader?.waiting, 'read', pipe.id);
+    if (!reader || !w || pipe.ring.ready() === 0) break;
+    completeRead(hv, ipc, pipe, reader, w);
     if (done >= bytes.length) break;
   }
   return { done, moved, latencyUs };
 }
 
 /** vchan: the writer notifies only if the reader asked to be told (it waits, or has not read yet). */
-function notifyReader(hv: Hypervisor, ipc: Ipc, pipe: Pipe): number {
+function notifyReader(hv: Hypervisor, ipc: IpcState, pipe: Pipe): number {
   if (!pipe.ring.readerWants) return 0;
   pipe.ring.readerWants = false;
   return tell(hv, ipc, pipe.writer, pipe.reader);
 }
 
-function notifyWriter(hv: Hypervisor, ipc: Ipc, pipe: Pipe): number {
+function notifyWriter(hv: Hypervisor, ipc: IpcState, pipe: Pipe): number {
   if (!pipe.ring.writerWants) return 0;
   pipe.ring.writerWants = false;
   return tell(hv, ipc, pipe.reader, pipe.writer);
 }
 
 /** Notify `to` over the pair's link (first contact if it was torn down and there is room). */
-function tell(hv: Hypervisor, ipc: Ipc, from: number, to: number): number {
+function tell(hv: Hypervisor, ipc: IpcState, from: number, to: number): number {
   const a = hv.domains.get(from)!;
   const b = hv.domains.get(to)!;
   const c: Contact | null = contactIfRoom(hv, ipc, a, b);
@@ -238,14 +226,9 @@ function tell(hv: Hypervisor, ipc: Ipc, from: number, to: number): number {
   return us('evtchn_notify') + c.latencyUs;
 }
 
-function waitsOn(d: Domain | undefined, call: string, pipe: Pipe): d is Domain {
-  return d?.waiting?.call === call && d.waiting.detail.pipe === pipe.id;
-}
-
 /** A reader blocked on an empty ring takes what is there now and wakes. */
-function completeRead(hv: Hypervisor, ipc: Ipc, pipe: Pipe, reader: Domain): void {
-  const max = reader.waiting!.detail.max;
-  const got = pipe.ring.get(typeof max === 'number' ? max : pipe.ring.size);
+function completeRead(hv: Hypervisor, ipc: IpcState, pipe: Pipe, reader: Domain, w: WaitRead): void {
+  const got = pipe.ring.get(w.max ?? pipe.ring.size);
   pipe.bytesOut += got.length;
   pipe.ring.readerWants = pipe.ring.ready() === 0;
   consumeLink(ipc, pipe);
@@ -255,7 +238,7 @@ function completeRead(hv: Hypervisor, ipc: Ipc, pipe: Pipe, reader: Domain): voi
   );
 }
 
-function consumeLink(ipc: Ipc, pipe: Pipe): void {
+function consumeLink(ipc: IpcState, pipe: Pipe): void {
   const link: Link | undefined = linkOf(ipc, pipe.writer, pipe.reader);
   if (link) consumeAt(ipc, link, pipe.reader);
 }
@@ -273,7 +256,7 @@ export interface ReadResult {
 }
 
 /** read(): what is ready (up to max); EOF once the writer closed; else block. */
-export function readPipe(hv: Hypervisor, ipc: Ipc, pipe: Pipe, max?: number): ReadResult {
+export function readPipe(hv: Hypervisor, ipc: IpcState, pipe: Pipe, max?: number): ReadResult {
   const reader = hv.domains.get(pipe.reader)!;
   if (!pipe.readerOpen) fail('EBADF', `pipe ${pipe.id}'s read end is closed`);
   hv.requireActive(reader, 'read');
@@ -285,7 +268,7 @@ export function readPipe(hv: Hypervisor, ipc: Ipc, pipe: Pipe, max?: number): Re
     if (!pipe.writerOpen)
       return { pipe, data: new Uint8Array(0), eof: true, blocked: false, wokeWriter: false, latencyUs };
     pipe.ring.readerWants = true;
-    hv.block(reader, 'read', `pipe ${pipe.id}`, { pipe: pipe.id, max: max ?? null });
+    hv.block(reader, { call: 'read', on: `pipe ${pipe.id}`, pipe: pipe.id, max: max ?? null });
     return { pipe, data: new Uint8Array(0), eof: false, blocked: true, wokeWriter: false, latencyUs };
   }
   const data = pipe.ring.get(max ?? pipe.ring.size);
@@ -299,24 +282,24 @@ export function readPipe(hv: Hypervisor, ipc: Ipc, pipe: Pipe, max?: number): Re
 }
 
 /** Space was freed: a writer blocked on this pipe moves more bytes in, and wakes when all are in. */
-function refillFromWriter(hv: Hypervisor, ipc: Ipc, pipe: Pipe): { done: boolean; latencyUs: number } {
+function refillFromWriter(hv: Hypervisor, ipc: IpcState, pipe: Pipe): { done: boolean; latencyUs: number } {
   // The writer may be gone already (exited or destroyed, its end closed): nobody waits then.
   const writer = hv.domains.get(pipe.writer);
-  if (!pipe.writerOpen || !waitsOn(writer, 'write', pipe)) return { done: false, latencyUs: 0 };
+  const w = waitsOn(writer?.waiting, 'write', pipe.id);
+  if (!pipe.writerOpen || !writer || !w) return { done: false, latencyUs: 0 };
   let latencyUs = notifyWriter(hv, ipc, pipe);
-  const rest = fromLatin1(String(writer.waiting!.detail.rest));
-  const n = pipe.ring.put(rest);
+  const n = pipe.ring.put(w.rest);
   pipe.bytesIn += n;
   latencyUs += us('ring_byte', n);
-  const total = Number(writer.waiting!.detail.total);
-  if (n === rest.length) {
+  const total = w.total;
+  if (n === w.rest.length) {
     hv.wake(
       writer,
       `${writer.name} woke: write of ${total} byte${total === 1 ? '' : 's'} to pipe ${pipe.id} completed`,
     );
     return { done: true, latencyUs };
   }
-  writer.waiting!.detail.rest = latin1(rest.subarray(n));
+  w.rest = w.rest.subarray(n);
   pipe.ring.writerWants = true;
   return { done: false, latencyUs };
 }
@@ -332,22 +315,28 @@ export function parseEnd(text: string): End {
   fail('EINVAL', `'${text}' is not a pipe end (read or write)`);
 }
 
+/** What closing an end did: its cost and the SIGPIPE it raised at a writer waiting for space. */
+export interface Closed {
+  latencyUs: number;
+  raised: HostSignal | null;
+}
+
 /** close() of one end by the pVM that holds it. */
-export function closePipe(hv: Hypervisor, ipc: Ipc, pipe: Pipe, end: End): { latencyUs: number; removed: boolean } {
+export function closePipe(hv: Hypervisor, ipc: IpcState, pipe: Pipe, end: End): Closed {
   const owner = hv.domains.get(end === 'write' ? pipe.writer : pipe.reader)!;
   if (end === 'write' ? !pipe.writerOpen : !pipe.readerOpen)
     fail('EBADF', `pipe ${pipe.id}'s ${end} end is closed already`);
   hv.requireActive(owner, `close pipe ${pipe.id}`);
-  const latencyUs = us('ipc_call') + (end === 'write' ? endWrite(hv, ipc, pipe) : endRead(hv, ipc, pipe));
-  return { latencyUs, removed: !ipc.pipes.has(pipe.id) };
+  const c = end === 'write' ? { latencyUs: endWrite(hv, ipc, pipe), raised: null } : endRead(hv, ipc, pipe);
+  return { latencyUs: us('ipc_call') + c.latencyUs, raised: c.raised };
 }
 
 /** The write end goes: the writer unmaps the ring; a reader waiting on an empty ring reads EOF. */
-export function endWrite(hv: Hypervisor, ipc: Ipc, pipe: Pipe): number {
+export function endWrite(hv: Hypervisor, ipc: IpcState, pipe: Pipe): number {
   pipe.writerOpen = false;
   let latencyUs = unmapWriter(ipc, pipe);
   const reader = hv.domains.get(pipe.reader);
-  if (reader && pipe.readerOpen && waitsOn(reader, 'read', pipe)) {
+  if (reader && pipe.readerOpen && waitsOn(reader.waiting, 'read', pipe.id)) {
     latencyUs += tell(hv, ipc, pipe.writer, pipe.reader);
     consumeLink(ipc, pipe);
     hv.wake(reader, `${reader.name} woke: read on pipe ${pipe.id} returned EOF (the writer closed)`);
@@ -357,8 +346,8 @@ export function endWrite(hv: Hypervisor, ipc: Ipc, pipe: Pipe): number {
   return latencyUs;
 }
 
-/** The read end goes: the ring is torn down; a writer waiting for space gets EPIPE and SIGPIPE. */
-export function endRead(hv: Hypervisor, ipc: Ipc, pipe: Pipe): number {
+/** The read end goes: the ring is torn down; a writer waiting for space gets EPIPE, and SIGPIPE is raised. */
+export function endRead(hv: Hypervisor, ipc: IpcState, pipe: Pipe): Closed {
   pipe.readerOpen = false;
   let latencyUs = unmapWriter(ipc, pipe);
   if (pipe.pages) {
@@ -370,24 +359,25 @@ export function endRead(hv: Hypervisor, ipc: Ipc, pipe: Pipe): number {
   }
   hv.emit('pipe', hv.domains.get(pipe.reader) ?? hv.dom0, `pipe ${pipe.id}: read end closed`);
   const writer = hv.domains.get(pipe.writer);
-  if (writer && pipe.writerOpen && waitsOn(writer, 'write', pipe)) {
-    const total = Number(writer.waiting!.detail.total);
-    hv.wake(writer, `${writer.name} woke: write of ${total} bytes to pipe ${pipe.id} failed with EPIPE (no reader)`);
+  const w = waitsOn(writer?.waiting, 'write', pipe.id);
+  let raised: HostSignal | null = null;
+  if (writer && w && pipe.writerOpen) {
+    hv.wake(writer, `${writer.name} woke: write of ${w.total} bytes to pipe ${pipe.id} failed with EPIPE (no reader)`);
     latencyUs += us('signal_default');
-    sendSignalFromHost(hv, ipc, writer, 'SIGPIPE', `pipe ${pipe.id} lost its reader`);
+    raised = { target: writer.domid, sig: 'SIGPIPE', why: `pipe ${pipe.id} lost its reader` };
   }
   dropIfClosed(hv, ipc, pipe);
-  return latencyUs;
+  return { latencyUs, raised };
 }
 
-function unmapWriter(ipc: Ipc, pipe: Pipe): number {
+function unmapWriter(ipc: IpcState, pipe: Pipe): number {
   const n = pipe.handles.length;
   for (const h of pipe.handles) ipc.grants.unmap(pipe.writer, h);
   pipe.handles = [];
   return us('grant_unmap', n);
 }
 
-function dropIfClosed(hv: Hypervisor, ipc: Ipc, pipe: Pipe): void {
+function dropIfClosed(hv: Hypervisor, ipc: IpcState, pipe: Pipe): void {
   if (pipe.writerOpen || pipe.readerOpen) return;
   if (pipe.pages) {
     for (const ref of pipe.refs) ipc.grants.revoke(pipe.reader, ref);
@@ -398,39 +388,22 @@ function dropIfClosed(hv: Hypervisor, ipc: Ipc, pipe: Pipe): void {
   ipc.pipes.delete(pipe.id);
 }
 
-/** A pVM stops: every pipe end it holds is closed, as exit closes a process's descriptors. */
-export function closeEndsOf(hv: Hypervisor, ipc: Ipc, d: Domain): void {
+/** A pVM stops: every pipe end it holds is closed, as exit closes a process's descriptors. Returns the SIGPIPEs raised. */
+export function closeEndsOf(hv: Hypervisor, ipc: IpcState, d: Domain): HostSignal[] {
+  const raised: HostSignal[] = [];
   for (const p of [...ipc.pipes.values()]) {
     if (p.writer === d.domid && p.writerOpen) endWrite(hv, ipc, p);
-    if (p.reader === d.domid && p.readerOpen && ipc.pipes.has(p.id)) endRead(hv, ipc, p);
+    if (p.reader === d.domid && p.readerOpen && ipc.pipes.has(p.id)) {
+      const c = endRead(hv, ipc, p);
+      if (c.raised) raised.push(c.raised);
+    }
   }
-}
-
-// ---- bytes as text -------------------------------------------------------------------------------
-
-/** Bytes as a latin1 string (one char per byte), how blocked writes and snapshots carry them. */
-export function latin1(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return s;
-}
-
-export function fromLatin1(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
-/** Data for display: quoted, long runs cut in the middle. */
-export function quote(bytes: Uint8Array): string {
-  const t = fromUtf8(bytes);
-  const shown = t.length > 40 ? `${t.slice(0, 18)}…${t.slice(-18)}` : t;
-  return JSON.stringify(shown);
+  return raised;
 }
 
 // ---- invariants ----------------------------------------------------------------------------------
 
-export function checkPipes(hv: Hypervisor, ipc: Ipc): string[] {
+export function checkPipes(hv: Hypervisor, ipc: IpcState): string[] {
   const p: string[] = [];
   for (const pipe of ipc.pipes.values()) {
     const tag = `pipe ${pipe.id}`;
@@ -452,18 +425,19 @@ export function checkPipes(hv: Hypervisor, ipc: Ipc): string[] {
       if (!e || e.domid !== pipe.writer)
         p.push(`${tag}: ring grant ${ref} of ${pipe.reader} is missing or not for the writer`);
     }
-    if (w && waitsOn(w, 'write', pipe) && pipe.ring.free() !== 0)
+    if (waitsOn(w?.waiting, 'write', pipe.id) && pipe.ring.free() !== 0)
       p.push(`${tag}: the writer is blocked while the ring has ${pipe.ring.free()} bytes free`);
-    if (r && waitsOn(r, 'read', pipe) && pipe.ring.ready() !== 0)
+    if (waitsOn(r?.waiting, 'read', pipe.id) && pipe.ring.ready() !== 0)
       p.push(`${tag}: the reader is blocked while ${pipe.ring.ready()} bytes are ready`);
     if (pipe.bytesIn - pipe.bytesOut !== pipe.ring.ready())
       p.push(`${tag}: ${pipe.bytesIn} bytes in, ${pipe.bytesOut} out, but ${pipe.ring.ready()} in the ring`);
   }
   for (const d of hv.domains.values()) {
-    if ((d.waiting?.call === 'read' || d.waiting?.call === 'write') && typeof d.waiting.detail.pipe === 'number') {
-      const pipe = ipc.pipes.get(d.waiting.detail.pipe);
-      if (!pipe || (d.waiting.call === 'read' ? pipe.reader : pipe.writer) !== d.domid)
-        p.push(`${d.name} is blocked on pipe ${d.waiting.detail.pipe}, which it does not hold`);
+    const w = d.waiting;
+    if (w?.call === 'read' || w?.call === 'write') {
+      const pipe = ipc.pipes.get(w.pipe);
+      if (!pipe || (w.call === 'read' ? pipe.reader : pipe.writer) !== d.domid)
+        p.push(`${d.name} is blocked on pipe ${w.pipe}, which it does not hold`);
     }
   }
   return p;

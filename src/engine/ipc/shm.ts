@@ -11,31 +11,20 @@ import { Domain, isZombie, region } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor } from '../hypervisor.js';
 import { PAGE_SIZE } from '../mm/frames.js';
-import type { Region } from '../mm/p2m.js';
-import { hexKey, IPC_PRIVATE } from './msg.js';
-import { consumeAt, notify, requireContact, requireFamily } from './trust.js';
-import type { Ipc } from './subsystem.js';
+import { hexKey, IPC_PRIVATE } from './keys.js';
+import { consumeAt, notify, requireContact } from './link.js';
+import { requireFamily } from './trust.js';
+import type { IpcState, Segment } from './state.js';
 
 export const SHMMNI = 4096;
 /** Largest segment this model takes (Linux's SHMMAX is effectively unlimited; frames are the real limit). */
 export const SHMMAX = 1 << 30;
 
-export interface Segment {
-  id: number;
-  key: number;
-  family: number;
-  creator: number;
-  bytes: number;
-  master: Region;
-  /** Attached pVMs, in attach order. */
-  attachers: number[];
-}
-
 export function shmName(id: number): string {
   return `shm:${id}`;
 }
 
-export function segmentById(ipc: Ipc, id: number): Segment {
+export function segmentById(ipc: IpcState, id: number): Segment {
   const s = ipc.segments.get(id);
   if (!s)
     fail(
@@ -53,14 +42,19 @@ export function parseSize(text: string): number {
   return Number(m[1]) * mult;
 }
 
+/** shmget's request: the key, the size in bytes, IPC_CREAT (create) and IPC_EXCL (excl). */
+export interface ShmGet {
+  key: number;
+  bytes: number;
+  create: boolean;
+  excl: boolean;
+}
+
 export function shmget(
   hv: Hypervisor,
-  ipc: Ipc,
+  ipc: IpcState,
   d: Domain,
-  key: number,
-  bytes: number,
-  create: boolean,
-  excl: boolean,
+  { key, bytes, create, excl }: ShmGet,
 ): { segment: Segment; created: boolean; latencyUs: number } {
   hv.requireActive(d, 'shmget');
   if (!Number.isInteger(bytes) || bytes < 1 || bytes > SHMMAX)
@@ -101,7 +95,12 @@ export function shmget(
 }
 
 /** shmat(): the segment's frames appear in the pVM as region shm:<id>, shared writable. */
-export function shmat(hv: Hypervisor, ipc: Ipc, d: Domain, s: Segment): { firstContact: boolean; latencyUs: number } {
+export function shmat(
+  hv: Hypervisor,
+  ipc: IpcState,
+  d: Domain,
+  s: Segment,
+): { firstContact: boolean; latencyUs: number } {
   hv.requireActive(d, 'shmat');
   requireFamily(hv, d, s.family, `shared memory segment ${s.id}`);
   if (region(d, shmName(s.id)))
@@ -124,7 +123,7 @@ export function shmat(hv: Hypervisor, ipc: Ipc, d: Domain, s: Segment): { firstC
   return { firstContact: first, latencyUs };
 }
 
-export function shmdt(hv: Hypervisor, _ipc: Ipc, d: Domain, s: Segment): { latencyUs: number } {
+export function shmdt(hv: Hypervisor, _ipc: IpcState, d: Domain, s: Segment): { latencyUs: number } {
   hv.requireActive(d, 'shmdt');
   // Another family's segment is refused as shmat refuses it, before anything about it is told.
   requireFamily(hv, d, s.family, `shared memory segment ${s.id}`);
@@ -138,7 +137,7 @@ export function shmdt(hv: Hypervisor, _ipc: Ipc, d: Domain, s: Segment): { laten
 }
 
 /** A forked child inherited its parent's attachments with its regions. */
-export function inheritAttachments(ipc: Ipc, child: Domain): void {
+export function inheritAttachments(ipc: IpcState, child: Domain): void {
   for (const r of child.regions) {
     const m = /^shm:([0-9]+)$/.exec(r.name);
     const s = m ? ipc.segments.get(Number(m[1])) : undefined;
@@ -147,11 +146,11 @@ export function inheritAttachments(ipc: Ipc, child: Domain): void {
 }
 
 /** A pVM stops: its regions go with it (lifecycle releases them); it is no longer an attacher. */
-export function detachAll(ipc: Ipc, d: Domain): void {
+export function detachAll(ipc: IpcState, d: Domain): void {
   for (const s of ipc.segments.values()) s.attachers = s.attachers.filter((x) => x !== d.domid);
 }
 
-export function checkSegments(hv: Hypervisor, ipc: Ipc): string[] {
+export function checkSegments(hv: Hypervisor, ipc: IpcState): string[] {
   const p: string[] = [];
   for (const s of ipc.segments.values()) {
     const tag = `segment ${s.id}`;

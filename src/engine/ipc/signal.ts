@@ -9,17 +9,12 @@
 import { us } from '../cost.js';
 import { DOM0, Domain, isZombie, ShutdownReason } from '../domain.js';
 import { fail } from '../errors.js';
-import type { Hypervisor } from '../hypervisor.js';
+import type { Hypervisor, ParentNotice } from '../hypervisor.js';
 import { terminate } from '../lifecycle.js';
-import { dispositionOf, requireTrust, SIGNALS } from '../signals.js';
-import { consumeAt, contactIfRoom, Link, notify, requireContact } from './trust.js';
-import type { Ipc } from './subsystem.js';
-
-/** How the last SIGCHLD travelled, for exit's modeled cost. */
-export interface SigchldRoute {
-  child: number;
-  via: 'link' | 'first-contact' | 'domain-0';
-}
+import { dispositionOf, SIGNALS } from '../signals.js';
+import { requireTrust } from './trust.js';
+import { consumeAt, contactIfRoom, notify, requireContact } from './link.js';
+import type { IpcState, Link, SignalStats } from './state.js';
 
 export type SignalAction = 'terminated' | 'stopped' | 'continued' | 'handled' | 'ignored' | 'pending';
 
@@ -31,7 +26,7 @@ export interface Sent {
 }
 
 /** kill(): `from` (a pVM of the target's family, or Domain-0) sends `sig` to `target`. */
-export function sendSignal(hv: Hypervisor, ipc: Ipc, from: Domain, target: Domain, sig: string): Sent {
+export function sendSignal(hv: Hypervisor, ipc: IpcState, from: Domain, target: Domain, sig: string): Sent {
   if (!SIGNALS[sig]) fail('EINVAL', `unknown signal ${sig}`);
   if (target.domid === DOM0) fail('EPERM', 'Domain-0 cannot be signalled');
   if (isZombie(target)) fail('ESRCH', `${target.name} has already exited (a zombie until its parent waits for it)`);
@@ -58,34 +53,46 @@ export function sendSignal(hv: Hypervisor, ipc: Ipc, from: Domain, target: Domai
   return { signal: sig, action, firstContact: first, latencyUs };
 }
 
-/** A signal the hypervisor raises itself (SIGPIPE on a broken pipe): same actions, no pair channel. */
-export function sendSignalFromHost(hv: Hypervisor, ipc: Ipc, target: Domain, sig: string, why: string): SignalAction {
-  return act(hv, ipc, target, sig, `the hypervisor (${why})`, 'signal');
+/** A signal the hypervisor raises itself (SIGPIPE on a broken pipe), recorded by the call that raised it. */
+export interface HostSignal {
+  target: number;
+  sig: 'SIGPIPE';
+  why: string;
+}
+
+/**
+ * Deliver what a call raised, at the call's boundary (once the call's own object is consistent): the same
+ * actions as kill, no pair channel. A target that went meanwhile has nothing left to signal.
+ */
+export function deliverHostSignal(hv: Hypervisor, ipc: IpcState, s: HostSignal): void {
+  const target = hv.domains.get(s.target);
+  if (!target || isZombie(target)) return;
+  act(hv, ipc, target, s.sig, `the hypervisor (${s.why})`, 'signal');
 }
 
 /**
  * exit(): the child tells its parent with SIGCHLD over their link (the exit status is in the shared
  * page). A pair without a link makes first contact if there is room; else Domain-0 relays it.
  */
-export function sigchld(hv: Hypervisor, ipc: Ipc, child: Domain): void {
+export function sigchld(hv: Hypervisor, ipc: IpcState, child: Domain): ParentNotice | null {
   const parent = hv.domains.get(child.parent);
-  if (!parent || parent.domid === DOM0 || isZombie(parent)) return;
+  if (!parent || parent.domid === DOM0 || isZombie(parent)) return null;
   const c = contactIfRoom(hv, ipc, child, parent);
   if (c) notify(hv, ipc, c.link, child.domid);
-  ipc.lastSigchld = { child: child.domid, via: !c ? 'domain-0' : c.first ? 'first-contact' : 'link' };
   const action = act(hv, ipc, parent, 'SIGCHLD', child.name, 'sigchld');
   if (c && action !== 'pending') consumeAt(ipc, c.link, parent.domid);
+  return { via: !c ? 'domain-0' : c.first ? 'first-contact' : 'link' };
 }
 
 /**
  * Apply a signal to a running or stopped pVM. `kind` is the event kind: 'delivery' for the target of the
  * command itself (its output says what happened), 'signal' or 'sigchld' for what happens to someone else.
  */
-function act(hv: Hypervisor, ipc: Ipc, d: Domain, sig: string, from: string, kind: string): SignalAction {
+function act(hv: Hypervisor, ipc: IpcState, d: Domain, sig: string, from: string, kind: string): SignalAction {
   const info = SIGNALS[sig]!;
   const disp = dispositionOf(d.image, sig);
   const say = (text: string): void => hv.emit(kind, d, text);
-  ipc.countSignal(d.domid);
+  countSignal(ipc, d.domid);
   if (sig === 'SIGKILL') return kill(hv, d, sig, 'crash', from, say);
   if (sig === 'SIGCONT') {
     if (d.paused) {
@@ -105,7 +112,7 @@ function act(hv: Hypervisor, ipc: Ipc, d: Domain, sig: string, from: string, kin
   }
   if (d.paused) {
     if (disp === 'ignore' || (disp === 'default' && info.action === 'ignore')) return ignored(d, sig, from, say);
-    ipc.addPending(d.domid, sig);
+    addPending(ipc, d.domid, sig);
     say(`${sig} from ${from} is pending at ${d.name} (stopped until SIGCONT)`);
     return 'pending';
   }
@@ -139,8 +146,8 @@ function kill(
   return 'terminated';
 }
 
-function handled(ipc: Ipc, d: Domain, sig: string, from: string, say: (t: string) => void): void {
-  ipc.countHandled(d.domid);
+function handled(ipc: IpcState, d: Domain, sig: string, from: string, say: (t: string) => void): void {
+  countHandled(ipc, d.domid);
   say(`${d.name} ran its ${sig} handler (from ${from})`);
 }
 
@@ -150,12 +157,57 @@ function ignored(d: Domain, sig: string, from: string, say: (t: string) => void)
 }
 
 /** SIGCONT: signals that waited while the pVM was stopped are acted on now, lowest number first. */
-function flushPending(hv: Hypervisor, ipc: Ipc, d: Domain): void {
-  for (const sig of ipc.takePending(d.domid)) {
+function flushPending(hv: Hypervisor, ipc: IpcState, d: Domain): void {
+  for (const sig of takePending(ipc, d.domid)) {
     if (isZombie(d) || d.paused) {
-      if (!isZombie(d)) ipc.addPending(d.domid, sig);
+      if (!isZombie(d)) addPending(ipc, d.domid, sig);
       continue;
     }
     act(hv, ipc, d, sig, 'its pending set', 'signal');
   }
+}
+
+// ---- signal state: counters and the pending set of a stopped pVM ----------------------------------
+
+function stats(ipc: IpcState, domid: number): SignalStats {
+  let s = ipc.signals.get(domid);
+  if (!s) {
+    s = { delivered: 0, handled: 0, pending: [] };
+    ipc.signals.set(domid, s);
+  }
+  return s;
+}
+
+function countSignal(ipc: IpcState, domid: number): void {
+  stats(ipc, domid).delivered++;
+}
+
+function countHandled(ipc: IpcState, domid: number): void {
+  stats(ipc, domid).handled++;
+}
+
+/** Standard signals do not queue: a signal already pending stays once. */
+function addPending(ipc: IpcState, domid: number, sig: string): void {
+  const s = stats(ipc, domid);
+  if (!s.pending.includes(sig)) s.pending.push(sig);
+  s.pending.sort((a, b) => SIGNALS[a]!.number - SIGNALS[b]!.number);
+}
+
+function takePending(ipc: IpcState, domid: number): string[] {
+  const s = ipc.signals.get(domid);
+  if (!s) return [];
+  const out = s.pending;
+  s.pending = [];
+  return out;
+}
+
+/** Signals pending at a stopped pVM, lowest number first. */
+export function pendingOf(ipc: IpcState, domid: number): string[] {
+  return [...(ipc.signals.get(domid)?.pending ?? [])];
+}
+
+/** Signals that reached a pVM, and those its handlers ran. */
+export function signalStats(ipc: IpcState, domid: number): { delivered: number; handled: number } {
+  const s = ipc.signals.get(domid);
+  return { delivered: s?.delivered ?? 0, handled: s?.handled ?? 0 };
 }

@@ -1,31 +1,24 @@
-// The IpC subsystem: the state of event channels, grant tables, pair links, pipes, message queues, shm
-// segments and signals, and the hooks that keep it right as pVMs fork, exit and go away. The mechanisms
-// live one per file beside it; this file holds their tables, snapshots and the invariant check.
+// The IpC subsystem: its state (state.ts) plugged into the hypervisor, with the hooks that keep it right
+// as pVMs fork, exit and go away, its snapshots and its invariant check. The mechanisms live one per file
+// beside it (link.ts, pipe.ts, msg.ts, shm.ts, signal.ts) and work on the state alone.
 
 import type { Domain } from '../domain.js';
 import { DOM0, isZombie } from '../domain.js';
 import { fail } from '../errors.js';
-import type { Hypervisor, Subsystem } from '../hypervisor.js';
+import type { Hypervisor, ParentNotice, Subsystem } from '../hypervisor.js';
 import { GrantSnapshot, GrantTables } from '../mm/grant.js';
 import type { Region, RegionSnapshot } from '../mm/p2m.js';
-import { SIGNALS } from '../signals.js';
 import { checkIpcShape } from './shape.js';
 import { EVTCHN_DEFAULT_PORTS, EventChannels, EvtchnSnapshot } from './evtchn.js';
-import { checkQueues, leaveQueues, MsgQueue } from './msg.js';
-import { checkPipes, closeEndsOf, Pipe, PipeSnapshot } from './pipe.js';
-import { checkSegments, detachAll, inheritAttachments, Segment } from './shm.js';
-import { SigchldRoute, sigchld } from './signal.js';
-import { checkLinks, Link, linkAfterFork, unlinkAll } from './trust.js';
+import { checkLinks, linkAfterFork, unlinkAll } from './link.js';
+import { checkQueues, leaveQueues } from './msg.js';
+import { checkPipes, closeEndsOf, PipeSnapshot } from './pipe.js';
+import { checkSegments, detachAll, inheritAttachments } from './shm.js';
+import { deliverHostSignal, sigchld } from './signal.js';
+import { IpcState, type Link, type MsgQueue, type Segment, type SignalStats } from './state.js';
 import { Ring } from './vchan.js';
 
 export const IPC = 'ipc';
-
-interface SignalStats {
-  /** Signals that reached the pVM, and those its handlers ran. */
-  delivered: number;
-  handled: number;
-  pending: string[];
-}
 
 interface IpcSnapshot {
   evtchn: EvtchnSnapshot;
@@ -38,70 +31,11 @@ interface IpcSnapshot {
   next: { pipe: number; msq: number; shm: number };
 }
 
-export class Ipc implements Subsystem {
+export class Ipc extends IpcState implements Subsystem {
   readonly name = IPC;
-  evtchn: EventChannels;
-  grants = new GrantTables();
-  links = new Map<string, Link>();
-  pipes = new Map<number, Pipe>();
-  queues = new Map<number, MsgQueue>();
-  segments = new Map<number, Segment>();
-  signals = new Map<number, SignalStats>();
-  nextPipe = 1;
-  nextMsq = 1;
-  nextShm = 1;
-  /** How the last SIGCHLD went (set during exit, read by ipcExit for its cost; not part of the state). */
-  lastSigchld: SigchldRoute | null = null;
 
   constructor(private readonly hv: Hypervisor) {
-    this.evtchn = new EventChannels(this.portLimit());
-  }
-
-  private portLimit(): number {
-    return this.hv.host.evtchn_ports ?? EVTCHN_DEFAULT_PORTS;
-  }
-
-  // ---- signal bookkeeping (ipc/signal.ts acts; this keeps the counts and the pending sets) --------
-
-  private stats(domid: number): SignalStats {
-    let s = this.signals.get(domid);
-    if (!s) {
-      s = { delivered: 0, handled: 0, pending: [] };
-      this.signals.set(domid, s);
-    }
-    return s;
-  }
-
-  countSignal(domid: number): void {
-    this.stats(domid).delivered++;
-  }
-
-  countHandled(domid: number): void {
-    this.stats(domid).handled++;
-  }
-
-  /** Standard signals do not queue: a signal already pending stays once. */
-  addPending(domid: number, sig: string): void {
-    const s = this.stats(domid);
-    if (!s.pending.includes(sig)) s.pending.push(sig);
-    s.pending.sort((a, b) => SIGNALS[a]!.number - SIGNALS[b]!.number);
-  }
-
-  takePending(domid: number): string[] {
-    const s = this.signals.get(domid);
-    if (!s) return [];
-    const out = s.pending;
-    s.pending = [];
-    return out;
-  }
-
-  pendingOf(domid: number): string[] {
-    return [...(this.signals.get(domid)?.pending ?? [])];
-  }
-
-  signalStats(domid: number): { delivered: number; handled: number } {
-    const s = this.signals.get(domid);
-    return { delivered: s?.delivered ?? 0, handled: s?.handled ?? 0 };
+    super(portLimit(hv));
   }
 
   // ---- hooks ----------------------------------------------------------------------------------------
@@ -111,13 +45,14 @@ export class Ipc implements Subsystem {
     linkAfterFork(this.hv, this, parent, child);
   }
 
-  beforeExit(d: Domain): void {
-    sigchld(this.hv, this, d);
+  beforeExit(d: Domain): ParentNotice | null {
+    return sigchld(this.hv, this, d);
   }
 
   /** Close its pipe ends, leave queues and segments, tear down its links, drop family objects if it was the last. */
   onExit(d: Domain): void {
-    closeEndsOf(this.hv, this, d);
+    // SIGPIPEs the closed read ends raised go out once every pipe end of d is closed.
+    for (const raised of closeEndsOf(this.hv, this, d)) deliverHostSignal(this.hv, this, raised);
     leaveQueues(this, d);
     detachAll(this, d);
     unlinkAll(this.hv, this, d);
@@ -183,7 +118,7 @@ export class Ipc implements Subsystem {
     checkIpcShape(data, (domid) => this.hv.domains.has(domid));
     const s = data as IpcSnapshot;
     const mem = this.hv.mem;
-    this.evtchn = EventChannels.load(s.evtchn, this.portLimit());
+    this.evtchn = EventChannels.load(s.evtchn, portLimit(this.hv));
     this.grants = GrantTables.load(s.grants);
     this.links = new Map(
       s.links.map((l) => [`${Math.min(l.a, l.b)}-${Math.max(l.a, l.b)}`, { ...l, page: mem.loadRegion(l.page) }]),
@@ -252,9 +187,7 @@ export class Ipc implements Subsystem {
   }
 }
 
-/** The IpC subsystem of an engine. */
-export function ipcOf(hv: Hypervisor): Ipc {
-  const s = hv.subsystem<Ipc>(IPC);
-  if (!s) fail('ENOSYS', 'this engine has no IpC subsystem');
-  return s;
+/** Ports per domain: the host's evtchn_ports (a state saved before the key existed has libxl's default). */
+function portLimit(hv: Hypervisor): number {
+  return hv.host.evtchn_ports ?? EVTCHN_DEFAULT_PORTS;
 }

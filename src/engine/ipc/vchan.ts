@@ -55,9 +55,7 @@ export class Ring {
   }
 
   save(): RingSnapshot {
-    const pending = this.peekAll();
-    let data = '';
-    for (const b of pending) data += String.fromCharCode(b);
+    const data = latin1(this.peekAll());
     return {
       size: this.size,
       prod: this.prod,
@@ -108,4 +106,24 @@ export function utf8(text: string): Uint8Array {
 /** Text of bytes read from a ring; bytes that are not valid UTF-8 show as U+FFFD. */
 export function fromUtf8(bytes: Uint8Array): string {
   return DECODER.decode(bytes);
+}
+
+/** Bytes as a latin1 string (one char per byte), how snapshots carry ring data, messages and blocked writes. */
+export function latin1(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return s;
+}
+
+export function fromLatin1(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/** Bytes for display: their text quoted, long runs cut in the middle. */
+export function quote(bytes: Uint8Array): string {
+  const t = fromUtf8(bytes);
+  const shown = t.length > 40 ? `${t.slice(0, 18)}…${t.slice(-18)}` : t;
+  return JSON.stringify(shown);
 }

@@ -10,6 +10,7 @@
 
 import { fail } from '../errors.js';
 import { hashInts } from '../hash.js';
+import { nat, natList, record } from '../validate.js';
 
 export const PAGE_SIZE = 4096;
 export const PAGE_KIB = 4;
@@ -109,24 +110,32 @@ export class FrameTable {
     return `${this.nextFresh}:${this.nextToken}:${hashInts(this.freeStack.subarray(0, this.freeTop))}:${hashInts(this.token.subarray(0, this.nextFresh))}`;
   }
 
-  /** Restore allocation state and contents; reference counts are rebuilt by the p2m from its chunks. */
-  static load(s: FrameSnapshot): FrameTable {
+  /**
+   * Restore allocation state and contents from a saved FrameSnapshot, checked as it is read; reference
+   * counts are rebuilt by the p2m from its chunks.
+   */
+  static load(v: unknown): FrameTable {
+    const s = record(v, 'frames');
+    const total = s.total;
+    if (typeof total !== 'number' || !Number.isInteger(total) || total < 0)
+      fail('EINVAL', `state: the host has ${String(total)} frames`);
     // The document lists a token per frame handed out, so nextFresh is bounded by its size; a hand-edited
     // one past that would make check() walk (and report) up to `total` frames (10^9 ran out of heap).
-    if (!Number.isInteger(s.total) || s.total < 0) fail('EINVAL', `state: the host has ${String(s.total)} frames`);
-    if (!Array.isArray(s.tokens) || s.nextFresh !== s.tokens.length || s.nextFresh > s.total) {
+    const listed = Array.isArray(s.tokens) ? s.tokens.length : null;
+    if (listed === null || s.nextFresh !== listed || listed > total) {
       fail(
         'EINVAL',
-        `state: ${String(s.nextFresh)} frames handed out, but ${Array.isArray(s.tokens) ? s.tokens.length : 'no'} content tokens listed (of ${s.total} frames)`,
+        `state: ${String(s.nextFresh)} frames handed out, but ${listed ?? 'no'} content tokens listed (of ${total} frames)`,
       );
     }
-    const t = new FrameTable(s.total);
-    t.nextFresh = s.nextFresh;
-    t.nextToken = s.nextToken;
-    t.freeStack = new Int32Array(Math.max(1024, s.freeStack.length * 2));
-    t.freeStack.set(s.freeStack);
-    t.freeTop = s.freeStack.length;
-    t.token.set(s.tokens);
+    const freeStack = natList(s, 'freeStack', 'frames');
+    const t = new FrameTable(total);
+    t.nextFresh = listed;
+    t.nextToken = nat(s, 'nextToken', 'frames');
+    t.freeStack = new Int32Array(Math.max(1024, freeStack.length * 2));
+    t.freeStack.set(freeStack);
+    t.freeTop = freeStack.length;
+    t.token.set(natList(s, 'tokens', 'frames'));
     return t;
   }
 

@@ -15,7 +15,7 @@
 import { fail } from '../errors.js';
 import { FrameTable } from './frames.js';
 import { hashInts } from '../hash.js';
-import { arrOf, Rec, shape } from '../validate.js';
+import { arr, nat, natList, record, str } from '../validate.js';
 
 export const CHUNK_PAGES = 512;
 const NO_FRAME = -1;
@@ -56,19 +56,27 @@ export function chunksFor(pages: number): number {
 }
 
 /**
- * The length of the chunk table a snapshot needs. Ids are dense (every id below the highest is live or
- * free), so the table is exactly as long as the ids the document lists: a hand-edited id past that is
- * refused instead of allocating a table of that size (a loop, not Math.max(...ids), which overflows the
- * stack past about 120,000 ids).
+ * A snapshot's chunk ids, each checked against `n`, the length of the chunk table. Ids are dense (every id
+ * below the highest is live or free), so the table is exactly as long as the ids the document lists: a
+ * hand-edited id past that is refused instead of allocating a table of that size (a check per id, not
+ * Math.max(...ids), which overflows the stack past about 120,000 ids).
  */
-function chunkIdLimit(s: ChunkSnapshot): number {
-  const n = s.ids.length + s.freeIds.length;
-  for (const list of [s.ids, s.freeIds]) {
-    for (const id of list)
-      if (!Number.isInteger(id) || id < 0 || id >= n)
-        fail('EINVAL', `state: chunk id ${String(id)} is not one of 0-${n - 1} (the ids must be dense)`);
-  }
-  return n;
+function chunkIds(list: unknown[], n: number): number[] {
+  return list.map((id) =>
+    typeof id === 'number' && Number.isInteger(id) && id >= 0 && id < n
+      ? id
+      : fail('EINVAL', `state: chunk id ${String(id)} is not one of 0-${n - 1} (the ids must be dense)`),
+  );
+}
+
+/** A saved chunk's entries: frame numbers, NO_FRAME past a region's end. */
+function chunkEntries(v: unknown, where: string): number[] {
+  if (!Array.isArray(v)) fail('EINVAL', `state: ${where} must be an array`);
+  return v.map((x, i) =>
+    typeof x === 'number' && Number.isInteger(x) && x >= NO_FRAME
+      ? x
+      : fail('EINVAL', `state: ${where}[${i}] must be a frame number`),
+  );
 }
 
 export class Memory {
@@ -237,12 +245,13 @@ export class Memory {
     return { name: r.name, kind: r.kind, pages: r.pages, p2m: r.p2m.slice() };
   }
 
-  loadRegion(s: RegionSnapshot, where = 'region'): Region {
-    shape(s, where, { name: 'str', kind: 'str', pages: 'nat' });
-    if (s.kind !== 'ro' && s.kind !== 'cow' && s.kind !== 'shared')
+  /** A saved region (a RegionSnapshot as a state file holds it), checked field by field. */
+  loadRegion(v: unknown, where = 'region'): Region {
+    const s = record(v, where);
+    const kind = str(s, 'kind', where);
+    if (kind !== 'ro' && kind !== 'cow' && kind !== 'shared')
       fail('EINVAL', `state: ${where}.kind must be ro, cow or shared`);
-    arrOf(s as unknown as Rec, 'p2m', 'nat', where);
-    return { name: s.name, kind: s.kind, pages: s.pages, p2m: s.p2m.slice() };
+    return { name: str(s, 'name', where), kind, pages: nat(s, 'pages', where), p2m: natList(s, 'p2m', where) };
   }
 
   save(): ChunkSnapshot {
@@ -267,22 +276,35 @@ export class Memory {
     return `${this.chunkFrames.length}:${h}`;
   }
 
-  /** Rebuild chunks, and from them every frame's reference count. */
-  static load(frames: FrameTable, s: ChunkSnapshot): Memory {
+  /** Rebuild chunks from a saved ChunkSnapshot (checked as it is read), and from them every frame's reference count. */
+  static load(frames: FrameTable, v: unknown): Memory {
+    const s = record(v, 'chunks');
+    const listedIds = arr(s, 'ids', 'chunks');
+    const listedFree = arr(s, 'freeIds', 'chunks');
+    // Ids are dense: the table is exactly as long as the ids the document lists (see chunkIds).
+    const idLimit = listedIds.length + listedFree.length;
+    const ids = chunkIds(listedIds, idLimit);
+    const freeIds = chunkIds(listedFree, idLimit);
+    const refs = natList(s, 'refs', 'chunks');
+    const lists = arr(s, 'frames', 'chunks');
+    if (refs.length !== ids.length || lists.length !== ids.length)
+      fail(
+        'EINVAL',
+        `state: ${ids.length} chunk ids with ${refs.length} reference counts and ${lists.length} frame lists`,
+      );
     const m = new Memory(frames);
-    const idLimit = chunkIdLimit(s);
     m.chunkFrames = new Array<Int32Array | null>(idLimit).fill(null);
     m.chunkRefs = new Array<number>(idLimit).fill(0);
-    s.ids.forEach((id, k) => {
-      const entries = s.frames[k]!;
+    ids.forEach((id, k) => {
+      const entries = chunkEntries(lists[k], `chunks.frames[${k}]`);
       let n = entries.length;
       while (n > 0 && entries[n - 1] === NO_FRAME) n--;
       const fr = Int32Array.from(entries.slice(0, n));
       m.chunkFrames[id] = fr;
-      m.chunkRefs[id] = s.refs[k]!;
+      m.chunkRefs[id] = refs[k]!;
       for (let i = 0; i < fr.length; i++) if (fr[i]! !== NO_FRAME) frames.refs[fr[i]!]!++;
     });
-    m.freeIds = [...s.freeIds];
+    m.freeIds = freeIds;
     return m;
   }
 

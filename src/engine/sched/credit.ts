@@ -1,4 +1,4 @@
-// Xen's credit scheduler (credit1, xen/common/sched/credit.c), on virtual time.
+// Xen's credit scheduler (credit1, xen/common/sched/credit.c), on virtual time: a SchedPolicy.
 //
 // Every vCPU holds credits. The running vCPU burns 10 credits per ms (burn: at each tick and each
 // scheduling decision). Every timeslice (30 ms) the master shares out 300 credits per pCPU among the
@@ -9,88 +9,98 @@
 // has run less than the rate limit (1 ms) is not preempted. Capped vCPUs far enough in debt are parked
 // (paused) until accounting gives them credit again.
 //
-// Decisions happen at the same points as in Xen (wake, sleep, tick, slice end); the event loop in
-// scheduler.ts only jumps between them. Calls are synchronous: a "tickle" runs the pCPU's schedule now.
+// Decisions happen at the same points as in Xen (wake, sleep, tick, slice end); the core's event loop
+// (scheduler.ts) only jumps between them. Calls are synchronous: a "tickle" runs the pCPU's schedule now.
+// Its private records (credit-state.ts) hang off the core's by uid and domid; the master's accounting is
+// credit-acct.ts's.
 
 import { NS_PER_MS } from '../clock.js';
+import { fail } from '../errors.js';
+import { acct, AcctCtx, acctStart, acctStop } from './credit-acct.js';
+import { onlyKeys, type SchedCore, type SchedParams, type SchedPolicy, type VcpuDescription } from './policy.js';
 import {
+  checkCredit,
   CREDITS_PER_MSEC,
-  creditsPerTslice,
-  PCpu,
+  CreditState,
+  creditParamsFromHost,
+  CUnit,
+  DEFAULT_WEIGHT,
+  loadCredit,
+  newCreditState,
   PRI_BOOST,
   PRI_IDLE,
+  PRI_NAMES,
   PRI_OVER,
   PRI_UNDER,
-  SchedState,
-  T_ACCT,
-  T_PCPU,
+  RATELIMIT_MAX_US,
+  RATELIMIT_MIN_US,
+  saveCredit,
+  splitLegacyCredit,
   tickPeriodNs,
-  VCpu,
-  W_REQUESTS,
-} from './state.js';
+  TSLICE_MAX_MS,
+  TSLICE_MIN_MS,
+} from './credit-state.js';
+import { allowed, CoreState, T_POLICY, VCpu } from './state.js';
 
-/** What the scheduler asks of the workloads. */
-export interface Work {
-  /** When the burst the running vCPU is in ends if it keeps running (Infinity: never, e.g. a CPU hog). */
-  burstEndNs(v: VCpu, now: number): number;
-  /** An unparked vCPU goes back to what its domain and workload say: runnable (woken, without BOOST), blocked or offline. */
-  resume(v: VCpu, now: number): void;
-}
+export class Credit implements SchedPolicy, AcctCtx {
+  readonly name = 'credit';
+  st: CreditState;
 
-export class Credit {
-  constructor(
-    public s: SchedState,
-    private readonly work: Work,
-  ) {}
+  constructor(readonly core: SchedCore) {
+    this.st = newCreditState(core.s.pcpus.length, creditParamsFromHost(core.host.raw));
+    this.st.acctSeq = core.s.timers.arm(this.st.params.tsliceMs * NS_PER_MS, T_POLICY, 0);
+  }
 
   // ---- small helpers ---------------------------------------------------------------------------
 
-  vcpu(uid: number): VCpu {
-    return this.s.vcpus.get(uid)!;
+  /** The core's records (replaced when a state is loaded, so never kept). */
+  private get cs(): CoreState {
+    return this.core.s;
   }
 
-  allowed(v: VCpu, cpu: number): boolean {
-    return v.affinity === null || v.affinity.includes(cpu);
+  private vcpu(uid: number): VCpu {
+    return this.core.s.vcpus.get(uid)!;
   }
 
-  private pri(p: PCpu): number {
-    return p.curr < 0 ? PRI_IDLE : this.vcpu(p.curr).pri;
+  private unit(uid: number): CUnit {
+    return this.st.units.get(uid)!;
+  }
+
+  private pri(cpu: number): number {
+    const curr = this.cs.pcpus[cpu]!.curr;
+    return curr < 0 ? PRI_IDLE : this.unit(curr).pri;
   }
 
   /** Runnable vCPUs on a pCPU, the running one included (Xen's nr_runnable). */
-  private nrRunnable(p: PCpu): number {
-    return p.runq.length + (p.curr >= 0 ? 1 : 0);
+  private nrRunnable(cpu: number): number {
+    return this.st.pcpus[cpu]!.runq.length + (this.cs.pcpus[cpu]!.curr >= 0 ? 1 : 0);
   }
 
-  /** Count CPU time and burst progress of a running vCPU up to `now`. */
-  account(v: VCpu, now: number): void {
-    const dt = now - v.chargedToNs;
-    if (dt <= 0) return;
-    v.cpuNs += dt;
-    this.s.pcpus[v.cpu]!.busyNs += dt;
-    if (v.w.kind === W_REQUESTS && v.w.burstLeftNs > 0) v.w.burstLeftNs = Math.max(0, v.w.burstLeftNs - dt);
-    v.chargedToNs = now;
+  /** An idle pCPU with nothing queued. */
+  private idle(cpu: number): boolean {
+    return this.cs.pcpus[cpu]!.curr < 0 && this.st.pcpus[cpu]!.runq.length === 0;
   }
 
   /** burn_credits: debit the running vCPU for the time since it was last debited. */
-  private burn(v: VCpu, now: number): void {
-    const delta = now - v.burnFromNs;
+  private burn(u: CUnit, now: number): void {
+    const delta = now - u.burnFromNs;
     if (delta <= 0) return;
-    const val = delta * CREDITS_PER_MSEC + v.residual;
+    const val = delta * CREDITS_PER_MSEC + u.residual;
     const credits = Math.floor(val / NS_PER_MS);
-    v.residual = val - credits * NS_PER_MS;
-    v.credit -= credits;
-    v.burnFromNs = now;
+    u.residual = val - credits * NS_PER_MS;
+    u.credit -= credits;
+    u.burnFromNs = now;
   }
 
   /** Insert by priority, behind every vCPU of the same or higher priority (__runq_insert). */
   private runqInsert(cpu: number, v: VCpu): void {
-    const q = this.s.pcpus[cpu]!.runq;
+    const q = this.st.pcpus[cpu]!.runq;
+    const pri = this.unit(v.uid).pri;
     // From the tail: most insertions land there (FIFO within a priority), and no splice.
     let i = q.length;
     q.push(v.uid);
-    this.s.queued++;
-    while (i > 0 && this.vcpu(q[i - 1]!).pri < v.pri) {
+    this.st.queued++;
+    while (i > 0 && this.unit(q[i - 1]!).pri < pri) {
       q[i] = q[i - 1]!;
       i--;
     }
@@ -99,49 +109,79 @@ export class Credit {
   }
 
   private runqRemove(v: VCpu): void {
-    const q = this.s.pcpus[v.cpu]!.runq;
+    const q = this.st.pcpus[v.cpu]!.runq;
     const i = q.indexOf(v.uid);
     if (i >= 0) {
       q.splice(i, 1);
-      this.s.queued--;
+      this.st.queued--;
     }
   }
 
-  /** Take the vCPU at the head of p's run queue. */
-  private runqTake(p: PCpu): void {
-    p.runq.shift();
-    this.s.queued--;
+  /** Take the vCPU at the head of a pCPU's run queue. */
+  private runqTake(cpu: number): VCpu {
+    const uid = this.st.pcpus[cpu]!.runq.shift()!;
+    this.st.queued--;
+    return this.vcpu(uid);
   }
 
   /** Idle pCPUs v may run on, cycling from `from` (cpumask_cycle). */
   private idlersFor(v: VCpu | null, from: number): number[] {
-    const n = this.s.pcpus.length;
+    const n = this.cs.pcpus.length;
     const out: number[] = [];
     for (let k = 1; k <= n; k++) {
       const c = (from + k) % n;
-      const p = this.s.pcpus[c]!;
-      if (p.curr < 0 && p.runq.length === 0 && (v === null || this.allowed(v, c))) out.push(c);
+      if (this.idle(c) && (v === null || allowed(v, c))) out.push(c);
     }
     return out;
   }
 
   /** csched_res_pick, flattened: stay if allowed and idle, else an idle allowed pCPU, else stay (or the first allowed). */
   pickCpu(v: VCpu): number {
-    const here = this.s.pcpus[v.cpu];
-    if (here && this.allowed(v, v.cpu) && here.curr < 0 && here.runq.length === 0) return v.cpu;
+    if (v.cpu < this.cs.pcpus.length && allowed(v, v.cpu) && this.idle(v.cpu)) return v.cpu;
     const idle = this.idlersFor(v, v.cpu);
     if (idle.length > 0) return idle[0]!;
-    if (this.allowed(v, v.cpu)) return v.cpu;
+    if (allowed(v, v.cpu)) return v.cpu;
     return v.affinity![0]!;
+  }
+
+  // ---- domains and vCPUs join and leave ----------------------------------------------------------
+
+  /** A fork inherits its parent's weight and cap (as a Linux child keeps its nice value); a created domain gets Xen's defaults. */
+  insertDomain(domid: number, parent: number | null): void {
+    const from = parent === null ? undefined : this.st.doms.get(parent);
+    this.st.doms.set(domid, { domid, weight: from?.weight ?? DEFAULT_WEIGHT, cap: from?.cap ?? 0, activeVcpus: [] });
+  }
+
+  insertVcpu(v: VCpu, _model: VCpu | null, now: number): void {
+    this.st.units.set(v.uid, {
+      uid: v.uid,
+      pri: PRI_UNDER,
+      credit: 0,
+      residual: 0,
+      burnFromNs: now,
+      active: false,
+      migrateTo: -1,
+    });
+    v.cpu = this.pickCpu(v);
+  }
+
+  removeVcpu(v: VCpu): void {
+    acctStop(this.st, v);
+    this.st.units.delete(v.uid);
+  }
+
+  removeDomain(domid: number): void {
+    this.st.doms.delete(domid);
   }
 
   // ---- wake, sleep, tickle ---------------------------------------------------------------------
 
-  /** csched_unit_wake: a blocked or offline vCPU becomes runnable; BOOST if it wakes UNDER. */
-  wake(v: VCpu, now: number, boostable = true): void {
+  /** csched_unit_wake: a blocked or offline vCPU becomes runnable; BOOST if an event wakes it UNDER. */
+  wake(v: VCpu, now: number, fromEvent: boolean): void {
     if (v.state === 'running' || v.state === 'runnable') return;
-    if (boostable && this.s.params.boost && v.pri === PRI_UNDER && !v.parked) v.pri = PRI_BOOST;
-    if (!this.allowed(v, v.cpu)) v.cpu = this.pickCpu(v);
+    const u = this.unit(v.uid);
+    if (fromEvent && this.st.params.boost && u.pri === PRI_UNDER && !v.parked) u.pri = PRI_BOOST;
+    if (!allowed(v, v.cpu)) v.cpu = this.pickCpu(v);
     v.state = 'runnable';
     v.stateSinceNs = now;
     this.runqInsert(v.cpu, v);
@@ -152,7 +192,7 @@ export class Credit {
   sleep(v: VCpu, to: 'blocked' | 'offline', now: number): void {
     if (v.state === 'running') {
       const cpu = v.cpu;
-      this.account(v, now);
+      this.core.account(v, now);
       v.state = to;
       this.schedule(cpu, now);
       return;
@@ -171,38 +211,38 @@ export class Credit {
    */
   private tickle(v: VCpu, now: number): void {
     const cpu = v.cpu;
-    const pcpus = this.s.pcpus;
-    if (pcpus[cpu]!.curr < 0) return this.schedule(cpu, now);
-    const n = pcpus.length;
+    if (this.cs.pcpus[cpu]!.curr < 0) return this.schedule(cpu, now);
+    const n = this.cs.pcpus.length;
     let pick = -1;
     for (let k = 1; k <= n && pick < 0; k++) {
-      const c = (this.s.lastTickle + k) % n;
-      const q = pcpus[c]!;
-      if (q.curr < 0 && q.runq.length === 0 && this.allowed(v, c)) pick = c;
+      const c = (this.st.lastTickle + k) % n;
+      if (this.idle(c) && allowed(v, c)) pick = c;
     }
     if (pick >= 0) {
-      this.s.lastTickle = pick;
+      this.st.lastTickle = pick;
       return this.schedule(pick, now);
     }
-    if (v.pri > this.pri(pcpus[cpu]!)) this.schedule(cpu, now);
+    if (this.unit(v.uid).pri > this.pri(cpu)) this.schedule(cpu, now);
   }
 
   // ---- schedule ----------------------------------------------------------------------------------
 
   /** csched_schedule on pCPU `cpu` at `now`: keep, switch, or steal; arm the next decision. */
   schedule(cpu: number, now: number): void {
-    const p = this.s.pcpus[cpu]!;
+    const p = this.cs.pcpus[cpu]!;
+    const pp = this.st.pcpus[cpu]!;
     const prev = p.curr >= 0 ? this.vcpu(p.curr) : null;
     let prevSince = 0;
     if (prev) {
-      this.account(prev, now);
-      this.burn(prev, now);
+      const pu = this.unit(prev.uid);
+      this.core.account(prev, now);
+      this.burn(pu, now);
       const runtime = now - prev.stateSinceNs;
-      const ratelimit = this.s.params.ratelimitUs * 1000;
-      const stillRunnable = prev.state === 'running' && prev.migrateTo < 0;
+      const ratelimit = this.st.params.ratelimitUs * 1000;
+      const stillRunnable = prev.state === 'running' && pu.migrateTo < 0;
       if (stillRunnable && ratelimit > 0 && runtime < ratelimit) {
         // Rate limit: it keeps the pCPU until it has run `ratelimit`.
-        this.arm(p, prev, now, now + ratelimit - runtime);
+        this.arm(cpu, prev, now, now + ratelimit - runtime);
         return;
       }
       if (stillRunnable) {
@@ -212,22 +252,17 @@ export class Credit {
       }
     }
     let next: VCpu | null = null;
-    const head = p.runq.length > 0 ? this.vcpu(p.runq[0]!) : null;
-    if (head && head.pri > PRI_OVER) {
-      this.runqTake(p);
-      next = head;
-    } else {
-      next = this.steal(cpu, head ? head.pri : PRI_IDLE);
-      if (!next && head) {
-        this.runqTake(p);
-        next = head;
-      }
+    const headPri = pp.runq.length > 0 ? this.unit(pp.runq[0]!).pri : PRI_IDLE;
+    if (headPri > PRI_OVER) next = this.runqTake(cpu);
+    else {
+      next = this.steal(cpu, headPri);
+      if (!next && pp.runq.length > 0) next = this.runqTake(cpu);
     }
     if (prev && prev !== next) this.leave(prev, now);
     if (!next) {
       p.curr = -1;
       p.timerSeq = 0;
-      p.nextTickNs = 0; // Xen stops the credit tick on an idle pCPU
+      pp.nextTickNs = 0; // Xen stops the credit tick on an idle pCPU
       return;
     }
     const wasIdle = p.curr < 0;
@@ -238,24 +273,25 @@ export class Credit {
     else {
       next.stateSinceNs = now;
       next.chargedToNs = now;
-      next.burnFromNs = now;
+      this.unit(next.uid).burnFromNs = now;
     }
-    if (wasIdle || p.nextTickNs === 0) {
+    if (wasIdle || pp.nextTickNs === 0) {
       // The ticker restarts on the tick grid.
-      const period = tickPeriodNs(this.s);
-      p.nextTickNs = now + period - (now % period);
+      const period = tickPeriodNs(this.st);
+      pp.nextTickNs = now + period - (now % period);
     }
-    this.arm(p, next, now, now + this.s.params.tsliceMs * NS_PER_MS);
+    this.arm(cpu, next, now, now + this.st.params.tsliceMs * NS_PER_MS);
   }
 
   /** A vCPU leaves its pCPU: if the tick chose to migrate it, it goes to the chosen pCPU's queue. */
   private leave(v: VCpu, now: number): void {
-    if (v.migrateTo < 0) {
+    const u = this.unit(v.uid);
+    if (u.migrateTo < 0) {
       v.stateSinceNs = now;
       return;
     }
-    const to = v.migrateTo;
-    v.migrateTo = -1;
+    const to = u.migrateTo;
+    u.migrateTo = -1;
     if (v.state === 'running') {
       // Migrating, not waking: no BOOST (CSCHED_FLAG_UNIT_MIGRATING).
       v.state = 'blocked';
@@ -265,35 +301,40 @@ export class Credit {
   }
 
   /** The pCPU's next decision: its tick, the end of the slice (or rate limit), or the end of the running burst. */
-  private arm(p: PCpu, v: VCpu, now: number, sliceEnd: number): void {
-    p.sliceEndNs = sliceEnd;
-    const at = Math.min(sliceEnd, p.nextTickNs, this.work.burstEndNs(v, now));
-    p.timerSeq = this.s.timers.arm(at, T_PCPU, p.id);
+  private arm(cpu: number, v: VCpu, now: number, sliceEnd: number): void {
+    const pp = this.st.pcpus[cpu]!;
+    pp.sliceEndNs = sliceEnd;
+    this.core.armDecision(cpu, v, now, Math.min(sliceEnd, pp.nextTickNs));
   }
 
-  /** Re-arm the decision after the running vCPU started a new burst (same slice). */
-  rearm(cpu: number, now: number): void {
-    const p = this.s.pcpus[cpu]!;
-    if (p.curr >= 0) this.arm(p, this.vcpu(p.curr), now, p.sliceEndNs);
+  /** The decision timer fired: tick if due, then reschedule at the end of the slice, else re-arm. */
+  decide(cpu: number, now: number, armed: number): void {
+    const p = this.cs.pcpus[cpu]!;
+    const pp = this.st.pcpus[cpu]!;
+    if (pp.nextTickNs <= now) this.tick(cpu, now);
+    if (p.curr < 0) return;
+    if (p.timerSeq === armed && now >= pp.sliceEndNs) this.schedule(cpu, now);
+    else this.arm(cpu, this.vcpu(p.curr), now, pp.sliceEndNs); // the tick or a new burst moved the next decision
   }
 
   /** csched_load_balance: take a strictly better queued vCPU from a busy peer that has more than one. */
   private steal(cpu: number, pri: number): VCpu | null {
-    if (this.s.queued === 0) return null; // nothing waits anywhere: the common case of a lightly loaded host
-    const n = this.s.pcpus.length;
+    if (this.st.queued === 0) return null; // nothing waits anywhere: the common case of a lightly loaded host
+    const n = this.cs.pcpus.length;
     for (let k = 0; k < n; k++) {
-      const peerId = (this.s.balanceBias + k) % n;
+      const peerId = (this.st.balanceBias + k) % n;
       if (peerId === cpu) continue;
-      const peer = this.s.pcpus[peerId]!;
-      if (peer.curr < 0 || this.nrRunnable(peer) <= 1) continue;
-      for (let i = 0; i < peer.runq.length; i++) {
-        const v = this.vcpu(peer.runq[i]!);
-        if (v.pri <= pri) break;
-        if (!this.allowed(v, cpu)) continue;
-        peer.runq.splice(i, 1);
-        this.s.queued--;
+      if (this.cs.pcpus[peerId]!.curr < 0 || this.nrRunnable(peerId) <= 1) continue;
+      const q = this.st.pcpus[peerId]!.runq;
+      for (let i = 0; i < q.length; i++) {
+        const uid = q[i]!;
+        if (this.unit(uid).pri <= pri) break;
+        const v = this.vcpu(uid);
+        if (!allowed(v, cpu)) continue;
+        q.splice(i, 1);
+        this.st.queued--;
         v.cpu = cpu;
-        this.s.balanceBias = peerId;
+        this.st.balanceBias = peerId;
         return v;
       }
     }
@@ -302,9 +343,9 @@ export class Credit {
 
   /** New hard affinity: a vCPU now on a pCPU it may not use moves (no BOOST: it is migrating, not waking). */
   migrate(v: VCpu, now: number): void {
-    if (this.allowed(v, v.cpu)) return;
+    if (allowed(v, v.cpu)) return;
     if (v.state === 'running') {
-      v.migrateTo = this.pickCpu(v);
+      this.unit(v.uid).migrateTo = this.pickCpu(v);
       this.schedule(v.cpu, now);
     } else if (v.state === 'runnable') {
       this.runqRemove(v);
@@ -317,121 +358,112 @@ export class Credit {
   // ---- tick and accounting ----------------------------------------------------------------------
 
   /** csched_tick: end BOOST, burn credits, rejoin the active list, maybe move to an idle pCPU. */
-  tick(cpu: number, now: number): void {
-    const p = this.s.pcpus[cpu]!;
-    p.nextTickNs = now + tickPeriodNs(this.s);
-    if (p.curr >= 0) {
-      const v = this.vcpu(p.curr);
-      if (v.pri === PRI_BOOST) v.pri = PRI_UNDER;
-      this.burn(v, now);
-      if (!v.active) this.acctStart(v);
-      else if (p.runq.length > 0) {
-        // _csched_cpu_pick from the tick: work waits here while an allowed pCPU idles; move there.
-        const idle = this.idlersFor(v, cpu);
-        if (idle.length > 0) {
-          v.migrateTo = idle[0]!;
-          this.schedule(cpu, now);
-        }
+  private tick(cpu: number, now: number): void {
+    const pp = this.st.pcpus[cpu]!;
+    pp.nextTickNs = now + tickPeriodNs(this.st);
+    const curr = this.cs.pcpus[cpu]!.curr;
+    if (curr < 0) return;
+    const v = this.vcpu(curr);
+    const u = this.unit(curr);
+    if (u.pri === PRI_BOOST) u.pri = PRI_UNDER;
+    this.burn(u, now);
+    if (!u.active) acctStart(this.st, v);
+    else if (pp.runq.length > 0) {
+      // _csched_cpu_pick from the tick: work waits here while an allowed pCPU idles; move there.
+      const idle = this.idlersFor(v, cpu);
+      if (idle.length > 0) {
+        u.migrateTo = idle[0]!;
+        this.schedule(cpu, now);
       }
     }
   }
 
-  acctStart(v: VCpu): void {
-    if (v.active) return;
-    const d = this.s.doms.get(v.domid)!;
-    v.active = true;
-    d.activeVcpus.push(v.uid);
-    this.s.weight += d.weight;
-    if (d.activeVcpus.length === 1) this.s.activeDoms.unshift(d.domid);
+  /** The master's accounting timer. */
+  timer(_target: number, seq: number, now: number): void {
+    if (this.st.acctSeq === seq) acct(this, now);
   }
 
-  acctStop(v: VCpu): void {
-    if (!v.active) return;
-    const d = this.s.doms.get(v.domid)!;
-    v.active = false;
-    d.activeVcpus.splice(d.activeVcpus.indexOf(v.uid), 1);
-    this.s.weight -= d.weight;
-    if (d.activeVcpus.length === 0) this.s.activeDoms.splice(this.s.activeDoms.indexOf(d.domid), 1);
+  // ---- parameters (xl sched-credit) --------------------------------------------------------------
+
+  domainParams(domid: number): SchedParams {
+    const d = this.st.doms.get(domid)!;
+    return { weight: d.weight, cap: d.cap };
   }
 
-  /** csched_acct: share out a timeslice of credit to the active domains by weight and cap. */
-  acct(now: number): void {
-    const s = this.s;
-    const perTslice = creditsPerTslice(s);
-    const weightTotal = s.weight;
-    let creditTotal = perTslice * s.pcpus.length;
-    if (s.creditBalance < 0) creditTotal -= s.creditBalance;
-    if (weightTotal === 0) {
-      s.creditBalance = 0;
-    } else {
-      let weightLeft = weightTotal;
-      let balance = 0;
-      let xtra = false;
-      for (const domid of [...s.activeDoms]) {
-        const d = s.doms.get(domid)!;
-        const n = d.activeVcpus.length;
-        weightLeft -= d.weight * n;
-        let peak = n * perTslice;
-        if (s.creditBalance < 0)
-          peak += Math.floor((-s.creditBalance * d.weight * n + (weightTotal - 1)) / weightTotal);
-        let creditCap = 0;
-        if (d.cap !== 0) {
-          creditCap = Math.floor((d.cap * perTslice + 99) / 100);
-          if (creditCap < peak) peak = creditCap;
-          creditCap = Math.floor((creditCap + (n - 1)) / n);
-        }
-        let fair = Math.floor((creditTotal * d.weight * n + (weightTotal - 1)) / weightTotal);
-        if (fair < peak) xtra = true;
-        else {
-          // Give other domains a chance at the credit this one cannot use.
-          if (weightLeft !== 0)
-            creditTotal += Math.floor(((fair - peak) * weightTotal + (weightLeft - 1)) / weightLeft);
-          if (xtra) {
-            s.activeDoms.splice(s.activeDoms.indexOf(domid), 1);
-            s.activeDoms.unshift(domid);
-          }
-          fair = peak;
-        }
-        fair = Math.floor((fair + (n - 1)) / n);
-        for (const uid of [...d.activeVcpus]) balance += this.credit(this.vcpu(uid), fair, d.cap, creditCap, now);
-      }
-      s.creditBalance = balance;
+  /** Weight 1..65535, cap 0..vCPUs x 100 (libxl's checks and messages); both checked before either is set. */
+  adjustDomain(domid: number, p: SchedParams): void {
+    const d = this.st.doms.get(domid)!;
+    onlyKeys(p, ['weight', 'cap']);
+    const { weight, cap } = p;
+    if (weight !== undefined && (weight < 1 || weight > 65535))
+      fail('EINVAL', 'Cpu weight out of range, valid values are within range from 1 to 65535');
+    const maxCap = (this.cs.doms.get(domid)?.vcpus.length ?? 0) * 100;
+    if (cap !== undefined && (cap < 0 || cap > maxCap))
+      fail('EINVAL', `Cpu cap out of range, valid range is from 0 to ${maxCap} for specified number of vcpus`);
+    if (weight !== undefined) {
+      this.st.weight += (weight - d.weight) * d.activeVcpus.length;
+      d.weight = weight;
     }
-    for (const p of s.pcpus) this.runqSort(p);
-    s.acctSeq = s.timers.arm(now + s.params.tsliceMs * NS_PER_MS, T_ACCT, 0);
+    if (cap !== undefined) d.cap = cap;
   }
 
-  /** One vCPU's share at accounting: new priority, parking of capped debtors, the idle bound. */
-  private credit(v: VCpu, fair: number, cap: number, creditCap: number, now: number): number {
-    const perTslice = creditsPerTslice(this.s);
-    v.credit += fair;
-    if (v.credit < 0) {
-      v.pri = PRI_OVER;
-      if (cap !== 0 && v.credit < -creditCap && !v.parked) {
-        v.parked = true;
-        if (v.state === 'running' || v.state === 'runnable') this.sleep(v, 'offline', now);
-      }
-      if (v.credit < -perTslice) v.credit = -perTslice;
-    } else {
-      v.pri = PRI_UNDER;
-      if (v.parked) {
-        // Unparking is an unpause, not a wake-up from I/O: no BOOST.
-        v.parked = false;
-        this.work.resume(v, now);
-      }
-      if (v.credit > perTslice) {
-        this.acctStop(v);
-        v.credit = Math.trunc(v.credit / 2);
-      }
-    }
-    return v.credit;
+  globalParams(): SchedParams {
+    return { tslice_ms: this.st.params.tsliceMs, ratelimit_us: this.st.params.ratelimitUs };
   }
 
-  /** csched_runq_sort: after accounting, UNDER (and BOOST) move ahead of OVER, order otherwise kept. */
-  private runqSort(p: PCpu): void {
-    if (p.runq.length < 2) return;
-    const up = p.runq.filter((u) => this.vcpu(u).pri >= PRI_UNDER);
-    if (up.length === 0 || up.length === p.runq.length) return;
-    p.runq = up.concat(p.runq.filter((u) => this.vcpu(u).pri < PRI_UNDER));
+  /** Time slice 1..1000 ms, rate limit 0 or 100..500000 µs and at most the time slice (libxl's checks). */
+  adjustGlobal(p: SchedParams): void {
+    onlyKeys(p, ['tslice_ms', 'ratelimit_us']);
+    const t = p.tslice_ms;
+    const r = p.ratelimit_us;
+    if (t !== undefined && (t < TSLICE_MIN_MS || t > TSLICE_MAX_MS))
+      fail('EINVAL', `Time slice out of range, valid range is from ${TSLICE_MIN_MS} to ${TSLICE_MAX_MS}`);
+    if (r !== undefined && r !== 0 && (r < RATELIMIT_MIN_US || r > RATELIMIT_MAX_US))
+      fail('EINVAL', `Ratelimit out of range, valid range is from ${RATELIMIT_MIN_US} to ${RATELIMIT_MAX_US}`);
+    const tNew = t ?? this.st.params.tsliceMs;
+    const rNew = r ?? this.st.params.ratelimitUs;
+    if (rNew > tNew * 1000) fail('EINVAL', `Ratelimit cannot be greater than timeslice (${rNew}us > ${tNew}ms)`);
+    this.st.params.tsliceMs = tNew;
+    this.st.params.ratelimitUs = rNew;
+  }
+
+  // ---- displays ----------------------------------------------------------------------------------
+
+  describe(v: VCpu): VcpuDescription {
+    const u = this.unit(v.uid);
+    const priority = PRI_NAMES[u.pri] ?? String(u.pri);
+    return { label: priority, fields: { priority, credit: u.credit } };
+  }
+
+  queued(cpu: number): number[] {
+    return this.st.pcpus[cpu]!.runq;
+  }
+
+  // ---- snapshot and invariants -------------------------------------------------------------------
+
+  saveParams(): object {
+    return { ...this.st.params };
+  }
+
+  save(): object {
+    return saveCredit(this.st);
+  }
+
+  load(params: unknown, priv: unknown): void {
+    this.st = loadCredit(params, priv, this.cs);
+  }
+
+  loadLegacy(section: Record<string, unknown>): void {
+    const { params, priv } = splitLegacyCredit(section);
+    this.st = loadCredit(params, priv, this.cs);
+  }
+
+  reset(now: number): void {
+    this.st = newCreditState(this.cs.pcpus.length, creditParamsFromHost(this.core.host.raw));
+    this.st.acctSeq = this.cs.timers.arm(now + this.st.params.tsliceMs * NS_PER_MS, T_POLICY, 0);
+  }
+
+  check(): string[] {
+    return checkCredit(this.st, this.cs);
   }
 }

@@ -1,21 +1,14 @@
-// Plugging the scheduler into a hypervisor: the 'sched' subsystem, which also answers list's r/b
-// letters and Time(s) (hv.sched).
+// Plugging the scheduler into a hypervisor: the 'sched' subsystem, built with the policy the host's
+// `sched` key names, which also answers list's r/b letters and Time(s) (SchedView) and the library
+// subsystem's quiescence question (LibraryBusyView).
 
 import type { Hypervisor } from '../hypervisor.js';
-import { CreditScheduler } from './scheduler.js';
+import type { LinkedLibraries } from '../ports.js';
+import { Scheduler } from './scheduler.js';
 
-export function registerSched(hv: Hypervisor): CreditScheduler {
-  const s = new CreditScheduler(hv);
+/** `libs`: what the library subsystem says a pVM links (newEngine wires the two). */
+export function registerSched(hv: Hypervisor, libs: LinkedLibraries): Scheduler {
+  const s = new Scheduler(hv, libs);
   hv.register(s);
-  hv.sched = s;
   return s;
 }
-
-/** The scheduler of an engine (every engine from newEngine has one). */
-export function schedOf(hv: Hypervisor): CreditScheduler {
-  const s = hv.subsystem<CreditScheduler>('sched');
-  if (!s) throw new Error('this engine has no scheduler (build it with newEngine)');
-  return s;
-}
-
-export { CreditScheduler } from './scheduler.js';

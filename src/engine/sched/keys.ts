@@ -1,7 +1,17 @@
-// The image and host keys the scheduler reads; image.ts adds them to its key tables.
+// The image and host keys the scheduler reads; engine/config.ts joins them into the key tables.
 
-import type { KeySpec } from '../image.js';
+import type { CfgValue, KeySpec } from '../image.js';
+import { RUNQUEUE_ARRANGEMENTS } from './credit2-state.js';
+import { policyNames } from './registry.js';
 import { WORKLOADS } from './workload.js';
+
+/** `sched` names a registered policy; the list is read when the file is, so a policy registered later counts. */
+function policyProblem(v: CfgValue): string | null {
+  const names = policyNames();
+  return names.includes(v as string)
+    ? null
+    : `must be one of ${names.map((n) => `"${n}"`).join(', ')}, not "${String(v)}"`;
+}
 
 export const WORKLOAD_KEYS: Record<string, KeySpec> = {
   workload: {
@@ -22,6 +32,11 @@ export const WORKLOAD_KEYS: Record<string, KeySpec> = {
 };
 
 export const SCHED_HOST_KEYS: Record<string, KeySpec> = {
+  sched: {
+    type: 'string',
+    check: policyProblem,
+    summary: 'the scheduler, as Xen\'s sched= boot option: "credit" (credit1, the default) or "credit2"',
+  },
   sched_credit_tslice_ms: {
     type: 'int',
     min: 1,
@@ -32,7 +47,31 @@ export const SCHED_HOST_KEYS: Record<string, KeySpec> = {
     type: 'int',
     min: 0,
     max: 500_000,
-    summary: 'context-switch rate limit, µs; 0 turns it off (Xen boot option; default 1000)',
+    summary: 'context-switch rate limit, µs, of credit and credit2; 0 turns it off (Xen boot option; default 1000)',
+  },
+  credit2_runqueue: {
+    type: 'string',
+    oneOf: [...RUNQUEUE_ARRANGEMENTS],
+    summary:
+      'credit2: pCPUs per runqueue, as Xen\'s option: "socket" (default; this host is one socket: one runqueue), "node", "all", "core" or "cpu" (one each)',
+  },
+  sched_credit2_max_cpus_runqueue: {
+    type: 'int',
+    min: 1,
+    max: 256,
+    summary: 'credit2: pCPUs in a runqueue at most (Xen boot option; default 16)',
+  },
+  sched_credit2_migrate_resist: {
+    type: 'int',
+    min: 0,
+    max: 100_000,
+    summary: 'credit2: extra credit, µs, a vCPU needs to move to another pCPU (Xen boot option; default 500)',
+  },
+  credit2_cap_period_ms: {
+    type: 'int',
+    min: 1,
+    max: 10_000,
+    summary: "credit2: how often a capped domain's budget is replenished, ms (Xen boot option; default 10)",
   },
   sched_credit_boost: {
     type: 'int',

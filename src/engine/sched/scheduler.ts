@@ -1,42 +1,44 @@
-// The scheduler subsystem ('sched'): vCPUs for every domain, the credit scheduler, workloads, and the
-// event loop that moves virtual time.
+// The scheduler subsystem ('sched'): the policy-agnostic core, as Xen's schedule.c. It owns the vCPUs of
+// every domain with their runstates and workloads, the timers, the event loop that moves virtual time
+// and the run report; the policy it was built with (policy.ts: credit1, credit2, ...) decides who runs.
 //
-// `run(D)` pops timers in order and jumps from one to the next (a tick, the accounting, a pCPU's next
-// decision, a request arriving at a blocked vCPU); nothing is done for the time in between, so an idle
+// `run(D)` pops timers in order and jumps from one to the next (a pCPU's next decision, a policy's own
+// timer, a request arriving at a blocked vCPU); nothing is done for the time in between, so an idle
 // pCPU costs nothing and a busy one costs per event. Every other command is instantaneous in the world:
 // the domain changes it makes (create, fork, pause, an IpC call that blocks, a wake-up, exit) reach the
-// scheduler through the Subsystem hooks and the engine's events at the current virtual time.
+// scheduler through the Subsystem hooks at the current virtual time.
 
-import { NS_PER_MS, type Timer } from '../clock.js';
+import type { Timer } from '../clock.js';
 import { DOM0, isZombie, type Domain } from '../domain.js';
 import { fail } from '../errors.js';
-import type { EngineEvent, Hypervisor, SchedView, Subsystem } from '../hypervisor.js';
-import { Credit, type Work } from './credit.js';
+import type { Hypervisor, Subsystem } from '../hypervisor.js';
+import type { HostConfig } from '../image.js';
+import type { Region } from '../mm/p2m.js';
+import type { LibraryBusyView, LinkedLibraries, SchedView } from '../ports.js';
+import { record } from '../validate.js';
+import { checkCore } from './check.js';
+import type { SchedCore, SchedParams, SchedPolicy, VcpuDescription } from './policy.js';
+import { createPolicy, hostPolicyName } from './registry.js';
 import { Counters, HIST_SIZE, histRecord, pvmRun, RunReport, zeroCounters } from './report.js';
 import {
-  DEFAULT_WEIGHT,
-  loadState,
-  newState,
-  PRI_UNDER,
-  saveState,
-  SchedParams,
-  SchedSnapshot,
-  SchedState,
+  CoreSnapshot,
+  CoreState,
+  Interval,
+  loadCore,
+  newCoreState,
+  saveCore,
   SDom,
-  T_ACCT,
   T_PCPU,
+  T_POLICY,
   T_WAKE,
   VCpu,
-  W_CPU,
   W_REQUESTS,
 } from './state.js';
-import type { Region } from '../mm/p2m.js';
 import {
   admit,
   completeBurst,
   dirtyRegion,
   hasWork,
-  LinkedLibraries,
   newWork,
   startBurst,
   streamSeed,
@@ -53,47 +55,54 @@ interface DomCtx {
   dirty: Region | undefined;
 }
 
-export const TSLICE_MIN_MS = 1;
-export const TSLICE_MAX_MS = 1000;
-export const RATELIMIT_MIN_US = 100;
-export const RATELIMIT_MAX_US = 500_000;
-
-/** Host options (host.cfg), read with Xen's boot parameter names where Xen has one. */
-export function paramsFromHost(raw: Record<string, unknown>): SchedParams {
-  const n = (k: string, d: number): number => (typeof raw[k] === 'number' ? (raw[k] as number) : d);
-  return {
-    tsliceMs: n('sched_credit_tslice_ms', 30),
-    ratelimitUs: n('sched_ratelimit_us', 1000),
-    boost: n('sched_credit_boost', 1) !== 0,
-  };
+/** The scheduler's section of a saved state: the policy's name and parameters, the core's records, the policy's. */
+export interface SchedSnapshot extends CoreSnapshot {
+  scheduler: string;
+  params: object;
+  priv: object;
 }
 
-export class CreditScheduler implements Subsystem, SchedView, Work {
+export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCore {
   readonly name = 'sched';
-  s: SchedState;
-  readonly credit: Credit;
+  s: CoreState;
+  readonly policy: SchedPolicy;
   /** Per domid: the domain, its workload parameters and the region requests write (derived, not state). */
   private ctx: (DomCtx | undefined)[] = [];
   /** Latency histograms of the run in progress, by domid. */
   private hist: (Uint32Array | undefined)[] | null = null;
-  /** The library subsystem, looked up once per run. */
-  private dlDuringRun: LinkedLibraries | null | undefined = undefined;
+  /** What the library subsystem says is linked, asked once per pVM per run. */
+  private dlDuringRun: LinkedLibraries | undefined = undefined;
 
-  constructor(private readonly hv: Hypervisor) {
-    this.s = newState(hv.host.pcpus, paramsFromHost(hv.host.raw));
-    this.credit = new Credit(this.s, this);
-    this.s.acctSeq = this.s.timers.arm(this.s.params.tsliceMs * NS_PER_MS, T_ACCT, 0);
+  /** `libs`: the library subsystem's port (newEngine wires it). */
+  constructor(
+    private readonly hv: Hypervisor,
+    private readonly libs: LinkedLibraries,
+  ) {
+    this.s = newCoreState(hv.host.pcpus);
+    this.policy = createPolicy(hostPolicyName(hv.host.raw), this);
     this.addDomain(hv.dom0, null);
-    hv.onEvent((e) => this.onEvent(e));
+  }
+
+  get host(): HostConfig {
+    return this.hv.host;
   }
 
   // ---- domains join and leave --------------------------------------------------------------------
 
-  private onEvent(e: EngineEvent): void {
-    const d = this.hv.domains.get(e.domid);
-    if (!d) return;
-    if (e.kind === 'created' && !this.s.doms.has(d.domid)) this.addDomain(d, null);
-    else if (e.kind === 'paused' || e.kind === 'unpaused' || e.kind === 'blocked') this.apply(d);
+  onInsert(d: Domain): void {
+    if (!this.s.doms.has(d.domid)) this.addDomain(d, null);
+  }
+
+  onPause(d: Domain): void {
+    this.apply(d);
+  }
+
+  onUnpause(d: Domain): void {
+    this.apply(d);
+  }
+
+  onBlock(d: Domain): void {
+    this.apply(d);
   }
 
   onFork(parent: Domain, child: Domain): void {
@@ -107,10 +116,11 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
   onExit(d: Domain): void {
     const sd = this.s.doms.get(d.domid);
     if (!sd) return;
+    const now = this.hv.nowNs;
     for (const uid of sd.vcpus) {
       const v = this.s.vcpus.get(uid)!;
-      this.credit.sleep(v, 'offline', this.hv.nowNs);
-      this.credit.acctStop(v);
+      this.policy.sleep(v, 'offline', now);
+      this.policy.removeVcpu(v, now);
       sd.cpuNsGone += v.cpuNs;
       this.s.vcpus.delete(uid);
     }
@@ -120,27 +130,19 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
 
   onRemove(d: Domain): void {
     this.onExit(d);
-    this.s.doms.delete(d.domid);
+    if (this.s.doms.delete(d.domid)) this.policy.removeDomain(d.domid);
   }
 
   /**
-   * A new domain's vCPUs: a fork inherits its parent's weight, cap and affinity (as a Linux child keeps
-   * its nice value and CPU mask); a created domain gets Xen's defaults.
+   * A new domain's vCPUs: a fork inherits its parent's affinity (as a Linux child keeps its CPU mask) and,
+   * by the policy, its parameters (weight, cap); a created domain gets the defaults.
    */
   private addDomain(d: Domain, parent: Domain | null): void {
     const now = this.hv.nowNs;
     const from = parent ? this.s.doms.get(parent.domid) : undefined;
-    const sd: SDom = {
-      domid: d.domid,
-      weight: from?.weight ?? DEFAULT_WEIGHT,
-      cap: from?.cap ?? 0,
-      vcpus: [],
-      activeVcpus: [],
-      cpuNsGone: 0,
-      paused: d.paused,
-      waiting: d.waiting !== null,
-    };
+    const sd: SDom = { domid: d.domid, vcpus: [], cpuNsGone: 0, paused: d.paused, waiting: d.waiting !== null };
     this.s.doms.set(d.domid, sd);
+    this.policy.insertDomain(d.domid, from ? from.domid : null, now);
     const p = this.paramsOf(d);
     for (let i = 0; i < d.vcpus; i++) {
       const model = from ? this.s.vcpus.get(from.vcpus[i] ?? -1) : undefined;
@@ -150,24 +152,18 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
         id: i,
         state: 'blocked',
         cpu: 0,
-        pri: PRI_UNDER,
-        credit: 0,
-        residual: 0,
-        burnFromNs: now,
         stateSinceNs: now,
         chargedToNs: now,
         cpuNs: 0,
-        active: false,
         parked: false,
         affinity: model?.affinity ? [...model.affinity] : null,
         wakeSeq: 0,
-        migrateTo: -1,
         w: newWork(p, streamSeed(this.hv.host.seed, d.domid, i), now),
       };
       this.s.vcpus.set(v.uid, v);
       sd.vcpus.push(v.uid);
-      v.cpu = this.credit.pickCpu(v);
-      // Inserted, not woken: no BOOST (csched_unit_insert).
+      this.policy.insertVcpu(v, model ?? null, now);
+      // Inserted, not woken by an event (insert_unit): no BOOST.
       this.resume(v, now, false);
     }
   }
@@ -207,18 +203,21 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
     for (const uid of sd.vcpus) this.resume(this.s.vcpus.get(uid)!, this.hv.nowNs);
   }
 
-  /** Work.resume and every wake-up path: the state a vCPU should be in now, and the move to it. */
-  resume(v: VCpu, now: number, boostable = true): void {
+  /**
+   * Every wake-up path (an event, an unpause, a policy's unparking): the state a vCPU should be in now,
+   * and the move to it through the policy.
+   */
+  resume(v: VCpu, now: number, fromEvent = true): void {
     const c = this.ctxOf(v.domid);
     const d = c.d;
     if (d.paused || v.parked) {
       this.cancelWake(v);
-      if (v.state !== 'offline') this.credit.sleep(v, 'offline', now);
+      if (v.state !== 'offline') this.policy.sleep(v, 'offline', now);
       return;
     }
     if (d.waiting) {
       this.cancelWake(v);
-      if (v.state !== 'blocked') this.credit.sleep(v, 'blocked', now);
+      if (v.state !== 'blocked') this.policy.sleep(v, 'blocked', now);
       return;
     }
     if (v.state === 'running' || v.state === 'runnable') return;
@@ -229,7 +228,7 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
     }
     if (hasWork(w, now)) {
       this.cancelWake(v);
-      this.credit.wake(v, now, boostable);
+      this.policy.wake(v, now, fromEvent);
       return;
     }
     if (v.state === 'offline') {
@@ -249,17 +248,26 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
     v.wakeSeq = 0;
   }
 
-  private dl(): LinkedLibraries | null {
-    if (this.dlDuringRun !== undefined) return this.dlDuringRun;
-    const dl = this.hv.subsystem('dl') as (Subsystem & Partial<LinkedLibraries>) | undefined;
-    return dl && typeof dl.linkedLibraries === 'function' ? (dl as unknown as LinkedLibraries) : null;
+  private dl(): LinkedLibraries {
+    return this.dlDuringRun ?? this.libs;
   }
 
-  // ---- Work: what the credit scheduler asks ------------------------------------------------------
+  // ---- SchedCore: what every policy asks of the core -----------------------------------------------
 
-  burstEndNs(v: VCpu, now: number): number {
-    if (v.w.kind === W_REQUESTS && v.w.burstLeftNs > 0) return now + v.w.burstLeftNs;
-    return Infinity;
+  /** Count CPU time and burst progress of a running vCPU up to `now`. */
+  account(v: VCpu, now: number): void {
+    const dt = now - v.chargedToNs;
+    if (dt <= 0) return;
+    v.cpuNs += dt;
+    this.s.pcpus[v.cpu]!.busyNs += dt;
+    if (v.w.kind === W_REQUESTS && v.w.burstLeftNs > 0) v.w.burstLeftNs = Math.max(0, v.w.burstLeftNs - dt);
+    v.chargedToNs = now;
+  }
+
+  /** The pCPU's next decision at `at`, or when the running burst ends if that is sooner. */
+  armDecision(cpu: number, v: VCpu, now: number, at: number): void {
+    const burstEnd = v.w.kind === W_REQUESTS && v.w.burstLeftNs > 0 ? now + v.w.burstLeftNs : Infinity;
+    this.s.pcpus[cpu]!.timerSeq = this.s.timers.arm(Math.min(at, burstEnd), T_PCPU, cpu);
   }
 
   // ---- running time ------------------------------------------------------------------------------
@@ -279,7 +287,7 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
     // Libraries are linked and unlinked only by commands, never while time runs: ask once per pVM per run.
     const dl = this.dl();
     const libs: (string[] | undefined)[] = [];
-    this.dlDuringRun = dl && { linkedLibraries: (d: Domain): string[] => (libs[d.domid] ??= dl.linkedLibraries(d)) };
+    this.dlDuringRun = { linkedLibraries: (d: Domain): string[] => (libs[d.domid] ??= dl.linkedLibraries(d)) };
     const timers = this.s.timers;
     try {
       for (let t = timers.popUntil(end); t !== undefined; t = timers.popUntil(end)) {
@@ -287,7 +295,7 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
         this.fire(t);
       }
       hv.nowNs = end;
-      for (const p of this.s.pcpus) if (p.curr >= 0) this.credit.account(this.s.vcpus.get(p.curr)!, end);
+      for (const p of this.s.pcpus) if (p.curr >= 0) this.account(this.s.vcpus.get(p.curr)!, end);
       return this.report(start, end, before, busyBefore);
     } finally {
       this.hist = null;
@@ -301,8 +309,8 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
     const seq = t.seq;
     const now = t.at;
     switch (t.kind) {
-      case T_ACCT:
-        if (this.s.acctSeq === seq) this.credit.acct(now);
+      case T_POLICY:
+        this.policy.timer(target, seq, now);
         break;
       case T_PCPU:
         if (this.s.pcpus[target]!.timerSeq === seq) this.decide(target, now);
@@ -319,19 +327,16 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
   }
 
   /**
-   * A pCPU's decision time: the running burst ended (serve the next request or block), the tick is due,
-   * or the slice ended. Whatever reschedules arms the next decision; otherwise it is re-armed here.
+   * A pCPU's decision time: the running burst ended (serve the next request or block), or the policy's
+   * own next event there is due (its tick, the end of the slice), which the policy handles.
    */
   private decide(cpu: number, now: number): void {
     const p = this.s.pcpus[cpu]!;
     const v = this.s.vcpus.get(p.curr)!;
     const armed = p.timerSeq;
-    this.credit.account(v, now);
+    this.account(v, now);
     this.finishBurst(v, now);
-    if (p.curr >= 0 && p.nextTickNs <= now) this.credit.tick(cpu, now);
-    if (p.curr < 0) return;
-    if (p.timerSeq === armed && now >= p.sliceEndNs) this.credit.schedule(cpu, now);
-    else this.credit.rearm(cpu, now); // the tick or a new burst moved the next decision
+    if (p.curr >= 0) this.policy.decide(cpu, now, armed);
   }
 
   /** The running vCPU's burst is done: count the request, start the next one queued, or block. */
@@ -348,7 +353,7 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
       }
       admit(w, params, now);
       if (!startBurst(w, params, d, this.dl())) {
-        this.credit.sleep(v, 'blocked', now);
+        this.policy.sleep(v, 'blocked', now);
         this.armWake(v);
       }
     }
@@ -404,6 +409,11 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
     };
   }
 
+  /** The last run's interval (CPU per domain and pCPU busy time), null before any. */
+  get last(): Interval | null {
+    return this.s.last;
+  }
+
   // ---- SchedView (list's r/b letters and Time(s)) ------------------------------------------------
 
   vcpusOf(d: Domain): VCpu[] {
@@ -446,7 +456,7 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
     return ns;
   }
 
-  // ---- controls ----------------------------------------------------------------------------------
+  // ---- controls: parameters and affinity, through the policy ----------------------------------------
 
   sdom(d: Domain): SDom {
     const sd = this.s.doms.get(d.domid);
@@ -454,19 +464,24 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
     return sd;
   }
 
-  /** xl sched-credit -d: weight (1..65535) and cap (0..vCPUs x 100); validated by the caller. */
-  setCredit(d: Domain, weight: number | undefined, cap: number | undefined): void {
-    const sd = this.sdom(d);
-    if (weight !== undefined) {
-      this.s.weight += (weight - sd.weight) * sd.activeVcpus.length;
-      sd.weight = weight;
-    }
-    if (cap !== undefined) sd.cap = cap;
+  /** A domain's parameters (weight, cap, ...), or null for one the scheduler does not know. */
+  domainParams(d: Domain): SchedParams | null {
+    return this.s.doms.has(d.domid) ? this.policy.domainParams(d.domid) : null;
   }
 
-  setParams(tsliceMs: number | undefined, ratelimitUs: number | undefined): void {
-    if (tsliceMs !== undefined) this.s.params.tsliceMs = tsliceMs;
-    if (ratelimitUs !== undefined) this.s.params.ratelimitUs = ratelimitUs;
+  /** xl sched-credit -d / sched-credit2 -d: the policy validates its own ranges (EINVAL, nothing changed). */
+  adjustDomain(d: Domain, p: SchedParams): void {
+    this.sdom(d);
+    this.policy.adjustDomain(d.domid, p, this.hv.nowNs);
+  }
+
+  globalParams(): SchedParams {
+    return this.policy.globalParams();
+  }
+
+  /** xl sched-credit -s / sched-credit2 -s. */
+  adjustGlobal(p: SchedParams): void {
+    this.policy.adjustGlobal(p, this.hv.nowNs);
   }
 
   /** xl vcpu-pin: hard affinity of some vCPUs (null = all pCPUs); a vCPU on a pCPU now refused moves. */
@@ -474,14 +489,24 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
     const vs = this.vcpusOf(d).filter((v) => vcpu === 'all' || v.id === vcpu);
     for (const v of vs) {
       v.affinity = cpus && cpus.length < this.s.pcpus.length ? [...cpus] : null;
-      this.credit.migrate(v, this.hv.nowNs);
+      this.policy.migrate(v, this.hv.nowNs);
     }
   }
 
+  /** What displays show of a vCPU (its policy's label and fields). */
+  describe(v: VCpu): VcpuDescription {
+    return this.policy.describe(v);
+  }
+
+  /** uids of the vCPUs waiting for a pCPU. */
+  queued(cpu: number): readonly number[] {
+    return this.policy.queued(cpu);
+  }
+
   /**
-   * For the library subsystem (#6): whether a vCPU of d is inside a call into `lib` now (a request burst
-   * marked as calling that library, in progress, run or not). untilNs is the earliest virtual time the
-   * call can return: now plus the CPU it still needs.
+   * For the library subsystem (LibraryBusyView): whether a vCPU of d is inside a call into `lib` now (a
+   * request burst marked as calling that library, in progress, run or not). untilNs is the earliest
+   * virtual time the call can return: now plus the CPU it still needs.
    */
   libraryBusy(d: Domain, lib: string): { untilNs: number } | null {
     let until = -1;
@@ -494,96 +519,40 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
   // ---- Subsystem: snapshot and invariants --------------------------------------------------------
 
   save(): SchedSnapshot {
-    return saveState(this.s);
+    return {
+      scheduler: this.policy.name,
+      params: this.policy.saveParams(),
+      ...saveCore(this.s),
+      priv: this.policy.save(),
+    };
   }
 
   load(data: unknown): void {
     this.ctx = [];
     if (data === undefined || data === null) {
       // A state saved before the scheduler existed: start every live domain afresh at the saved time.
-      this.s = newState(this.hv.host.pcpus, paramsFromHost(this.hv.host.raw));
-      this.credit.s = this.s;
-      this.s.acctSeq = this.s.timers.arm(this.hv.nowNs + this.s.params.tsliceMs * NS_PER_MS, T_ACCT, 0);
+      this.s = newCoreState(this.hv.host.pcpus);
+      this.policy.reset(this.hv.nowNs);
       for (const d of this.hv.list()) if (!isZombie(d)) this.addDomain(d, null);
       return;
     }
-    this.s = loadState(data as SchedSnapshot);
-    this.credit.s = this.s;
+    const sec = record(data, 'sched');
+    if (sec.scheduler === undefined && this.policy.loadLegacy) {
+      // Saved before policies had records of their own (credit1 was the only one).
+      this.s = loadCore(data as CoreSnapshot);
+      this.policy.loadLegacy(sec);
+      return;
+    }
+    if (sec.scheduler !== this.policy.name)
+      fail(
+        'EINVAL',
+        `state: sched.scheduler must be "${this.policy.name}", the host's scheduler, not ${JSON.stringify(sec.scheduler)}`,
+      );
+    this.s = loadCore(data as CoreSnapshot);
+    this.policy.load(sec.params, sec.priv);
   }
 
   check(): string[] {
-    return checkSched(this.s, this.hv);
+    return checkCore(this.s, this.hv, this.policy);
   }
-}
-
-/** Internal consistency of the scheduler state (DESIGN §2.7). */
-function checkSched(s: SchedState, hv: Hypervisor): string[] {
-  const p: string[] = [];
-  // sched-credit keeps these in range; a state file might not (a tslice of -1 ms made `run` loop forever).
-  const { tsliceMs, ratelimitUs } = s.params;
-  if (!Number.isInteger(tsliceMs) || tsliceMs < TSLICE_MIN_MS || tsliceMs > TSLICE_MAX_MS)
-    p.push(`the time slice ${String(tsliceMs)} ms is outside ${TSLICE_MIN_MS}-${TSLICE_MAX_MS}`);
-  if (
-    !Number.isInteger(ratelimitUs) ||
-    (ratelimitUs !== 0 && (ratelimitUs < RATELIMIT_MIN_US || ratelimitUs > RATELIMIT_MAX_US))
-  )
-    p.push(`the rate limit ${String(ratelimitUs)} us is outside ${RATELIMIT_MIN_US}-${RATELIMIT_MAX_US} (or 0)`);
-  const where = new Map<number, string>();
-  for (const c of s.pcpus) {
-    if (c.curr >= 0) {
-      const v = s.vcpus.get(c.curr);
-      if (!v) p.push(`pCPU ${c.id} runs vCPU ${c.curr}, which does not exist`);
-      else if (v.state !== 'running' || v.cpu !== c.id)
-        p.push(`pCPU ${c.id} runs d${v.domid}v${v.id}, which is ${v.state} on pCPU ${v.cpu}`);
-      where.set(c.curr, `running on ${c.id}`);
-      if (c.nextTickNs === 0 || c.timerSeq === 0)
-        p.push(`pCPU ${c.id} is busy without its credit tick or next decision`);
-    }
-    for (let i = 0; i < c.runq.length; i++) {
-      const v = s.vcpus.get(c.runq[i]!);
-      if (!v) {
-        p.push(`pCPU ${c.id} queues vCPU ${c.runq[i]}, which does not exist`);
-        continue;
-      }
-      if (where.has(v.uid)) p.push(`d${v.domid}v${v.id} is both ${where.get(v.uid)} and queued on ${c.id}`);
-      where.set(v.uid, `queued on ${c.id}`);
-      if (v.state !== 'runnable' || v.cpu !== c.id)
-        p.push(`pCPU ${c.id} queues d${v.domid}v${v.id}, which is ${v.state} on pCPU ${v.cpu}`);
-      if (i > 0 && s.vcpus.get(c.runq[i - 1]!)!.pri < PRI_UNDER && v.pri >= PRI_UNDER)
-        p.push(`pCPU ${c.id}'s run queue has an OVER vCPU ahead of d${v.domid}v${v.id}`);
-    }
-  }
-  let weight = 0;
-  for (const v of s.vcpus.values()) {
-    const d = hv.domains.get(v.domid);
-    if (!d || isZombie(d)) p.push(`d${v.domid}v${v.id} belongs to no live domain`);
-    if ((v.state === 'running' || v.state === 'runnable') && !where.has(v.uid))
-      p.push(`d${v.domid}v${v.id} is ${v.state} but on no pCPU`);
-    if (v.state === 'running' || v.state === 'runnable') {
-      if (d?.paused) p.push(`d${v.domid}v${v.id} of paused ${d.name} is ${v.state}`);
-      if (v.parked) p.push(`parked d${v.domid}v${v.id} is ${v.state}`);
-      if (v.w.kind === W_REQUESTS && v.w.burstLeftNs <= 0)
-        p.push(`d${v.domid}v${v.id} is ${v.state} with no request to serve`);
-      if (v.w.kind !== W_REQUESTS && v.w.kind !== W_CPU) p.push(`idle d${v.domid}v${v.id} is ${v.state}`);
-    }
-    if (v.affinity && v.affinity.some((c) => c < 0 || c >= s.pcpus.length))
-      p.push(`d${v.domid}v${v.id} has affinity outside the pCPUs`);
-    if ((v.state === 'running' || v.state === 'runnable') && v.affinity && !v.affinity.includes(v.cpu))
-      p.push(`d${v.domid}v${v.id} is on pCPU ${v.cpu}, outside its affinity`);
-    if (v.active) weight += s.doms.get(v.domid)?.weight ?? 0;
-  }
-  if (weight !== s.weight) p.push(`active weight is ${s.weight}, the active vCPUs add up to ${weight}`);
-  for (const d of hv.domains.values()) {
-    if (isZombie(d)) continue;
-    const sd = s.doms.get(d.domid);
-    if (!sd) p.push(`${d.name} has no scheduler entry`);
-    else if (sd.vcpus.length !== d.vcpus)
-      p.push(`${d.name} has ${sd.vcpus.length} vCPUs in the scheduler, ${d.vcpus} configured`);
-  }
-  for (const id of s.activeDoms)
-    if ((s.doms.get(id)?.activeVcpus.length ?? 0) === 0)
-      p.push(`domain ${id} is on the active list with no active vCPU`);
-  const queued = s.pcpus.reduce((a, c) => a + c.runq.length, 0);
-  if (queued !== s.queued) p.push(`the run queues hold ${queued} vCPUs, the scheduler counts ${s.queued}`);
-  return p.concat(s.timers.check());
 }

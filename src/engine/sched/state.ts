@@ -1,38 +1,23 @@
-// The scheduler's state: pCPUs with their run queues, vCPUs with runstates and credits, the credit
-// scheduler's per-domain and global accounting, the timer queue. Everything here is plain data so the
-// whole of it serialises into the engine snapshot (save/load below); a restored engine continues
-// exactly where the saved one stopped.
+// The scheduler core's state: pCPUs, vCPUs with their runstates and workloads, the domains' vCPU lists,
+// the timer queue and the last run's interval. A policy's private data (credits, run queues, budgets)
+// is the policy's own (policy.ts), as Xen keeps it behind each unit's and domain's `priv` pointer.
+// Everything here is plain data so the whole of it serialises into the engine snapshot (save/load
+// below); a restored engine continues exactly where the saved one stopped.
 
 import { TimerQueue, TimerQueueSnapshot } from '../clock.js';
 import { Rng } from '../rng.js';
-import { checkSchedShape } from './shape.js';
-
-// Credit1's priorities (xen/common/sched/credit.c): higher runs first.
-export const PRI_BOOST = 0;
-export const PRI_UNDER = -1;
-export const PRI_OVER = -2;
-export const PRI_IDLE = -64;
-
-export const PRI_NAMES: Record<number, string> = {
-  [PRI_BOOST]: 'BOOST',
-  [PRI_UNDER]: 'UNDER',
-  [PRI_OVER]: 'OVER',
-  [PRI_IDLE]: 'IDLE',
-};
+import { checkCoreShape } from './shape.js';
 
 /** Xen's runstates: running on a pCPU, runnable (queued), blocked (waiting for an event), offline (paused, parked). */
 export type RunState = 'running' | 'runnable' | 'blocked' | 'offline';
 
-// Timer kinds.
-export const T_ACCT = 2; // the master's accounting every timeslice (target: 0)
-// A busy pCPU's next decision: its 10 ms credit tick, the end of the slice (or rate limit), or the end of
-// the running burst, whichever comes first; one timer per pCPU (target: pCPU).
+// Timer kinds. A policy's own timers (credit1's accounting, credit2's budget replenishments) are
+// T_POLICY: the core hands them back to the policy with their target.
+export const T_POLICY = 2;
+// A busy pCPU's next decision: the policy's next event there (tick, end of slice or rate limit) or the
+// end of the running burst, whichever comes first; one timer per pCPU (target: pCPU).
 export const T_PCPU = 3;
 export const T_WAKE = 4; // a blocked vCPU's next request arrives (target: vCPU uid)
-
-export const CREDITS_PER_MSEC = 10;
-export const TICKS_PER_TSLICE = 3;
-export const DEFAULT_WEIGHT = 256;
 
 /** What a vCPU's appliance does (workload.ts). */
 export const W_IDLE = 0;
@@ -59,47 +44,39 @@ export interface WorkState {
   cow: number;
 }
 
+/** A vCPU as the core knows it (Xen's struct vcpu / sched_unit without the policy's priv). */
 export interface VCpu {
-  /** Host-wide id; names the vCPU's timers. */
+  /** Host-wide id; names the vCPU's timers and its policy-private record. */
   uid: number;
   domid: number;
   /** vCPU number within its domain. */
   id: number;
   state: RunState;
-  /** The pCPU it runs on, is queued on, or last ran on. */
+  /** The pCPU it runs on, is queued for, or last ran on (Xen's v->processor). */
   cpu: number;
-  pri: number;
-  credit: number;
-  /** Remainder of credit burning below one credit, in ns x CREDITS_PER_MSEC. */
-  residual: number;
-  /** Credits are burned up to here (Xen's start_time). */
-  burnFromNs: number;
-  /** When it entered its runstate (Xen's state_entry_time; the rate limit reads it). */
+  /** When it entered its runstate (Xen's state_entry_time; rate limits read it). */
   stateSinceNs: number;
   /** CPU time and burst progress are counted up to here while it runs. */
   chargedToNs: number;
   cpuNs: number;
-  /** On the credit active list (earning credit). */
-  active: boolean;
-  /** Capped and out of credit: paused by the scheduler until accounting gives it credit again. */
+  /** Paused by the policy for want of credit or budget (Xen's _VPF_parked) until the policy unparks it. */
   parked: boolean;
   /** Hard affinity: the pCPUs it may run on; null for all. */
   affinity: number[] | null;
   /** Sequence number of its live wake timer, 0 for none. */
   wakeSeq: number;
-  /** Set by a tick that moves it to an idle pCPU (Xen's _VPF_migrating): -1 when not migrating. */
-  migrateTo: number;
   w: WorkState;
 }
 
+/** Whether v may run on pCPU cpu (hard affinity). */
+export function allowed(v: VCpu, cpu: number): boolean {
+  return v.affinity === null || v.affinity.includes(cpu);
+}
+
+/** A domain as the core knows it: its vCPUs and what it has run. */
 export interface SDom {
   domid: number;
-  weight: number;
-  /** % of one pCPU; 0 = no cap. */
-  cap: number;
   vcpus: number[];
-  /** Active vCPUs (uids), in the order they became active. */
-  activeVcpus: number[];
   /** CPU time of vCPUs that no longer exist (an exited pVM keeps its Time(s)). */
   cpuNsGone: number;
   /** The domain's pause and IpC-wait as the scheduler last applied them. */
@@ -111,13 +88,8 @@ export interface PCpu {
   id: number;
   /** uid of the running vCPU, -1 for the idle vCPU. */
   curr: number;
-  /** uids, highest priority first, FIFO within a priority. */
-  runq: number[];
-  /** Live T_PCPU timer (0 = none). */
+  /** Live T_PCPU timer (0 = none: the pCPU is idle). */
   timerSeq: number;
-  /** Next credit tick; 0 while idle (Xen stops the ticker of an idle pCPU). */
-  nextTickNs: number;
-  sliceEndNs: number;
   busyNs: number;
 }
 
@@ -129,23 +101,16 @@ export interface Interval {
   busyNs: number[];
 }
 
-export interface SchedParams {
-  tsliceMs: number;
-  ratelimitUs: number;
-  /** Model switch (not a Xen option): false turns BOOST on wake off, for comparisons. */
-  boost: boolean;
-}
-
-/** vCPUs by uid: an array indexed by uid (uids are small and increasing), for the hot paths. */
-export class VcpuTable {
-  private a: (VCpu | undefined)[] = [];
+/** Records by uid: an array indexed by uid (uids are small and increasing), for the hot paths. */
+export class UidTable<T> {
+  private a: (T | undefined)[] = [];
   private n = 0;
 
-  get(uid: number): VCpu | undefined {
+  get(uid: number): T | undefined {
     return this.a[uid];
   }
 
-  set(uid: number, v: VCpu): void {
+  set(uid: number, v: T): void {
     while (this.a.length < uid) this.a.push(undefined);
     if (this.a[uid] === undefined) this.n++;
     this.a[uid] = v;
@@ -160,138 +125,100 @@ export class VcpuTable {
     return this.n;
   }
 
-  *values(): IterableIterator<VCpu> {
+  *values(): IterableIterator<T> {
     for (const v of this.a) if (v !== undefined) yield v;
   }
 }
 
-export interface SchedState {
-  params: SchedParams;
+export class VcpuTable extends UidTable<VCpu> {}
+
+export interface CoreState {
   pcpus: PCpu[];
   vcpus: VcpuTable;
   doms: Map<number, SDom>;
-  /** Domains with active vCPUs, in Xen's active_sdom order. */
-  activeDoms: number[];
-  /** Sum of weight x active vCPUs (prv->weight). */
-  weight: number;
-  creditBalance: number;
   nextUid: number;
-  lastTickle: number;
-  balanceBias: number;
   timers: TimerQueue;
-  acctSeq: number;
   last: Interval | null;
-  /** vCPUs waiting on all the run queues (derived, not saved): an idle pCPU with none to steal skips looking. */
-  queued: number;
 }
 
-export function creditsPerTslice(s: SchedState): number {
-  return CREDITS_PER_MSEC * s.params.tsliceMs;
-}
-
-export function tickPeriodNs(s: SchedState): number {
-  const ticks = s.params.tsliceMs < TICKS_PER_TSLICE ? 1 : TICKS_PER_TSLICE;
-  return Math.floor((s.params.tsliceMs * 1000) / ticks) * 1000;
-}
-
-export function newState(pcpus: number, params: SchedParams): SchedState {
+export function newCoreState(pcpus: number): CoreState {
   return {
-    params,
-    pcpus: Array.from({ length: pcpus }, (_, id) => ({
-      id,
-      curr: -1,
-      runq: [],
-      timerSeq: 0,
-      nextTickNs: 0,
-      sliceEndNs: 0,
-      busyNs: 0,
-    })),
+    pcpus: Array.from({ length: pcpus }, (_, id) => ({ id, curr: -1, timerSeq: 0, busyNs: 0 })),
     vcpus: new VcpuTable(),
     doms: new Map(),
-    activeDoms: [],
-    weight: 0,
-    creditBalance: 0,
     nextUid: 1,
-    lastTickle: 0,
-    balanceBias: 0,
     timers: new TimerQueue(),
-    acctSeq: 0,
     last: null,
-    queued: 0,
   };
 }
 
 // ---- snapshots -------------------------------------------------------------------------------------
 
 type WorkSnapshot = Omit<WorkState, 'rng'> & { rng: number };
-type VCpuSnapshot = Omit<VCpu, 'w'> & { w: WorkSnapshot };
+export type VCpuSnapshot = Omit<VCpu, 'w'> & { w: WorkSnapshot };
 
-export interface SchedSnapshot {
-  params: SchedParams;
+/** The core's part of the scheduler's section of a saved state. */
+export interface CoreSnapshot {
   pcpus: PCpu[];
   vcpus: VCpuSnapshot[];
   doms: SDom[];
-  activeDoms: number[];
-  weight: number;
-  creditBalance: number;
   nextUid: number;
-  lastTickle: number;
-  balanceBias: number;
   timers: TimerQueueSnapshot;
-  acctSeq: number;
   last: Interval | null;
 }
 
-export function saveState(s: SchedState): SchedSnapshot {
+export function saveCore(s: CoreState): CoreSnapshot {
   return {
-    params: { ...s.params },
-    pcpus: s.pcpus.map((p) => ({ ...p, runq: [...p.runq] })),
+    pcpus: s.pcpus.map((p) => ({ ...p })),
     vcpus: [...s.vcpus.values()].map((v) => ({
       ...v,
       affinity: v.affinity ? [...v.affinity] : null,
       w: { ...v.w, queue: [...v.w.queue], rng: v.w.rng.save() },
     })),
-    doms: [...s.doms.values()].map((d) => ({ ...d, vcpus: [...d.vcpus], activeVcpus: [...d.activeVcpus] })),
-    activeDoms: [...s.activeDoms],
-    weight: s.weight,
-    creditBalance: s.creditBalance,
+    doms: [...s.doms.values()].map((d) => ({ ...d, vcpus: [...d.vcpus] })),
     nextUid: s.nextUid,
-    lastTickle: s.lastTickle,
-    balanceBias: s.balanceBias,
     timers: s.timers.save(),
-    acctSeq: s.acctSeq,
     last: s.last ? { ...s.last, cpuNs: { ...s.last.cpuNs }, busyNs: [...s.last.busyNs] } : null,
   };
 }
 
-export function loadState(snap: SchedSnapshot): SchedState {
-  checkSchedShape(snap); // a hand-edited section is refused here (EINVAL), not inside a later `run`
+/** The core's records from a snapshot, its shape checked first (EINVAL naming what is wrong). */
+export function loadCore(snap: CoreSnapshot): CoreState {
+  checkCoreShape(snap); // a hand-edited section is refused here, not inside a later `run`
   const vcpus = new VcpuTable();
   for (const v of snap.vcpus) {
     const rng = new Rng(0);
     rng.restore(v.w.rng);
     vcpus.set(v.uid, {
-      ...v,
+      uid: v.uid,
+      domid: v.domid,
+      id: v.id,
+      state: v.state,
+      cpu: v.cpu,
+      stateSinceNs: v.stateSinceNs,
+      chargedToNs: v.chargedToNs,
+      cpuNs: v.cpuNs,
+      parked: v.parked,
       affinity: v.affinity ? [...v.affinity] : null,
+      wakeSeq: v.wakeSeq,
       w: { ...v.w, queue: [...v.w.queue], rng },
     });
   }
   const doms = new Map<number, SDom>();
-  for (const d of snap.doms) doms.set(d.domid, { ...d, vcpus: [...d.vcpus], activeVcpus: [...d.activeVcpus] });
+  for (const d of snap.doms)
+    doms.set(d.domid, {
+      domid: d.domid,
+      vcpus: [...d.vcpus],
+      cpuNsGone: d.cpuNsGone,
+      paused: d.paused,
+      waiting: d.waiting,
+    });
   return {
-    params: { ...snap.params },
-    pcpus: snap.pcpus.map((p) => ({ ...p, runq: [...p.runq] })),
+    pcpus: snap.pcpus.map((p) => ({ id: p.id, curr: p.curr, timerSeq: p.timerSeq, busyNs: p.busyNs })),
     vcpus,
     doms,
-    activeDoms: [...snap.activeDoms],
-    weight: snap.weight,
-    creditBalance: snap.creditBalance,
     nextUid: snap.nextUid,
-    lastTickle: snap.lastTickle,
-    balanceBias: snap.balanceBias,
     timers: TimerQueue.load(snap.timers),
-    acctSeq: snap.acctSeq,
     last: snap.last ? { ...snap.last, cpuNs: { ...snap.last.cpuNs }, busyNs: [...snap.last.busyNs] } : null,
-    queued: snap.pcpus.reduce((a, p) => a + p.runq.length, 0),
   };
 }

@@ -13,6 +13,7 @@ import { region, type Domain } from '../domain.js';
 import type { Hypervisor } from '../hypervisor.js';
 import type { CfgValue } from '../image.js';
 import type { Region } from '../mm/p2m.js';
+import type { LinkedLibraries } from '../ports.js';
 import { Rng } from '../rng.js';
 import { NS_PER_S, NS_PER_US } from '../clock.js';
 import { W_CPU, W_IDLE, W_REQUESTS, type WorkState } from './state.js';
@@ -118,11 +119,6 @@ export function admit(w: WorkState, p: WorkParams, now: number): void {
     else w.dropped++;
     w.nextArrivalNs += gap(w, p);
   }
-}
-
-/** What `dl` tells the scheduler: the libraries a pVM has linked (issue #6 registers 'dl'). */
-export interface LinkedLibraries {
-  linkedLibraries(d: Domain): string[];
 }
 
 /** Start serving the next queued request, if any: returns whether a burst is now in progress. */

@@ -86,11 +86,7 @@ export function ipcLines(x: IpcData, before: IpcData | null, max: number): Line[
 function IpcPanel({ snapshot, width, height, last }: PanelProps) {
   const x = snapshot.ipc;
   const inner = innerWidth(width, last);
-  const lines = useMemo(
-    () => (x ? ipcLines(x, snapshot.ipcBefore, inner) : []),
-    [x, snapshot.ipcBefore, inner, chalk.level],
-  );
-  if (!x) return null;
+  const lines = useMemo(() => ipcLines(x, snapshot.ipcBefore, inner), [x, snapshot.ipcBefore, inner, chalk.level]);
   const rows = contentRows(height);
   const shown = lines.length > rows ? [...lines.slice(0, rows - 2), lines[lines.length - 1]!] : lines;
   const blocked = x.blocked.length;
@@ -114,11 +110,7 @@ export const ipcPanel: Panel = {
   available: (m) => {
     const x = m.snapshot.ipc;
     return (
-      x !== null &&
-      (x.pipes.length > 0 ||
-        x.queues.length > 0 ||
-        x.segments.length > 0 ||
-        x.signals.some((g) => g.pending.length > 0))
+      x.pipes.length > 0 || x.queues.length > 0 || x.segments.length > 0 || x.signals.some((g) => g.pending.length > 0)
     );
   },
   Component: memo(IpcPanel),

@@ -21,10 +21,10 @@ function who(v: PanelVcpu): string {
 
 type Pcpu = SchedPanel['pcpus'][number];
 
-/** One pCPU a line: what runs on it (vCPU and credit priority), how busy it was, its run queue by name. */
+/** One pCPU a line: what runs on it (vCPU and the policy's label for it), how busy it was, its run queue by name. */
 function pcpuLine(p: Pcpu, max: number): Line {
   const b = new LineBuilder(max).add(`pCPU${p.cpu} `, paint.bold);
-  if (p.running) b.add('▶', paint.green).add(fit(`${who(p.running)} ${p.running.priority}`, 17));
+  if (p.running) b.add('▶', paint.green).add(fit(`${who(p.running)} ${p.running.label}`, 17));
   else b.add(' ').add(fit('idle', 17), paint.dim);
   if (p.busy_pct !== null) b.add(` ${p.busy_pct.toFixed(1).padStart(5)}%`);
   b.add(` q${p.runq_len}`, p.runq_len > 0 ? paint.yellow : paint.dim);
@@ -105,7 +105,7 @@ function SchedPanelView({ snapshot, width, height, last }: PanelProps) {
   const span = v.interval ? `interval: last ${durationText(v.interval.end_ns - v.interval.start_ns)}` : 'no run yet';
   return (
     <Frame
-      title={`scheduler: ${v.pcpus.length} pCPUs, credit`}
+      title={`scheduler: ${v.pcpus.length} pCPUs, ${v.scheduler}`}
       note={span}
       width={width}
       height={height}

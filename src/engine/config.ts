@@ -1,0 +1,31 @@
+// The image and host keys of this engine: the domain's and the host's own (image.ts) with the ones each
+// subsystem declares (the scheduler's workload and boot options, the library subsystem's link keys,
+// signal dispositions). image.ts stays a pure parser; this is the one place that joins the tables, in
+// the order `help`-like listings show them.
+
+import { SIGNAL_IMAGE_KEYS } from './signals.js';
+import { DL_IMAGE_KEYS } from './dl/keys.js';
+import { type Cfg, DOMAIN_IMAGE_KEYS, type HostConfig, type ImageConfig, type KeySpec } from './image.js';
+import { MACHINE_HOST_KEYS, parseHost, parseImage } from './image.js';
+import { SCHED_HOST_KEYS, WORKLOAD_KEYS } from './sched/keys.js';
+
+/** Every key an appliance image may set. */
+export const IMAGE_KEYS: Record<string, KeySpec> = {
+  ...DOMAIN_IMAGE_KEYS,
+  ...WORKLOAD_KEYS,
+  ...DL_IMAGE_KEYS,
+  ...SIGNAL_IMAGE_KEYS,
+};
+
+/** Every key a host file (host.cfg) may set. */
+export const HOST_KEYS: Record<string, KeySpec> = { ...MACHINE_HOST_KEYS, ...SCHED_HOST_KEYS };
+
+/** An image file (or create's overrides merged into one) read with every key this engine knows. */
+export function imageFromCfg(cfg: Cfg, file: string, defaultName: string): ImageConfig {
+  return parseImage(cfg, { file, defaultName, keys: IMAGE_KEYS });
+}
+
+/** A host file read with every key this engine knows. */
+export function hostFromCfg(cfg: Cfg, file: string): HostConfig {
+  return parseHost(cfg, { file, keys: HOST_KEYS });
+}
