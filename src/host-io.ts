@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { EngineError, fail } from './engine/errors.js';
 import { HostConfig, hostFromCfg, ImageConfig, imageFromCfg, parseCfg } from './engine/image.js';
 import type { HostIO } from './commands/types.js';
+import { renderSvg } from './graphviz.js';
 
 /** The package's own images/ directory (next to dist/). */
 export function packageDir(): string {
@@ -94,7 +95,7 @@ export function sleepMs(ms: number): void {
   if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-export const nodeIO: HostIO = { readText, writeAtomic, sleepMs };
+export const nodeIO: HostIO = { readText, writeAtomic, sleepMs, renderSvg };
 
 /**
  * An exclusive lock on a state file (`<file>.lock`, created with O_EXCL and holding our pid), so two
