@@ -229,6 +229,19 @@ export class Term {
     }
   }
 
+  /**
+   * Wait until the program reads keys itself: type `probe`, wait until the screen shows it was read
+   * (`shown`), erase it with Backspace and wait until `gone`. A program switches the terminal to raw mode
+   * a moment after it first draws; until then the terminal's line discipline takes keys such as Ctrl-D
+   * or Ctrl-C itself, and a test that sends one then would lose it.
+   */
+  async inputReady(shown: (s: string) => boolean, gone: (s: string) => boolean, probe = 'x'): Promise<void> {
+    this.type(probe);
+    await this.until(`'${probe}' to be read`, shown);
+    this.keys('Backspace');
+    await this.until(`'${probe}' to be erased`, gone);
+  }
+
   /** Resize the terminal (the program gets SIGWINCH) and the emulator with it. */
   resize(cols: number, rows: number): void {
     this.term.resize(cols, rows);

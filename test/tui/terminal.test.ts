@@ -25,6 +25,15 @@ afterEach(() => {
   open = [];
 });
 
+/** The console is drawn and reads keys (raw mode on): a probe letter shows on the prompt line and goes. */
+async function consoleReady(t: Term): Promise<void> {
+  await t.until('the console', promptReady);
+  await t.inputReady(
+    (x) => /^kylinx> x\s*$/.test(promptLine(x)),
+    (x) => /^kylinx>\s*$/.test(promptLine(x)),
+  );
+}
+
 function start(home: string, o: TermOptions = {}): Term {
   const t = startTerm({ cwd: home, ...o, env: { HOME: home, ...o.env } });
   open.push(t);
@@ -40,7 +49,7 @@ describe('the console in a pseudo-terminal (built binary)', () => {
 
   it('forks, touches, resizes, completes, opens the dashboard, leaves cleanly, and keeps history', async () => {
     let t = start(home);
-    await t.until('the console', promptReady);
+    await consoleReady(t);
     expect(t.alternate).toBe(true);
 
     // fork web 4: the tree grows at once.
@@ -109,7 +118,7 @@ describe('the console in a pseudo-terminal (built binary)', () => {
 
     // A new console remembers: Up gives the last lines of the previous session.
     t = start(home);
-    await t.until('the console again', promptReady);
+    await consoleReady(t);
     t.keys('Up');
     await t.until('history: list', (x) => /^kylinx> list\s*$/.test(promptLine(x)));
     t.keys('Up', 'Up');
@@ -120,7 +129,7 @@ describe('the console in a pseudo-terminal (built binary)', () => {
 
   it('draws in colour: a bold cyan header, a bold green prompt; NO_COLOR and --no-color draw none', async () => {
     const colour = start(home);
-    await colour.until('the console', promptReady);
+    await consoleReady(colour);
     const header = colour.find('kylinx-sh kylinx')!;
     const name = colour.cell(header.row, header.col);
     expect(name).toMatchObject({ char: 'k', fgMode: 'palette', fg: 6, bold: true });
@@ -131,7 +140,7 @@ describe('the console in a pseudo-terminal (built binary)', () => {
 
     for (const o of [{ env: { NO_COLOR: '1' } }, { args: ['--no-color'] }]) {
       const t = start(home, o);
-      await t.until('the console', promptReady);
+      await consoleReady(t);
       // Every cell of the screen: default colours, no attribute.
       for (let row = 0; row < t.rows; row++)
         for (let col = 0; col < t.cols; col++) {
@@ -152,7 +161,7 @@ describe('the console in a pseudo-terminal (built binary)', () => {
     const cast = join(home, 'session.cast');
     writeFileSync(join(home, 'demo.kx'), 'say Watch the tree grow\nfork web 2\ntouch web.1 heap 100\n');
     const t = start(home, { args: ['--record', cast] });
-    await t.until('the console', promptReady);
+    await consoleReady(t);
 
     // A long run goes in steps (a day: far longer than the test waits): the run bar shows how far it
     // got; Ctrl-C stops it, consistent, saying where.
