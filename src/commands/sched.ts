@@ -197,7 +197,8 @@ const SC_HEADER = `${left('Name', 33)} ${right('ID', 4)} ${right('Weight', 6)} $
 
 function poolLine(hv: Hypervisor): string {
   const p = schedOf(hv).s.params;
-  return `Cpupool Pool-0: tslice=${p.tsliceMs}ms ratelimit=${p.ratelimitUs}us migration-delay=0us`;
+  // BOOST off is a model switch (sched-credit -s -b 0), not part of xl's line: named only when off.
+  return `Cpupool Pool-0: tslice=${p.tsliceMs}ms ratelimit=${p.ratelimitUs}us migration-delay=0us${p.boost ? '' : ' (BOOST off)'}`;
 }
 
 /** A whole number for sched-credit's options, with xl's message when it is not one. */
@@ -211,7 +212,7 @@ const schedCredit: CommandSpec = {
   family: 'scheduler',
   summary:
     "Get or set credit scheduler parameters: a domain's weight and cap, or the timeslice and rate limit (xl sched-credit)",
-  usage: '[-d <pvm> [-w weight] [-c cap]] [-s [-t tslice_ms] [-r ratelimit_us]]',
+  usage: '[-d <pvm> [-w weight] [-c cap]] [-s [-t tslice_ms] [-r ratelimit_us] [-b 0|1]]',
   args: [],
   options: [
     { name: 'domain', short: 'd', value: 'pvm', summary: 'the domain to show or change' },
@@ -225,8 +226,14 @@ const schedCredit: CommandSpec = {
       value: 'int',
       summary: 'rate limit, µs (0 = off, or 100-500000; default 1000)',
     },
+    {
+      name: 'boost',
+      short: 'b',
+      value: 'int',
+      summary: 'BOOST on wake-up: 1 as in Xen (default), 0 off (a model switch, for comparisons)',
+    },
   ],
-  help: "Without options: every domain's weight and cap. Examples: sched-credit -d web -w 512; sched-credit -d web -c 50; sched-credit -s -t 10.",
+  help: "Without options: every domain's weight and cap. Examples: sched-credit -d web -w 512; sched-credit -d web -c 50; sched-credit -s -t 10; sched-credit -s -b 0 (BOOST off, to compare).",
   run(ctx, a) {
     const hv = ctx.hv;
     const sched = schedOf(hv);
@@ -241,16 +248,26 @@ const schedCredit: CommandSpec = {
         fail('EINVAL', `Time slice out of range, valid range is from ${TSLICE_MIN_MS} to ${TSLICE_MAX_MS}`);
       if (r !== undefined && r !== 0 && (r < RATELIMIT_MIN_US || r > RATELIMIT_MAX_US))
         fail('EINVAL', `Ratelimit out of range, valid range is from ${RATELIMIT_MIN_US} to ${RATELIMIT_MAX_US}`);
+      const b = str('boost');
+      if (b !== undefined && b !== '0' && b !== '1') fail('EINVAL', `boost must be 1 (on) or 0 (off), not '${b}'`);
       const tNew = t ?? sched.s.params.tsliceMs;
       const rNew = r ?? sched.s.params.ratelimitUs;
       if (rNew > tNew * 1000) fail('EINVAL', `Ratelimit cannot be greater than timeslice (${rNew}us > ${tNew}ms)`);
       sched.setParams(t, r);
+      if (b !== undefined) sched.setBoost(b === '1');
       return {
         text: poolLine(hv),
-        data: { pool: 'Pool-0', tslice_ms: tNew, ratelimit_us: rNew, migration_delay_us: 0 },
+        data: {
+          pool: 'Pool-0',
+          tslice_ms: tNew,
+          ratelimit_us: rNew,
+          migration_delay_us: 0,
+          boost: sched.s.params.boost,
+        },
       };
     }
-    if (o.tslice_ms !== undefined || o.ratelimit_us !== undefined) usageError(schedCredit, '-t and -r need -s');
+    if (o.tslice_ms !== undefined || o.ratelimit_us !== undefined || o.boost !== undefined)
+      usageError(schedCredit, '-t, -r and -b need -s');
     const ref = str('domain');
     if (ref === undefined) {
       if (o.weight !== undefined || o.cap !== undefined)

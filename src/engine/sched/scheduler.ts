@@ -469,6 +469,15 @@ export class CreditScheduler implements Subsystem, SchedView, Work {
     if (ratelimitUs !== undefined) this.s.params.ratelimitUs = ratelimitUs;
   }
 
+  /**
+   * BOOST on wake-up on or off for the whole pool (the host key sched_credit_boost at run time): a model
+   * switch, not a Xen option, so a demo can show the same load with and without it. vCPUs BOOSTed now
+   * keep it until the next tick, as they would in Xen.
+   */
+  setBoost(on: boolean): void {
+    this.s.params.boost = on;
+  }
+
   /** xl vcpu-pin: hard affinity of some vCPUs (null = all pCPUs); a vCPU on a pCPU now refused moves. */
   pin(d: Domain, vcpu: number | 'all', cpus: number[] | null): void {
     const vs = this.vcpusOf(d).filter((v) => vcpu === 'all' || v.id === vcpu);
