@@ -230,16 +230,22 @@ export class Term {
   }
 
   /**
-   * Wait until the program reads keys itself: type `probe`, wait until the screen shows it was read
-   * (`shown`), erase it with Backspace and wait until `gone`. A program switches the terminal to raw mode
-   * a moment after it first draws; until then the terminal's line discipline takes keys such as Ctrl-D
-   * or Ctrl-C itself, and a test that sends one then would lose it.
+   * Wait until the program reads keys itself. A program switches the terminal to raw mode a moment after
+   * it first draws; until then the terminal's line discipline echoes what is typed and takes keys such as
+   * Ctrl-D, Ctrl-C, Ctrl-U or Backspace itself, and a test that sends one then would lose it. So: type
+   * `probe.keys`, which the program must turn into something an echo cannot show (a completion: `fo` Tab
+   * shows `fork`), wait for `probe.shown`, then send `probe.clear` and wait for `probe.gone`.
    */
-  async inputReady(shown: (s: string) => boolean, gone: (s: string) => boolean, probe = 'x'): Promise<void> {
-    this.type(probe);
-    await this.until(`'${probe}' to be read`, shown);
-    this.keys('Backspace');
-    await this.until(`'${probe}' to be erased`, gone);
+  async inputReady(probe: {
+    keys: string[];
+    shown: (s: string) => boolean;
+    clear: string[];
+    gone: (s: string) => boolean;
+  }): Promise<void> {
+    this.keys(...probe.keys);
+    await this.until('the program to read keys (raw mode)', probe.shown);
+    this.keys(...probe.clear);
+    await this.until('the probe to be cleared', probe.gone);
   }
 
   /** Resize the terminal (the program gets SIGWINCH) and the emulator with it. */

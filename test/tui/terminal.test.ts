@@ -25,13 +25,15 @@ afterEach(() => {
   open = [];
 });
 
-/** The console is drawn and reads keys (raw mode on): a probe letter shows on the prompt line and goes. */
+/** The console is drawn and reads keys (raw mode on): `fo` Tab completes to `fork`, Ctrl-U clears it. */
 async function consoleReady(t: Term): Promise<void> {
   await t.until('the console', promptReady);
-  await t.inputReady(
-    (x) => /^kylinx> x\s*$/.test(promptLine(x)),
-    (x) => /^kylinx>\s*$/.test(promptLine(x)),
-  );
+  await t.inputReady({
+    keys: ['f', 'o', 'Tab'],
+    shown: (x) => /^kylinx> fork\s*$/.test(promptLine(x)),
+    clear: ['C-u'],
+    gone: (x) => /^kylinx>\s*$/.test(promptLine(x)),
+  });
 }
 
 function start(home: string, o: TermOptions = {}): Term {
