@@ -2,6 +2,7 @@
 // a person to paste (`kylinx-sh --seed 1 -c "fork web 2; list"`): single quotes keep everything, double
 // quotes keep all but \" and \\, a backslash outside quotes escapes the next character. No expansions:
 // a line that needs one ($, `, *, redirections) is refused, so a test never runs it half-understood.
+// A # that starts a word starts a comment, to the end of the line.
 
 export function shellWords(line: string): string[] {
   const words: string[] = [];
@@ -11,6 +12,8 @@ export function shellWords(line: string): string[] {
     if (c === ' ' || c === '\t') {
       if (word !== null) words.push(word);
       word = null;
+    } else if (c === '#' && word === null) {
+      break;
     } else if (c === "'") {
       const end = line.indexOf("'", i + 1);
       if (end < 0) throw new Error(`unclosed ' in: ${line}`);
