@@ -213,6 +213,13 @@ describe('the console in a pseudo-terminal (built binary)', () => {
     t.keys('q');
     await t.until('the prompt back', (x) => promptReady(x) && x.includes('stopped playing demo.kx'));
 
+    // A shipped demo plays by its package path from this directory, which holds no examples/.
+    t.type('play examples/fork-cow.kx');
+    t.keys('Enter');
+    await t.until('the shipped demo', (x) => /▶ play examples\/fork-cow\.kx step 1\/\d+/.test(x));
+    t.keys('q');
+    await t.until('the prompt back', (x) => promptReady(x) && x.includes('stopped playing examples/fork-cow.kx'));
+
     t.keys('C-d');
     expect((await t.waitExit()).exitCode).toBe(0);
 
