@@ -119,8 +119,8 @@ Subcommands:
   kylinx-sh demo [name]             the demo scripts shipped in examples/, one line each; a name runs one
   kylinx-sh quiz fork|cow|ipc|sched [-s seed] [-c]
                                     an exercise about a seeded scenario; -c prints the engine's answers
-  kylinx-sh sign <manifest> --key <private.pem>
-                                    sign a library manifest (writes <manifest>.sig)
+  kylinx-sh sign <manifest> --key <private.pem> [--out FILE]
+                                    sign a library manifest (writes <manifest>.sig, or FILE)
   kylinx-sh top                     the dashboard alone (needs a terminal)
 
 Files under examples/ and images/ are found in the package from any directory:

@@ -9,9 +9,13 @@ import { shippedDemos } from './package-paths.js';
 /** Either the exit status (listed, or a usage error), or the arguments to run the chosen demo with. */
 export type DemoChoice = { status: number } | { args: string[] };
 
+/** The options of the main command that take a value (the word after them is not the demo's name). */
+const VALUED = new Set(['-c', '--command', '--seed', '--host', '--images', '--state', '--record']);
+
 export function chooseDemo(args: string[], out: (s: string) => void, err: (s: string) => void): DemoChoice {
   const demos = shippedDemos(readText);
-  const name = args.find((a) => !a.startsWith('-'));
+  const at = args.findIndex((a, i) => !a.startsWith('-') && !VALUED.has(args[i - 1] ?? ''));
+  const name = at < 0 ? undefined : args[at]!;
   if (args.includes('-h') || args.includes('--help') || name === undefined) {
     if (args.some((a) => a !== '-h' && a !== '--help')) {
       err('kylinx-sh demo: name a demo to run: kylinx-sh demo fork-cow (kylinx-sh demo lists them)\n');
@@ -37,7 +41,5 @@ export function chooseDemo(args: string[], out: (s: string) => void, err: (s: st
     );
     return { status: 2 };
   }
-  const rest = [...args];
-  rest.splice(rest.indexOf(name), 1);
-  return { args: [...rest, demo.file] };
+  return { args: [...args.slice(0, at), ...args.slice(at + 1), demo.file] };
 }

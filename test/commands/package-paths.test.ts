@@ -77,7 +77,7 @@ describe('kylinx-sh demo', () => {
   });
 
   it('runs one by name, with options', () => {
-    const r = away(['demo', 'recycling', '--json']);
+    const r = away(['demo', '--seed', '5', 'recycling', '--json']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const first = JSON.parse(r.out.split('\n')[0]!) as { command: string; ok: boolean };
