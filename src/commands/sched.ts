@@ -266,7 +266,8 @@ function domainParams(sched: Scheduler, hv: Engine, ref: string, opts: Args['opt
 
 function creditPoolLine(hv: Engine): string {
   const g = hv.sched.globalParams();
-  return `Cpupool Pool-0: tslice=${g.tslice_ms}ms ratelimit=${g.ratelimit_us}us migration-delay=0us`;
+  // BOOST off is a model switch (sched-credit -s -b 0), not part of xl's line: named only when off.
+  return `Cpupool Pool-0: tslice=${g.tslice_ms}ms ratelimit=${g.ratelimit_us}us migration-delay=0us${g.boost === 0 ? ' (BOOST off)' : ''}`;
 }
 
 const schedCredit: CommandSpec = {
@@ -274,7 +275,7 @@ const schedCredit: CommandSpec = {
   family: 'scheduler',
   summary:
     "Get or set credit scheduler parameters: a domain's weight and cap, or the timeslice and rate limit (xl sched-credit)",
-  usage: '[-d <pvm> [-w weight] [-c cap]] [-s [-t tslice_ms] [-r ratelimit_us]]',
+  usage: '[-d <pvm> [-w weight] [-c cap]] [-s [-t tslice_ms] [-r ratelimit_us] [-b 0|1]]',
   args: [],
   options: [
     { name: 'domain', short: 'd', value: 'pvm', summary: 'the domain to show or change' },
@@ -288,8 +289,14 @@ const schedCredit: CommandSpec = {
       value: 'int',
       summary: 'rate limit, µs (0 = off, or 100-500000; default 1000)',
     },
+    {
+      name: 'boost',
+      short: 'b',
+      value: 'int',
+      summary: 'BOOST on wake-up: 1 as in Xen (default), 0 off (a model switch, for comparisons)',
+    },
   ],
-  help: "Without options: every domain's weight and cap. Examples: sched-credit -d web -w 512; sched-credit -d web -c 50; sched-credit -s -t 10.",
+  help: "Without options: every domain's weight and cap. Examples: sched-credit -d web -w 512; sched-credit -d web -c 50; sched-credit -s -t 10; sched-credit -s -b 0 (BOOST off, to compare).",
   run(ctx, a) {
     const hv = ctx.hv;
     const sched = schedRunning(hv, 'credit');
@@ -301,15 +308,23 @@ const schedCredit: CommandSpec = {
         paramOpts(o, [
           ['tslice_ms', 'tslice'],
           ['ratelimit_us', 'ratelimit'],
+          ['boost', 'boost'],
         ]),
       );
       const g = sched.globalParams();
       return {
         text: creditPoolLine(hv),
-        data: { pool: 'Pool-0', tslice_ms: g.tslice_ms, ratelimit_us: g.ratelimit_us, migration_delay_us: 0 },
+        data: {
+          pool: 'Pool-0',
+          tslice_ms: g.tslice_ms,
+          ratelimit_us: g.ratelimit_us,
+          migration_delay_us: 0,
+          boost: g.boost === 1,
+        },
       };
     }
-    if (o.tslice_ms !== undefined || o.ratelimit_us !== undefined) usageError(schedCredit, '-t and -r need -s');
+    if (o.tslice_ms !== undefined || o.ratelimit_us !== undefined || o.boost !== undefined)
+      usageError(schedCredit, '-t, -r and -b need -s');
     if (typeof o.domain === 'string') return domainParams(sched, hv, o.domain, o);
     if (o.weight !== undefined || o.cap !== undefined)
       usageError(schedCredit, 'Must specify a domain (-d) with -w or -c');
