@@ -2,10 +2,14 @@ import { defineConfig } from 'vitest/config';
 
 // CI asks for a JSON report (KYLINX_VITEST_JSON) so .ci/run can print its own "N passed, N failed".
 const json = process.env.KYLINX_VITEST_JSON;
+// `npm test` needs nothing but Node and npm. The tests in test/tmux repeat terminal tests in tmux, a
+// second real terminal, where one is installed: `npm run test:tmux` (KYLINX_TMUX=1) runs them alone.
+const tmux = process.env.KYLINX_TMUX === '1';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    include: tmux ? ['test/tmux/**/*.test.ts'] : ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    exclude: tmux ? [] : ['test/tmux/**', '**/node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -1,7 +1,8 @@
 // Helpers for perf rows: timing with medians, running the built binary.
 
 import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,4 +38,18 @@ export function timeMs(fn, n = 5) {
 export function round(x, digits = 3) {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
+}
+
+/** Where `tool` is on the PATH, or null. */
+export function which(tool) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    try {
+      accessSync(join(dir, tool), constants.X_OK);
+      return join(dir, tool);
+    } catch {
+      /* not in this directory */
+    }
+  }
+  return null;
 }

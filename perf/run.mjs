@@ -10,6 +10,7 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { which } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -19,10 +20,27 @@ const only = args.filter((a) => !a.startsWith('--'));
 const files = readdirSync(join(here, 'rows'))
   .filter((f) => f.endsWith('.mjs'))
   .sort();
-const results = {};
+const rows = [];
 for (const f of files) {
   const row = (await import(pathToFileURL(join(here, 'rows', f)).href)).default;
-  if (only.length > 0 && !only.includes(row.name)) continue;
+  if (only.length === 0 || only.includes(row.name)) rows.push(row);
+}
+
+// Up front: the rows that need a tool beyond Node (a row's `needs`), and whether this machine has it.
+const tools = [...new Set(rows.flatMap((r) => r.needs ?? []))];
+for (const tool of tools) {
+  const names = rows.filter((r) => (r.needs ?? []).includes(tool)).map((r) => r.name);
+  const where = which(tool);
+  process.stderr.write(
+    `${names.join(', ')} need${names.length === 1 ? 's' : ''} ${tool === 'cc' ? 'a C compiler (cc)' : tool}: ` +
+      (where
+        ? `found ${where}\n`
+        : `not found, so ${names.length === 1 ? 'that row is' : 'those rows are'} not measured\n`),
+  );
+}
+
+const results = {};
+for (const row of rows) {
   if (!json) process.stderr.write(`measuring ${row.name} ...\n`);
   let r;
   try {

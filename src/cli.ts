@@ -114,11 +114,29 @@ async function withRecording(o: CliOptions, session: () => Promise<number>): Pro
   }
 }
 
+const SUBCOMMANDS = `
+Subcommands:
+  kylinx-sh demo [name]             the demo scripts shipped in examples/, one line each; a name runs one
+  kylinx-sh quiz fork|cow|ipc|sched [-s seed] [-c]
+                                    an exercise about a seeded scenario; -c prints the engine's answers
+  kylinx-sh sign <manifest> --key <private.pem> [--out FILE]
+                                    sign a library manifest (writes <manifest>.sig, or FILE)
+  kylinx-sh top                     the dashboard alone (needs a terminal)
+
+Files under examples/ and images/ are found in the package from any directory:
+  kylinx-sh examples/fork-cow.kx, --host examples/hosts/one-pcpu.cfg`;
+
 async function main(argv: string[]): Promise<number> {
   // `kylinx-sh sign <manifest> --key <private.pem>`: library signing, not a shell mode.
   if (argv[2] === 'sign') return (await import('./sign-cli.js')).runSign(argv.slice(3), out, err);
   // `kylinx-sh quiz fork|cow|ipc|sched [-s seed] [-c]`: exercises, not a shell mode.
   if (argv[2] === 'quiz') return (await import('./quiz-cli.js')).runQuiz(argv.slice(3), out, err);
+  // `kylinx-sh demo [name] [options]`: list the shipped demos, or run one as a script file.
+  if (argv[2] === 'demo') {
+    const choice = (await import('./demo-cli.js')).chooseDemo(argv.slice(3), out, err);
+    if ('status' in choice) return choice.status;
+    argv = [...argv.slice(0, 2), ...choice.args];
+  }
   const program = new Command()
     .name('kylinx-sh')
     .description('An xl-style shell for KylinX pVMs on a model of a Xen-like hypervisor')
@@ -136,6 +154,7 @@ async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--no-color', 'no colour (also NO_COLOR)'))
     .version(version(), '--version')
     .helpOption('-h, --help')
+    .addHelpText('after', SUBCOMMANDS)
     .exitOverride()
     .configureOutput({ writeOut: out, writeErr: err })
     .allowExcessArguments(false);

@@ -14,6 +14,7 @@ import { fail } from './engine/errors.js';
 import { canonical, LibraryEntry, Manifest, validateManifest, Verdict } from './engine/dl/manifest.js';
 import { LibraryStore } from './engine/dl/store.js';
 import { readText, writeAtomic } from './host-io.js';
+import { shippedPath, userPath } from './package-paths.js';
 
 export const SIG_FORMAT = 'kylinx-sig';
 
@@ -166,9 +167,19 @@ export interface Signed {
   matchesTrust: boolean | null;
 }
 
-/** Sign a manifest with a private key (PEM): writes <manifest>.sig. */
-export function signManifest(manifestPath: string, keyPath: string): Signed {
-  const m = readManifest(manifestPath);
+/**
+ * Sign a manifest with a private key (PEM): writes `out`, by default <manifest>.sig beside it. A shipped
+ * manifest named from another directory (package-paths) is read from the package, but its signature is
+ * never written into the package: that needs `out`.
+ */
+export function signManifest(manifestPath: string, keyPath: string, o: { out?: string } = {}): Signed {
+  if (o.out === undefined && shippedPath(manifestPath) !== undefined)
+    fail(
+      'EINVAL',
+      `${manifestPath} is the package's own copy (there is no such file here): give --out FILE to write its signature`,
+    );
+  const source = userPath(manifestPath);
+  const m = readManifest(source);
   let key: KeyObject;
   try {
     key = createPrivateKey(readText(keyPath));
@@ -189,9 +200,9 @@ export function signManifest(manifestPath: string, keyPath: string): Signed {
     sha256: sha256Hex(message),
     signature,
   };
-  const sigFile = `${manifestPath}.sig`;
+  const sigFile = o.out ?? `${manifestPath}.sig`;
   writeAtomic(sigFile, `${JSON.stringify(sig, null, 2)}\n`);
-  const trustKey = join(dirname(dirname(manifestPath)), 'trust', `${m.signer}.pem`);
+  const trustKey = join(dirname(dirname(source)), 'trust', `${m.signer}.pem`);
   let matchesTrust: boolean | null = null;
   if (existsSync(trustKey)) {
     const pub = createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString();

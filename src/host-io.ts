@@ -14,24 +14,24 @@ import {
   statSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { EngineError, fail } from './engine/errors.js';
 import { hostFromCfg, imageFromCfg } from './engine/config.js';
 import { HostConfig, ImageConfig, parseCfg } from './engine/image.js';
 import type { HostIO } from './commands/types.js';
+import { renderSvg } from './graphviz.js';
+import { packageDir, userPath } from './package-paths.js';
+
+export { packageDir };
 
 /** The package's own images/ directory (next to dist/). */
-export function packageDir(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..');
-}
-
 export function defaultImagesDir(): string {
   return join(packageDir(), 'images');
 }
 
+/** Read a text file a user named; a shipped example or image is found from any directory (package-paths). */
 export function readText(path: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(userPath(path), 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') fail('ENOENT', `${path}: no such file`);
@@ -95,7 +95,7 @@ export function sleepMs(ms: number): void {
   if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-export const nodeIO: HostIO = { readText, writeAtomic, sleepMs };
+export const nodeIO: HostIO = { readText, writeAtomic, sleepMs, renderSvg };
 
 /**
  * An exclusive lock on a state file (`<file>.lock`, created with O_EXCL and holding our pid), so two

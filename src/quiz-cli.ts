@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { defaultImagesDir, loadImages } from './host-io.js';
 import { loadLibraries } from './dl-io.js';
+import { userPath } from './package-paths.js';
 import { QUIZZES } from './quiz/kinds.js';
 import { render, scenario } from './quiz/quiz.js';
 
@@ -27,7 +28,7 @@ export function runQuiz(argv: string[], out: (s: string) => void, err: (s: strin
     err(`kylinx-sh quiz: the seed must be a whole number, not '${o.seed}'\n`);
     return 2;
   }
-  const dir = o.images ?? defaultImagesDir();
+  const dir = o.images === undefined ? defaultImagesDir() : userPath(o.images);
   const images = loadImages(dir);
   const libs = loadLibraries(dir);
   const s = scenario(p.args[0]!, Number(o.seed), images, libs);

@@ -18,6 +18,7 @@ import {
 } from './host-io.js';
 import { fail } from './engine/errors.js';
 import { loadLibraries } from './dl-io.js';
+import { userPath } from './package-paths.js';
 
 export interface SetupOptions {
   host?: string;
@@ -34,8 +35,14 @@ export interface Setup {
 
 /** `io`: the commands' file and sleep access (the scripted modes flush their stdout before a sleep). */
 export function setupShell(o: SetupOptions, io: HostIO = nodeIO): Setup {
-  const images = loadImages(o.images ?? defaultImagesDir());
-  const libs = loadLibraries(o.images ?? defaultImagesDir());
+  const imagesDir = o.images === undefined ? defaultImagesDir() : userPath(o.images);
+  const images = loadImages(imagesDir);
+  const libs = loadLibraries(imagesDir);
+  if (o.host !== undefined && o.state !== undefined && fileExists(o.state))
+    fail(
+      'EUSAGE',
+      `--host ${o.host} cannot apply: ${o.state} already holds a host, and a state file's host wins; to start fresh on ${o.host}, remove ${o.state} or name a new --state file`,
+    );
   let host: Partial<HostConfig> = o.host ? loadHost(o.host) : {};
   if (o.seed !== undefined) {
     if (!/^[0-9]+$/.test(o.seed) || Number(o.seed) > 2 ** 32 - 1)

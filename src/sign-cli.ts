@@ -1,5 +1,5 @@
-// `kylinx-sh sign <manifest> --key <private.pem>`: a library author signs a manifest, writing the
-// detached signature <manifest>.sig (src/dl-io.ts does the crypto). Exit 0 on success, 1 on an error,
+// `kylinx-sh sign <manifest> --key <private.pem> [--out FILE]`: a library author signs a manifest, writing
+// the detached signature <manifest>.sig (or FILE) (src/dl-io.ts does the crypto). Exit 0 on success, 1 on an error,
 // 2 on bad usage.
 
 import { Command, CommanderError } from 'commander';
@@ -15,6 +15,7 @@ export function runSign(args: string[], out: (s: string) => void, err: (s: strin
       '--key <private.pem>',
       'the signer’s private key (the demo one: images/trust/demo-signer.private.pem)',
     )
+    .option('--out <file>', 'where to write the signature (default: <manifest>.sig beside the manifest)')
     .exitOverride()
     .configureOutput({ writeOut: out, writeErr: err })
     .allowExcessArguments(false);
@@ -26,7 +27,8 @@ export function runSign(args: string[], out: (s: string) => void, err: (s: strin
   }
   const manifest = cmd.args[0]!;
   try {
-    const s = signManifest(manifest, cmd.opts<{ key: string }>().key);
+    const o = cmd.opts<{ key: string; out?: string }>();
+    const s = signManifest(manifest, o.key, { out: o.out });
     out(`signed ${manifest} as ${s.signer} (${s.algorithm}, sha256 ${s.sha256}): wrote ${s.sigFile}\n`);
     if (s.matchesTrust === false)
       err(

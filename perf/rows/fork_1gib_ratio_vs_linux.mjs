@@ -5,12 +5,19 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, median, round } from '../lib.mjs';
 
-export function buildHelper(name) {
+/** Build perf/helpers/<name>.c with the C compiler `compiler` (default cc): {path} or {error}. */
+export function buildHelper(name, compiler = 'cc') {
   const out = join(ROOT, 'perf', '.build', name);
   mkdirSync(join(ROOT, 'perf', '.build'), { recursive: true });
-  const cc = spawnSync('cc', ['-O2', '-o', out, join(ROOT, 'perf', 'helpers', `${name}.c`)], { encoding: 'utf8' });
+  const cc = spawnSync(compiler, ['-O2', '-o', out, join(ROOT, 'perf', 'helpers', `${name}.c`)], {
+    encoding: 'utf8',
+  });
   if (cc.error || cc.status !== 0)
-    return { error: cc.error ? `no C compiler (cc): ${cc.error.message}` : `cc failed: ${cc.stderr}` };
+    return {
+      error: cc.error
+        ? `no C compiler (${compiler}): ${cc.error.message}; install one (apt-get install gcc) to measure this row`
+        : `${compiler} failed: ${cc.stderr}`,
+    };
   return { path: out };
 }
 
@@ -47,6 +54,8 @@ export async function engineForkUs(mib, runs = 21) {
 export default {
   name: 'fork_1gib_ratio_vs_linux',
   unit: 'x Linux fork()',
+  // Linux's fork() is timed by a tiny C program built here: without cc the row is not measured.
+  needs: ['cc'],
   budget: 0.1,
   compare: '<=',
   async measure() {

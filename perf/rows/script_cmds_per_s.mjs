@@ -3,13 +3,14 @@
 // is generated here, deterministically, and is valid end to end (exit status 0, nothing on stderr): each
 // round forks two children of web, has one write memory (copy-on-write breaks), pipes data from one to
 // the other, passes a System V message, signals its sibling from inside the family and is killed by
-// Domain-0, and web reaps both. CPU time (user + sys, from bash's `time`) is reported beside wall time:
+// Domain-0, and web reaps both. CPU time (user + sys, as the process reports it at exit) is reported beside wall time:
 // on a loaded machine the wall time is what the process was given, not what it needed.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, median, round } from '../lib.mjs';
+import { pathToFileURL } from 'node:url';
+import { BIN, ROOT, median, round } from '../lib.mjs';
 
 /** One round of commands; k numbers the round (children web.2k+1 and web.2k+2, pipe k+1). */
 function scriptRound(k) {
@@ -49,19 +50,24 @@ export function runScript(lines) {
   const dir = mkdtempSync(join(tmpdir(), 'kylinx-perf-'));
   try {
     const file = join(dir, 'script.kx');
-    const errFile = join(dir, 'stderr');
     writeFileSync(file, makeScript(lines));
-    // bash's `time` reports the child's own user and system time; the output goes to /dev/null.
+    // The binary reports its own CPU time as it exits (perf/cpu-at-exit.mjs); the output goes nowhere.
+    const cpuFile = join(dir, 'cpu');
+    const t0 = process.hrtime.bigint();
     const r = spawnSync(
-      'bash',
-      ['-c', 'TIMEFORMAT="%R %U %S"; time "$0" "$1" "$2" > /dev/null 2> "$3"', process.execPath, BIN, file, errFile],
-      { encoding: 'utf8' },
+      process.execPath,
+      ['--import', pathToFileURL(join(ROOT, 'perf', 'cpu-at-exit.mjs')).href, BIN, file],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        encoding: 'utf8',
+        env: { ...process.env, KYLINX_PERF_CPU_FILE: cpuFile },
+      },
     );
-    if (r.error) throw new Error(`cannot run bash: ${r.error.message}`);
-    const stderr = readFileSync(errFile, 'utf8');
-    if (r.status !== 0 || stderr !== '')
-      throw new Error(`the script failed (exit ${r.status}): ${stderr.split('\n')[0]}`);
-    const [wall, user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+    const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (r.error) throw new Error(`cannot run the binary: ${r.error.message}`);
+    if (r.status !== 0 || r.stderr !== '')
+      throw new Error(`the script failed (exit ${r.status}): ${r.stderr.split('\n')[0]}`);
+    const [user, sys] = readFileSync(cpuFile, 'utf8').trim().split(' ').map(Number);
     return { lines, wallS: wall, cpuS: user + sys };
   } finally {
     rmSync(dir, { recursive: true, force: true });

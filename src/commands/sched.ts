@@ -228,7 +228,7 @@ function schedRunning(hv: Engine, want: string): Scheduler {
   );
 }
 
-/** The parameters given, under the policy's names (weight, cap; tslice_ms, ratelimit_us); the rest left out. */
+/** The parameters given, under the policy's names (weight, cap; tslice_ms, ratelimit_us, boost); the rest left out. */
 function given(p: Record<string, number | undefined>): SchedParams {
   const out: SchedParams = {};
   for (const [name, v] of Object.entries(p)) if (v !== undefined) out[name] = v;
@@ -265,7 +265,8 @@ function domainParams(sched: Scheduler, d: Domain, set: { weight?: number; cap?:
 
 function creditPoolLine(hv: Engine): string {
   const g = hv.sched.globalParams();
-  return `Cpupool Pool-0: tslice=${g.tslice_ms}ms ratelimit=${g.ratelimit_us}us migration-delay=0us`;
+  // BOOST off is a model switch (sched-credit -s -b 0), not part of xl's line: named only when off.
+  return `Cpupool Pool-0: tslice=${g.tslice_ms}ms ratelimit=${g.ratelimit_us}us migration-delay=0us${g.boost === 0 ? ' (BOOST off)' : ''}`;
 }
 
 const schedCredit = command({
@@ -273,7 +274,7 @@ const schedCredit = command({
   family: 'scheduler',
   summary:
     "Get or set credit scheduler parameters: a domain's weight and cap, or the timeslice and rate limit (xl sched-credit)",
-  usage: '[-d <pvm> [-w weight] [-c cap]] [-s [-t tslice_ms] [-r ratelimit_us]]',
+  usage: '[-d <pvm> [-w weight] [-c cap]] [-s [-t tslice_ms] [-r ratelimit_us] [-b 0|1]]',
   args: {},
   // The ranges are checked by the policy with xl's own messages (xl sched-credit fails with status 1).
   options: {
@@ -283,22 +284,30 @@ const schedCredit = command({
     schedparam: flag('show or set the scheduler-wide parameters', 's'),
     tslice_ms: option(int(), 'timeslice, ms (1-1000; default 30)', 't'),
     ratelimit_us: option(int(), 'rate limit, µs (0 = off, or 100-500000; default 1000)', 'r'),
+    boost: option(int(), 'BOOST on wake-up: 1 as in Xen (default), 0 off (a model switch, for comparisons)', 'b'),
   },
-  help: "Without options: every domain's weight and cap. Examples: sched-credit -d web -w 512; sched-credit -d web -c 50; sched-credit -s -t 10.",
+  help: "Without options: every domain's weight and cap. Examples: sched-credit -d web -w 512; sched-credit -d web -c 50; sched-credit -s -t 10; sched-credit -s -b 0 (BOOST off, to compare).",
   run(ctx, _a, o) {
     const hv = ctx.hv;
     const sched = schedRunning(hv, 'credit');
     if (o.schedparam) {
       if (o.domain !== undefined || o.weight !== undefined || o.cap !== undefined)
         usageError(schedCredit, 'cannot specify -s with -d, -w or -c');
-      sched.adjustGlobal(given({ tslice_ms: o.tslice_ms, ratelimit_us: o.ratelimit_us }));
+      sched.adjustGlobal(given({ tslice_ms: o.tslice_ms, ratelimit_us: o.ratelimit_us, boost: o.boost }));
       const g = sched.globalParams();
       return {
         text: creditPoolLine(hv),
-        data: { pool: 'Pool-0', tslice_ms: g.tslice_ms, ratelimit_us: g.ratelimit_us, migration_delay_us: 0 },
+        data: {
+          pool: 'Pool-0',
+          tslice_ms: g.tslice_ms,
+          ratelimit_us: g.ratelimit_us,
+          migration_delay_us: 0,
+          boost: g.boost === 1,
+        },
       };
     }
-    if (o.tslice_ms !== undefined || o.ratelimit_us !== undefined) usageError(schedCredit, '-t and -r need -s');
+    if (o.tslice_ms !== undefined || o.ratelimit_us !== undefined || o.boost !== undefined)
+      usageError(schedCredit, '-t, -r and -b need -s');
     if (o.domain !== undefined) return domainParams(sched, o.domain, o);
     if (o.weight !== undefined || o.cap !== undefined)
       usageError(schedCredit, 'Must specify a domain (-d) with -w or -c');

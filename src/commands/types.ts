@@ -83,6 +83,8 @@ export interface HostIO {
   readText(path: string): string;
   writeAtomic(path: string, text: string): void;
   sleepMs(ms: number): void;
+  /** Graphviz DOT to SVG (the WASM Graphviz the package ships); absent where a host cannot render. */
+  renderSvg?(dot: string): string;
 }
 
 /** What a command runs against. */

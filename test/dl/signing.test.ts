@@ -111,4 +111,24 @@ describe('kylinx-sh sign', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toBe(`kylinx-sh sign: ${join(d, 'trust', 'demo-signer.pem')}: not a private key in PEM\n`);
   });
+
+  it.skipIf(!built)(
+    'signs a shipped manifest from another directory only with --out, giving the very .sig that ships',
+    () => {
+      const away = mkdtempSync(join(tmpdir(), 'kylinx-sign-'));
+      const args = ['sign', 'images/lib/libz-1.2.13.json', '--key', 'images/trust/demo-signer.private.pem'];
+      const refused = spawnSync(process.execPath, [bin, ...args], { cwd: away, encoding: 'utf8' });
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toBe(
+        "kylinx-sh sign: images/lib/libz-1.2.13.json is the package's own copy (there is no such file here): give --out FILE to write its signature\n",
+      );
+      const r = spawnSync(process.execPath, [bin, ...args, '--out', 'libz.sig'], { cwd: away, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      // No warning: the key is the one in the package's trust/demo-signer.pem.
+      expect(r.stderr).toBe('');
+      expect(readFileSync(join(away, 'libz.sig'), 'utf8')).toBe(
+        readFileSync(join(defaultImagesDir(), 'lib', 'libz-1.2.13.json.sig'), 'utf8'),
+      );
+    },
+  );
 });

@@ -60,6 +60,23 @@ describe('sched-credit', () => {
     ok(sh, 'run 1s');
   });
 
+  it('switches BOOST off and on for the pool at run time (-s -b), a model switch a save keeps', () => {
+    const sh = makeShell();
+    expect(ok(sh, 'sched-credit -s -b 0').text).toBe(
+      'Cpupool Pool-0: tslice=30ms ratelimit=1000us migration-delay=0us (BOOST off)',
+    );
+    expect(sh.hv.sched.globalParams().boost).toBe(0);
+    expect(ok(sh, 'sched-credit -s').data).toMatchObject({ boost: false });
+    // The switch is engine state: a restored copy runs without BOOST too.
+    expect(JSON.stringify(sh.hv.save())).toContain('"boost":false');
+    expect(ok(sh, 'sched-credit -s -b 1').text).toBe(
+      'Cpupool Pool-0: tslice=30ms ratelimit=1000us migration-delay=0us',
+    );
+    expect(sh.hv.sched.globalParams().boost).toBe(1);
+    expect(err(sh, 'sched-credit -s -b 2', 'EINVAL')).toBe("boost must be 1 (on) or 0 (off), not '2'");
+    err(sh, 'sched-credit -b 0', 'EUSAGE');
+  });
+
   it("refuses values out of range with xl's messages, changing nothing", () => {
     const sh = makeShell();
     expect(err(sh, 'sched-credit -d web -w 0', 'EINVAL')).toBe(

@@ -1,14 +1,11 @@
 // The console's perf rows exercised at a small size so they cannot rot. No timing is asserted here:
 // budgets are checked by `npm run perf` only (DESIGN §6). Both run the built dist/.
 
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain .mjs perf modules have no types
 import { consoleFrames } from '../../perf/rows/render_1000_ms.mjs';
 // @ts-expect-error plain .mjs perf modules have no types
 import { idleCpu } from '../../perf/rows/idle_cpu_pct.mjs';
-
-const HAVE_TMUX = spawnSync('tmux', ['-V']).status === 0;
 
 describe('console perf rows at small size', () => {
   it('render_1000_ms: a live console with 20 pVMs draws a frame per selection move and per touch', async () => {
@@ -20,14 +17,11 @@ describe('console perf rows at small size', () => {
     expect(r.afterTouchMs).toBeGreaterThan(0);
   });
 
-  it.skipIf(!HAVE_TMUX)(
-    'idle_cpu_pct: the built console in tmux is found and its CPU time read',
-    async () => {
-      const r = (await idleCpu(1)) as { pct?: number; error?: string; hz: number };
-      expect(r.error).toBeUndefined();
-      expect(r.pct).toBeGreaterThanOrEqual(0);
-      expect(r.hz).toBeGreaterThan(0);
-    },
-    60_000,
-  );
+  it('idle_cpu_pct: the built console in a pseudo-terminal is found and its CPU time read', async () => {
+    const r = (await idleCpu(1)) as { pct?: number; error?: string; hz: number; terminal: string };
+    expect(r.error).toBeUndefined();
+    expect(r.terminal).toBe('pty');
+    expect(r.pct).toBeGreaterThanOrEqual(0);
+    expect(r.hz).toBeGreaterThan(0);
+  }, 60_000);
 });

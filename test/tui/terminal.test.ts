@@ -1,61 +1,13 @@
-// The console in a real terminal: the BUILT binary (`node bin/kylinx-sh.js`, as a user runs it) inside
-// tmux at 120x40, typed at with send-keys and read back with capture-pane. Every wait polls the screen
-// with a timeout instead of sleeping a fixed time. Skipped, saying why, only when tmux is not installed.
+// The console in a real terminal: the BUILT binary (`node bin/kylinx-sh.js`, as a user runs it) in a
+// pseudo-terminal at 120x40 whose output drives a real terminal emulator (test/term.ts). Keys are typed
+// into the pty and the emulator's screen is read back, cells with their colours. Every wait polls the
+// screen with a timeout instead of sleeping a fixed time. Needs nothing but Node and the dev dependencies.
 
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'kylinx-sh.js');
-const HAVE_TMUX = spawnSync('tmux', ['-V']).status === 0;
-if (!HAVE_TMUX) process.stderr.write('test/tui/terminal.test.ts: skipped, tmux is not installed (CI installs it)\n');
-
-const SOCKET = `kylinx-test-${process.pid}`;
-const SESSION = 'console';
-
-function tmux(...args: string[]): string {
-  const r = spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
-
-const screen = (): string => tmux('capture-pane', '-p', '-t', SESSION);
-const keys = (...k: string[]): void => void tmux('send-keys', '-t', SESSION, ...k);
-const text = (s: string): void => void tmux('send-keys', '-t', SESSION, '-l', s);
-const flags = (): string => tmux('display', '-p', '-t', SESSION, '#{alternate_on} #{cursor_flag}').trim();
-
-/** Poll the screen until `ok` holds; fail with the last screen after `ms`. */
-async function until(what: string, ok: (s: string) => boolean, ms = 15_000): Promise<string> {
-  const end = Date.now() + ms;
-  let s = '';
-  for (;;) {
-    s = screen();
-    if (ok(s)) return s;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; the screen was:\n${s}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Start the console in a fresh tmux server; the pane stays after it exits, showing its status. */
-function start(home: string, args = ''): void {
-  spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
-  const env = `HOME=${home} TERM=xterm-256color NCURSES_NO_UTF8_ACS=1`;
-  const cmd = `cd ${home} && env -u CI -u NO_COLOR ${env} ${process.execPath} ${BIN} ${args}; echo "EXIT=$?"; sleep 600`;
-  // kill-server returns before the old server is gone; a session asked of the dying server fails with
-  // "server exited unexpectedly" (seen under load). Then it is asked again of a new one.
-  for (let tries = 1; ; tries++) {
-    const r = spawnSync('tmux', ['-L', SOCKET, 'new-session', '-d', '-x', '120', '-y', '40', '-s', SESSION, cmd], {
-      encoding: 'utf8',
-    });
-    if (r.status === 0) return;
-    if (tries === 5 || !r.stderr.includes('server exited unexpectedly'))
-      throw new Error(`tmux new-session: ${r.stderr}`);
-    spawnSync('sleep', ['0.2']);
-  }
-}
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ROOT, startTerm, Term, TermOptions } from '../term.js';
 
 const promptReady = (s: string) => /^kylinx>/m.test(s) && /pVMs: \d+ in/.test(s);
 const treeRow = (s: string, name: string) => s.split('\n').find((l) => l.includes(`─ ${name} (`)) ?? '';
@@ -67,11 +19,30 @@ const promptLine = (s: string) =>
     .filter((l) => l.startsWith('kylinx>'))
     .pop() ?? '';
 
-afterAll(() => {
-  if (HAVE_TMUX) spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+let open: Term[] = [];
+afterEach(() => {
+  for (const t of open) t.close();
+  open = [];
 });
 
-describe.skipIf(!HAVE_TMUX)('the console in tmux (built binary)', () => {
+/** The console is drawn and reads keys (raw mode on): `fo` Tab completes to `fork`, Ctrl-U clears it. */
+async function consoleReady(t: Term): Promise<void> {
+  await t.until('the console', promptReady);
+  await t.inputReady({
+    keys: ['f', 'o', 'Tab'],
+    shown: (x) => /^kylinx> fork\s*$/.test(promptLine(x)),
+    clear: ['C-u'],
+    gone: (x) => /^kylinx>\s*$/.test(promptLine(x)),
+  });
+}
+
+function start(home: string, o: TermOptions = {}): Term {
+  const t = startTerm({ cwd: home, ...o, env: { HOME: home, ...o.env } });
+  open.push(t);
+  return t;
+}
+
+describe('the console in a pseudo-terminal (built binary)', () => {
   const home = mkdtempSync(join(tmpdir(), 'kylinx-home-'));
 
   it('is built', () => {
@@ -79,137 +50,178 @@ describe.skipIf(!HAVE_TMUX)('the console in tmux (built binary)', () => {
   });
 
   it('forks, touches, resizes, completes, opens the dashboard, leaves cleanly, and keeps history', async () => {
-    start(home);
-    await until('the console', promptReady);
-    expect(flags()).toBe('1 1'); // alternate screen on
+    let t = start(home);
+    await consoleReady(t);
+    expect(t.alternate).toBe(true);
 
     // fork web 4: the tree grows at once.
-    text('fork web 4');
-    keys('Enter');
-    let s = await until('web.1-web.4 in the tree', (x) => [1, 2, 3, 4].every((k) => treeRow(x, `web.${k}`) !== ''));
+    t.type('fork web 4');
+    t.keys('Enter');
+    let s = await t.until('web.1-web.4 in the tree', (x) => [1, 2, 3, 4].every((k) => treeRow(x, `web.${k}`) !== ''));
     expect(treeRow(s, 'web.2')).toMatch(/web\.2 \(5\)/);
     expect(sharedPct(treeRow(s, 'web.2'))).toBe(100);
     const edgeBefore = Number(/web\.2 +◀(\d+)p web/.exec(s)?.[1]);
     expect(edgeBefore).toBeGreaterThan(500);
 
     // touch web.2 heap 500: web.2 keeps fewer pages of its parent; the sharing graph says how many.
-    text('touch web.2 heap 500');
-    keys('Enter');
-    s = await until("web.2's sharing to drop", (x) => sharedPct(treeRow(x, 'web.2')) < 100);
+    t.type('touch web.2 heap 500');
+    t.keys('Enter');
+    s = await t.until("web.2's sharing to drop", (x) => sharedPct(treeRow(x, 'web.2')) < 100);
     expect(sharedPct(treeRow(s, 'web.3'))).toBe(100);
     expect(s).toMatch(new RegExp(`web\\.2 +◀${edgeBefore - 500}p web`));
     expect(s).toMatch(/cow +web\.2: 500 copy-on-write breaks in heap/);
 
     // Too small, then back: the layout returns whole.
-    tmux('resize-window', '-t', SESSION, '-x', '70', '-y', '20');
-    s = await until('the too-small message', (x) => x.includes('terminal too small (need 80x24)'));
+    t.resize(70, 20);
+    s = await t.until('the too-small message', (x) => x.includes('terminal too small (need 80x24)'));
     expect(
       s
         .trim()
         .split('\n')
         .filter((l) => l.trim() !== ''),
     ).toHaveLength(1);
-    tmux('resize-window', '-t', SESSION, '-x', '120', '-y', '40');
-    s = await until('the layout back', (x) => promptReady(x) && treeRow(x, 'web.4') !== '' && !x.includes('too small'));
+    t.resize(120, 40);
+    s = await t.until(
+      'the layout back',
+      (x) => promptReady(x) && treeRow(x, 'web.4') !== '' && !x.includes('too small'),
+    );
     expect(s.split('\n').filter((l) => l.startsWith('kylinx-sh kylinx'))).toHaveLength(1);
 
     // Completion: fo<Tab> -> fork, fork w<Tab> -> fork web.
-    text('fo');
-    keys('Tab');
-    await until('fo<Tab> to complete', (x) => /^kylinx> fork\s*$/.test(promptLine(x)));
-    keys('C-u');
-    text('fork w');
-    keys('Tab');
-    await until('fork w<Tab> to complete', (x) => /^kylinx> fork web\s*$/.test(promptLine(x)));
-    keys('C-c');
-    await until('Ctrl-C to clear the line', (x) => /^kylinx>\s*$/.test(promptLine(x)));
+    t.type('fo');
+    t.keys('Tab');
+    await t.until('fo<Tab> to complete', (x) => /^kylinx> fork\s*$/.test(promptLine(x)));
+    t.keys('C-u');
+    t.type('fork w');
+    t.keys('Tab');
+    await t.until('fork w<Tab> to complete', (x) => /^kylinx> fork web\s*$/.test(promptLine(x)));
+    t.keys('C-c');
+    await t.until('Ctrl-C to clear the line', (x) => /^kylinx>\s*$/.test(promptLine(x)));
 
     // top opens the dashboard, q comes back with the state intact.
-    text('top');
-    keys('Enter');
-    s = await until('the dashboard', (x) => x.includes('families') && x.includes('Rss per pVM'));
+    t.type('top');
+    t.keys('Enter');
+    s = await t.until('the dashboard', (x) => x.includes('families') && x.includes('Rss per pVM'));
     expect(s).toMatch(/web\.4 \(7\)/);
-    keys('q');
-    s = await until('the console again', (x) => promptReady(x) && treeRow(x, 'web.4') !== '');
+    t.keys('q');
+    s = await t.until('the console again', (x) => promptReady(x) && treeRow(x, 'web.4') !== '');
     expect(sharedPct(treeRow(s, 'web.2'))).toBeLessThan(100);
-    text('list');
-    keys('Enter');
-    await until('list to run after the dashboard', (x) => /^web\.4 +7 /m.test(x));
+    t.type('list');
+    t.keys('Enter');
+    await t.until('list to run after the dashboard', (x) => /^web\.4 +7 /m.test(x));
 
     // Ctrl-D leaves: status 0, normal screen, cursor visible.
-    keys('C-d');
-    await until('the exit status', (x) => /EXIT=\d+/.test(x));
-    expect(screen()).toMatch(/EXIT=0/);
-    expect(flags()).toBe('0 1');
+    t.keys('C-d');
+    expect((await t.waitExit()).exitCode).toBe(0);
+    await t.until('the normal screen', () => !t.alternate && t.cursorVisible, 2_000);
     expect(readFileSync(join(home, '.kylinx-sh_history'), 'utf8')).toMatch(
       /fork web 4\ntouch web\.2 heap 500\ntop\nlist\n$/,
     );
 
     // A new console remembers: Up gives the last lines of the previous session.
-    start(home);
-    await until('the console again', promptReady);
-    keys('Up');
-    await until('history: list', (x) => /^kylinx> list\s*$/.test(promptLine(x)));
-    keys('Up', 'Up');
-    await until('history: touch', (x) => /^kylinx> touch web\.2 heap 500\s*$/.test(promptLine(x)));
-    keys('C-c', 'C-d');
-    await until('the exit status', (x) => /EXIT=0/.test(x));
+    t = start(home);
+    await consoleReady(t);
+    t.keys('Up');
+    await t.until('history: list', (x) => /^kylinx> list\s*$/.test(promptLine(x)));
+    t.keys('Up', 'Up');
+    await t.until('history: touch', (x) => /^kylinx> touch web\.2 heap 500\s*$/.test(promptLine(x)));
+    t.keys('C-c', 'C-d');
+    expect((await t.waitExit()).exitCode).toBe(0);
   }, 120_000);
+
+  it('draws in colour: a bold cyan header, a bold green prompt; NO_COLOR and --no-color draw none', async () => {
+    const colour = start(home);
+    await consoleReady(colour);
+    const header = colour.find('kylinx-sh kylinx')!;
+    const name = colour.cell(header.row, header.col);
+    expect(name).toMatchObject({ char: 'k', fgMode: 'palette', fg: 6, bold: true });
+    const prompt = colour.find(/^kylinx>/)!;
+    expect(colour.cell(prompt.row, 0)).toMatchObject({ char: 'k', fgMode: 'palette', fg: 2, bold: true });
+    colour.keys('C-d');
+    expect((await colour.waitExit()).exitCode).toBe(0);
+
+    for (const o of [{ env: { NO_COLOR: '1' } }, { args: ['--no-color'] }]) {
+      const t = start(home, o);
+      await consoleReady(t);
+      // Every cell of the screen: default colours, no attribute.
+      for (let row = 0; row < t.rows; row++)
+        for (let col = 0; col < t.cols; col++) {
+          const c = t.cell(row, col);
+          expect(
+            c.fgMode === 'default' && c.bgMode === 'default' && !c.bold && !c.inverse && !c.dim && !c.underline,
+            `cell ${row},${col} '${c.char}' is styled (${JSON.stringify(o)})`,
+          ).toBe(true);
+        }
+      // No SGR sequence (ESC [ ... m) at all in what the program wrote.
+      expect(t.output()).not.toMatch(new RegExp(`${'\x1b'}\\[[0-9;]*m`));
+      t.keys('C-d');
+      expect((await t.waitExit()).exitCode).toBe(0);
+    }
+  }, 60_000);
 
   it('records the session (--record), stops a long run with Ctrl-C, runs the clock, plays a script', async () => {
     const cast = join(home, 'session.cast');
     writeFileSync(join(home, 'demo.kx'), 'say Watch the tree grow\nfork web 2\ntouch web.1 heap 100\n');
-    start(home, `--record ${cast}`);
-    await until('the console', promptReady);
+    const t = start(home, { args: ['--record', cast] });
+    await consoleReady(t);
 
     // A long run goes in steps (a day: far longer than the test waits): the run bar shows how far it
     // got; Ctrl-C stops it, consistent, saying where.
-    text('run 24h');
-    keys('Enter');
-    await until('the run bar', (x) => /run 24h: .* of 24 h of virtual time · Ctrl-C stops it/.test(x));
-    keys('C-c');
-    const s = await until(
+    t.type('run 24h');
+    t.keys('Enter');
+    await t.until('the run bar', (x) => /run 24h: .* of 24 h of virtual time · Ctrl-C stops it/.test(x));
+    t.keys('C-c');
+    const s = await t.until(
       'the run to stop',
       (x) => /run 24h: stopped by Ctrl-C after [0-9.]+ (ms|s|min|h) of 24 h/.test(x) && promptReady(x),
     );
-    const t = Number(/t=([0-9.]+)s/.exec(s.split('\n').find((l) => l.startsWith('kylinx-sh kylinx'))!)?.[1]);
-    expect(t).toBeGreaterThan(0);
-    expect(t).toBeLessThan(24 * 3600);
+    const clock = Number(/t=([0-9.]+)s/.exec(s.split('\n').find((l) => l.startsWith('kylinx-sh kylinx'))!)?.[1]);
+    expect(clock).toBeGreaterThan(0);
+    expect(clock).toBeLessThan(24 * 3600);
     expect(s).toMatch(/^kylinx>\s*$/m);
 
     // The clock: time runs while the header says so, and stops with clock off.
-    text('clock on 100');
-    keys('Enter');
-    await until('the clock to run', (x) => x.includes('▶ clock 100x') && Number(/t=([0-9.]+)s/.exec(x)?.[1]) > t + 50);
-    text('clock off');
-    keys('Enter');
-    await until('the clock to stop', (x) => x.includes('■ clock off') && /clock off: ran .* in \d+ steps/.test(x));
+    t.type('clock on 100');
+    t.keys('Enter');
+    await t.until(
+      'the clock to run',
+      (x) => x.includes('▶ clock 100x') && Number(/t=([0-9.]+)s/.exec(x)?.[1]) > clock + 50,
+    );
+    t.type('clock off');
+    t.keys('Enter');
+    await t.until('the clock to stop', (x) => x.includes('■ clock off') && /clock off: ran .* in \d+ steps/.test(x));
 
     // play: the next command shows before it runs; Enter runs it; ← steps back.
-    text('play demo.kx');
-    keys('Enter');
-    await until(
+    t.type('play demo.kx');
+    t.keys('Enter');
+    await t.until(
       'the play bar',
       (x) => /▶ play demo\.kx step 1\/3/.test(x) && x.includes('next line 1: say Watch the tree grow'),
     );
-    keys('Enter');
-    await until('the framed say', (x) => /║ Watch the tree grow +║/.test(x));
-    keys('Enter');
-    await until(
+    t.keys('Enter');
+    await t.until('the framed say', (x) => /║ Watch the tree grow +║/.test(x));
+    t.keys('Enter');
+    await t.until(
       'web.1 and web.2',
       (x) => treeRow(x, 'web.2') !== '' && x.includes('next line 3: touch web.1 heap 100'),
     );
-    keys('Left');
-    await until(
+    t.keys('Left');
+    await t.until(
       'the fork undone',
       (x) => treeRow(x, 'web.2') === '' && x.includes('⟲ stepped back before line 2: fork web 2'),
     );
-    keys('q');
-    await until('the prompt back', (x) => promptReady(x) && x.includes('stopped playing demo.kx'));
+    t.keys('q');
+    await t.until('the prompt back', (x) => promptReady(x) && x.includes('stopped playing demo.kx'));
 
-    keys('C-d');
-    await until('the exit status', (x) => /EXIT=\d+/.test(x));
-    expect(screen()).toMatch(/EXIT=0/);
+    // A shipped demo plays by its package path from this directory, which holds no examples/.
+    t.type('play examples/fork-cow.kx');
+    t.keys('Enter');
+    await t.until('the shipped demo', (x) => /▶ play examples\/fork-cow\.kx step 1\/\d+/.test(x));
+    t.keys('q');
+    await t.until('the prompt back', (x) => promptReady(x) && x.includes('stopped playing examples/fork-cow.kx'));
+
+    t.keys('C-d');
+    expect((await t.waitExit()).exitCode).toBe(0);
 
     // The asciicast: a v2 header, then [time, "o", data] events in time order holding what was shown.
     const lines = readFileSync(cast, 'utf8').trim().split('\n');
@@ -232,4 +244,45 @@ describe.skipIf(!HAVE_TMUX)('the console in tmux (built binary)', () => {
     expect(shown).toContain('clock off: ran');
     expect(shown).toContain('Watch the tree grow');
   }, 120_000);
+});
+
+describe('--step in a pseudo-terminal (built binary)', () => {
+  it('advances on Enter, steps back on b, and leaves on q', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kylinx-step-'));
+    writeFileSync(join(dir, 'demo.kx'), 'say "Watch web fork"\nfork web 2\nlist web.2\n');
+    const t = start(dir, { args: ['--step', 'demo.kx'] });
+    // --step prints line by line: read the whole normal buffer, scrollback included.
+    const all = () => t.history();
+    await t.until('the first step', (s) => s.includes('[1/3] line 1: say "Watch web fork"'), 15_000, all);
+    t.keys('Enter');
+    await t.until(
+      'the say banner and step 2',
+      (s) => /║ Watch web fork +║/.test(s) && s.includes('[2/3] line 2: fork web 2'),
+      15_000,
+      all,
+    );
+    t.keys('Enter');
+    await t.until(
+      'the fork and step 3',
+      (s) => s.includes('web.2  domid 5') && s.includes('[3/3] line 3: list web.2'),
+      15_000,
+      all,
+    );
+    t.keys('b');
+    await t.until(
+      'the step back',
+      (s) =>
+        s.includes('⟲ stepped back before line 2: fork web 2') &&
+        s.trimEnd().endsWith('(Enter: run   b: back   q: quit)'),
+      15_000,
+      all,
+    );
+    t.keys('Enter');
+    // Forking again after stepping back gives the same domids: the engine really went back.
+    await t.until('the fork again', (s) => s.split('web.2  domid 5').length === 3, 15_000, all);
+    t.keys('Enter');
+    await t.until('list of web.2', (s) => /web\.2 +5 +8 +1/.test(s), 15_000, all);
+    t.keys('q');
+    expect((await t.waitExit()).exitCode).toBe(0);
+  }, 60_000);
 });

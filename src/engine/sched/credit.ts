@@ -408,12 +408,18 @@ export class Credit implements SchedPolicy, AcctCtx {
   }
 
   globalParams(): SchedParams {
-    return { tslice_ms: this.st.params.tsliceMs, ratelimit_us: this.st.params.ratelimitUs };
+    const p = this.st.params;
+    return { tslice_ms: p.tsliceMs, ratelimit_us: p.ratelimitUs, boost: p.boost ? 1 : 0 };
   }
 
-  /** Time slice 1..1000 ms, rate limit 0 or 100..500000 µs and at most the time slice (libxl's checks). */
+  /**
+   * Time slice 1..1000 ms, rate limit 0 or 100..500000 µs and at most the time slice (libxl's checks);
+   * boost 1 (as Xen) or 0, a model switch for comparing wake-up latency without BOOST.
+   */
   adjustGlobal(p: SchedParams): void {
-    onlyKeys(p, ['tslice_ms', 'ratelimit_us']);
+    onlyKeys(p, ['tslice_ms', 'ratelimit_us', 'boost']);
+    if (p.boost !== undefined && p.boost !== 0 && p.boost !== 1)
+      fail('EINVAL', `boost must be 1 (on) or 0 (off), not '${p.boost}'`);
     const t = p.tslice_ms;
     const r = p.ratelimit_us;
     if (t !== undefined && (t < TSLICE_MIN_MS || t > TSLICE_MAX_MS))
@@ -425,6 +431,7 @@ export class Credit implements SchedPolicy, AcctCtx {
     if (rNew > tNew * 1000) fail('EINVAL', `Ratelimit cannot be greater than timeslice (${rNew}us > ${tNew}ms)`);
     this.st.params.tsliceMs = tNew;
     this.st.params.ratelimitUs = rNew;
+    if (p.boost !== undefined) this.st.params.boost = p.boost === 1;
   }
 
   // ---- displays ----------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-// `kylinx-sh --step FILE` in a real terminal (tmux): it shows the next command before running it, runs it
-// on Enter, steps back on b (the engine returns to its state before that command), and leaves on q.
+// An extra, outside `npm test` (`npm run test:tmux`): `kylinx-sh --step FILE` in tmux, as
+// test/tui/terminal.test.ts does it in a pty: it shows the next command before running it, runs it on
+// Enter, steps back on b (the engine returns to its state before that command), and leaves on q.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'kylinx-sh.js');
 const HAVE_TMUX = spawnSync('tmux', ['-V']).status === 0;
 const SOCKET = `kylinx-step-${process.pid}`;
+if (!HAVE_TMUX) process.stderr.write('test/tmux/step.test.ts: skipped, tmux is not installed\n');
 
 function tmux(...args: string[]): string {
   const r = spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
