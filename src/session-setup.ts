@@ -4,7 +4,8 @@
 import { Shell } from './commands/shell.js';
 import type { HostIO } from './commands/types.js';
 import { loadState } from './commands/session.js';
-import type { HostConfig } from './engine/image.js';
+import { type CostOverrides, costsFromCfg } from './engine/cost-model.js';
+import { type HostConfig, parseCfg } from './engine/image.js';
 import { newEngine } from './engine/index.js';
 import {
   defaultImagesDir,
@@ -25,6 +26,8 @@ export interface SetupOptions {
   images?: string;
   seed?: string;
   state?: string;
+  /** A file of cost overrides (xl.cfg syntax: name = value), applied on top of a loaded state's. */
+  costs?: string;
 }
 
 export interface Setup {
@@ -49,6 +52,7 @@ export function setupShell(o: SetupOptions, io: HostIO = nodeIO): Setup {
       fail('EUSAGE', `--seed must be a whole number 0-4294967295, not '${o.seed}'`);
     host = { ...host, seed: Number(o.seed) };
   }
+  const costs: CostOverrides = o.costs === undefined ? {} : costsFromCfg(parseCfg(readText(o.costs), o.costs), o.costs);
   let unlock = (): void => {};
   let shell: Shell;
   if (o.state) {
@@ -58,13 +62,15 @@ export function setupShell(o: SetupOptions, io: HostIO = nodeIO): Setup {
       const engine = fileExists(o.state)
         ? loadState((h) => newEngine(h ?? host, { libs }), readText(o.state), o.state)
         : undefined;
-      shell = new Shell({ host, images, io, engine, libs });
+      // The file's overrides go on top of the ones the state holds, and are saved with it.
+      engine?.cost.load({ ...engine.cost.overrides(), ...costs });
+      shell = new Shell({ host, images, io, engine, libs, costs });
     } catch (e) {
       unlock();
       throw e;
     }
   } else {
-    shell = new Shell({ host, images, io, libs });
+    shell = new Shell({ host, images, io, libs, costs });
   }
   const stateFile = o.state;
   return {

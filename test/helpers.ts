@@ -53,12 +53,24 @@ export function run(shell: Shell, line: string): Outcome[] {
       shell.run(part);
       const o = outs[n];
       if (o && !o.ok) expect(stateOf(shell), `failed '${part}' (${o.error.message}) changed the state`).toBe(before);
+      for (const x of outs.slice(n)) if (x.ok) expectExplained(x);
       expect(shell.hv.check(), `invariants after '${part}'`).toEqual([]);
     }
   } finally {
     off();
   }
   return outs;
+}
+
+/**
+ * A modeled latency is explained by the primitives charged while its command ran (data.cost): their
+ * sum is the latency (stages of an update are rounded to 0.1 µs each, hence the slack).
+ */
+export function expectExplained(o: Outcome): void {
+  if (!o.ok || o.result.latencyUs === undefined) return;
+  const c = o.result.cost;
+  expect(c, `${o.line}: a latency without its explanation`).toBeDefined();
+  expect(Math.abs(c!.total_us - o.result.latencyUs), `${o.line}: ${JSON.stringify(c)}`).toBeLessThan(0.3);
 }
 
 /** The outcome's result; a failed outcome fails the test, saying why. */

@@ -11,7 +11,7 @@ export function outcomeJson(o: Outcome): Record<string, unknown> {
     return { command: o.command, ok: false, error: { code: o.error.code, message: o.where + o.error.message } };
   const out: Record<string, unknown> = { command: o.command, ok: true };
   if (o.result.latencyUs !== undefined) out.latency_us = o.result.latencyUs;
-  out.data = o.result.data;
+  out.data = o.result.cost ? { ...o.result.data, cost: o.result.cost } : o.result.data;
   return out;
 }
 

@@ -5,6 +5,7 @@
 // --json one JSON object per command, narration included, as data.
 
 import { banner } from './banner.js';
+import { explainText } from './explain.js';
 import type { ModeHost } from './effects.js';
 import { errorLine, outcomeJson, withAsides } from './output.js';
 
@@ -12,6 +13,8 @@ export interface ScriptedHostOptions {
   json: boolean;
   /** stdout is a terminal: narration is framed. */
   tty: boolean;
+  /** After each command with a modeled latency, the primitives it is made of (--explain). */
+  explain?: boolean;
   out(s: string): void;
   err(s: string): void;
 }
@@ -26,6 +29,7 @@ export function scriptedHost(o: ScriptedHostOptions): ModeHost {
         const say = x.result.effect?.kind === 'say' && o.tty ? banner(x.result.effect.text) : null;
         const t = withAsides(say ?? x.result.text, x);
         if (t) o.out(t + '\n');
+        if (o.explain && x.result.cost) o.out(`${explainText(x.result.cost)}\n`);
       }
     },
   };

@@ -130,6 +130,7 @@ const tryCmd = command({
         text: o.result.text,
         data: { ok: true, command: o.command, data: o.result.data },
         latencyUs: o.result.latencyUs,
+        ...(o.result.cost ? { cost: o.result.cost } : {}),
         ...(o.result.effect ? { effect: o.result.effect } : {}),
       };
     }

@@ -6,6 +6,7 @@ import type { Engine } from '../engine/index.js';
 import type { HostConfig, ImageConfig } from '../engine/image.js';
 import { bootHost, newEngine } from '../engine/index.js';
 import { roundUs } from '../engine/cost.js';
+import type { CostOverrides } from '../engine/cost-model.js';
 import type { LibraryStore } from '../engine/dl/store.js';
 import { type ArgSpecs, type OptSpecs, parseArgs, type Values } from './args.js';
 import { HELD, type ModeHost, QUIET_HOST, type Resume } from './effects.js';
@@ -31,6 +32,8 @@ export interface ShellOptions {
   engine?: Engine;
   /** The library store read from the images directory's lib/ and trust/ (src/dl-io.ts). */
   libs?: LibraryStore;
+  /** Cost overrides of a new engine (--costs FILE); a given engine has its own. */
+  costs?: CostOverrides;
 }
 
 export interface RunOptions {
@@ -95,7 +98,7 @@ export class Shell {
     this.libs = opts.libs;
     if (opts.engine) this.hv = opts.engine;
     else {
-      this.hv = newEngine(opts.host, { libs: opts.libs });
+      this.hv = newEngine(opts.host, { libs: opts.libs, costs: opts.costs });
       bootHost(this.hv, this.images);
     }
     this.context = this.makeCtx();
@@ -206,6 +209,7 @@ export class Shell {
     const text = [spec.name, ...words].join(' ');
     try {
       const { a, o } = parseArgs(spec, words, this.context);
+      this.hv.cost.begin();
       // parseArgs gives each key of the spec its value as the spec's kinds parse it: Values<A>, Values<O>.
       const reply = spec.run(this.context, a as Values<A>, o as Values<O>);
       const result = isHandoff(reply) ? reply.otherwise() : reply;
@@ -221,6 +225,7 @@ export class Shell {
       const spec = findCommand(name);
       name = spec.name;
       const { a, o } = parseArgs(spec, words.slice(1), this.context);
+      this.hv.cost.begin();
       const reply = spec.run(this.context, a, o);
       const result = isHandoff(reply)
         ? this.mode.act(reply, { ctx: this.context, line: text, ...(hold ? { hold } : {}) })
@@ -233,7 +238,10 @@ export class Shell {
   }
 
   private done<D extends Data>(command: string, line: string, where: string, result: Result<D>): Outcome<D> {
-    if (result.latencyUs !== undefined) result.latencyUs = roundUs(result.latencyUs);
+    if (result.latencyUs !== undefined) {
+      result.latencyUs = roundUs(result.latencyUs);
+      result.cost ??= this.hv.cost.take();
+    }
     return { command, line, where, ok: true, result, events: this.hv.drainEvents() };
   }
 

@@ -5,6 +5,7 @@ import { fail } from '../engine/errors.js';
 import { suggest } from '../engine/suggest.js';
 import { bench } from './bench.js';
 import { CONSOLE_ONLY } from './console-only.js';
+import { COST_COMMANDS } from './costs.js';
 import { exportCmd } from './export.js';
 import { INSPECT } from './inspect.js';
 import { IPC_COMMANDS } from './ipc.js';
@@ -28,6 +29,7 @@ export const COMMANDS: AnyCommand[] = [
   ...TOP,
   ...SESSION,
   bench,
+  ...COST_COMMANDS,
   exportCmd,
   ...CONSOLE_ONLY,
 ];

@@ -1,5 +1,6 @@
 // The shapes every command shares: its entry in the table, what it gets, what it returns.
 
+import type { CostExplanation } from '../engine/cost-model.js';
 import type { EngineEvent } from '../engine/hypervisor.js';
 import type { Engine } from '../engine/index.js';
 import type { HostConfig, ImageConfig } from '../engine/image.js';
@@ -15,6 +16,11 @@ export interface Result<D extends Data = Data> {
   data: D;
   /** Modeled latency on KylinX (cost.ts), when the command models one. */
   latencyUs?: number;
+  /**
+   * The latency as the primitives charged while the command ran (cost-model.ts); the shell fills it in
+   * for every command with a latency, unless the command gives its own (try, from the command it ran).
+   */
+  cost?: CostExplanation;
   /** How the mode shows it beyond its text (narration, a mechanism animated); see effects.ts. */
   effect?: ShowEffect;
 }

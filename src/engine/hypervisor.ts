@@ -5,6 +5,7 @@
 
 import { DOM0, Domain, DomainSnapshot, isZombie } from './domain.js';
 import { checkDomainShape } from './domain-shape.js';
+import { checkOverrides, CostModel, CostOverrides } from './cost-model.js';
 import { EngineError, fail } from './errors.js';
 import { DEFAULT_HOST, HostConfig, ImageConfig } from './image.js';
 import { suggest } from './suggest.js';
@@ -85,6 +86,8 @@ export interface HypervisorSnapshot {
   rng: number;
   nextDomid: number;
   pool: number;
+  /** Overridden cost constants (cost-model.ts); absent in states saved before costs could be overridden. */
+  costs: CostOverrides;
   frames: FrameSnapshot;
   chunks: ChunkSnapshot;
   domains: DomainSnapshot[];
@@ -94,6 +97,8 @@ export interface HypervisorSnapshot {
 export class Hypervisor {
   readonly host: HostConfig;
   readonly rng: Rng;
+  /** The cost table with this host's overrides, and the meter commands are explained from. */
+  readonly cost: CostModel;
   frames: FrameTable;
   mem: Memory;
   acct: Accounting;
@@ -108,9 +113,10 @@ export class Hypervisor {
   private events: EngineEvent[] = [];
   private listeners: ((e: EngineEvent) => void)[] = [];
 
-  constructor(host: Partial<HostConfig> = {}) {
+  constructor(host: Partial<HostConfig> = {}, costs: CostOverrides = {}) {
     this.host = { ...DEFAULT_HOST, raw: {}, ...host };
     this.rng = new Rng(this.host.seed);
+    this.cost = new CostModel(costs);
     this.frames = new FrameTable(((this.host.memory - this.host.dom0_mem) * 1024) / 4);
     this.mem = new Memory(this.frames);
     this.acct = new Accounting(this.mem);
@@ -324,6 +330,7 @@ export class Hypervisor {
       rng: this.rng.save(),
       nextDomid: this.nextDomid,
       pool: this.pool,
+      costs: this.cost.overrides(),
       frames: this.frames.save(),
       chunks: this.mem.save(),
       domains: this.list().map((d) => ({
@@ -347,6 +354,7 @@ export class Hypervisor {
       rng: this.rng.save(),
       nextDomid: this.nextDomid,
       pool: this.pool,
+      costs: this.cost.overrides(),
       domains: this.list().map((d) => ({
         ...d,
         regions: d.regions.map((r) => [r.name, r.kind, r.pages, hashInts(r.p2m)]),
@@ -366,6 +374,7 @@ export class Hypervisor {
     this.rng.restore(s.rng);
     this.nextDomid = s.nextDomid;
     this.pool = s.pool;
+    this.cost.load(s.costs);
     this.frames = FrameTable.load(s.frames);
     this.mem = Memory.load(this.frames, s.chunks);
     this.acct = new Accounting(this.mem);
@@ -390,6 +399,7 @@ export interface StateDocument {
   rng: number;
   nextDomid: number;
   pool: number;
+  costs: CostOverrides;
   frames: Rec;
   chunks: Rec;
   domains: unknown[];
@@ -425,5 +435,6 @@ export function validateSnapshot(doc: unknown): StateDocument {
   const nextDomid = number('nextDomid');
   const pool = number('pool');
   const domains = Array.isArray(o.domains) ? o.domains : bad("state has no valid 'domains'");
-  return { host: checkHost(host), nowNs, rng, nextDomid, pool, frames, chunks, domains, subsystems };
+  const costs = checkOverrides(o.costs, 'state: costs');
+  return { host: checkHost(host), nowNs, rng, nextDomid, pool, costs, frames, chunks, domains, subsystems };
 }

@@ -1,6 +1,7 @@
 // Building an engine: a hypervisor with every subsystem plugged in, and the host booted.
 // The one place that knows which subsystems exist and wires the ports between them (ports.ts).
 
+import type { CostOverrides } from './cost-model.js';
 import { Hypervisor } from './hypervisor.js';
 import { Ipc } from './ipc/subsystem.js';
 import type { HostConfig, ImageConfig } from './image.js';
@@ -12,9 +13,10 @@ import type { LibraryStore } from './dl/store.js';
 import { registerSched } from './sched/index.js';
 import type { Scheduler } from './sched/scheduler.js';
 
-/** What an engine is built with besides the host: the library store read from images/lib (src/dl-io.ts). */
+/** What an engine is built with besides the host: the library store read from images/lib (src/dl-io.ts), cost overrides. */
 export interface EngineOptions {
-  libs?: LibraryStore;
+  libs?: LibraryStore | undefined;
+  costs?: CostOverrides | undefined;
 }
 
 /** A hypervisor with its subsystems, each typed and always present. */
@@ -26,7 +28,7 @@ export type Engine = Hypervisor & {
 
 /** A hypervisor with all subsystems registered, not yet booted (restore loads into this). */
 export function newEngine(host: Partial<HostConfig> = {}, opts: EngineOptions = {}): Engine {
-  const hv = new Hypervisor(host);
+  const hv = new Hypervisor(host, opts.costs);
   // The scheduler and the library subsystem ask each other (ports.ts): the library subsystem is built
   // first with a port that reaches the scheduler once it exists (nothing asks before create or update).
   const dl = registerDl(hv, { store: opts.libs, busy: { libraryBusy: (d, lib) => sched.libraryBusy(d, lib) } });

@@ -4,7 +4,7 @@
 // Every operation validates everything first and only then changes state, so a failing call leaves the
 // engine exactly as it was. Each returns the modeled latency (cost.ts) with what it did.
 
-import { bootCost, destroyCost, forkCost, restoreCost, us } from './cost.js';
+import { bootCost, destroyCost, forkCost, restoreCost, xenstoreCreate } from './cost-model.js';
 import { DOM0, Domain, isZombie, pagesOf, Shutdown } from './domain.js';
 import { fail } from './errors.js';
 import type { Hypervisor, ParentNotice } from './hypervisor.js';
@@ -104,7 +104,8 @@ export function create(hv: Hypervisor, image: ImageConfig, { name, how = 'boot' 
   };
   hv.insert(d);
   hv.dom0.children.push(domid);
-  let latencyUs = how === 'restore' ? restoreCost(pages) : bootCost(pages, hv.host.toolstack, live, fromPool);
+  let latencyUs = how === 'restore' ? restoreCost(hv.cost, pages) : bootCost(hv.cost, pages, fromPool);
+  if (how === 'boot' && hv.host.toolstack === 'xs') latencyUs += xenstoreCreate(hv.cost, live);
   hv.emit(
     'created',
     d,
@@ -155,7 +156,8 @@ export function fork(hv: Hypervisor, parent: Domain, n: number): Forked {
     hv.insert(child);
     parent.children.push(domid);
     for (const s of hv.subsystems) s.onFork?.(parent, child);
-    const latencyUs = forkCost(pages, hv.host.toolstack, live, fromPool);
+    let latencyUs = forkCost(hv.cost, pages, fromPool);
+    if (hv.host.toolstack === 'xs') latencyUs += xenstoreCreate(hv.cost, live);
     out.children.push({ domain: child, latencyUs, fromPool });
     out.latencyUs += latencyUs;
     hv.emit('forked', child, `${parent.name} forked ${child.name} (domid ${domid}): ${pages} pages shared`);
@@ -226,20 +228,20 @@ function reap(hv: Hypervisor, parent: Domain, child: Domain): number {
   return child.shutdown!.status;
 }
 
-export function exit(hv: Hypervisor, d: Domain, status: number): Timed & Terminated {
+/** exit(): the pVM stops with a status; the cost is the caller's to charge (ipc/exit.ts: how the parent was told). */
+export function exit(hv: Hypervisor, d: Domain, status: number): Terminated {
   hv.requireActive(d, 'exit');
   if (!Number.isInteger(status) || status < 0 || status > 255)
     fail('EINVAL', `exit status must be 0-255, not ${status}`);
-  const t = terminate(hv, d, { reason: 'poweroff', status, signal: null });
-  return { ...t, latencyUs: us('signal_default') };
+  return terminate(hv, d, { reason: 'poweroff', status, signal: null });
 }
 
-export interface Waited extends Timed {
+export interface Waited {
   reaped: { name: string; domid: number; status: number } | null;
   blocked: boolean;
 }
 
-/** wait(): reap an exited child (the given one, or any), or block until one exits. */
+/** wait(): reap an exited child (the given one, or any), or block until one exits; the caller charges the cost (ipc/exit.ts). */
 export function wait(hv: Hypervisor, parent: Domain, child?: Domain): Waited {
   hv.requireActive(parent, 'wait');
   if (child && child.parent !== parent.domid) fail('ECHILD', `${child.name} is not a child of ${parent.name}`);
@@ -248,14 +250,10 @@ export function wait(hv: Hypervisor, parent: Domain, child?: Domain): Waited {
   const zombie = kids.find(isZombie);
   if (zombie) {
     const status = reap(hv, parent, zombie);
-    return {
-      reaped: { name: zombie.name, domid: zombie.domid, status },
-      blocked: false,
-      latencyUs: us('signal_default'),
-    };
+    return { reaped: { name: zombie.name, domid: zombie.domid, status }, blocked: false };
   }
   hv.block(parent, { call: 'wait', on: child ? child.name : 'a child', child: child ? child.domid : null });
-  return { reaped: null, blocked: true, latencyUs: us('hypercall') };
+  return { reaped: null, blocked: true };
 }
 
 // ---- destroy, pause, rename, pool ----------------------------------------------------------------
@@ -275,7 +273,7 @@ export function destroy(hv: Hypervisor, d: Domain): Timed {
   for (const s of hv.subsystems) s.onRemove?.(d);
   hv.remove(d);
   hv.emit('destroyed', d, `destroyed ${d.name} (domid ${d.domid}): ${pages} pages released`);
-  return { latencyUs: destroyCost(pages) };
+  return { latencyUs: destroyCost(hv.cost, pages) };
 }
 
 export function pause(hv: Hypervisor, d: Domain): Timed {
@@ -285,7 +283,7 @@ export function pause(hv: Hypervisor, d: Domain): Timed {
   d.paused = true;
   hv.emit('paused', d, `paused ${d.name}`);
   for (const s of hv.subsystems) s.onPause?.(d);
-  return { latencyUs: us('pause') };
+  return { latencyUs: hv.cost.us('pause') };
 }
 
 export function unpause(hv: Hypervisor, d: Domain): Timed {
@@ -295,7 +293,7 @@ export function unpause(hv: Hypervisor, d: Domain): Timed {
   d.paused = false;
   hv.emit('unpaused', d, `unpaused ${d.name}`);
   for (const s of hv.subsystems) s.onUnpause?.(d);
-  return { latencyUs: us('unpause') };
+  return { latencyUs: hv.cost.us('unpause') };
 }
 
 export function rename(hv: Hypervisor, d: Domain, name: string): Timed {
@@ -304,7 +302,7 @@ export function rename(hv: Hypervisor, d: Domain, name: string): Timed {
   const old = d.name;
   hv.rename(d, name);
   hv.emit('renamed', d, `renamed ${old} to ${name}`);
-  return { latencyUs: us('rename') };
+  return { latencyUs: hv.cost.us('rename') };
 }
 
 export const POOL_MAX = 4096;
@@ -314,5 +312,5 @@ export function setPool(hv: Hypervisor, n: number): Timed {
   if (!Number.isInteger(n) || n < 0 || n > POOL_MAX) fail('EINVAL', `pool size must be 0-${POOL_MAX}, not ${n}`);
   const added = Math.max(0, n - hv.pool);
   hv.pool = n;
-  return { latencyUs: us('shell_create', added) };
+  return { latencyUs: hv.cost.us('shell_create', added) };
 }

@@ -66,6 +66,8 @@ const WRONG: Record<string, [line: string, says: RegExp]> = {
   sleep: ['sleep 1s', /ms must be a whole number 0-60000, not '1s'/],
   save: ['save', /missing file/],
   restore: ['restore a b', /unexpected argument 'b'/],
+  costs: ['costs a b', /unexpected argument 'b'/],
+  cost: ['cost page_share=fast', /page_share must be a number of µs from 0, not "fast"/],
   bench: ['bench nope', /expected boot, fork, ipc, memory, update or all, not 'nope'/],
   export: ['export trees', /expected tree or sharing, not 'trees' \(did you mean 'tree'\?\)/],
   clock: ['clock fast', /expected on or off, not 'fast'/],

@@ -3,7 +3,7 @@
 // call of each one resolving its .got.plt slot. Every operation plans first (validating everything,
 // counting frames) and only then maps, so a refusal changes nothing.
 
-import { us } from '../cost.js';
+import type { CostModel } from '../cost-model.js';
 import type { Domain } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor } from '../hypervisor.js';
@@ -29,7 +29,6 @@ export interface LinkPlan {
   /** Libraries already linked that an explicit request names (they become explicit). */
   promote: string[];
   frames: number;
-  latencyUs: number;
 }
 
 export interface Request {
@@ -49,7 +48,7 @@ interface Target {
  * the pVM itself). Throws the first refusal; returns the steps and their frames and modeled cost.
  */
 export function planLink(dl: DlSubsystem, t: Target, requests: Request[], loader: Domain | null): LinkPlan {
-  const plan: LinkPlan = { steps: [], promote: [], frames: 0, latencyUs: 0 };
+  const plan: LinkPlan = { steps: [], promote: [], frames: 0 };
   const visiting = new Set<string>();
   const chosen = (name: string): { version: string } | undefined =>
     t.linked.find((l) => l.name === name) ?? plan.steps.find((s) => s.entry.manifest.name === name)?.entry.manifest;
@@ -95,18 +94,22 @@ export function planLink(dl: DlSubsystem, t: Target, requests: Request[], loader
       !plan.steps.some((s) => s.load && libKey(s.entry.manifest.name, s.entry.manifest.version) === key);
     plan.steps.push({ entry, explicit, load });
     plan.frames += (load ? textPages(entry.manifest) : 0) + dataPages(entry.manifest);
-    plan.latencyUs += mapCost(entry, load);
   };
   for (const r of requests) visit(r.name, r.version, null, true, null);
   return plan;
 }
 
 /** Modeled cost of mapping one library: read headers and check, load text once per host, share it, populate data. */
-export function mapCost(entry: LibraryEntry, load: boolean): number {
+export function mapCost(c: CostModel, entry: LibraryEntry, load: boolean): number {
   const m = entry.manifest;
-  let t = us('lib_link') + us('page_share', textPages(m)) + us('page_populate', dataPages(m));
-  if (load) t += us('lib_map') + us('lib_load_page', textPages(m));
+  let t = c.us('lib_link') + c.us('page_share', textPages(m)) + c.us('page_populate', dataPages(m));
+  if (load) t += c.us('lib_map') + c.us('lib_load_page', textPages(m));
   return t;
+}
+
+/** Modeled cost of carrying out a plan (charged when it is carried out, not when it is made). */
+export function planCost(c: CostModel, plan: LinkPlan): number {
+  return plan.steps.reduce((t, s) => t + mapCost(c, s.entry, s.load), 0);
 }
 
 /** No version named: the highest the need and the image's restrictions allow; else why not. */
@@ -179,7 +182,7 @@ export function prepareImage(dl: DlSubsystem, image: ImageConfig, framesLeft: nu
 export function linkImage(hv: Hypervisor, dl: DlSubsystem, d: Domain): number {
   const plan = planLink(dl, { image: d.image, d: null, linked: [] }, imageRequests(d.image), null);
   applyPlan(hv, dl, d, plan);
-  return plan.latencyUs;
+  return planCost(hv.cost, plan);
 }
 
 // ---- link and unlink ---------------------------------------------------------------------------------
@@ -200,7 +203,7 @@ export function link(hv: Hypervisor, dl: DlSubsystem, d: Domain, req: Request, l
     fail('EEXIST', `${d.name} already links ${req.name} ${dl.find(d, req.name)!.version}`);
   planFrames(hv, plan);
   applyPlan(hv, dl, d, plan);
-  return { plan, latencyUs: plan.latencyUs };
+  return { plan, latencyUs: planCost(hv.cost, plan) };
 }
 
 export interface UnlinkResult {
@@ -234,10 +237,10 @@ export function unlink(hv: Hypervisor, dl: DlSubsystem, d: Domain, name: string)
     }
   }
   requireQuiescent(hv, dl, d, removed);
-  let latencyUs = us('hypercall');
+  let latencyUs = hv.cost.us('hypercall');
   for (const x of removed) {
     const m = dl.manifestOf(x);
-    latencyUs += us('page_free', textPages(m) + dataPages(m));
+    latencyUs += hv.cost.us('page_free', textPages(m) + dataPages(m));
     dl.detach(d, x.name);
     hv.emit('unlinked', d, `${d.name} unlinked ${x.key}`);
   }
@@ -337,6 +340,6 @@ export function call(
     slot,
     resolved,
     variable,
-    latencyUs: us('plt_call') + (resolved ? us('symbol_resolve') : 0),
+    latencyUs: hv.cost.us('plt_call') + (resolved ? hv.cost.us('symbol_resolve') : 0),
   };
 }

@@ -7,7 +7,6 @@
 //   old library, unpause. The pVM is never restarted: same domid, same uptime.
 // The four stages' modeled times are Fig. 7's; cost.ts calibrates them on libm 1.16 -> 1.18.
 
-import { us } from '../cost.js';
 import type { Domain } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor } from '../hypervisor.js';
@@ -122,14 +121,14 @@ function applyOne(hv: Hypervisor, dl: DlSubsystem, c: Checked, eager: boolean): 
     resolvedNow = oldM.functions.length;
   }
   const stages: Stage[] = [
-    mapCost(c.entry, loaded),
-    (wasPaused ? 0 : us('pause')) + us('got_reset', oldM.functions.length),
-    us('symbol_resolve', resolvedNow),
-    us('var_copy', oldM.variables.length) +
-      us('page_free', textPages(oldM) + dataPages(oldM)) +
-      (wasPaused ? 0 : us('unpause')),
+    mapCost(hv.cost, c.entry, loaded),
+    (wasPaused ? 0 : hv.cost.us('pause')) + hv.cost.us('got_reset', oldM.functions.length),
+    hv.cost.us('symbol_resolve', resolvedNow),
+    hv.cost.us('var_copy', oldM.variables.length) +
+      hv.cost.us('page_free', textPages(oldM) + dataPages(oldM)) +
+      (wasPaused ? 0 : hv.cost.us('unpause')),
   ].map((t, i) => ({ stage: i + 1, name: STAGE_NAMES[i]!, us: Math.round(t * 10) / 10 }));
-  const waitUs = c.waitNs / 1000;
+  const waitUs = hv.cost.waited('quiescence wait', c.waitNs / 1000);
   const totalUs = stages.reduce((s, x) => s + x.us, 0) + waitUs;
   hv.emit(
     'updated',

@@ -2,7 +2,6 @@
 // sends SIGCHLD over their link (ipc/signal.ts, from the lifecycle's terminate); a parent blocked in wait
 // is woken and reaps it. The lifecycle (engine/lifecycle.ts) does the work; this adds the modeled cost.
 
-import { us } from '../cost.js';
 import type { Domain } from '../domain.js';
 import type { Hypervisor } from '../hypervisor.js';
 import * as life from '../lifecycle.js';
@@ -14,15 +13,16 @@ export interface Exited extends life.Timed {
 
 export function ipcExit(hv: Hypervisor, d: Domain, status: number): Exited {
   const t = life.exit(hv, d, status);
-  if (!t.told) return { latencyUs: t.latencyUs, firstContact: false };
-  let latencyUs = us('ipc_call') + us('shared_page_write');
-  if (t.told.via === 'domain-0') latencyUs += us('signal_default');
-  else latencyUs += us('evtchn_notify') + (t.told.via === 'first-contact' ? firstContactCost() : 0);
-  if (t.reapedByWaiter) latencyUs += us('reap');
+  // Nobody to tell over IpC (Domain-0 is the parent): the toolstack sees the exit.
+  if (!t.told) return { latencyUs: hv.cost.us('signal_default'), firstContact: false };
+  let latencyUs = hv.cost.us('ipc_call') + hv.cost.us('shared_page_write');
+  if (t.told.via === 'domain-0') latencyUs += hv.cost.us('signal_default');
+  else latencyUs += hv.cost.us('evtchn_notify') + (t.told.via === 'first-contact' ? firstContactCost(hv.cost) : 0);
+  if (t.reapedByWaiter) latencyUs += hv.cost.us('reap');
   return { latencyUs, firstContact: t.told.via === 'first-contact' };
 }
 
-export function ipcWait(hv: Hypervisor, d: Domain, child?: Domain): life.Waited {
+export function ipcWait(hv: Hypervisor, d: Domain, child?: Domain): life.Waited & life.Timed {
   const w = life.wait(hv, d, child);
-  return { ...w, latencyUs: us('ipc_call') + (w.reaped ? us('reap') : 0) };
+  return { ...w, latencyUs: hv.cost.us('ipc_call') + (w.reaped ? hv.cost.us('reap') : 0) };
 }

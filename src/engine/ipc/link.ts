@@ -6,7 +6,7 @@
 // family, an event channel is bound (alloc_unbound + bind_interdomain) and the page is granted and mapped.
 // Across families nothing is set up: EPERM naming both families. A link lasts until either side exits.
 
-import { us } from '../cost.js';
+import type { CostModel } from '../cost-model.js';
 import { DOM0, Domain, isZombie } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor } from '../hypervisor.js';
@@ -22,8 +22,8 @@ export function linkOf(ipc: IpcState, x: number, y: number): Link | undefined {
 }
 
 /** Modeled cost of first contact: trust check in Domain-0, two event-channel ops, grant and map the page. */
-export function firstContactCost(): number {
-  return us('trust_verify') + us('evtchn_op', 2) + us('grant_access') + us('grant_map');
+export function firstContactCost(c: CostModel): number {
+  return c.us('trust_verify') + c.us('evtchn_op', 2) + c.us('grant_access') + c.us('grant_map');
 }
 
 /** What making a link between x and y needs, or why it cannot be made (null when it can). */
@@ -75,7 +75,7 @@ export function requireContact(
       from,
       `first contact: ${from.name} and ${to.name} verified as ${familyName(hv, from)}; event channel ${from.name}:${link.portA} <-> ${to.name}:${link.portB}, one page shared`,
     );
-    return { link, first: true, latencyUs: firstContactCost() };
+    return { link, first: true, latencyUs: firstContactCost(hv.cost) };
   };
 }
 
@@ -90,7 +90,7 @@ export function contactIfRoom(hv: Hypervisor, ipc: IpcState, from: Domain, to: D
     from,
     `first contact: ${from.name} and ${to.name}; event channel ${from.name}:${link.portA} <-> ${to.name}:${link.portB}`,
   );
-  return { link, first: true, latencyUs: firstContactCost() };
+  return { link, first: true, latencyUs: firstContactCost(hv.cost) };
 }
 
 /** Parent and child get their link right after fork; without room the pair pays first contact later. */

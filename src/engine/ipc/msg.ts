@@ -7,7 +7,6 @@
 // the first waiting receiver it matches (Linux's pipelined_send); a receive that frees room lets waiting
 // senders in, in the order they blocked. A woken pVM is notified over its link with the waker.
 
-import { us } from '../cost.js';
 import { Domain, isZombie } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor } from '../hypervisor.js';
@@ -53,7 +52,7 @@ export function msgget(
   if (have) {
     if (create && excl)
       fail('EEXIST', `message queue ${have.id} has key ${hexKey(key)} in this family already (--excl)`);
-    return { queue: have, created: false, latencyUs: us('ipc_call') };
+    return { queue: have, created: false, latencyUs: hv.cost.us('ipc_call') };
   }
   if (!create && key !== IPC_PRIVATE)
     fail('ENOENT', `no message queue with key ${hexKey(key)} in ${d.name}'s family (add --create to make one)`);
@@ -73,7 +72,7 @@ export function msgget(
   };
   ipc.queues.set(q.id, q);
   hv.emit('msgget', d, `${d.name} created message queue ${q.id} (key ${hexKey(key)})`);
-  return { queue: q, created: true, latencyUs: us('ipc_call') + us('msg_op') };
+  return { queue: q, created: true, latencyUs: hv.cost.us('ipc_call') + hv.cost.us('msg_op') };
 }
 
 // ---- msgsnd --------------------------------------------------------------------------------------
@@ -111,7 +110,7 @@ export function msgsnd(
       `message queue ${q.id} is full (${q.cbytes} of ${q.qbytes} bytes, ${q.messages.length} messages) and --nowait was given`,
     );
   }
-  let latencyUs = us('ipc_call') + us('msg_op');
+  let latencyUs = hv.cost.us('ipc_call') + hv.cost.us('msg_op');
   const msg: Message = { type, bytes: latin1(bytes) };
   if (fits(q, bytes.length)) {
     const put = deliver(hv, ipc, d, q, msg);
@@ -168,7 +167,7 @@ function deliver(
     const got = m.bytes.slice(0, size);
     q.sent++;
     q.received++;
-    latencyUs += us('msg_op');
+    latencyUs += hv.cost.us('msg_op');
     hv.wake(
       r,
       `${r.name} woke: msgrcv on queue ${q.id} got type ${m.type}, ${got.length} bytes ${quote(fromLatin1(got))}`,
@@ -182,10 +181,10 @@ function deliver(
 function tell(hv: Hypervisor, ipc: IpcState, from: Domain, to: Domain): number {
   if (from.domid === to.domid) return 0;
   const c = contactIfRoom(hv, ipc, from, to);
-  if (!c) return us('signal_default');
+  if (!c) return hv.cost.us('signal_default');
   notify(hv, ipc, c.link, from.domid);
   consumeAt(ipc, c.link, to.domid);
-  return us('evtchn_notify') + c.latencyUs;
+  return hv.cost.us('evtchn_notify') + c.latencyUs;
 }
 
 // ---- msgrcv --------------------------------------------------------------------------------------
@@ -219,7 +218,7 @@ export function msgrcv(
   if (!Number.isInteger(msgtyp)) fail('EINVAL', `message type must be a whole number, not ${msgtyp}`);
   if (!Number.isInteger(size) || size < 0) fail('EINVAL', `size must be 0 or more bytes, not ${size}`);
   const at = pick(q, msgtyp);
-  let latencyUs = us('ipc_call');
+  let latencyUs = hv.cost.us('ipc_call');
   if (at < 0) {
     if (nowait) fail('ENOMSG', `no message ${selector(msgtyp)} on queue ${q.id} and --nowait was given`);
     q.receivers.push(d.domid);
@@ -235,7 +234,7 @@ export function msgrcv(
   q.messages.splice(at, 1);
   q.cbytes -= m.bytes.length;
   q.received++;
-  latencyUs += us('msg_op');
+  latencyUs += hv.cost.us('msg_op');
   const got = m.bytes.slice(0, size);
   const woke = admitSenders(hv, ipc, d, q);
   latencyUs += woke.latencyUs;

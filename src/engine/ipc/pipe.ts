@@ -10,7 +10,6 @@
 // call's boundary (calls.ts, or the IpC exit hook) delivers it once the pipe is consistent, as xv6 acts
 // on `killed` on the way back to user space. So a termination never re-enters this file mid-call.
 
-import { us } from '../cost.js';
 import { Domain, isZombie } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor } from '../hypervisor.js';
@@ -110,7 +109,11 @@ export function createPipe(
   ipc.pipes.set(id, pipe);
   hv.emit('pipe', writer, `pipe ${id}: ${writer.name} -> ${reader.name}, ${ringBytes}-byte ring`);
   const latencyUs =
-    us('ipc_call') + c.latencyUs + us('grant_access', pages) + us('shared_page_write') + us('grant_map', pages);
+    hv.cost.us('ipc_call') +
+    c.latencyUs +
+    hv.cost.us('grant_access', pages) +
+    hv.cost.us('shared_page_write') +
+    hv.cost.us('grant_map', pages);
   return { pipe, firstContact: c.first, latencyUs };
 }
 
@@ -147,11 +150,11 @@ export function writePipe(hv: Hypervisor, ipc: IpcState, pipe: Pipe, bytes: Uint
       total: bytes.length,
       blocked: false,
       raised: { target: writer.domid, sig: 'SIGPIPE', why: `write on pipe ${pipe.id} with no reader` },
-      latencyUs: us('ipc_call') + us('signal_default'),
+      latencyUs: hv.cost.us('ipc_call') + hv.cost.us('signal_default'),
     };
   }
   const out = pushBytes(hv, ipc, pipe, bytes);
-  const latencyUs = us('ipc_call') + us('ring_byte', out.moved) + out.latencyUs;
+  const latencyUs = hv.cost.us('ipc_call') + hv.cost.us('ring_byte', out.moved) + out.latencyUs;
   if (out.done < bytes.length) {
     pipe.ring.writerWants = true;
     hv.block(writer, {
@@ -221,9 +224,9 @@ function tell(hv: Hypervisor, ipc: IpcState, from: number, to: number): number {
   const a = hv.domains.get(from)!;
   const b = hv.domains.get(to)!;
   const c: Contact | null = contactIfRoom(hv, ipc, a, b);
-  if (!c) return us('signal_default');
+  if (!c) return hv.cost.us('signal_default');
   notify(hv, ipc, c.link, from);
-  return us('evtchn_notify') + c.latencyUs;
+  return hv.cost.us('evtchn_notify') + c.latencyUs;
 }
 
 /** A reader blocked on an empty ring takes what is there now and wakes. */
@@ -263,7 +266,7 @@ export function readPipe(hv: Hypervisor, ipc: IpcState, pipe: Pipe, max?: number
   if (max !== undefined && (!Number.isInteger(max) || max < 1))
     fail('EINVAL', `read size must be at least 1 byte, not ${max}`);
   consumeLink(ipc, pipe);
-  let latencyUs = us('ipc_call');
+  let latencyUs = hv.cost.us('ipc_call');
   if (pipe.ring.ready() === 0) {
     if (!pipe.writerOpen)
       return { pipe, data: new Uint8Array(0), eof: true, blocked: false, wokeWriter: false, latencyUs };
@@ -274,7 +277,7 @@ export function readPipe(hv: Hypervisor, ipc: IpcState, pipe: Pipe, max?: number
   const data = pipe.ring.get(max ?? pipe.ring.size);
   pipe.bytesOut += data.length;
   hv.mem.write(pipe.pages!, 0);
-  latencyUs += us('ring_byte', data.length);
+  latencyUs += hv.cost.us('ring_byte', data.length);
   const woke = refillFromWriter(hv, ipc, pipe);
   latencyUs += woke.latencyUs;
   if (pipe.ring.ready() === 0) pipe.ring.readerWants = true;
@@ -290,7 +293,7 @@ function refillFromWriter(hv: Hypervisor, ipc: IpcState, pipe: Pipe): { done: bo
   let latencyUs = notifyWriter(hv, ipc, pipe);
   const n = pipe.ring.put(w.rest);
   pipe.bytesIn += n;
-  latencyUs += us('ring_byte', n);
+  latencyUs += hv.cost.us('ring_byte', n);
   const total = w.total;
   if (n === w.rest.length) {
     hv.wake(
@@ -328,13 +331,13 @@ export function closePipe(hv: Hypervisor, ipc: IpcState, pipe: Pipe, end: End): 
     fail('EBADF', `pipe ${pipe.id}'s ${end} end is closed already`);
   hv.requireActive(owner, `close pipe ${pipe.id}`);
   const c = end === 'write' ? { latencyUs: endWrite(hv, ipc, pipe), raised: null } : endRead(hv, ipc, pipe);
-  return { latencyUs: us('ipc_call') + c.latencyUs, raised: c.raised };
+  return { latencyUs: hv.cost.us('ipc_call') + c.latencyUs, raised: c.raised };
 }
 
 /** The write end goes: the writer unmaps the ring; a reader waiting on an empty ring reads EOF. */
 export function endWrite(hv: Hypervisor, ipc: IpcState, pipe: Pipe): number {
   pipe.writerOpen = false;
-  let latencyUs = unmapWriter(ipc, pipe);
+  let latencyUs = unmapWriter(hv, ipc, pipe);
   const reader = hv.domains.get(pipe.reader);
   if (reader && pipe.readerOpen && waitsOn(reader.waiting, 'read', pipe.id)) {
     latencyUs += tell(hv, ipc, pipe.writer, pipe.reader);
@@ -349,10 +352,10 @@ export function endWrite(hv: Hypervisor, ipc: IpcState, pipe: Pipe): number {
 /** The read end goes: the ring is torn down; a writer waiting for space gets EPIPE, and SIGPIPE is raised. */
 export function endRead(hv: Hypervisor, ipc: IpcState, pipe: Pipe): Closed {
   pipe.readerOpen = false;
-  let latencyUs = unmapWriter(ipc, pipe);
+  let latencyUs = unmapWriter(hv, ipc, pipe);
   if (pipe.pages) {
     for (const ref of pipe.refs) ipc.grants.revoke(pipe.reader, ref);
-    latencyUs += us('grant_access', pipe.refs.length);
+    latencyUs += hv.cost.us('grant_access', pipe.refs.length);
     hv.mem.release(pipe.pages);
     pipe.pages = null;
     pipe.refs = [];
@@ -363,18 +366,18 @@ export function endRead(hv: Hypervisor, ipc: IpcState, pipe: Pipe): Closed {
   let raised: HostSignal | null = null;
   if (writer && w && pipe.writerOpen) {
     hv.wake(writer, `${writer.name} woke: write of ${w.total} bytes to pipe ${pipe.id} failed with EPIPE (no reader)`);
-    latencyUs += us('signal_default');
+    latencyUs += hv.cost.us('signal_default');
     raised = { target: writer.domid, sig: 'SIGPIPE', why: `pipe ${pipe.id} lost its reader` };
   }
   dropIfClosed(hv, ipc, pipe);
   return { latencyUs, raised };
 }
 
-function unmapWriter(ipc: IpcState, pipe: Pipe): number {
+function unmapWriter(hv: Hypervisor, ipc: IpcState, pipe: Pipe): number {
   const n = pipe.handles.length;
   for (const h of pipe.handles) ipc.grants.unmap(pipe.writer, h);
   pipe.handles = [];
-  return us('grant_unmap', n);
+  return hv.cost.us('grant_unmap', n);
 }
 
 function dropIfClosed(hv: Hypervisor, ipc: IpcState, pipe: Pipe): void {
@@ -390,6 +393,11 @@ function dropIfClosed(hv: Hypervisor, ipc: IpcState, pipe: Pipe): void {
 
 /** A pVM stops: every pipe end it holds is closed, as exit closes a process's descriptors. Returns the SIGPIPEs raised. */
 export function closeEndsOf(hv: Hypervisor, ipc: IpcState, d: Domain): HostSignal[] {
+  // Teardown in the toolstack: what it costs is no part of the latency of the exit or kill that caused it.
+  return hv.cost.background(() => closeEnds(hv, ipc, d));
+}
+
+function closeEnds(hv: Hypervisor, ipc: IpcState, d: Domain): HostSignal[] {
   const raised: HostSignal[] = [];
   for (const p of [...ipc.pipes.values()]) {
     if (p.writer === d.domid && p.writerOpen) endWrite(hv, ipc, p);

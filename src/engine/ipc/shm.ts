@@ -6,7 +6,6 @@
 // Attaching asks the segment's creator, over the pair's link, to share its pages (first contact for a
 // non-lineal pair). Without IPC_RMID in the API, a segment lives as long as its family has a live pVM.
 
-import { us } from '../cost.js';
 import { Domain, isZombie, region } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor } from '../hypervisor.js';
@@ -68,7 +67,7 @@ export function shmget(
         'EINVAL',
         `segment ${have.id} (key ${hexKey(key)}) is ${have.bytes} bytes, smaller than the ${bytes} asked for`,
       );
-    return { segment: have, created: false, latencyUs: us('ipc_call') };
+    return { segment: have, created: false, latencyUs: hv.cost.us('ipc_call') };
   }
   if (!create && key !== IPC_PRIVATE)
     fail('ENOENT', `no shared memory segment with key ${hexKey(key)} in ${d.name}'s family (add --create to make one)`);
@@ -91,7 +90,7 @@ export function shmget(
     d,
     `${d.name} created shared memory segment ${id} (key ${hexKey(key)}, ${bytes} bytes, ${pages} page${pages === 1 ? '' : 's'})`,
   );
-  return { segment, created: true, latencyUs: us('ipc_call') + us('page_populate', pages) };
+  return { segment, created: true, latencyUs: hv.cost.us('ipc_call') + hv.cost.us('page_populate', pages) };
 }
 
 /** shmat(): the segment's frames appear in the pVM as region shm:<id>, shared writable. */
@@ -108,15 +107,15 @@ export function shmat(
   const creator = hv.domains.get(s.creator);
   const viaCreator = creator && !isZombie(creator) && creator.domid !== d.domid ? creator : null;
   const contact = viaCreator ? requireContact(hv, ipc, d, viaCreator, 'attach shared memory of') : null;
-  let latencyUs = us('ipc_call') + us('page_share', s.master.pages);
+  let latencyUs = hv.cost.us('ipc_call') + hv.cost.us('page_share', s.master.pages);
   let first = false;
   if (contact && viaCreator) {
     const c = contact();
     first = c.first;
     notify(hv, ipc, c.link, d.domid);
     consumeAt(ipc, c.link, viaCreator.domid);
-    latencyUs += c.latencyUs + us('shared_page_write') + us('evtchn_notify');
-  } else latencyUs += us('hypercall');
+    latencyUs += c.latencyUs + hv.cost.us('shared_page_write') + hv.cost.us('evtchn_notify');
+  } else latencyUs += hv.cost.us('hypercall');
   d.regions.push(hv.mem.share(s.master, 'shared', shmName(s.id)));
   s.attachers.push(d.domid);
   hv.emit('shmat', d, `${d.name} attached segment ${s.id} (${s.master.pages} pages shared writable)`);
@@ -133,7 +132,7 @@ export function shmdt(hv: Hypervisor, _ipc: IpcState, d: Domain, s: Segment): { 
   d.regions = d.regions.filter((x) => x !== r);
   s.attachers = s.attachers.filter((x) => x !== d.domid);
   hv.emit('shmdt', d, `${d.name} detached segment ${s.id}`);
-  return { latencyUs: us('ipc_call') + us('hypercall') + us('page_free', s.master.pages) };
+  return { latencyUs: hv.cost.us('ipc_call') + hv.cost.us('hypercall') + hv.cost.us('page_free', s.master.pages) };
 }
 
 /** A forked child inherited its parent's attachments with its regions. */

@@ -6,7 +6,6 @@
 // on waiting); one it ignores, or whose default is to ignore (SIGCHLD, SIGURG, SIGWINCH), is discarded;
 // the rest terminate (status 128 + number). A stopped pVM keeps other signals pending until SIGCONT.
 
-import { us } from '../cost.js';
 import { DOM0, Domain, isZombie, ShutdownReason } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor, ParentNotice } from '../hypervisor.js';
@@ -36,8 +35,8 @@ export function sendSignal(hv: Hypervisor, ipc: IpcState, from: Domain, target: 
   const contact = viaLink ? requireContact(hv, ipc, from, target, 'signal') : null;
   let latencyUs =
     from.domid === DOM0
-      ? us('signal_default')
-      : us('ipc_call') + us('shared_page_write') + (viaLink ? us('evtchn_notify') : 0);
+      ? hv.cost.us('signal_default')
+      : hv.cost.us('ipc_call') + hv.cost.us('shared_page_write') + (viaLink ? hv.cost.us('evtchn_notify') : 0);
   let link: Link | null = null;
   let first = false;
   if (contact) {
@@ -48,7 +47,7 @@ export function sendSignal(hv: Hypervisor, ipc: IpcState, from: Domain, target: 
     notify(hv, ipc, link, from.domid);
   }
   const action = act(hv, ipc, target, sig, from.name, 'delivery');
-  if (action === 'handled') latencyUs += us('signal_handler');
+  if (action === 'handled') latencyUs += hv.cost.us('signal_handler');
   if (link && action !== 'pending' && !isZombie(target)) consumeAt(ipc, link, target.domid);
   return { signal: sig, action, firstContact: first, latencyUs };
 }
@@ -77,7 +76,8 @@ export function deliverHostSignal(hv: Hypervisor, ipc: IpcState, s: HostSignal):
 export function sigchld(hv: Hypervisor, ipc: IpcState, child: Domain): ParentNotice | null {
   const parent = hv.domains.get(child.parent);
   if (!parent || parent.domid === DOM0 || isZombie(parent)) return null;
-  const c = contactIfRoom(hv, ipc, child, parent);
+  // exit charges the first contact itself (ipc/exit.ts); a pVM killed does not pay for it.
+  const c = hv.cost.background(() => contactIfRoom(hv, ipc, child, parent));
   if (c) notify(hv, ipc, c.link, child.domid);
   const action = act(hv, ipc, parent, 'SIGCHLD', child.name, 'sigchld');
   if (c && action !== 'pending') consumeAt(ipc, c.link, parent.domid);

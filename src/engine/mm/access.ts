@@ -1,7 +1,7 @@
 // What a pVM does to its memory and what the host reports about it: touch (write pages, breaking
 // copy-on-write sharing), peek (read a page's content token) and smaps-style accounting.
 
-import { cowCost } from '../cost.js';
+import { cowCost } from '../cost-model.js';
 import { Domain, isZombie, region } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor } from '../hypervisor.js';
@@ -48,7 +48,14 @@ export function touch(hv: Hypervisor, d: Domain, regionName: string, first: numb
   let copied = 0;
   for (let p = first; p < first + n; p++) if (hv.mem.write(r, p) === 'copied') copied++;
   if (copied > 0) hv.emit('cow', d, `${d.name}: ${copied} copy-on-write break${copied === 1 ? '' : 's'} in ${r.name}`);
-  return { region: r.name, first, pages: n, copied, inPlace: n - copied, latencyUs: cowCost(copied, n - copied) };
+  return {
+    region: r.name,
+    first,
+    pages: n,
+    copied,
+    inPlace: n - copied,
+    latencyUs: cowCost(hv.cost, copied, n - copied),
+  };
 }
 
 export interface Peeked {
