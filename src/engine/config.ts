@@ -25,6 +25,21 @@ export function imageFromCfg(cfg: Cfg, file: string, defaultName: string): Image
   return parseImage(cfg, { file, defaultName, keys: IMAGE_KEYS });
 }
 
+/**
+ * An image with some of its keys given anew (create's key=value, a bench parameter), validated as a file
+ * would be; `where` names the source in errors. Sizes follow a changed memory unless given: the derived
+ * heap is dropped so it is the rest again.
+ */
+export function imageWithKeys(base: ImageConfig, over: Cfg, where: string): ImageConfig {
+  if (over.size === 0) return base;
+  const merged: Cfg = new Map();
+  for (const [k, v] of Object.entries(base.raw)) merged.set(k, { value: v, line: 0 });
+  for (const [k, e] of over) merged.set(k, e);
+  if (over.has('memory') && !over.has('heap_kb')) merged.delete('heap_kb');
+  merged.set('name', { value: base.name, line: 0 });
+  return imageFromCfg(merged, where, base.name);
+}
+
 /** A host file read with every key this engine knows. */
 export function hostFromCfg(cfg: Cfg, file: string): HostConfig {
   return parseHost(cfg, { file, keys: HOST_KEYS });

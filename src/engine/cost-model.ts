@@ -140,6 +140,13 @@ export class CostModel {
 
   /** What was charged since begin(), in the table's order, with its sum; the meter starts afresh. */
   take(): CostExplanation {
+    const out = this.peek();
+    this.begin();
+    return out;
+  }
+
+  /** What was charged since begin(), the meter left running (a figure reading totals at 100, 500, 1000 boots). */
+  peek(): CostExplanation {
     const terms: CostTerm[] = [];
     let total = 0;
     for (const p of PRIMITIVES) {
@@ -150,13 +157,7 @@ export class CostModel {
       total += each * count;
     }
     for (const w of this.waits) total += w.us;
-    const out: CostExplanation = {
-      terms,
-      ...(this.waits.length > 0 ? { waits: this.waits } : {}),
-      total_us: roundUs(total),
-    };
-    this.begin();
-    return out;
+    return { terms, ...(this.waits.length > 0 ? { waits: [...this.waits] } : {}), total_us: roundUs(total) };
   }
 }
 

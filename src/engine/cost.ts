@@ -224,7 +224,7 @@ export const COSTS = {
     calibrates: ['table3.lineal.exit-wait'],
   },
   trust_verify: {
-    us: 180,
+    us: 178,
     per: 'contact',
     source:
       'first contact: Domain-0 verifies both pVMs are of one family (request, family lookup, reply); calibrated: non-lineal kill 236 us (Table 3) is lineal kill plus first contact',
