@@ -16,12 +16,14 @@ import { MEMORY } from './memory.js';
 import { SCHED } from './sched.js';
 import { SESSION } from './session.js';
 import { TOP } from './top.js';
+import { XENSTORE } from './xenstore.js';
 import type { AnyCommand } from './types.js';
 
 export const COMMANDS: AnyCommand[] = [
   ...LIFECYCLE,
   ...INSPECT,
   ...IPC_INSPECT,
+  ...XENSTORE,
   ...IPC_COMMANDS,
   ...MEMORY,
   ...LIBRARIES,

@@ -195,11 +195,6 @@ export function cowCost(c: CostModel, copied: number, inPlace: number): number {
   return c.us('cow_break', copied) + c.us('page_write', inPlace);
 }
 
-/** XenStore cost of creating one domain when `live` domains (with Domain-0) already exist. */
-export function xenstoreCreate(c: CostModel, live: number): number {
-  return c.us('xs_fixed') + c.us('xs_per_live', live) + c.us('xs_per_live_sq', live * live);
-}
-
 /** A costs file (`--costs FILE`, xl.cfg syntax: `name = value` per line) read as overrides; errors name file and line. */
 export function costsFromCfg(cfg: Cfg, file: string): CostOverrides {
   const out: CostOverrides = {};

@@ -43,25 +43,22 @@ export const COSTS = {
     source:
       'KylinX §4.1: about 3 ms from start of day to the appliance running (a figure of the text, not a bench row)',
   },
-  xs_fixed: {
-    us: 119_650,
-    per: 'domain',
+  // XenStore (xs/store.ts): what xenstored does per request, priced by two constants fitted to Fig. 5 at
+  // 100 and 1000 pVMs (scripts/calibrate.mjs solves for them); the 500 point, the one-pVM boot and every
+  // other count are predictions.
+  xs_op: {
+    us: 461.9,
+    per: 'message',
     source:
-      'XenStore work of one domain creation on an empty host; calibrated: boot about 124 ms with toolstack="xs" (KylinX §4.1)',
-    calibrates: ['boot.xs'],
+      'one XenStore message: a request and its reply, or a watch event, between a client and xenstored (socket or ring round trip, parse, database access); calibrated: Fig. 5, 100 and 1000 pVMs booted in sequence',
+    calibrates: ['fig5.xs.100', 'fig5.xs.1000'],
   },
-  xs_per_live: {
-    us: 280,
-    per: 'live domain',
+  xs_visit: {
+    us: 0.03705,
+    per: 'entry',
     source:
-      'XenStore cost growing with live domains (watches, directory size); calibrated to Fig. 5 with xs_per_live_sq',
-    calibrates: ['fig5.xs.100', 'fig5.xs.500', 'fig5.xs.1000'],
-  },
-  xs_per_live_sq: {
-    us: 0.345,
-    per: 'live domain squared',
-    source: 'quadratic XenStore term (transactions retried under load); calibrated to Fig. 5 with xs_per_live',
-    calibrates: ['fig5.xs.100', 'fig5.xs.500', 'fig5.xs.1000'],
+      'xenstored touches one entry of a list it walks: a connection its main loop polls per request (core.c), a connection or watch fire_watches checks per change (watch.c), a node a transaction start copies (before Xen 4.9); calibrated: Fig. 5, 100 and 1000 pVMs booted in sequence',
+    calibrates: ['fig5.xs.100', 'fig5.xs.1000'],
   },
   page_share: {
     us: 0.25,

@@ -12,6 +12,7 @@ import type { DlSubsystem } from './dl/subsystem.js';
 import type { LibraryStore } from './dl/store.js';
 import { registerSched } from './sched/index.js';
 import type { Scheduler } from './sched/scheduler.js';
+import { registerXs, type XenStore } from './xs/subsystem.js';
 
 /** What an engine is built with besides the host: the library store read from images/lib (src/dl-io.ts), cost overrides. */
 export interface EngineOptions {
@@ -24,6 +25,7 @@ export type Engine = Hypervisor & {
   readonly sched: Scheduler;
   readonly ipc: Ipc;
   readonly dl: DlSubsystem;
+  readonly xs: XenStore;
 };
 
 /** A hypervisor with all subsystems registered, not yet booted (restore loads into this). */
@@ -35,7 +37,8 @@ export function newEngine(host: Partial<HostConfig> = {}, opts: EngineOptions = 
   const sched = registerSched(hv, dl);
   const ipc = new Ipc(hv);
   hv.register(ipc);
-  return Object.assign(hv, { sched, ipc, dl });
+  const xs = registerXs(hv);
+  return Object.assign(hv, { sched, ipc, dl, xs });
 }
 
 /** Start the host's boot appliances (host.cfg `boot`), as a freshly booted host would have them. */

@@ -4,7 +4,7 @@
 // Every operation validates everything first and only then changes state, so a failing call leaves the
 // engine exactly as it was. Each returns the modeled latency (cost.ts) with what it did.
 
-import { bootCost, destroyCost, forkCost, restoreCost, xenstoreCreate } from './cost-model.js';
+import { bootCost, destroyCost, forkCost, restoreCost } from './cost-model.js';
 import { DOM0, Domain, isZombie, pagesOf, Shutdown } from './domain.js';
 import { fail } from './errors.js';
 import type { Hypervisor, ParentNotice } from './hypervisor.js';
@@ -27,7 +27,7 @@ export function validateName(hv: Hypervisor, name: string): void {
 
 function freeName(hv: Hypervisor, base: string): string {
   if (!hv.hasName(base)) return base;
-  for (let k = 2; ; k++) if (!hv.hasName(`${base}-${k}`)) return `${base}-${k}`;
+  return hv.freeSuffixed(base);
 }
 
 function roomFor(hv: Hypervisor, n: number): void {
@@ -80,7 +80,6 @@ export function create(hv: Hypervisor, image: ImageConfig, { name, how = 'boot' 
   }
   // Subsystems (libraries) refuse here, before anything changes.
   for (const s of hv.subsystems) s.prepareCreate?.(image, hv.frames.free - pages);
-  const live = hv.liveCount;
   const fromPool = how === 'boot' && takeShell(hv);
   const domid = hv.nextDomid++;
   const regions = REGION_ORDER.filter((r) => sizes[r] > 0).map((r) =>
@@ -105,7 +104,6 @@ export function create(hv: Hypervisor, image: ImageConfig, { name, how = 'boot' 
   hv.insert(d);
   hv.dom0.children.push(domid);
   let latencyUs = how === 'restore' ? restoreCost(hv.cost, pages) : bootCost(hv.cost, pages, fromPool);
-  if (how === 'boot' && hv.host.toolstack === 'xs') latencyUs += xenstoreCreate(hv.cost, live);
   hv.emit(
     'created',
     d,
@@ -113,6 +111,7 @@ export function create(hv: Hypervisor, image: ImageConfig, { name, how = 'boot' 
   );
   for (const s of hv.subsystems) s.onInsert?.(d);
   for (const s of hv.subsystems) latencyUs += s.onCreate?.(d) ?? 0;
+  for (const s of hv.subsystems) latencyUs += s.onBuilt?.(d, how) ?? 0;
   return { domain: d, fromPool, latencyUs };
 }
 
@@ -134,7 +133,6 @@ export function fork(hv: Hypervisor, parent: Domain, n: number): Forked {
   const pages = pagesOf(parent);
   const out: Forked = { parent, children: [], latencyUs: 0 };
   for (let i = 0; i < n; i++) {
-    const live = hv.liveCount;
     const fromPool = takeShell(hv);
     const domid = hv.nextDomid++;
     const child: Domain = {
@@ -157,7 +155,7 @@ export function fork(hv: Hypervisor, parent: Domain, n: number): Forked {
     parent.children.push(domid);
     for (const s of hv.subsystems) s.onFork?.(parent, child);
     let latencyUs = forkCost(hv.cost, pages, fromPool);
-    if (hv.host.toolstack === 'xs') latencyUs += xenstoreCreate(hv.cost, live);
+    for (const s of hv.subsystems) latencyUs += s.onBuilt?.(child, 'fork') ?? 0;
     out.children.push({ domain: child, latencyUs, fromPool });
     out.latencyUs += latencyUs;
     hv.emit('forked', child, `${parent.name} forked ${child.name} (domid ${domid}): ${pages} pages shared`);

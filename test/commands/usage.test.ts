@@ -66,6 +66,9 @@ const WRONG: Record<string, [line: string, says: RegExp]> = {
   sleep: ['sleep 1s', /ms must be a whole number 0-60000, not '1s'/],
   save: ['save', /missing file/],
   restore: ['restore a b', /unexpected argument 'b'/],
+  'xenstore-ls': ['xenstore-ls / /b', /unexpected argument '\/b'/],
+  'xenstore-read': ['xenstore-read', /missing path/],
+  'xenstore-write': ['xenstore-write', /missing path value/],
   costs: ['costs a b', /unexpected argument 'b'/],
   cost: ['cost page_share=fast', /page_share must be a number of µs from 0, not "fast"/],
   bench: [
