@@ -3,6 +3,7 @@
 // be reproduced (npm run build first). Each fit names the cells it uses; the model is linear in its
 // constants, so a cell's value is  rest + sum(count_k * constant_k), and the counts come from the meter.
 //   xs_op, xs_visit: Fig. 5 at 100 and 1000 pVMs booted in sequence (xs); 500 and 2000 are predictions.
+//   static_reloc: MiniOS's boot minus KylinX's, one pVM (133 - 124 ms); MiniOS's absolute boots are predictions.
 // Prints the values to put in src/engine/cost.ts.
 
 import { join, dirname } from 'node:path';
@@ -41,5 +42,12 @@ const xs = fit2(['xs_op', 'xs_visit'], [
   cell('fig5', 'fig5.xs.100', 100, ['xs_op', 'xs_visit']),
   cell('fig5', 'fig5.xs.1000', 1000, ['xs_op', 'xs_visit']),
 ]);
-console.log(`xs_op    = ${xs[0].toPrecision(6)}  (Fig. 5 at 100 and 1000)`);
-console.log(`xs_visit = ${xs[1].toPrecision(6)}`);
+console.log(`xs_op        = ${xs[0].toPrecision(6)}  (Fig. 5 at 100 and 1000)`);
+console.log(`xs_visit     = ${xs[1].toPrecision(6)}`);
+
+/** Solve for one constant from one cell. */
+function fit1(c) {
+  return (c.paper - c.rest) / c.counts[0];
+}
+const reloc = fit1(cell('boot', 'boot.minios-over-kylinx', undefined, ['static_reloc']));
+console.log(`static_reloc = ${reloc.toPrecision(6)}  (MiniOS minus KylinX, one boot)`);

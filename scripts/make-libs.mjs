@@ -14,6 +14,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LIB = join(ROOT, 'images', 'lib');
 const TRUST = join(ROOT, 'images', 'trust');
 const { signManifest } = await import(join(ROOT, 'dist', 'dl-io.js'));
+const { LUA, HIREDIS, LWIP, LWIP_VARS } = await import('./lib-symbols.mjs');
 
 mkdirSync(LIB, { recursive: true });
 mkdirSync(TRUST, { recursive: true });
@@ -148,6 +149,33 @@ write(
 
 // ---- another vendor's library: valid signature, but web trusts only demo-signer ----
 write(library({ name: 'libfast', version: '1.0', soname: 'libfast.so.1', text_kb: 64, data_kb: 4, fns: [['fast_memcpy', 'void *(void *, const void *, size_t)'], ['fast_hash', 'uint64_t(const void *, size_t)']], signer: 'demo-thirdparty', description: 'a third-party library, signed by another (demo) vendor' }));
+
+// ---- the Redis appliance's own libraries, at the sizes of real builds (size(1) on Debian bookworm amd64:
+// text is the read-only segment, data .data + .bss, each rounded up to whole pages). Redis on a target
+// that is not Linux builds with libc's malloc (its Makefile's MALLOC=libc), so no jemalloc. Their
+// exported functions are the real ones (lib-symbols.mjs); their C signatures are not recorded ('?()'):
+// in the model these are linked and shared, never updated.
+const exported = (names, variables = []) => ({
+  functions: names.map((n) => ({ name: n, sig: '?()' })),
+  variables: variables.map((n) => ({ name: n, type: '?', init: 0 })),
+});
+const real = ({ name, version, soname, text_kb, data_kb, names, vars, description }) => ({
+  name,
+  version,
+  soname,
+  description,
+  text_kb,
+  data_kb,
+  needs: [],
+  ...exported(names, vars),
+  signer: 'demo-signer',
+});
+// liblua5.1.so.0.0.0: text 188541 B, data 5920 B, bss 8 B.
+write(real({ name: 'liblua', version: '5.1', soname: 'liblua5.1.so.0', text_kb: 188, data_kb: 8, names: LUA, description: 'Lua 5.1.5, the interpreter Redis runs scripts in' }));
+// libhiredis.so.0.14: text 59348 B, data 1432 B, bss 8 B.
+write(real({ name: 'libhiredis', version: '0.14', soname: 'libhiredis.so.0.14', text_kb: 60, data_kb: 4, names: HIREDIS, description: "hiredis 0.14.1, Redis's protocol library" }));
+// liblwip.so.0.0.0: text 229755 B, data 4080 B, bss 11680 B.
+write(real({ name: 'liblwip', version: '2.1', soname: 'liblwip.so.0', text_kb: 228, data_kb: 16, names: LWIP, vars: LWIP_VARS, description: 'lwIP 2.1.3, the TCP/IP stack of KylinX appliances' }));
 
 // ---- recycling: the empty domain's placeholder, and the applications built as libraries ----
 const APP_MAIN = ['app_main', 'int(void)'];

@@ -1,9 +1,10 @@
 // The library subsystem plugged into a hypervisor: bookkeeping (subsystem.ts) with the create hooks
-// that link an image's libraries (linker.ts).
+// that link an image's libraries (linker.ts) or boot a static one (static.ts).
 
 import type { Hypervisor } from '../hypervisor.js';
 import type { LibraryBusyView } from '../ports.js';
 import { linkImage, prepareImage } from './linker.js';
+import { staticBootCost, staticLibraries } from './static.js';
 import type { LibraryStore } from './store.js';
 import { DlSubsystem } from './subsystem.js';
 
@@ -19,7 +20,8 @@ export function registerDl(hv: Hypervisor, opts: DlRegistration): DlSubsystem {
     ...opts,
     linking: {
       prepare: (image, framesLeft) => prepareImage(dl, image, framesLeft),
-      create: (d) => linkImage(hv, dl, d),
+      // A static image (MiniOS) links nothing at create: its boot loads and relocates what it holds.
+      create: (d) => linkImage(hv, dl, d) + staticBootCost(hv.cost, staticLibraries(dl, d.image)),
     },
   });
   hv.register(dl);

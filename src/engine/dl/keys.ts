@@ -21,6 +21,10 @@ export const DL_IMAGE_KEYS: Record<string, KeySpec> = {
     summary: 'who may ask for a link: the pVM itself, pVMs of this image, or any (default "app")',
   },
   app_library: { type: 'string', summary: 'the application built as a library, for create --recycle: "app-web@1.0"' },
+  static_libraries: {
+    type: 'list',
+    summary: 'libraries linked into the image at build time (create --static sets it): loaded and relocated at boot',
+  },
 };
 
 /** Why a lib_versions list is wrong, or null: checked when the file is read, so the error has its line. */
