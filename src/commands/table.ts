@@ -3,6 +3,7 @@
 
 import { fail } from '../engine/errors.js';
 import { suggest } from '../engine/suggest.js';
+import { APPS } from './apps.js';
 import { bench } from './bench.js';
 import { CONSOLE_ONLY } from './console-only.js';
 import { COST_COMMANDS } from './costs.js';
@@ -24,6 +25,7 @@ export const COMMANDS: AnyCommand[] = [
   ...INSPECT,
   ...IPC_INSPECT,
   ...XENSTORE,
+  ...APPS,
   ...IPC_COMMANDS,
   ...MEMORY,
   ...LIBRARIES,

@@ -3,6 +3,7 @@
 // signal dispositions). image.ts stays a pure parser; this is the one place that joins the tables, in
 // the order `help`-like listings show them.
 
+import { APP_IMAGE_KEYS } from './apps/keys.js';
 import { SIGNAL_IMAGE_KEYS } from './signals.js';
 import { DL_IMAGE_KEYS } from './dl/keys.js';
 import { type Cfg, DOMAIN_IMAGE_KEYS, type HostConfig, type ImageConfig, type KeySpec } from './image.js';
@@ -15,6 +16,7 @@ export const IMAGE_KEYS: Record<string, KeySpec> = {
   ...WORKLOAD_KEYS,
   ...DL_IMAGE_KEYS,
   ...SIGNAL_IMAGE_KEYS,
+  ...APP_IMAGE_KEYS,
 };
 
 /** Every key a host file (host.cfg) may set. */

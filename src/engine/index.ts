@@ -1,6 +1,7 @@
 // Building an engine: a hypervisor with every subsystem plugged in, and the host booted.
 // The one place that knows which subsystems exist and wires the ports between them (ports.ts).
 
+import { Apps } from './apps/subsystem.js';
 import type { CostOverrides } from './cost-model.js';
 import { Hypervisor } from './hypervisor.js';
 import { Ipc } from './ipc/subsystem.js';
@@ -26,6 +27,7 @@ export type Engine = Hypervisor & {
   readonly ipc: Ipc;
   readonly dl: DlSubsystem;
   readonly xs: XenStore;
+  readonly apps: Apps;
 };
 
 /** A hypervisor with all subsystems registered, not yet booted (restore loads into this). */
@@ -38,7 +40,9 @@ export function newEngine(host: Partial<HostConfig> = {}, opts: EngineOptions = 
   const ipc = new Ipc(hv);
   hv.register(ipc);
   const xs = registerXs(hv);
-  return Object.assign(hv, { sched, ipc, dl, xs });
+  const apps = new Apps(hv);
+  hv.register(apps);
+  return Object.assign(hv, { sched, ipc, dl, xs, apps });
 }
 
 /** Start the host's boot appliances (host.cfg `boot`), as a freshly booted host would have them. */

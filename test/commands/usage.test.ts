@@ -69,6 +69,11 @@ const WRONG: Record<string, [line: string, says: RegExp]> = {
   'xenstore-ls': ['xenstore-ls / /b', /unexpected argument '\/b'/],
   'xenstore-read': ['xenstore-read', /missing path/],
   'xenstore-write': ['xenstore-write', /missing path value/],
+  'redis-cli': ['redis-cli redis', /missing command/],
+  rdb: ['rdb', /missing pvm/],
+  http: ['http web', /missing method\|path/],
+  dig: ['dig dns', /missing name/],
+  daytime: ['daytime', /missing pvm/],
   costs: ['costs a b', /unexpected argument 'b'/],
   cost: ['cost page_share=fast', /page_share must be a number of µs from 0, not "fast"/],
   bench: [

@@ -1,0 +1,283 @@
+// The 'apps' subsystem: what the appliances keep and answer. A pVM whose image's workload is redis, http,
+// dns or daytime has an AppData: its data in its heap pages (pages.ts), the count of requests it served
+// (http, dns and daytime keep it on heap page 0), and for redis the last snapshot and a BGSAVE in
+// progress. A fork's child gets its parent's page map (shared page arrays, as its frames are shared):
+// from then on what either writes is its own.
+//
+// BGSAVE is Redis's fork-based snapshot: the appliance itself calls fork() (KylinX: do_fork in Domain-0,
+// guest-initiated), the child writes its pages to the snapshot and exits while the parent keeps serving;
+// the snapshot is the child's data, which is the parent's at fork time whatever the parent writes after.
+// Writing takes the child rdb_entry per key of virtual time; the parent notices the child is done (Redis's
+// serverCron) when time has run past that: after `run`, or before its next request (settle).
+
+import { DOM0, type Domain, isZombie } from '../domain.js';
+import { fail } from '../errors.js';
+import type { Hypervisor, Subsystem } from '../hypervisor.js';
+import { exit, fork, wait } from '../lifecycle.js';
+import { arr, int, nat, record, str } from '../validate.js';
+import { zoneEntries } from './dns.js';
+import { STATS_PAGE } from './http.js';
+import { allEntries, checkPages, dataRegion, type Entry, type Page, pageOf, withEntry } from './pages.js';
+import { parseZone } from './zone.js';
+
+export const APP_KINDS = ['redis', 'http', 'dns', 'daytime'] as const;
+export type AppKind = (typeof APP_KINDS)[number];
+
+/** What Redis's BGSAVE wrote: the entries, and when the fork was taken and the file finished. */
+export interface Rdb {
+  forkedNs: number;
+  savedNs: number;
+  entries: Entry[];
+}
+
+export interface AppData {
+  kind: AppKind;
+  pages: Map<number, Page>;
+  served: number;
+  rdb: Rdb | null;
+  /** The BGSAVE child writing now, and when it is done. */
+  bgsave: { child: number; forkedNs: number; doneNs: number } | null;
+  /** In a BGSAVE child: the parent it writes the snapshot for. */
+  savingFor: number | null;
+}
+
+export function appKindOf(d: Domain): AppKind | null {
+  const w = d.image.raw.workload;
+  return typeof w === 'string' && (APP_KINDS as readonly string[]).includes(w) ? (w as AppKind) : null;
+}
+
+interface AppSnapshot {
+  domid: number;
+  kind: AppKind;
+  pages: [number, Entry[]][];
+  served: number;
+  rdb: Rdb | null;
+  bgsave: AppData['bgsave'];
+  savingFor: number | null;
+}
+
+export class Apps implements Subsystem {
+  readonly name = 'apps';
+  readonly data = new Map<number, AppData>();
+
+  constructor(private readonly hv: Hypervisor) {}
+
+  /** d's appliance data, or a one-line error naming what it serves instead. */
+  require(d: Domain, kind: AppKind, refused: string): AppData {
+    if (isZombie(d)) fail('ESRCH', `${d.name} has exited`);
+    const a = this.data.get(d.domid);
+    if (!a || a.kind !== kind) {
+      const what = a
+        ? `it serves ${a.kind}`
+        : `its image runs no ${kind} server (workload = "${String(d.image.raw.workload ?? 'idle')}")`;
+      fail('ENOENT', `${refused}: Connection refused (${d.name}: ${what})`);
+    }
+    if (d.paused) fail('EBUSY', `${d.name} is paused and cannot answer (unpause ${d.name} first)`);
+    if (a.savingFor !== null)
+      fail('ENOENT', `${refused}: Connection refused (${d.name} is a BGSAVE child: it only saves)`);
+    return a;
+  }
+
+  // ---- hooks ---------------------------------------------------------------------------------------
+
+  onCreate(d: Domain): number {
+    const kind = appKindOf(d);
+    if (!kind) return 0;
+    const a: AppData = { kind, pages: new Map(), served: 0, rdb: null, bgsave: null, savingFor: null };
+    this.data.set(d.domid, a);
+    if (kind === 'dns' && Array.isArray(d.image.raw.zone)) {
+      // The server loads its zone into its heap at boot (part of the 3 ms guest boot).
+      const r = dataRegion(d);
+      for (const e of zoneEntries(parseZone(d.image.raw.zone as string[]))) {
+        const page = pageOf(e[0], r.pages);
+        this.hv.mem.write(r, page);
+        a.pages.set(page, withEntry(a.pages.get(page), e[0], e[1]));
+      }
+    }
+    return 0;
+  }
+
+  onFork(parent: Domain, child: Domain): void {
+    const a = this.data.get(parent.domid);
+    if (!a) return;
+    this.data.set(child.domid, { ...a, pages: new Map(a.pages), bgsave: null, savingFor: null });
+  }
+
+  onExit(d: Domain): void {
+    const a = this.data.get(d.domid);
+    if (!a) return;
+    this.data.delete(d.domid);
+    // A BGSAVE child that dies before it is done leaves no snapshot ("terminated by signal").
+    if (a.savingFor !== null) {
+      const p = this.data.get(a.savingFor);
+      if (p?.bgsave?.child === d.domid) p.bgsave = null;
+    }
+  }
+
+  onRemove(d: Domain): void {
+    this.onExit(d);
+  }
+
+  // ---- requests ------------------------------------------------------------------------------------
+
+  /** Write one page of d's data through copy-on-write; returns whether it broke sharing. */
+  writePage(d: Domain, a: AppData, page: number, next: Page): boolean {
+    const r = dataRegion(d);
+    if (this.hv.frames.free === 0 && this.hv.mem.framesNeeded(r, page, 1) > 0)
+      fail('ENOMEM', `${d.name}: out of machine frames for the copy-on-write break this write needs`);
+    const copied = this.hv.mem.write(r, page) === 'copied';
+    if (next.length === 0) a.pages.delete(page);
+    else a.pages.set(page, next);
+    return copied;
+  }
+
+  /** Count a served request on the stats page (http, dns, daytime). */
+  countRequest(d: Domain, a: AppData): boolean {
+    const r = dataRegion(d);
+    if (this.hv.frames.free === 0 && this.hv.mem.framesNeeded(r, STATS_PAGE, 1) > 0)
+      fail('ENOMEM', `${d.name}: out of machine frames for the copy-on-write break this write needs`);
+    a.served++;
+    return this.hv.mem.write(r, STATS_PAGE) === 'copied';
+  }
+
+  /**
+   * BGSAVE: the appliance forks (guest-initiated do_fork); the child will take rdb_entry per key to write
+   * the snapshot. Returns the fork's latency, which the request waits for (Redis replies after fork()).
+   */
+  bgsave(d: Domain, a: AppData): { child: Domain; latencyUs: number } {
+    if (a.bgsave) fail('EBUSY', 'ERR Background save already in progress');
+    const f = fork(this.hv, d, 1);
+    const child = f.children[0]!.domain;
+    const keys = allEntries(a.pages).length;
+    const writeUs = this.hv.cost.background(() => this.hv.cost.us('rdb_entry', keys));
+    a.bgsave = { child: child.domid, forkedNs: this.hv.nowNs, doneNs: this.hv.nowNs + Math.round(writeUs * 1000) };
+    this.data.get(child.domid)!.savingFor = d.domid;
+    this.hv.emit(
+      'bgsave',
+      d,
+      `${d.name}: Background saving started by pid ${child.domid} (${child.name}, ${keys} keys)`,
+    );
+    return { child, latencyUs: f.latencyUs };
+  }
+
+  /** Every BGSAVE child whose time is up writes its snapshot, exits, and is reaped by its parent. */
+  settle(): void {
+    for (const [domid, a] of [...this.data]) {
+      const b = a.bgsave;
+      if (!b || this.hv.nowNs < b.doneNs) continue;
+      const parent = this.hv.domains.get(domid)!;
+      const child = this.hv.domains.get(b.child)!;
+      if (child.paused || child.waiting) continue; // it writes on once it runs again
+      const c = this.data.get(b.child)!;
+      a.rdb = { forkedNs: b.forkedNs, savedNs: b.doneNs, entries: allEntries(c.pages) };
+      a.bgsave = null;
+      this.hv.cost.background(() => {
+        exit(this.hv, child, 0);
+        if (!parent.paused && !parent.waiting && isZombie(child)) wait(this.hv, parent, child);
+      });
+      this.hv.emit(
+        'bgsave',
+        parent,
+        `${parent.name}: Background saving terminated with success (${a.rdb.entries.length} keys)`,
+      );
+    }
+  }
+
+  // ---- invariants and snapshots ------------------------------------------------------------------------
+
+  check(): string[] {
+    const p: string[] = [];
+    for (const [domid, a] of this.data) {
+      const d = this.hv.domains.get(domid);
+      if (!d || isZombie(d)) {
+        p.push(`domid ${domid} has appliance data but is not running`);
+        continue;
+      }
+      if (appKindOf(d) !== a.kind)
+        p.push(`${d.name} keeps ${a.kind} data but its image runs ${String(d.image.raw.workload)}`);
+      const r = d.regions.find((x) => x.name === 'heap') ?? d.regions.find((x) => x.name === 'bss');
+      p.push(...checkPages(d.name, a.pages, r?.pages ?? 0));
+      if (a.bgsave) {
+        const c = this.data.get(a.bgsave.child);
+        if (!c || c.savingFor !== domid) p.push(`${d.name}'s BGSAVE child ${a.bgsave.child} is not saving for it`);
+      }
+      if (
+        a.savingFor !== null &&
+        this.data.get(a.savingFor)?.bgsave?.child !== domid &&
+        this.hv.domains.has(a.savingFor)
+      )
+        p.push(`${d.name} saves for ${a.savingFor}, which is not waiting for it`);
+    }
+    for (const d of this.hv.pvms())
+      if (!isZombie(d) && appKindOf(d) && !this.data.has(d.domid) && d.domid !== DOM0)
+        p.push(`${d.name} runs ${appKindOf(d)} but has no appliance data`);
+    return p;
+  }
+
+  save(): AppSnapshot[] {
+    return [...this.data].map(([domid, a]) => ({
+      domid,
+      kind: a.kind,
+      pages: [...a.pages].sort((x, y) => x[0] - y[0]).map(([n, pg]) => [n, pg.map((e) => [e[0], e[1]] as const)]),
+      served: a.served,
+      rdb: a.rdb,
+      bgsave: a.bgsave,
+      savingFor: a.savingFor,
+    }));
+  }
+
+  load(v: unknown): void {
+    this.data.clear();
+    if (v === undefined) return; // a state saved before the appliances answered
+    if (!Array.isArray(v)) fail('EINVAL', 'state: apps must be a list');
+    v.forEach((x, i) => {
+      const w = `state: apps[${i}]`;
+      const o = record(x, w);
+      const kind = str(o, 'kind', w);
+      if (!(APP_KINDS as readonly string[]).includes(kind)) fail('EINVAL', `${w}.kind: no appliance '${kind}'`);
+      const pages = new Map<number, Page>();
+      for (const pg of arr(o, 'pages', w)) {
+        if (!Array.isArray(pg) || typeof pg[0] !== 'number' || !Array.isArray(pg[1]))
+          fail('EINVAL', `${w}.pages: bad page`);
+        pages.set(
+          pg[0],
+          (pg[1] as unknown[]).map((e) => entryOf(e, w)),
+        );
+      }
+      this.data.set(nat(o, 'domid', w), {
+        kind: kind as AppKind,
+        pages,
+        served: nat(o, 'served', w),
+        rdb: rdbOf(o.rdb, w),
+        bgsave: bgsaveOf(o.bgsave, w),
+        savingFor: o.savingFor === null ? null : nat(o, 'savingFor', w),
+      });
+    });
+  }
+}
+
+function entryOf(e: unknown, w: string): Entry {
+  if (!Array.isArray(e) || e.length !== 2 || typeof e[0] !== 'string' || typeof e[1] !== 'string')
+    fail('EINVAL', `${w}: an entry must be [key, value]`);
+  return [e[0], e[1]];
+}
+
+function rdbOf(v: unknown, w: string): Rdb | null {
+  if (v === null) return null;
+  const o = record(v, `${w}.rdb`);
+  return {
+    forkedNs: int(o, 'forkedNs', `${w}.rdb`),
+    savedNs: int(o, 'savedNs', `${w}.rdb`),
+    entries: arr(o, 'entries', `${w}.rdb`).map((e) => entryOf(e, `${w}.rdb`)),
+  };
+}
+
+function bgsaveOf(v: unknown, w: string): AppData['bgsave'] {
+  if (v === null) return null;
+  const o = record(v, `${w}.bgsave`);
+  return {
+    child: nat(o, 'child', `${w}.bgsave`),
+    forkedNs: int(o, 'forkedNs', `${w}.bgsave`),
+    doneNs: int(o, 'doneNs', `${w}.bgsave`),
+  };
+}
