@@ -292,14 +292,14 @@ export const COSTS = {
     us: 26.5,
     per: 'request',
     source:
-      'redis-server parses one command, runs it and builds the reply in the guest (SET: dict insert in the heap); calibrated: KylinX 1 server, 29k SET/s (Fig. 8a) = 1e6/29000 us of the pVM vCPU minus its packet work',
+      'redis-server parses one command, runs it and builds the reply in the guest (SET: dict insert in the heap); calibrated: KylinX 1 server, 29k SET/s (Fig. 8a): the cell is bound by the guest vCPU: 1e6/29000 us per request minus its packet work (2 packets of netfront_packet + lwip_packet + net_notify)',
     calibrates: ['apps.redis.kylinx.1'],
   },
   http_op: {
-    us: 21,
+    us: 19.4,
     per: 'request',
     source:
-      'the web server accepts a connection, parses a GET and writes the response (Mini-OS threads, lwIP sockets); calibrated: KylinX 9 clients, 20.4k req/s (Fig. 8b) = 1e6/20400 us of the pVM vCPU minus its packet work',
+      "the web server accepts a connection, parses a GET and writes the response (Mini-OS threads, lwIP sockets); calibrated: KylinX 9 clients, 20.4k req/s (Fig. 8b), solved in bench apps' load generator (the cell is not the guest's alone: Domain-0's vCPU serving the vif is busy too)",
     calibrates: ['apps.web.kylinx.9'],
   },
   dns_op: {

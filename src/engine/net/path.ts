@@ -55,14 +55,21 @@ export function guestUs(c: CostModel, app: AppKind, packets: number, ops: number
 }
 
 /**
- * The modeled latency of one request from the shell (a client in Domain-0) to an idle appliance: every
- * trip's packets through Domain-0 and the guest, and the op; charged to the meter.
+ * The modeled latency of one request to an idle appliance: every trip's packets through Domain-0 and the
+ * guest, and the op; `wire`: the client is on another machine (NIC and a wire round trip per trip), else
+ * it runs in Domain-0 (the shell's clients). Charged to the meter, so it explains itself.
  */
-export function shellRequestUs(c: CostModel, app: AppKind): number {
+export function requestUs(c: CostModel, app: AppKind, wire: boolean): number {
   let t = 0;
   for (const trip of EXCHANGES[app]) {
-    t += dom0Us(c, trip.in + trip.out, false);
+    t += dom0Us(c, trip.in + trip.out, wire);
     t += guestUs(c, app, trip.in + trip.out, trip.op ? 1 : 0);
+    if (wire) t += c.us('wire_rtt');
   }
   return t;
+}
+
+/** A request from the shell, a client in Domain-0. */
+export function shellRequestUs(c: CostModel, app: AppKind): number {
+  return requestUs(c, app, false);
 }
