@@ -90,7 +90,7 @@ function cellRows(
     row(env, {
       id: `${id}.p50`,
       figure: 'apps',
-      case: `${label}: median latency`,
+      case: `${label}: median`,
       unit: 'µs',
       paper: null,
       model: r.p50_us,
@@ -98,7 +98,7 @@ function cellRows(
     row(env, {
       id: `${id}.p99`,
       figure: 'apps',
-      case: `${label}: p99 latency`,
+      case: `${label}: p99`,
       unit: 'µs',
       paper: null,
       model: r.p99_us,
@@ -106,7 +106,7 @@ function cellRows(
     row(env, {
       id: `${id}.cpu`,
       figure: 'apps',
-      case: `${label}: CPU per request, guest + Domain-0`,
+      case: `${label}: CPU/request`,
       unit: 'µs',
       paper: null,
       model: r.guest_us + r.dom0_us,
@@ -119,7 +119,7 @@ function paperOnly(env: BenchEnv, id: string, label: string, paper: number): Ben
   return row(env, {
     id,
     figure: 'apps',
-    case: `${label} (Linux baseline not in this branch)`,
+    case: `${label} (paper only)`,
     unit: 'req/s',
     paper,
     model: null,
@@ -173,7 +173,7 @@ export const APPS_FIGURE: BenchFigure = {
       ...cellRows(
         env,
         'apps.dns.kylinx.1',
-        `DNS A, 1 server, ${DNS_OUTSTANDING} outstanding, KylinX (no paper figure)`,
+        `DNS A, 1 server, ${DNS_OUTSTANDING} in flight, KylinX (no paper value)`,
         dns,
         null,
         true,

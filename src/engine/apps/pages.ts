@@ -4,8 +4,7 @@
 // handed its parent's map shares every page until one of them writes it, exactly as the frames below
 // are shared until a write breaks copy-on-write (mem.write). Entries are sorted by key on their page.
 
-import type { Domain } from '../domain.js';
-import { dirtyRegion } from '../sched/workload.js';
+import { type Domain, region } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Region } from '../mm/p2m.js';
 
@@ -35,7 +34,7 @@ export function slotOf(key: string): number {
 
 /** The heap region an appliance keeps its data in (the heap, else bss, else data). */
 export function dataRegion(d: Domain): Region {
-  const r = dirtyRegion(d);
+  const r = region(d, 'heap') ?? region(d, 'bss') ?? region(d, 'data');
   if (!r || r.pages === 0) fail('ENOMEM', `${d.name} has no heap to keep its data in`);
   return r;
 }

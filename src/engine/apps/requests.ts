@@ -17,20 +17,27 @@ export function benchmarkKey(n: number): string {
   return `key:${String(n).padStart(12, '0')}`;
 }
 
-/** Serve one generated request at d; returns whether it was served (false: it failed with ENOMEM). */
-export function serveGenerated(apps: Apps, d: Domain, rng: Rng): boolean {
+/** What serving a generated request did to the page it wrote. */
+export type Served = 'copied' | 'in-place' | 'failed' | 'not-served';
+
+/**
+ * Serve one generated request at d: 'copied' or 'in-place' for the page it wrote, 'failed' when a
+ * copy-on-write break found no frame (nothing changed), 'not-served' when d serves no such requests (no
+ * appliance data, or a BGSAVE child, which only saves).
+ */
+export function serveGenerated(apps: Apps, d: Domain, rng: Rng): Served {
   const a = apps.data.get(d.domid);
-  if (!a) return false;
+  if (!a || a.savingFor !== null) return 'not-served';
   try {
+    let copied: boolean;
     if (a.kind === 'redis') {
       const key = benchmarkKey(rng.int(KEYSPACE));
       const page = pageOf(key, dataRegion(d).pages);
-      const next = withEntry(a.pages.get(page), key, 'xxx');
-      apps.writePage(d, a, page, next);
-    } else apps.countRequest(d, a);
-    return true;
+      copied = apps.writePage(d, a, page, withEntry(a.pages.get(page), key, 'xxx'));
+    } else copied = apps.countRequest(d, a);
+    return copied ? 'copied' : 'in-place';
   } catch (e) {
-    if (e instanceof EngineError && e.code === 'ENOMEM') return false;
+    if (e instanceof EngineError && e.code === 'ENOMEM') return 'failed';
     throw e;
   }
 }
