@@ -9,7 +9,7 @@ import { fail } from '../engine/errors.js';
 import type { Engine } from '../engine/index.js';
 import { type DnsAnswer, isRrType, resolve } from '../engine/apps/dns.js';
 import { responseText, serveHttp } from '../engine/apps/http.js';
-import { lookup, type Page } from '../engine/apps/pages.js';
+import { type Entry, lookup, type Page } from '../engine/apps/pages.js';
 import { admitCommand, runRedis } from '../engine/apps/redis.js';
 import { encode, formatTTY, integer, type RespReply, status } from '../engine/apps/resp.js';
 import type { AppData } from '../engine/apps/subsystem.js';
@@ -38,7 +38,7 @@ function redisRequest(hv: Engine, d: Domain, a: AppData, argv: string[]): { repl
   const store = {
     pages: a.pages as ReadonlyMap<number, Page>,
     heapPages: heap.pages,
-    write: (page: number, next: Page): void => {
+    write: (page: number, next: Entry[]): void => {
       hv.apps.writePage(d, a, page, next);
     },
   };

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { benchEnv, runFigure } from '../../src/commands/bench/index.js';
 import { runCell } from '../../src/commands/bench/apps.js';
+import { dataRegion } from '../../src/engine/apps/pages.js';
 import { serveGenerated } from '../../src/engine/apps/requests.js';
 import { create } from '../../src/engine/lifecycle.js';
 import { runLoad } from '../../src/engine/net/loadgen.js';
@@ -79,7 +80,7 @@ describe('load generator', () => {
       warmupNs: 1e6,
       rng,
       serve: (x) => {
-        serveGenerated(hv.apps, x, rng);
+        serveGenerated(hv.apps, x, dataRegion(x), rng);
       },
     });
     expect(r.requests).toBeGreaterThan(0);

@@ -10,6 +10,7 @@
 // KylinX's, so MiniOS's cells predict KylinX's values and their error is shown. Ubuntu's processes (the
 // Linux baseline) are not modeled in this branch: their rows are the paper's only.
 
+import { dataRegion } from '../../engine/apps/pages.js';
 import { serveGenerated } from '../../engine/apps/requests.js';
 import type { AppKind } from '../../engine/apps/subsystem.js';
 import { staticImage } from '../../engine/dl/static.js';
@@ -66,7 +67,7 @@ export function runCell(env: BenchEnv, cell: AppCell): LoadResult & { cost: Cost
     warmupNs: WARMUP_NS,
     rng,
     serve: (d) => {
-      serveGenerated(hv.apps, d, rng);
+      serveGenerated(hv.apps, d, dataRegion(d), rng);
     },
   });
   return { ...r, cost };

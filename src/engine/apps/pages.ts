@@ -51,11 +51,27 @@ export function lookup(pages: ReadonlyMap<number, Page>, heapPages: number, key:
   return undefined;
 }
 
-/** The page with `key` set to `value` (undefined: removed), sorted by key. */
-export function withEntry(p: Page | undefined, key: string, value: string | undefined): Page {
-  const out = (p ?? []).filter((e) => e[0] !== key);
+/** Where `key` is or would go on a page sorted by key (binary search). */
+export function slotIndex(p: Page, key: string): number {
+  let lo = 0;
+  let hi = p.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (p[mid]![0] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The page with `key` set to `value` (undefined: removed), sorted by key: a new array, the old kept. */
+export function withEntry(p: Page | undefined, key: string, value: string | undefined): Entry[] {
+  const old = p ?? [];
+  const at = slotIndex(old, key);
+  const present = at < old.length && old[at]![0] === key;
+  const out = old.slice(0, at);
   if (value !== undefined) out.push([key, value]);
-  return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  for (let i = present ? at + 1 : at; i < old.length; i++) out.push(old[i]!);
+  return out;
 }
 
 /** Every entry, sorted by key. */

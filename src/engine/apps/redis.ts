@@ -9,7 +9,7 @@ import { bulk, error, integer, ok, type RespReply, status } from './resp.js';
 export interface RedisStore {
   readonly pages: ReadonlyMap<number, Page>;
   readonly heapPages: number;
-  write(page: number, next: Page): void;
+  write(page: number, next: Entry[]): void;
 }
 
 const ARITY: Record<string, number> = {

@@ -8,33 +8,36 @@ import type { Domain } from '../domain.js';
 import { EngineError } from '../errors.js';
 import type { Rng } from '../rng.js';
 import type { Apps } from './subsystem.js';
-import { dataRegion, pageOf, withEntry } from './pages.js';
+import type { Region } from '../mm/p2m.js';
+import { pageOf } from './pages.js';
 
 /** Keys redis-benchmark -r draws from by default in the model. */
 export const KEYSPACE = 10_000;
 
+const KEYS: string[] = [];
+
+/** redis-benchmark's key for n (key:000000001234), made once per n. */
 export function benchmarkKey(n: number): string {
-  return `key:${String(n).padStart(12, '0')}`;
+  return (KEYS[n] ??= `key:${String(n).padStart(12, '0')}`);
 }
 
 /** What serving a generated request did to the page it wrote. */
 export type Served = 'copied' | 'in-place' | 'failed' | 'not-served';
 
 /**
- * Serve one generated request at d: 'copied' or 'in-place' for the page it wrote, 'failed' when a
+ * Serve one generated request at d, whose data is in `heap` (its heap, else bss, else data): 'copied' or 'in-place' for the page it wrote, 'failed' when a
  * copy-on-write break found no frame (nothing changed), 'not-served' when d serves no such requests (no
  * appliance data, or a BGSAVE child, which only saves).
  */
-export function serveGenerated(apps: Apps, d: Domain, rng: Rng): Served {
+export function serveGenerated(apps: Apps, d: Domain, heap: Region | undefined, rng: Rng): Served {
   const a = apps.data.get(d.domid);
-  if (!a || a.savingFor !== null) return 'not-served';
+  if (!a || a.savingFor !== null || !heap || heap.pages === 0) return 'not-served';
   try {
     let copied: boolean;
     if (a.kind === 'redis') {
       const key = benchmarkKey(rng.int(KEYSPACE));
-      const page = pageOf(key, dataRegion(d).pages);
-      copied = apps.writePage(d, a, page, withEntry(a.pages.get(page), key, 'xxx'));
-    } else copied = apps.countRequest(d, a);
+      copied = apps.setEntry(d, heap, a, pageOf(key, heap.pages), key, 'xxx');
+    } else copied = apps.countRequestOn(d, heap, a);
     return copied ? 'copied' : 'in-place';
   } catch (e) {
     if (e instanceof EngineError && e.code === 'ENOMEM') return 'failed';

@@ -14,10 +14,22 @@ import { DOM0, type Domain, isZombie } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor, Subsystem } from '../hypervisor.js';
 import { exit, fork, wait } from '../lifecycle.js';
+import type { Region } from '../mm/p2m.js';
 import { arr, int, nat, record, str } from '../validate.js';
 import { zoneEntries } from './dns.js';
 import { STATS_PAGE } from './http.js';
-import { allEntries, checkPages, dataRegion, type Entry, type Page, pageOf, withEntry } from './pages.js';
+import {
+  allEntries,
+  checkPages,
+  dataRegion,
+  type Entry,
+  ENTRY_HEADER,
+  PAGE_BYTES,
+  pageBytes,
+  pageOf,
+  slotIndex,
+  withEntry,
+} from './pages.js';
 import { parseZone } from './zone.js';
 
 export const APP_KINDS = ['redis', 'http', 'dns', 'daytime'] as const;
@@ -32,7 +44,15 @@ export interface Rdb {
 
 export interface AppData {
   kind: AppKind;
-  pages: Map<number, Page>;
+  pages: Map<number, Entry[]>;
+  /**
+   * Pages whose entry arrays this pVM alone holds, so a write may change them in place; any other page's
+   * array may be its parent's or child's (fork hands the map over) and is copied on write, as its frame
+   * is. Not state: after a load every pVM holds its own arrays.
+   */
+  owned: Set<number>;
+  /** Bytes each page's entries take (pageBytes), kept as they change so a SET need not sum its page. Not state. */
+  bytes: Map<number, number>;
   served: number;
   rdb: Rdb | null;
   /** The BGSAVE child writing now, and when it is done. */
@@ -83,7 +103,16 @@ export class Apps implements Subsystem {
   onCreate(d: Domain): number {
     const kind = appKindOf(d);
     if (!kind) return 0;
-    const a: AppData = { kind, pages: new Map(), served: 0, rdb: null, bgsave: null, savingFor: null };
+    const a: AppData = {
+      kind,
+      pages: new Map(),
+      owned: new Set(),
+      bytes: new Map(),
+      served: 0,
+      rdb: null,
+      bgsave: null,
+      savingFor: null,
+    };
     this.data.set(d.domid, a);
     if (kind === 'dns' && Array.isArray(d.image.raw.zone)) {
       // The server loads its zone into its heap at boot (part of the 3 ms guest boot).
@@ -91,7 +120,9 @@ export class Apps implements Subsystem {
       for (const e of zoneEntries(parseZone(d.image.raw.zone as string[]))) {
         const page = pageOf(e[0], r.pages);
         this.hv.mem.write(r, page);
-        a.pages.set(page, withEntry(a.pages.get(page), e[0], e[1]));
+        const next = withEntry(a.pages.get(page), e[0], e[1]);
+        a.pages.set(page, next);
+        a.bytes.set(page, pageBytes(next));
       }
     }
     return 0;
@@ -100,7 +131,15 @@ export class Apps implements Subsystem {
   onFork(parent: Domain, child: Domain): void {
     const a = this.data.get(parent.domid);
     if (!a) return;
-    this.data.set(child.domid, { ...a, pages: new Map(a.pages), bgsave: null, savingFor: null });
+    a.owned.clear(); // the child holds the same arrays now
+    this.data.set(child.domid, {
+      ...a,
+      pages: new Map(a.pages),
+      owned: new Set(),
+      bytes: new Map(a.bytes),
+      bgsave: null,
+      savingFor: null,
+    });
   }
 
   onExit(d: Domain): void {
@@ -121,23 +160,57 @@ export class Apps implements Subsystem {
   // ---- requests ------------------------------------------------------------------------------------
 
   /** Write one page of d's data through copy-on-write; returns whether it broke sharing. */
-  writePage(d: Domain, a: AppData, page: number, next: Page): boolean {
-    const r = dataRegion(d);
-    if (this.hv.frames.free === 0 && this.hv.mem.framesNeeded(r, page, 1) > 0)
-      fail('ENOMEM', `${d.name}: out of machine frames for the copy-on-write break this write needs`);
-    const copied = this.hv.mem.write(r, page) === 'copied';
+  writePage(d: Domain, a: AppData, page: number, next: Entry[]): boolean {
+    return this.writePageOf(d, dataRegion(d), a, page, next);
+  }
+
+  /** writePage with d's data region at hand (run's requests: no lookup per request). */
+  writePageOf(d: Domain, r: Region, a: AppData, page: number, next: Entry[]): boolean {
+    const copied = this.writeFrame(d, r, page);
     if (next.length === 0) a.pages.delete(page);
     else a.pages.set(page, next);
+    a.owned.add(page);
+    a.bytes.set(page, pageBytes(next));
     return copied;
+  }
+
+  /**
+   * Set one key on its page (run's generated SETs): in place when the page's array is this pVM's own,
+   * else on a copy. ENOMEM (nothing changed) when the page would overflow or a frame is lacking.
+   */
+  setEntry(d: Domain, r: Region, a: AppData, page: number, key: string, value: string): boolean {
+    const cur = a.pages.get(page);
+    const at = cur ? slotIndex(cur, key) : 0;
+    const present = cur !== undefined && at < cur.length && cur[at]![0] === key;
+    const grows = value.length - (present ? cur[at]![1].length : -key.length - ENTRY_HEADER);
+    const used = bytesOf(a, page);
+    if (used + grows > PAGE_BYTES) fail('ENOMEM', `${d.name}: heap page ${page} is full`);
+    const copied = this.writeFrame(d, r, page);
+    if (!cur || !a.owned.has(page)) {
+      a.pages.set(page, withEntry(cur, key, value));
+      a.owned.add(page);
+    } else if (present) cur[at] = [key, value];
+    else cur.splice(at, 0, [key, value]);
+    a.bytes.set(page, used + grows);
+    return copied;
+  }
+
+  /** Write a page's frame through copy-on-write, or ENOMEM with nothing changed. */
+  private writeFrame(d: Domain, r: Region, page: number): boolean {
+    if (this.hv.frames.free === 0 && this.hv.mem.framesNeeded(r, page, 1) > 0)
+      fail('ENOMEM', `${d.name}: out of machine frames for the copy-on-write break this write needs`);
+    return this.hv.mem.write(r, page) === 'copied';
   }
 
   /** Count a served request on the stats page (http, dns, daytime). */
   countRequest(d: Domain, a: AppData): boolean {
-    const r = dataRegion(d);
-    if (this.hv.frames.free === 0 && this.hv.mem.framesNeeded(r, STATS_PAGE, 1) > 0)
-      fail('ENOMEM', `${d.name}: out of machine frames for the copy-on-write break this write needs`);
+    return this.countRequestOn(d, dataRegion(d), a);
+  }
+
+  countRequestOn(d: Domain, r: Region, a: AppData): boolean {
+    const copied = this.writeFrame(d, r, STATS_PAGE);
     a.served++;
-    return this.hv.mem.write(r, STATS_PAGE) === 'copied';
+    return copied;
   }
 
   /**
@@ -197,6 +270,9 @@ export class Apps implements Subsystem {
         p.push(`${d.name} keeps ${a.kind} data but its image runs ${String(d.image.raw.workload)}`);
       const r = d.regions.find((x) => x.name === 'heap') ?? d.regions.find((x) => x.name === 'bss');
       p.push(...checkPages(d.name, a.pages, r?.pages ?? 0));
+      for (const [n, pg] of a.pages)
+        if (bytesOf(a, n) !== pageBytes(pg))
+          p.push(`${d.name}'s page ${n} counts ${bytesOf(a, n)} bytes, holds ${pageBytes(pg)}`);
       if (a.bgsave) {
         const c = this.data.get(a.bgsave.child);
         if (!c || c.savingFor !== domid) p.push(`${d.name}'s BGSAVE child ${a.bgsave.child} is not saving for it`);
@@ -235,7 +311,7 @@ export class Apps implements Subsystem {
       const o = record(x, w);
       const kind = str(o, 'kind', w);
       if (!(APP_KINDS as readonly string[]).includes(kind)) fail('EINVAL', `${w}.kind: no appliance '${kind}'`);
-      const pages = new Map<number, Page>();
+      const pages = new Map<number, Entry[]>();
       for (const pg of arr(o, 'pages', w)) {
         if (!Array.isArray(pg) || typeof pg[0] !== 'number' || !Array.isArray(pg[1]))
           fail('EINVAL', `${w}.pages: bad page`);
@@ -247,6 +323,8 @@ export class Apps implements Subsystem {
       this.data.set(nat(o, 'domid', w), {
         kind: kind as AppKind,
         pages,
+        owned: new Set(pages.keys()),
+        bytes: new Map([...pages].map(([n, pg]) => [n, pageBytes(pg)])),
         served: nat(o, 'served', w),
         rdb: rdbOf(o.rdb, w),
         bgsave: bgsaveOf(o.bgsave, w),
@@ -254,6 +332,10 @@ export class Apps implements Subsystem {
       });
     });
   }
+}
+
+function bytesOf(a: AppData, page: number): number {
+  return a.bytes.get(page) ?? 0;
 }
 
 function entryOf(e: unknown, w: string): Entry {
