@@ -34,10 +34,10 @@ export async function redisRequestsPerS(reps = 3) {
 export default {
   name: 'redis_requests_per_s',
   unit: 'requests/s',
-  // Measured at about 94,000 per wall second (best of 3) on the shared 2-core development machine while
-  // a test run shared it; a third of that leaves room for a loaded machine and still catches a load
+  // Measured at about 164,000 per wall second (best of 3) on the shared 2-core development machine at a
+  // load average near 6; a third of that leaves room for a loaded machine and still catches a load
   // generator or appliance path that got several times slower.
-  budget: 30000,
+  budget: 50000,
   compare: '>=',
   async measure() {
     const r = await redisRequestsPerS(3);

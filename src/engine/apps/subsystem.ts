@@ -180,7 +180,10 @@ export class Apps implements Subsystem {
    */
   setEntry(d: Domain, r: Region, a: AppData, page: number, key: string, value: string): boolean {
     const cur = a.pages.get(page);
-    const at = cur ? slotIndex(cur, key) : 0;
+    // Most SETs update a key already there: look for it by identity before searching by order.
+    let at = -1;
+    if (cur) for (let i = 0; i < cur.length && at < 0; i++) if (cur[i]![0] === key) at = i;
+    if (at < 0) at = cur ? slotIndex(cur, key) : 0;
     const present = cur !== undefined && at < cur.length && cur[at]![0] === key;
     const grows = value.length - (present ? cur[at]![1].length : -key.length - ENTRY_HEADER);
     const used = bytesOf(a, page);
