@@ -212,3 +212,19 @@ describe('daytime', () => {
     expect(ok(sh, 'daytime daytime').text).toBe('Thursday, January 1, 1970 00:01:30-UTC');
   });
 });
+
+describe('workers', () => {
+  it('an appliance with workers = N forks them itself at boot, sharing its pages', () => {
+    const sh = makeShell();
+    const r = ok(sh, 'create web workers=3 name=site');
+    expect(r.text).toContain('created site');
+    const tree = ok(sh, 'tree site').text;
+    for (const k of [1, 2, 3]) expect(tree).toContain(`site.${k}`);
+    expect(ok(sh, 'http site.2 GET /hello.txt').text).toContain('hello from a pVM');
+  });
+
+  it('refuses, changing nothing, when the workers would not fit', () => {
+    const sh = makeShell({ max_domains: 5 });
+    expect(err(sh, 'create web workers=3 name=site', 'ENOSPC')).toContain('forks 3 workers at boot');
+  });
+});

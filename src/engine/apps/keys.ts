@@ -14,7 +14,17 @@ function zoneProblem(v: CfgValue): string | null {
   }
 }
 
+/** The most workers an appliance forks at boot. */
+export const MAX_WORKERS = 64;
+
 export const APP_IMAGE_KEYS: Record<string, KeySpec> = {
+  workers: {
+    type: 'int',
+    min: 0,
+    max: MAX_WORKERS,
+    summary:
+      'worker pVMs the appliance forks at boot, as a pre-forking server does (guest-initiated fork: do_fork in Domain-0); default 0',
+  },
   zone: {
     type: 'list',
     check: zoneProblem,

@@ -12,7 +12,8 @@
 
 import { DOM0, type Domain, isZombie } from '../domain.js';
 import { fail } from '../errors.js';
-import type { Hypervisor, Subsystem } from '../hypervisor.js';
+import type { DomainOrigin, Hypervisor, Subsystem } from '../hypervisor.js';
+import type { ImageConfig } from '../image.js';
 import { exit, fork, wait } from '../lifecycle.js';
 import type { Region } from '../mm/p2m.js';
 import { arr, int, nat, record, str } from '../validate.js';
@@ -62,8 +63,7 @@ export interface AppData {
 }
 
 export function appKindOf(d: Domain): AppKind | null {
-  const w = d.image.raw.workload;
-  return typeof w === 'string' && (APP_KINDS as readonly string[]).includes(w) ? (w as AppKind) : null;
+  return appKindOfImage(d.image);
 }
 
 interface AppSnapshot {
@@ -99,6 +99,30 @@ export class Apps implements Subsystem {
   }
 
   // ---- hooks ---------------------------------------------------------------------------------------
+
+  /** An appliance with `workers` forks them at boot: refuse here, before anything changes, if they cannot be. */
+  prepareCreate(image: ImageConfig, framesLeft: number): void {
+    const n = workersOf(image);
+    if (n === 0) return;
+    const after = this.hv.liveCount - 1 + 1 + n;
+    if (after > this.hv.host.max_domains)
+      fail(
+        'ENOSPC',
+        `${image.name} forks ${n} worker${n === 1 ? '' : 's'} at boot (workers = ${n}): that makes ${after} pVMs, above this host's max_domains (${this.hv.host.max_domains})`,
+      );
+    // Each fork takes a frame or two (the pair's channel page); leave a margin so no fork fails half-way.
+    if (framesLeft < n * WORKER_FRAMES)
+      fail('ENOMEM', `${image.name} forks ${n} workers at boot and the host has ${framesLeft} frames free after it`);
+  }
+
+  /** A booted appliance with `workers` forks them itself (guest-initiated): the boot includes their forks. */
+  onBuilt(d: Domain, how: DomainOrigin): number {
+    const n = how === 'boot' ? workersOf(d.image) : 0;
+    if (n === 0 || !this.data.has(d.domid)) return 0;
+    const f = fork(this.hv, d, n);
+    this.hv.emit('workers', d, `${d.name} forked ${n} worker${n === 1 ? '' : 's'} at boot (workers = ${n})`);
+    return f.latencyUs;
+  }
 
   onCreate(d: Domain): number {
     const kind = appKindOf(d);
@@ -335,6 +359,19 @@ export class Apps implements Subsystem {
       });
     });
   }
+}
+
+/** Frames a worker's fork may take besides shared pages (IpC's channel page, with a margin). */
+const WORKER_FRAMES = 4;
+
+function workersOf(image: ImageConfig): number {
+  const n = image.raw.workers;
+  return typeof n === 'number' && appKindOfImage(image) !== null ? n : 0;
+}
+
+function appKindOfImage(image: ImageConfig): AppKind | null {
+  const w = image.raw.workload;
+  return typeof w === 'string' && (APP_KINDS as readonly string[]).includes(w) ? (w as AppKind) : null;
 }
 
 function bytesOf(a: AppData, page: number): number {
