@@ -91,7 +91,7 @@ function walkFamilies(hv: Engine, root: Domain, visit: (d: Domain, depth: number
 
 /** One domain's row of the tree (accounting brought up to date by the caller). */
 function treeRow(hv: Engine, acct: Accounting, d: Domain, depth: number, prefix: string): TreeRow {
-  const sums: SmapsRaw = { region: 'total', pages: 0, pssShifted: 0, sharedPages: 0 };
+  const sums: SmapsRaw = { region: 'total', sizePages: 0, pages: 0, pssShifted: 0, sharedPages: 0 };
   for (const r of d.regions) acct.addRegion(r, sums);
   const parent = d.domid === DOM0 ? undefined : hv.domains.get(d.parent);
   const pages = pagesOf(d);

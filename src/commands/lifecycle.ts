@@ -14,6 +14,9 @@ import { latency, plural, sizeKiB } from './format.js';
 import { kill } from './signal.js';
 import { command, type AnyCommand, type Ctx } from './types.js';
 import { createRecycled } from './libs.js';
+import type { Domain } from '../engine/domain.js';
+import { nepheleClone, vmFork } from '../engine/baselines.js';
+import { maxClones } from '../engine/clone.js';
 
 /** The image named, with create's key=value overrides applied and validated like a file. */
 function imageWithOverrides(
@@ -78,9 +81,17 @@ const fork = command({
   family: 'lifecycle',
   summary: 'Fork a pVM n times: code shared read-only, everything writable copy-on-write',
   args: { pvm: one(pvm), n: maybe(int(1, 1_000_000_000, 'the number of children')) },
-  run(ctx, a) {
+  options: { xen: flag("Xen's VM fork (mem_sharing) instead: the child's p2m starts empty, the parent stays paused") },
+  help: "fork --xen web 2: Xen's VM fork, the baseline of the paper's related work (about 0.7 ms): nothing is shared at fork, the children fill their memory on fault, and web is paused while they exist.",
+  run(ctx, a, o) {
     const parent = a.pvm;
     const n = a.n ?? 1;
+    if (o.xen) return xenForkReply(ctx, parent, n);
+    if (ctx.hv.memSharing.forks.has(parent.domid))
+      fail(
+        'EINVAL',
+        `${parent.name} is a VM fork (mem_sharing): its memory fills on fault from ${ctx.hv.domains.get(ctx.hv.memSharing.forks.get(parent.domid)!)?.name ?? 'its parent'}; it cannot fork the KylinX way`,
+      );
     const f = life.fork(ctx.hv, parent, n);
     const pages = pagesOf(parent);
     const ro = parent.regions.filter((r) => r.kind === 'ro').reduce((s, r) => s + r.pages, 0);
@@ -103,6 +114,57 @@ const fork = command({
         shared_pages: pages,
       },
       latencyUs: f.latencyUs,
+    };
+  },
+});
+
+/** fork --xen: n VM forks; the children inherit their vCPUs, the parent's libraries and shm attachments. */
+function xenForkReply(ctx: Ctx, parent: Domain, n: number) {
+  const hv = ctx.hv;
+  const f = vmFork(hv, parent, n);
+  const lines = [
+    `${parent.name} (domid ${parent.domid}) VM-forked ${plural(n, 'child', 'children')} (Xen mem_sharing) in ${latency(f.latencyUs)} (modeled${n > 1 ? `, ${latency((f.latencyUs - (f.paused ? hv.cost.value('pause') : 0)) / n)} each` : ''}); ${parent.name} ${f.paused ? 'is paused' : 'stays paused'} while they exist:`,
+    ...f.children.map((c) => `  ${c.name}  domid ${c.domid}`),
+    `each child's p2m starts empty (Rss 0): a page fills on first access, a read sharing ${parent.name}'s frame, a write copying it`,
+  ];
+  return {
+    text: lines.join('\n'),
+    data: {
+      parent: { name: parent.name, domid: parent.domid, paused: true },
+      children: f.children.map((c) => ({ name: c.name, domid: c.domid })),
+      xen: true,
+    },
+    latencyUs: f.latencyUs,
+  };
+}
+
+const cloneCmd = command({
+  name: 'clone',
+  family: 'lifecycle',
+  summary: "Nephele's clone: the pVM clones itself n times (CoW memory; xencloned clones its XenStore entries)",
+  args: { pvm: one(pvm), n: maybe(int(1, 4096, 'the number of clones')) },
+  help: "The guest issues the clone hypercall, so it must be running; its image's max_clones (0 by default: off) bounds the clones of its family: create redis max_clones=8; clone redis 4.",
+  run(ctx, a) {
+    const hv = ctx.hv;
+    const parent = a.pvm;
+    const n = a.n ?? 1;
+    const c = nepheleClone(hv, parent, n);
+    const lines = [
+      `${parent.name} (domid ${parent.domid}) cloned itself ${plural(n, 'time')} (Nephele) in ${latency(c.latencyUs)} (modeled${n > 1 ? `, ${latency(c.latencyUs / n)} each` : ''}); ${hv.clones.inFamily(parent.family)} of ${maxClones(parent)} clones in its family:`,
+      ...c.children.map((x) => `  ${x.domain.name}  domid ${x.domain.domid}`),
+      hv.xs.on
+        ? `xencloned cloned ${parent.name}'s XenStore entries (devices, console) for each clone`
+        : 'no XenStore on this host (noxs): nothing for xencloned to clone',
+    ];
+    return {
+      text: lines.join('\n'),
+      data: {
+        parent: { name: parent.name, domid: parent.domid },
+        children: c.children.map((x) => ({ name: x.domain.name, domid: x.domain.domid, latency_us: x.latencyUs })),
+        clones_in_family: hv.clones.inFamily(parent.family),
+        max_clones: maxClones(parent),
+      },
+      latencyUs: c.latencyUs,
     };
   },
 });
@@ -229,6 +291,7 @@ const pool = command({
 export const LIFECYCLE: AnyCommand[] = [
   create,
   fork,
+  cloneCmd,
   kill,
   destroy,
   exitCmd,

@@ -4,6 +4,7 @@
 // the order `help`-like listings show them.
 
 import { SIGNAL_IMAGE_KEYS } from './signals.js';
+import { CLONE_IMAGE_KEYS } from './clone.js';
 import { DL_IMAGE_KEYS } from './dl/keys.js';
 import { type Cfg, DOMAIN_IMAGE_KEYS, type HostConfig, type ImageConfig, type KeySpec } from './image.js';
 import { MACHINE_HOST_KEYS, parseHost, parseImage } from './image.js';
@@ -15,6 +16,7 @@ export const IMAGE_KEYS: Record<string, KeySpec> = {
   ...WORKLOAD_KEYS,
   ...DL_IMAGE_KEYS,
   ...SIGNAL_IMAGE_KEYS,
+  ...CLONE_IMAGE_KEYS,
 };
 
 /** Every key a host file (host.cfg) may set. */

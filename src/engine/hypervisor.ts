@@ -82,6 +82,8 @@ export interface Subsystem {
   onPause?(d: Domain): void;
   /** A paused pVM was unpaused by the toolstack (xl unpause). */
   onUnpause?(d: Domain): void;
+  /** Why a paused pVM must stay paused (a VM fork's parent), or null: unpause and SIGCONT ask. */
+  holdsPaused?(d: Domain): string | null;
   /** A pVM blocked in a call (d.waiting says which). */
   onBlock?(d: Domain): void;
 }
@@ -276,6 +278,15 @@ export class Hypervisor {
     d.waiting = w;
     this.emit('blocked', d, `${d.name} blocks in ${w.call} on ${w.on}`);
     for (const s of this.subsystems) s.onBlock?.(d);
+  }
+
+  /** Why `d` must stay paused, if a subsystem holds it so (null: it may be unpaused). */
+  pausedBy(d: Domain): string | null {
+    for (const s of this.subsystems) {
+      const why = s.holdsPaused?.(d);
+      if (why) return why;
+    }
+    return null;
   }
 
   wake(d: Domain, text: string): void {

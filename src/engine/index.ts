@@ -13,6 +13,8 @@ import type { LibraryStore } from './dl/store.js';
 import { registerSched } from './sched/index.js';
 import type { Scheduler } from './sched/scheduler.js';
 import { registerXs, type XenStore } from './xs/subsystem.js';
+import { type MemSharing, registerMemSharing } from './mem-sharing.js';
+import { type Clones, registerClones } from './clone.js';
 
 /** What an engine is built with besides the host: the library store read from images/lib (src/dl-io.ts), cost overrides. */
 export interface EngineOptions {
@@ -26,6 +28,8 @@ export type Engine = Hypervisor & {
   readonly ipc: Ipc;
   readonly dl: DlSubsystem;
   readonly xs: XenStore;
+  readonly memSharing: MemSharing;
+  readonly clones: Clones;
 };
 
 /** A hypervisor with all subsystems registered, not yet booted (restore loads into this). */
@@ -38,7 +42,9 @@ export function newEngine(host: Partial<HostConfig> = {}, opts: EngineOptions = 
   const ipc = new Ipc(hv);
   hv.register(ipc);
   const xs = registerXs(hv);
-  return Object.assign(hv, { sched, ipc, dl, xs });
+  const memSharing = registerMemSharing(hv);
+  const clones = registerClones(hv);
+  return Object.assign(hv, { sched, ipc, dl, xs, memSharing, clones });
 }
 
 /** Start the host's boot appliances (host.cfg `boot`), as a freshly booted host would have them. */

@@ -25,7 +25,8 @@ export function validateName(hv: Hypervisor, name: string): void {
   if (hv.hasName(name)) fail('EEXIST', `a pVM named '${name}' exists already`);
 }
 
-function freeName(hv: Hypervisor, base: string): string {
+/** The name itself if free, else the lowest free `base-k`. */
+export function freeName(hv: Hypervisor, base: string): string {
   if (!hv.hasName(base)) return base;
   return hv.freeSuffixed(base);
 }
@@ -288,6 +289,8 @@ export function unpause(hv: Hypervisor, d: Domain): Timed {
   if (d.domid === DOM0) fail('EPERM', 'Domain-0 is never paused');
   if (isZombie(d)) fail('ESRCH', `${d.name} has exited`);
   if (!d.paused) fail('EINVAL', `${d.name} is not paused`);
+  const held = hv.pausedBy(d);
+  if (held) fail('EBUSY', held);
   d.paused = false;
   hv.emit('unpaused', d, `unpaused ${d.name}`);
   for (const s of hv.subsystems) s.onUnpause?.(d);

@@ -4,6 +4,7 @@
 import type { CostExplanation } from '../../engine/cost-model.js';
 import { pagesOf } from '../../engine/domain.js';
 import { staticImage } from '../../engine/dl/static.js';
+import { nepheleClone, vmFork } from '../../engine/baselines.js';
 import { create, fork } from '../../engine/lifecycle.js';
 import { engineFor, imageOf, measured } from './env.js';
 import { BenchEnv, BenchFigure, BenchRow, row } from './types.js';
@@ -53,9 +54,45 @@ export const FORK: BenchFigure = {
         cost: w.cost,
       }),
     );
+    rows.push(...forkBaselines(env));
     return rows;
   },
 };
+
+/**
+ * The peers' forks of the same redis: Xen's VM fork (the paper's related work: about 0.7 ms, measured with
+ * the parent already paused, as Xen requires) and Nephele's clone (EuroSys'23: a 30.7 ms median over 1000
+ * sequential clones, with XenStore and xencloned).
+ */
+function forkBaselines(env: BenchEnv): BenchRow[] {
+  const hv = engineFor(env, { toolstack: 'noxs' });
+  const redis = create(hv, imageOf(env, 'redis')).domain;
+  vmFork(hv, redis, 1);
+  const xen = measured(hv, () => vmFork(hv, redis, 1).latencyUs);
+  const xs = engineFor(env, { toolstack: 'xs' });
+  const parent = create(xs, imageOf({ ...env, image: { max_clones: 1, ...env.image } }, 'redis')).domain;
+  const neph = measured(xs, () => nepheleClone(xs, parent, 1).latencyUs);
+  return [
+    row(env, {
+      id: 'fork.xen',
+      figure: 'fork',
+      case: 'redis, Xen VM fork (mem_sharing: empty p2m, parent paused)',
+      unit: 'ms',
+      paper: 0.7,
+      model: xen.us / 1000,
+      cost: xen.cost,
+    }),
+    row(env, {
+      id: 'fork.nephele',
+      figure: 'fork',
+      case: "redis, Nephele's clone (xencloned copies its XenStore entries), xs",
+      unit: 'ms',
+      paper: 30.7,
+      model: neph.us / 1000,
+      cost: neph.cost,
+    }),
+  ];
+}
 
 /** The image Fig. 5 and the one-pVM boots boot: the paper's Redis appliance, with its shared libraries. */
 const BOOT_IMAGE = 'redis';
