@@ -32,6 +32,8 @@ export function checkDomainShape(v: unknown, i: number): CheckedDomain {
     memMiB: nat(d, 'memMiB', where),
     regions: arr(d, 'regions', where),
     paused: bool(d, 'paused', where),
+    // A state saved before job control had its own pause reference: SIGSTOP set `paused` then.
+    stopped: d.stopped === undefined ? false : bool(d, 'stopped', where),
     shutdown: shutdown === null ? null : checkShutdown(record(shutdown, `${where}.shutdown`), `${where}.shutdown`),
     waiting: waiting === null ? null : waitingFromSnapshot(record(waiting, `${where}.waiting`), `${where}.waiting`),
     createdNs: nat(d, 'createdNs', where),

@@ -20,10 +20,26 @@ export const SHUTDOWN_LETTERS: Record<ShutdownReason, string> = {
 
 export interface Shutdown {
   reason: ShutdownReason;
-  /** Exit status as wait() returns it: the exit code, or 128 + signal number when killed. */
+  /**
+   * The exit code (exit's low 8 bits, WEXITSTATUS) when it exited; 0 when a signal ended it (then
+   * `signal` is set: WIFSIGNALED, WTERMSIG). A state saved before kept 128 + the number here; with
+   * `signal` set it is not read.
+   */
   status: number;
   /** The signal that ended it, if any (e.g. "SIGKILL"). */
   signal: string | null;
+}
+
+/** How a pVM ended, as waitpid(2) tells it: exited with a status, or killed by a signal. */
+export type Ending = { exited: number } | { signal: string };
+
+export function endingOf(sd: Shutdown): Ending {
+  return sd.signal ? { signal: sd.signal.replace(/^SIG/, '') } : { exited: sd.status };
+}
+
+/** "exited with status 3" or "killed by SIGTERM". */
+export function endingText(e: Ending): string {
+  return 'exited' in e ? `exited with status ${e.exited}` : `killed by SIG${e.signal}`;
 }
 
 export interface Domain {
@@ -41,7 +57,13 @@ export interface Domain {
   /** Memory in MiB as configured (xl list's Mem column while the pVM has its memory). */
   memMiB: number;
   regions: Region[];
+  /** Paused by the toolstack (xl pause, Xen's controller pause count): only `unpause` clears it. */
   paused: boolean;
+  /**
+   * Stopped by job control (SIGSTOP, SIGTSTP): only SIGCONT clears it. A second pause reference, as Xen
+   * keeps the controller's apart from its own: the pVM runs only when neither is held.
+   */
+  stopped: boolean;
   shutdown: Shutdown | null;
   /** The call it is blocked in, set by that call and cleared by the one that wakes it (hv.block, hv.wake). */
   waiting: Waiting | null;
@@ -56,6 +78,11 @@ export interface DomainSnapshot extends Omit<Domain, 'regions' | 'waiting'> {
 
 export function isZombie(d: Domain): boolean {
   return d.shutdown !== null;
+}
+
+/** Paused by the toolstack or stopped by a signal: its vCPUs do not run, its blocked call makes no progress. */
+export function isHeld(d: Domain): boolean {
+  return d.paused || d.stopped;
 }
 
 export function region(d: Domain, name: string): Region | undefined {
