@@ -1,6 +1,7 @@
 // Inspection commands: list (xl), tree, show, info (xl), mem, sharing (xl).
 
-import { DOM0, Domain, endingOf, endingText, isZombie, pagesOf } from '../engine/domain.js';
+import { DOM0, Domain, isZombie, pagesOf } from '../engine/domain.js';
+import { endingOf, endingText } from '../engine/ending.js';
 import { fail } from '../engine/errors.js';
 import type { Engine } from '../engine/index.js';
 import { hostMemory, pagesSharedWith, smaps, smapsTotal } from '../engine/mm/access.js';

@@ -1,6 +1,7 @@
 // Lifecycle commands: create, fork, kill, destroy, exit, wait, pause, unpause, rename, pool.
 
-import { DOM0, endingText, pagesOf } from '../engine/domain.js';
+import { DOM0, pagesOf } from '../engine/domain.js';
+import { endingText } from '../engine/ending.js';
 import { fail } from '../engine/errors.js';
 import { imageFromCfg } from '../engine/config.js';
 import { Cfg, parseOverrides } from '../engine/image.js';

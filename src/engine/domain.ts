@@ -30,18 +30,6 @@ export interface Shutdown {
   signal: string | null;
 }
 
-/** How a pVM ended, as waitpid(2) tells it: exited with a status, or killed by a signal. */
-export type Ending = { exited: number } | { signal: string };
-
-export function endingOf(sd: Shutdown): Ending {
-  return sd.signal ? { signal: sd.signal.replace(/^SIG/, '') } : { exited: sd.status };
-}
-
-/** "exited with status 3" or "killed by SIGTERM". */
-export function endingText(e: Ending): string {
-  return 'exited' in e ? `exited with status ${e.exited}` : `killed by SIG${e.signal}`;
-}
-
 export interface Domain {
   domid: number;
   name: string;

@@ -5,7 +5,8 @@
 // engine exactly as it was. Each returns the modeled latency (cost.ts) with what it did.
 
 import { bootCost, destroyCost, forkCost, restoreCost, us } from './cost.js';
-import { DOM0, Domain, Ending, endingOf, endingText, isHeld, isZombie, pagesOf, Shutdown } from './domain.js';
+import { DOM0, Domain, isHeld, isZombie, pagesOf, Shutdown } from './domain.js';
+import { Ending, endingOf, endingText } from './ending.js';
 import { fail } from './errors.js';
 import type { Hypervisor, ParentNotice } from './hypervisor.js';
 import { ImageConfig, REGION_ORDER } from './image.js';

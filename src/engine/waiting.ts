@@ -5,7 +5,7 @@
 // A saved wait keeps the shape states have always had, {call, on, detail}, bytes as latin1 text (one
 // char per byte, as the rings' snapshots carry them), so states saved before this shape still load.
 
-import type { Ending } from './domain.js';
+import type { Ending } from './ending.js';
 import { fail } from './errors.js';
 import { fromLatin1, latin1 } from './ipc/vchan.js';
 import { field, int, nat, obj, Rec, str } from './validate.js';

@@ -177,7 +177,7 @@ describe('pipe between web.1 and web.2', () => {
     err(sh, 'write 9 x', 'EBADF');
     err(sh, 'write nine x', 'EUSAGE');
     ok(sh, 'pipe web web.1');
-    err(sh, 'read 1 0', 'EUSAGE');
+    err(sh, 'read 1 -1', 'EUSAGE');
     err(sh, 'close 1 sideways', 'EUSAGE');
     ok(sh, 'close 1 write');
     err(sh, 'close 1 write', 'EBADF');

@@ -2,7 +2,7 @@
 // kernel function named in the test), run on pVMs as the same scenario runs on processes.
 
 import { describe, expect, it } from 'vitest';
-import { outcomeJson } from '../../src/commands/output.js';
+import { outcomeJson, outcomeText } from '../../src/commands/output.js';
 import type { Outcome } from '../../src/commands/types.js';
 import { err, makeShell, ok, resultOf, run } from '../helpers.js';
 
@@ -14,6 +14,14 @@ function pipes(sh: ReturnType<typeof makeShell>): { pipe: number; bytes: number;
 function woke(o: Outcome): { kind: string; pvm: string; data: Record<string, unknown> }[] {
   const j = outcomeJson(o) as { events?: { kind: string; pvm: string; data: Record<string, unknown> }[] };
   return (j.events ?? []).filter((e) => e.kind === 'woke');
+}
+
+/** What the last command of `line` shows, its "» " event lines included (it must succeed). */
+function shown(sh: ReturnType<typeof makeShell>, line: string): string {
+  const outs = run(sh, line);
+  const last = outs[outs.length - 1]!;
+  resultOf(last);
+  return outcomeText(last as Extract<Outcome, { ok: true }>);
 }
 
 /** A shell with web and two children, a pipe web.1 -> web.2 (pipe 1) and web.2 blocked reading it. */
@@ -42,13 +50,13 @@ describe('1. a pVM that cannot run does not complete its blocked call', () => {
     const sh = blockedReader();
     ok(sh, 'pause web.2; write 1 hello');
     expect(pipes(sh)[0]).toMatchObject({ bytes: 5 });
-    expect(ok(sh, 'unpause web.2').text).toBe('unpaused web.2\n» web.2 woke: read on pipe 1 returned 5 bytes "hello"');
+    expect(shown(sh, 'unpause web.2')).toBe('unpaused web.2\n» web.2 woke: read on pipe 1 returned 5 bytes "hello"');
   });
 
   it('POSIX pipe(7): a stopped reader whose writer closes reads EOF when it runs again', () => {
     const sh = blockedReader();
     ok(sh, 'kill -STOP web.2; close 1 write');
-    expect(ok(sh, 'kill -CONT web.2').text).toContain('web.2 woke: read on pipe 1 returned EOF');
+    expect(shown(sh, 'kill -CONT web.2')).toContain('web.2 woke: read on pipe 1 returned EOF');
   });
 
   it('POSIX msgrcv(2): a stopped receiver does not take the message; it stays queued until SIGCONT', () => {
@@ -63,7 +71,7 @@ describe('1. a pVM that cannot run does not complete its blocked call', () => {
   it('POSIX wait(2): a stopped parent does not reap; the child stays a zombie until SIGCONT', () => {
     const sh = makeShell();
     ok(sh, 'fork web 1; wait web; kill -STOP web; exit web.1 3');
-    expect(ok(sh, 'list web.1').text).toMatch(/web\.1 .* --s---/);
+    expect(ok(sh, 'list web.1').text).toMatch(/web\.1 .* ---s--/);
     const [cont] = run(sh, 'kill -CONT web');
     expect(woke(cont!)[0]!.data).toEqual({ call: 'wait', child: 'web.1', domid: 4, exited: 3 });
     expect(sh.hv.hasName('web.1')).toBe(false);
@@ -74,7 +82,7 @@ describe('1. a pVM that cannot run does not complete its blocked call', () => {
     ok(sh, 'fork web 2; pipe web.1 web.2; write 1 x --repeat 1030; kill -STOP web.1');
     ok(sh, 'read 1 100');
     expect(pipes(sh)[0]).toMatchObject({ bytes: 924 });
-    expect(ok(sh, 'kill -CONT web.1').text).toContain('web.1 woke: write of 1030 bytes to pipe 1 completed');
+    expect(shown(sh, 'kill -CONT web.1')).toContain('web.1 woke: write of 1030 bytes to pipe 1 completed');
     expect(pipes(sh)[0]).toMatchObject({ bytes: 930 });
   });
 });
@@ -159,7 +167,9 @@ describe('5. xl pause and job control are two pause references', () => {
     expect(sh.hv.hasName('web')).toBe(true);
     expect(ok(sh, 'ipcs').text).toContain('web: SIGTERM');
     const [cont] = run(sh, 'kill -CONT web');
-    expect(resultOf(cont).text).toContain('» SIGTERM from its pending set terminates web');
+    expect(outcomeText(cont as Extract<Outcome, { ok: true }>)).toContain(
+      '» SIGTERM from its pending set terminates web',
+    );
     expect(sh.hv.hasName('web')).toBe(false);
   });
 
@@ -175,7 +185,7 @@ describe('5. xl pause and job control are two pause references', () => {
     const sh = makeShell();
     ok(sh, 'pause web');
     expect(ok(sh, 'kill -TERM web').text).toContain('pending (the pVM is paused; unpause delivers it)');
-    expect(ok(sh, 'unpause web').text).toContain('SIGTERM from its pending set terminates web');
+    expect(shown(sh, 'unpause web')).toContain('SIGTERM from its pending set terminates web');
   });
 });
 
@@ -185,9 +195,10 @@ describe('6. short writes, zombies, exit status, zero-byte reads', () => {
     ok(sh, `create web name=w sig_ignore='["SIGPIPE"]'; fork w 1; pipe w w.1`);
     expect(ok(sh, 'write 1 x --repeat 1500').data).toMatchObject({ written: 1024, blocked: true });
     const [c] = run(sh, 'close 1 read');
-    expect(resultOf(c).text).toContain('w woke: write of 1500 bytes to pipe 1 returned 1024 of 1500 bytes');
+    const text = outcomeText(c as Extract<Outcome, { ok: true }>);
+    expect(text).toContain('w woke: write of 1500 bytes to pipe 1 returned 1024 of 1500 bytes');
     expect(woke(c!)[0]!.data).toEqual({ call: 'write', pipe: 1, bytes: 1500, written: 1024, error: null });
-    expect(resultOf(c).text).toContain('SIGPIPE from the hypervisor (pipe 1 lost its reader) ignored by w');
+    expect(text).toContain('SIGPIPE from the hypervisor (pipe 1 lost its reader) ignored by w');
   });
 
   it('POSIX kill(2): a signal to a zombie succeeds and has no effect', () => {
@@ -230,17 +241,17 @@ describe('7. --json carries every event the text shows', () => {
     const j = outcomeJson(c!) as {
       events: { kind: string; pvm: string; text: string; data: Record<string, unknown> }[];
     };
-    const text = resultOf(c).text;
+    const text = outcomeText(c as Extract<Outcome, { ok: true }>);
     // Every "» " line of the text is an event, in order.
     expect(j.events.map((e) => `» ${e.text}`)).toEqual(text.split('\n').filter((l) => l.startsWith('» ')));
-    expect(j.events.map((e) => e.kind)).toEqual(['woke', 'signal', 'reparented', 'sigchld']);
+    expect(j.events.map((e) => e.kind)).toEqual(['woke', 'signal', 'sigchld', 'reparented']);
     expect(j.events[1]!.data).toEqual({
       signal: 'SIGPIPE',
       action: 'terminated',
       from: 'the hypervisor (pipe 1 lost its reader)',
     });
-    expect(j.events[2]!.data).toEqual({ parent: 'web', parent_domid: 1 });
-    expect(j.events[3]!.data).toMatchObject({ signal: 'SIGCHLD', action: 'ignored' });
+    expect(j.events[2]!.data).toMatchObject({ signal: 'SIGCHLD', action: 'ignored' });
+    expect(j.events[3]!.data).toEqual({ parent: 'web', parent_domid: 1 });
   });
 
   it('a command that caused nothing keeps its object as it was (no events key)', () => {
