@@ -199,19 +199,24 @@ export function terminate(hv: Hypervisor, d: Domain, sd: Shutdown): Terminated {
   d.waiting = null;
   d.paused = false;
   d.stopped = false;
-  reparentChildren(hv, d);
+  const heir = reparentChildren(hv, d);
   hv.emit('exited', d, `${d.name} ${endingText(endingOf(sd))}`);
   const parent = hv.domains.get(d.parent)!;
+  let reapedByWaiter = false;
   if (reapsAtOnce(parent)) {
     reap(hv, parent, d);
     if (parent.domid !== DOM0) finishWait(hv, parent);
-    return { told, reapedByWaiter: false };
-  }
-  const reapedByWaiter = waitsOn(parent.waiting, 'wait', d.domid) !== null && finishWait(hv, parent);
+  } else reapedByWaiter = waitsOn(parent.waiting, 'wait', d.domid) !== null && finishWait(hv, parent);
+  // The heir, blocked in wait for any child, may now have a zombie it was handed.
+  if (heir) finishWait(hv, heir);
   return { told, reapedByWaiter };
 }
 
-function reparentChildren(hv: Hypervisor, d: Domain): void {
+/**
+ * d's children go to its family root (Domain-0 when the root is d or gone). Returns the heir when it is
+ * a pVM that got children (its wait may now have one to reap: the caller asks, once d is dealt with).
+ */
+function reparentChildren(hv: Hypervisor, d: Domain): Domain | null {
   const root = hv.domains.get(d.family);
   const heir = root && root.domid !== d.domid && !isZombie(root) ? root : hv.dom0;
   for (const c of d.children) {
@@ -225,15 +230,14 @@ function reparentChildren(hv: Hypervisor, d: Domain): void {
   }
   const handed = d.children.length > 0;
   d.children = [];
-  if (!handed) return;
-  // A zombie handed to a parent that leaves none (Domain-0, or one ignoring SIGCHLD) is reaped at once;
-  // an heir blocked in wait for any child may now have one to reap.
+  if (!handed) return null;
+  // A zombie handed to a parent that leaves none (Domain-0, or one ignoring SIGCHLD) is reaped at once.
   if (reapsAtOnce(heir))
     for (const c of [...heir.children]) {
       const z = hv.domains.get(c)!;
       if (isZombie(z)) reap(hv, heir, z);
     }
-  if (heir.domid !== DOM0) finishWait(hv, heir);
+  return heir.domid === DOM0 ? null : heir;
 }
 
 /** Remove an exited child's record; returns how it ended. */
@@ -344,11 +348,12 @@ export function wait(hv: Hypervisor, parent: Domain, child?: Domain): Waited {
 export function destroy(hv: Hypervisor, d: Domain): Timed {
   if (d.domid === DOM0) fail('EPERM', 'Domain-0 cannot be destroyed');
   const pages = pagesOf(d);
+  let heir: Domain | null = null;
   if (!isZombie(d)) {
     for (const s of hv.subsystems) s.onExit?.(d);
     for (const r of d.regions) hv.mem.release(r);
     d.regions = [];
-    reparentChildren(hv, d);
+    heir = reparentChildren(hv, d);
   }
   const parent = hv.domains.get(d.parent)!;
   const waiter = waitsOn(parent.waiting, 'wait', d.domid);
@@ -361,6 +366,7 @@ export function destroy(hv: Hypervisor, d: Domain): Timed {
   if (waiter && !reapsAtOnce(parent) && !waiter.destroyed)
     waiter.destroyed = { name: d.name, domid: d.domid, ending: d.shutdown ? endingOf(d.shutdown) : { signal: 'KILL' } };
   if (parent.domid !== DOM0) finishWait(hv, parent);
+  if (heir && heir !== parent) finishWait(hv, heir);
   return { latencyUs: destroyCost(pages) };
 }
 

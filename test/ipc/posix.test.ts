@@ -108,6 +108,18 @@ describe('2. a parent blocked in wait whose child is destroyed', () => {
   });
 });
 
+describe('2b. a zombie handed to a waiting heir', () => {
+  it('POSIX wait(2), as a reaper that adopts an orphan: a family root blocked in wait reaps the zombie reparented to it', () => {
+    const sh = makeShell();
+    ok(sh, 'fork web 1; fork web.1 1; fork web.1.1 1; exit web.1.1.1 6; wait web');
+    const [k] = run(sh, 'kill -TERM web.1.1');
+    expect(woke(k!).map((e) => e.data)).toEqual([{ call: 'wait', child: 'web.1.1.1', domid: 6, exited: 6 }]);
+    expect(sh.hv.hasName('web.1.1.1')).toBe(false);
+    // web.1.1 itself is web.1's zombie, for web.1 to reap.
+    expect(ok(sh, 'wait web.1').data).toMatchObject({ child: 'web.1.1', signal: 'TERM' });
+  });
+});
+
 describe('3. wait tells how the child ended, as waitpid(2)', () => {
   it('WIFEXITED / WEXITSTATUS: exited with status N; WIFSIGNALED / WTERMSIG: killed by signal N, never 128 + N', () => {
     const sh = makeShell();
