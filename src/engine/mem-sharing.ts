@@ -139,9 +139,8 @@ export function xenFork(
   let latencyUs = 0;
   const paused = !parent.paused;
   if (paused) {
-    parent.paused = true;
     hv.emit('paused', parent, `paused ${parent.name} (a VM fork's parent stays paused)`);
-    for (const s of hv.subsystems) s.onPause?.(parent);
+    hv.hold(parent, 'controller', true);
     latencyUs += hv.cost.us('pause');
   }
   const children: Domain[] = [];
@@ -159,6 +158,7 @@ export function xenFork(
       memMiB: parent.memMiB,
       regions: parent.regions.map((r) => hv.mem.populateHoles(r.name, r.kind, r.pages)),
       paused: false,
+      stopped: false,
       shutdown: null,
       waiting: null,
       createdNs: hv.nowNs,
