@@ -122,7 +122,7 @@ describe('scripts and stdin', () => {
   it('reads commands from stdin when it is not a terminal', () => {
     const r = sh([], 'fork redis\nlist redis.1\n');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/redis\.1 +4 +8 +1/);
+    expect(r.out).toMatch(/redis\.1 +4 +6 +1/);
   });
 
   it('exit alone ends the script with status 0', () => {

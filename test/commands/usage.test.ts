@@ -14,6 +14,7 @@ import { err, makeShell, ok } from '../helpers.js';
 const WRONG: Record<string, [line: string, says: RegExp]> = {
   create: ['create', /missing image/],
   fork: ['fork web abc', /the number of children must be a whole number 1-1000000000, not 'abc'/],
+  clone: ['clone redis 0', /the number of clones must be a whole number 1-4096, not '0'/],
   kill: ['kill -BOGUS web', /unknown signal '-BOGUS'/],
   destroy: ['destroy web redis', /unexpected argument 'redis'/],
   exit: ['exit web 1.5', /exit status must be a whole number from -2147483648 to 2147483647, not '1.5'/],

@@ -114,10 +114,10 @@ export class XenStore implements Subsystem {
       for (const [path, n] of [...this.store.nodes]) {
         if (path !== src && !path.startsWith(`${src}/`)) continue;
         const to = dst + path.slice(src.length);
-        this.store.write(
-          to,
-          path === `${domainPath(P)}/name` ? child.name : path === `${domainPath(P)}/domid` ? String(C) : swap(n.value),
-        );
+        // The name is the clone's; a domid (the domain's own, a frontend's) becomes the clone's.
+        const key = path.slice(path.lastIndexOf('/') + 1);
+        const isDomid = (key === 'domid' || key.endsWith('-id')) && n.value === String(P);
+        this.store.write(to, path === `${domainPath(P)}/name` ? child.name : isDomid ? String(C) : swap(n.value));
         this.store.setPerms(
           to,
           n.perms.map((x) => ({ perm: x.perm, domid: x.domid === P ? C : x.domid })),
