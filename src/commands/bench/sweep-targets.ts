@@ -1,0 +1,270 @@
+// What `bench sweep` can sweep: a figure of the paper (or a whole part of `bench`), or a script. At each
+// point a figure gives its rows, model beside paper, as `bench` prints them; a script gives the modeled
+// latency of each command that models one, their total, and any numbers of its commands' JSON data
+// named with --read. Every row is one series of the sweep (a line of a chart): its name holds no
+// swept value, so the same row at every point makes one line.
+
+import { fail } from '../../engine/errors.js';
+import { suggest } from '../../engine/suggest.js';
+import { splitLine } from '../lex.js';
+import type { Ctx, Outcome, Sandbox } from '../types.js';
+import { BENCH_PARTS } from './index.js';
+import { FIG5_PAPER, sequentialBoot } from './lifecycle.js';
+import { FIG6_PAPER_GB, hostGB, staticVariant } from './memory.js';
+import type { BenchRow } from './types.js';
+
+/** One series' value at one point: the model's, and the paper's where the paper has one there. */
+export interface SweepRow {
+  series: string;
+  unit: string;
+  model: number | null;
+  paper: number | null;
+}
+
+/** A count a figure can be run at (Fig. 5's number of pVMs). */
+export interface Count {
+  summary: string;
+  min: number;
+  max: number;
+  /** The axis title when the count is the x axis. */
+  axis: string;
+}
+
+/** The paper's points of a series along a count, for charts (Fig. 5 at 100, 500 and 1000 pVMs). */
+export interface PaperCurve {
+  series: string;
+  points: [x: number, y: number][];
+}
+
+export interface FigureTarget {
+  kind: 'figure';
+  name: string;
+  title: string;
+  /** What the figure's values measure, for the y axis: "total boot time". */
+  measures: string;
+  counts: Record<string, Count>;
+  /** Host keys the figure sets itself: sweeping one would change nothing. */
+  fixes: string[];
+  /** The paper's points along each count. */
+  paper: Record<string, PaperCurve[]>;
+  /** The figure's rows on ctx's host, at the counts given (none: the figure as `bench` runs it). */
+  run(ctx: Ctx, counts: Record<string, number>): SweepRow[];
+}
+
+export interface ScriptTarget {
+  kind: 'script';
+  name: string;
+  text: string;
+  /** Dotted paths into each command's JSON data whose numbers become rows (--read). */
+  read: string[];
+}
+
+export type Target = FigureTarget | ScriptTarget;
+
+/** The bench rows of a part, or of one figure of it, as sweep rows. */
+function benchRows(ctx: Ctx, part: string, figure?: string): SweepRow[] {
+  const p = BENCH_PARTS.find((x) => x.name === part)!;
+  const rows = p.run(ctx).filter((r) => figure === undefined || r.figure === figure);
+  const many = new Set(rows.map((r) => r.figure)).size > 1;
+  return rows.map((r: BenchRow) => ({
+    series: many ? `${r.figure}: ${r.case}` : r.case,
+    unit: r.unit,
+    model: r.model,
+    paper: r.paper,
+  }));
+}
+
+const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d;
+
+/** The paper's value of a curve at x, or null. */
+function paperAt(points: readonly [number, number][], x: number): number | null {
+  return points.find(([px]) => px === x)?.[1] ?? null;
+}
+
+const FIG5: FigureTarget = {
+  kind: 'figure',
+  name: 'fig5',
+  title: 'KylinX Fig. 5: n pVMs booted one after another',
+  measures: 'total boot time',
+  counts: { n: { summary: 'pVMs booted in sequence (1-32751)', min: 1, max: 32751, axis: 'pVMs booted (n)' } },
+  fixes: ['toolstack', 'max_domains'],
+  paper: {
+    n: [
+      { series: 'KylinX, xs', points: FIG5_PAPER.KylinX },
+      { series: 'MiniOS (paper only)', points: FIG5_PAPER.MiniOS },
+      { series: 'Docker (paper only)', points: FIG5_PAPER.Docker },
+    ],
+  },
+  run(ctx, counts) {
+    const n = counts.n;
+    if (n === undefined) return benchRows(ctx, 'boot', 'fig5');
+    return [
+      {
+        series: 'KylinX, xs',
+        unit: 's',
+        model: round(sequentialBoot(ctx, 'xs', n, 'daytime') / 1e6),
+        paper: paperAt(FIG5_PAPER.KylinX, n),
+      },
+      { series: 'KylinX, noxs', unit: 's', model: round(sequentialBoot(ctx, 'noxs', n, 'daytime') / 1e6), paper: null },
+      { series: 'MiniOS (paper only)', unit: 's', model: null, paper: paperAt(FIG5_PAPER.MiniOS, n) },
+      { series: 'Docker (paper only)', unit: 's', model: null, paper: paperAt(FIG5_PAPER.Docker, n) },
+    ].filter((r) => r.model !== null || r.paper !== null);
+  },
+};
+
+const FIG6_N = 1000;
+
+const FIG6: FigureTarget = {
+  kind: 'figure',
+  name: 'fig6',
+  title: 'KylinX Fig. 6: host memory of n redis appliances',
+  measures: 'host memory',
+  counts: { n: { summary: 'redis appliances (1-8000)', min: 1, max: 8000, axis: 'redis appliances (n)' } },
+  fixes: ['memory', 'max_domains'],
+  paper: {
+    n: [
+      { series: 'libraries shared (KylinX)', points: [[FIG6_N, FIG6_PAPER_GB.kylinx]] },
+      { series: 'libraries static (MiniOS)', points: [[FIG6_N, FIG6_PAPER_GB.minios]] },
+      { series: 'Docker (paper only)', points: [[FIG6_N, FIG6_PAPER_GB.docker]] },
+    ],
+  },
+  run(ctx, counts) {
+    const n = counts.n;
+    if (n === undefined) return benchRows(ctx, 'memory', 'fig6');
+    const redis = ctx.images.get('redis') ?? fail('ENOENT', "fig6 needs the image 'redis'");
+    const at = (gb: number): number | null => (n === FIG6_N ? gb : null);
+    return [
+      {
+        series: 'libraries shared (KylinX)',
+        unit: 'GB',
+        model: round(hostGB(ctx, redis, n)),
+        paper: at(FIG6_PAPER_GB.kylinx),
+      },
+      {
+        series: 'libraries static (MiniOS)',
+        unit: 'GB',
+        model: round(hostGB(ctx, staticVariant(ctx, redis), n)),
+        paper: at(FIG6_PAPER_GB.minios),
+      },
+      { series: 'Docker (paper only)', unit: 'GB', model: null, paper: at(FIG6_PAPER_GB.docker) },
+    ].filter((r) => r.model !== null || r.paper !== null);
+  },
+};
+
+/** A figure (or part) of `bench` swept as `bench` runs it: no counts of its own. */
+function fixedFigure(name: string, part: string, title: string, measures: string, figure?: string): FigureTarget {
+  return {
+    kind: 'figure',
+    name,
+    title,
+    measures,
+    counts: {},
+    fixes: [],
+    paper: {},
+    run: (ctx) => benchRows(ctx, part, figure),
+  };
+}
+
+/** Every figure and part a sweep can name, figures with counts first. */
+export const FIGURES: FigureTarget[] = [
+  FIG5,
+  FIG6,
+  fixedFigure('table3', 'ipc', 'KylinX Table 3: IpC latency', 'IpC latency', 'table3'),
+  fixedFigure('fig7', 'update', 'KylinX Fig. 7: online update of libm 1.16 -> 1.18', 'update time', 'fig7'),
+  fixedFigure('recycle', 'boot', 'KylinX §3.3.3: recycled boot', 'boot time', 'recycle'),
+  fixedFigure('boot', 'boot', 'KylinX §4.1: boot (one pVM, Fig. 5, recycling)', 'boot time'),
+  fixedFigure('fork', 'fork', 'KylinX §3.2.1: fork latency', 'fork latency'),
+  fixedFigure('ipc', 'ipc', 'KylinX Table 3: IpC latency', 'IpC latency'),
+  fixedFigure('memory', 'memory', 'KylinX Fig. 6: host memory of 1000 redis appliances', 'host memory'),
+  fixedFigure('update', 'update', 'KylinX Fig. 7: online update of libm 1.16 -> 1.18', 'update time'),
+];
+
+/** A script is named by a path: it has a / or ends in .kx. */
+export function isScriptName(name: string): boolean {
+  return name.includes('/') || name.endsWith('.kx');
+}
+
+export function figureNamed(name: string): FigureTarget {
+  const f = FIGURES.find((x) => x.name === name);
+  if (f) return f;
+  const near = suggest(
+    name,
+    FIGURES.map((x) => x.name),
+  );
+  fail(
+    'ENOENT',
+    `no figure '${name}'${near ? ` (did you mean '${near}'?)` : ''}: sweep ${FIGURES.map((x) => x.name).join(', ')} or a script (a path, or a name ending in .kx)`,
+  );
+}
+
+// ---- scripts ------------------------------------------------------------------------------------------
+
+const VAR = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+
+/** The names a script uses as $NAME or ${NAME}. */
+export function scriptVariables(text: string): Set<string> {
+  return new Set([...text.matchAll(VAR)].map((m) => (m[1] ?? m[2])!));
+}
+
+/** The script with the swept variables replaced by their values; other $words are left as written. */
+export function substitute(text: string, vars: Record<string, string | number>): string {
+  return text.replace(VAR, (whole, a: string | undefined, b: string | undefined) => {
+    const v = vars[(a ?? b)!];
+    return v === undefined ? whole : String(v);
+  });
+}
+
+/** A number at a dotted path of a command's JSON data, or undefined. */
+function numberAt(data: unknown, path: string): number | undefined {
+  let v: unknown = data;
+  for (const k of path.split('.')) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<string, unknown>)[k];
+  }
+  return typeof v === 'number' ? v : undefined;
+}
+
+/** A command of a swept script that failed at a point: its code and message, as the shell gave them. */
+export class ScriptFailed extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The script's commands as written (before $NAME is replaced), to name each command's series. */
+function commandsAsWritten(text: string): string[] {
+  return text.split('\n').flatMap((line) => {
+    try {
+      return splitLine(line).map((c) => c.text);
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** A script run in a sandbox as rows: each modeled latency, their total, and the numbers --read names. */
+export function scriptRows(t: ScriptTarget, box: Sandbox, vars: Record<string, string | number>): SweepRow[] {
+  const outs: Outcome[] = box.run(substitute(t.text, vars), t.name);
+  for (const o of outs) if (!o.ok) throw new ScriptFailed(o.error.code, `${o.where}${o.command}: ${o.error.message}`);
+  const written = commandsAsWritten(t.text);
+  const rows: SweepRow[] = [];
+  let total = 0;
+  outs.forEach((o, i) => {
+    if (!o.ok) return;
+    const name = `${i + 1}: ${written[i] ?? o.line.trim()}`;
+    const us = o.result.latencyUs;
+    if (us !== undefined) {
+      total += us;
+      rows.push({ series: `${name} (latency)`, unit: 'us', model: us, paper: null });
+    }
+    for (const path of t.read) {
+      const v = numberAt(o.result.data, path);
+      if (v !== undefined) rows.push({ series: `${name}: ${path}`, unit: '', model: v, paper: null });
+    }
+  });
+  rows.push({ series: 'total modeled latency', unit: 'us', model: round(total, 1), paper: null });
+  return rows;
+}
