@@ -61,9 +61,15 @@ function niceStep(raw: number): number {
 }
 
 /** About `count` ticks at round values covering lo..hi: the ticks, and the range they span. */
-export function niceTicks(lo: number, hi: number, count: number): { ticks: number[]; lo: number; hi: number } {
+export function niceTicks(
+  lo: number,
+  hi: number,
+  count: number,
+  whole = false,
+): { ticks: number[]; lo: number; hi: number } {
   if (hi === lo) return { ticks: [lo], lo, hi };
-  const step = niceStep((hi - lo) / Math.max(1, count - 1));
+  // Whole-number data (a count) gets whole-number ticks.
+  const step = Math.max(whole ? 1 : 0, niceStep((hi - lo) / Math.max(1, count - 1)));
   const from = Math.floor(lo / step + 1e-9) * step;
   const to = Math.ceil(hi / step - 1e-9) * step;
   const n = Math.round((to - from) / step);
@@ -117,7 +123,9 @@ export function lineChartText(c: LineChart, o: TextChartOptions = {}): string {
   for (let r = 0; r < H; r++) lines.push(`${(yt.get(r) ?? '').padStart(yw)} |${grid[r]!.join('').trimEnd()}`);
   lines.push(`${' '.repeat(yw)} +${'-'.repeat(W)}`);
   const axis = Array<string>(W + 8).fill(' ');
-  for (const v of niceTicks(x0, x1, Math.min(6, W / 10)).ticks.filter((t) => t >= x0 && t <= x1)) {
+  for (const v of niceTicks(x0, x1, Math.min(6, W / 10), xs.every(Number.isInteger)).ticks.filter(
+    (t) => t >= x0 && t <= x1,
+  )) {
     const l = tickLabel(v);
     const at = Math.min(Math.max(0, col(v) - Math.floor(l.length / 2)), W + 8 - l.length);
     for (let k = 0; k < l.length; k++) axis[at + k] = l[k]!;

@@ -152,7 +152,7 @@ function checkCount(target: Target, p: SweepParam): void {
 export function runPoint(job: SweepJob, i: number, make: MakeSandbox): PointResult {
   try {
     const s = setupOf(job, job.points[i]!);
-    const box = make({ host: s.host, images: s.images, libs: LibraryStore.load(job.libs) });
+    const box = booted(() => make({ host: s.host, images: s.images, libs: LibraryStore.load(job.libs) }));
     if (s.costs.length > 0)
       for (const o of box.run(s.costs.join('\n'), 'cost'))
         if (!o.ok) return { ok: false, error: { code: o.error.code, message: `${o.command}: ${o.error.message}` } };
@@ -164,6 +164,16 @@ export function runPoint(job: SweepJob, i: number, make: MakeSandbox): PointResu
       return { ok: false, error: { code: e.code, message: e.message.replace(/\s*\n\s*/g, ' ') } };
     const msg = e instanceof Error ? e.message : String(e);
     return { ok: false, error: { code: 'EBUG', message: `internal error in kylinx-sh (please report it): ${msg}` } };
+  }
+}
+
+/** A sandbox whose host's boot fails (an image key too big for the host) says it failed there. */
+function booted(make: () => Sandbox): Sandbox {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof EngineError) throw new EngineError(e.code, `booting the host: ${e.message}`);
+    throw e;
   }
 }
 

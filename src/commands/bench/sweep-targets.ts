@@ -86,7 +86,7 @@ const FIG5: FigureTarget = {
   name: 'fig5',
   title: 'KylinX Fig. 5: n pVMs booted one after another',
   measures: 'total boot time',
-  counts: { n: { summary: 'pVMs booted in sequence (1-32751)', min: 1, max: 32751, axis: 'pVMs booted (n)' } },
+  counts: { n: { summary: 'pVMs booted in sequence', min: 1, max: 32751, axis: 'pVMs booted (n)' } },
   fixes: ['toolstack', 'max_domains'],
   paper: {
     n: [
@@ -119,7 +119,7 @@ const FIG6: FigureTarget = {
   name: 'fig6',
   title: 'KylinX Fig. 6: host memory of n redis appliances',
   measures: 'host memory',
-  counts: { n: { summary: 'redis appliances (1-8000)', min: 1, max: 8000, axis: 'redis appliances (n)' } },
+  counts: { n: { summary: 'redis appliances', min: 1, max: 8000, axis: 'redis appliances (n)' } },
   fixes: ['memory', 'max_domains'],
   paper: {
     n: [
