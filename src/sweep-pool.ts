@@ -51,7 +51,7 @@ export function runSweepPool(job: SweepJob, jobs: number | undefined, o: PoolOpt
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT')
     fail(
       'EINTR',
-      `stopped after ${Math.round(o.timeoutMs! / 1000)} s, the console's bound for a sweep; run a long sweep from a script: kylinx-sh -c 'bench sweep ...'`,
+      `stopped after ${o.timeoutMs! / 1000} s, the console's bound for a sweep; run a long sweep from a script: kylinx-sh -c 'bench sweep ...'`,
     );
   if (r.error) fail('EIO', `cannot start the sweep's workers (${r.error.message})`);
   if (r.status !== 0) {

@@ -123,9 +123,12 @@ export function lineChartText(c: LineChart, o: TextChartOptions = {}): string {
   for (let r = 0; r < H; r++) lines.push(`${(yt.get(r) ?? '').padStart(yw)} |${grid[r]!.join('').trimEnd()}`);
   lines.push(`${' '.repeat(yw)} +${'-'.repeat(W)}`);
   const axis = Array<string>(W + 8).fill(' ');
-  for (const v of niceTicks(x0, x1, Math.min(6, W / 10), xs.every(Number.isInteger)).ticks.filter(
-    (t) => t >= x0 && t <= x1,
-  )) {
+  for (const v of niceTicks(
+    x0,
+    x1,
+    Math.max(3, Math.min(6, Math.floor(W / 10))),
+    xs.every(Number.isInteger),
+  ).ticks.filter((t) => t >= x0 && t <= x1)) {
     const l = tickLabel(v);
     const at = Math.min(Math.max(0, col(v) - Math.floor(l.length / 2)), W + 8 - l.length);
     for (let k = 0; k < l.length; k++) axis[at + k] = l[k]!;

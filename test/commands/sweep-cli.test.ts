@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
+import { sweepJob } from '../../src/commands/bench/sweep.js';
 import { makeShell, memoryIO, ok } from '../helpers.js';
 
 const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'kylinx-sh.js');
@@ -92,5 +93,19 @@ describe('bench sweep through the built binary', () => {
     const usage = kx(dir, 'bench sweep fig5 n=5..1');
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/^bench: n: the range 5\.\.1 runs backwards/);
+  });
+
+  it("a sweep past its bound (the console's 60 s) is stopped whole and fails saying so", async () => {
+    // The built pool, as the console's host runs it (its child and workers are the built ones).
+    // @ts-expect-error dist/ has no type declarations
+    const { runSweepPool } = (await import('../../dist/sweep-pool.js')) as {
+      runSweepPool(job: unknown, jobs: number, o: { progress: boolean; timeoutMs: number }): unknown;
+    };
+    const job = sweepJob(makeShell().ctx, ['fig5', 'n=3000..3001'], undefined);
+    const t0 = Date.now();
+    expect(() => runSweepPool(job, 1, { progress: false, timeoutMs: 300 })).toThrow(
+      "stopped after 0.3 s, the console's bound for a sweep; run a long sweep from a script: kylinx-sh -c 'bench sweep ...'",
+    );
+    expect(Date.now() - t0).toBeLessThan(20_000);
   });
 });
