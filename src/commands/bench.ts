@@ -3,7 +3,7 @@
 
 import { BENCH_PARTS } from './bench/index.js';
 import { benchCharts } from './bench/charts.js';
-import { plotFormat, sweep } from './bench/sweep.js';
+import { checkPlot, sweep, writePlot } from './bench/sweep.js';
 import { FIGURES } from './bench/sweep-targets.js';
 import type { BenchRow } from './bench/types.js';
 import { barChartText } from './chart.js';
@@ -11,7 +11,6 @@ import { fail } from '../engine/errors.js';
 import { table } from './format.js';
 import { flag, many, one, option } from './args.js';
 import { choice, file, int, word } from './kinds.js';
-import { plotSpec } from './plot-spec.js';
 import { command, type Ctx, type Result } from './types.js';
 
 const PART_NAMES = BENCH_PARTS.map((p) => p.name);
@@ -25,7 +24,7 @@ const SWEEP_HELP = `sweep <figure|script> PARAM=A..B[:STEP]...: run a figure (${
     image.NAME.KEY=A..B   a key of an image (image.daytime.memory=4..32:4)
     cost.NAME=A..B        a cost of the model, set with 'cost NAME=VALUE' (when this build has it)
   --csv FILE writes every point (one line per point and series); --chart draws it as text;
-  --plot FILE.svg|FILE.png draws it; --jobs N runs N points at a time (default: every core);
+  --plot FILE.svg|.png|.json draws it (.json: the Vega-Lite spec); --jobs N runs N points at a time (default: every core);
   --read PATH,... adds the numbers at those paths of a script's commands' JSON data.
   Example: bench sweep fig5 n=100..2000:100 --csv f5.csv --plot f5.svg`;
 
@@ -45,16 +44,14 @@ function rowsTable(rows: readonly BenchRow[]): string {
 
 /** `bench <part|all>`: the part's rows, with bars as text (--chart) or drawn to a file (--plot). */
 function benchPart(ctx: Ctx, part: string, o: { chart: boolean; plot?: string }): Result {
-  if (o.plot !== undefined) plotFormat(o.plot);
-  if (o.plot !== undefined && !ctx.io.plot)
-    fail('ENOSYS', 'this shell cannot draw plots here; use --json and a tool of your own');
+  checkPlot(ctx, o.plot);
   const parts = part === 'all' ? BENCH_PARTS : BENCH_PARTS.filter((p) => p.name === part);
   const rows: BenchRow[] = parts.flatMap((p) => p.run(ctx));
   const text = [rowsTable(rows)];
   const charts = benchCharts(rows);
   if (o.chart) for (const c of charts) text.push('', barChartText(c));
   if (o.plot === undefined) return { text: text.join('\n'), data: { rows } };
-  const bytes = ctx.io.plot!(plotSpec(charts), o.plot);
+  const bytes = writePlot(ctx, charts, o.plot);
   text.push(`drew ${charts.length} charts to ${o.plot} (${bytes} bytes)`);
   return { text: text.join('\n'), data: { rows, plot: { file: o.plot, bytes } } };
 }
@@ -69,7 +66,10 @@ export const bench = command({
     csv: option(file, 'sweep: write every point to FILE as CSV'),
     jobs: option(int(1, 256, '--jobs'), 'sweep: points run at a time (default: every core)'),
     chart: flag('draw the figures (a sweep: line charts; a part: bars) as text'),
-    plot: option(file, 'draw the figures to FILE.svg or FILE.png (Vega-Lite; PNG through resvg)'),
+    plot: option(
+      file,
+      'draw the figures to FILE.svg or FILE.png (Vega; PNG through resvg), or FILE.json: the Vega-Lite spec',
+    ),
     read: option(word, "sweep of a script: numbers at these dotted paths of its commands' JSON data"),
   },
   help: [...BENCH_PARTS.map((p) => `${p.name}: ${p.summary}`), 'all: every part', SWEEP_HELP].join('\n'),

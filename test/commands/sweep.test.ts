@@ -155,12 +155,22 @@ describe('bench sweep of a figure', () => {
     );
   });
 
-  it('--plot needs a host that draws, and a .svg or .png name', () => {
-    const sh = makeShell();
-    expect(err(sh, 'bench sweep fig5 n=1 --plot f.svg', 'ENOSYS')).toMatch(/cannot draw plots here; write --csv FILE/);
-    expect(err(sh, 'bench sweep fig5 n=1 --plot f.pdf', 'EUSAGE')).toMatch(
-      /--plot f\.pdf: name an \.svg or a \.png file/,
+  it('--plot FILE.json writes the Vega-Lite spec anywhere; SVG and PNG need a host that draws', () => {
+    const io = memoryIO();
+    const sh = makeShell({}, io);
+    expect(err(sh, 'bench sweep fig5 n=1 --plot f.svg', 'ENOSYS')).toMatch(
+      /cannot draw f\.svg here; write --plot FILE\.json/,
     );
+    expect(err(sh, 'bench sweep fig5 n=1 --plot f.pdf', 'EUSAGE')).toMatch(
+      /--plot f\.pdf: name an \.svg, a \.png or a \.json/,
+    );
+    expect(ok(sh, 'bench sweep fig5 n=100,500 --plot f5.json').text).toMatch(
+      /drew the chart to f5\.json \(\d+ bytes\)$/,
+    );
+    const spec = JSON.parse(io.files.get('f5.json')!) as { title: { text: string }; data: { values: unknown[] } };
+    expect(spec.title.text).toBe('KylinX Fig. 5: n pVMs booted one after another, swept over n');
+    // Two model series at two points, the paper's KylinX, MiniOS and Docker cells at 100 and 500.
+    expect(spec.data.values).toHaveLength(2 * 2 + 3 * 2);
   });
 });
 

@@ -9,7 +9,7 @@
 // same columns and an error column; --chart draws the sweep as text, --plot as SVG or PNG.
 
 import { fail } from '../../engine/errors.js';
-import { lineChartText } from '../chart.js';
+import { type BarChart, type LineChart, lineChartText } from '../chart.js';
 import { table } from '../format.js';
 import { plotSpec } from '../plot-spec.js';
 import type { Ctx, Result } from '../types.js';
@@ -35,10 +35,26 @@ export interface SweepOptions {
 }
 
 /** A plot file's format by its extension; anything else is a usage error before any point runs. */
-export function plotFormat(file: string): 'svg' | 'png' {
-  const m = /\.(svg|png)$/i.exec(file);
-  if (!m) fail('EUSAGE', `--plot ${file}: name an .svg or a .png file`);
-  return m[1]!.toLowerCase() === 'svg' ? 'svg' : 'png';
+export function plotFormat(file: string): 'svg' | 'png' | 'json' {
+  const m = /\.(svg|png|json)$/i.exec(file);
+  if (!m) fail('EUSAGE', `--plot ${file}: name an .svg, a .png or a .json (the Vega-Lite spec) file`);
+  return m[1]!.toLowerCase() === 'svg' ? 'svg' : m[1]!.toLowerCase() === 'png' ? 'png' : 'json';
+}
+
+/** --plot's file can be written here: the spec as JSON always, SVG and PNG where the host draws. */
+export function checkPlot(ctx: Ctx, file: string | undefined): void {
+  if (file === undefined) return;
+  if (plotFormat(file) !== 'json' && !ctx.io.plot)
+    fail('ENOSYS', `this shell cannot draw ${file} here; write --plot FILE.json (the Vega-Lite spec) or --csv FILE`);
+}
+
+/** Draw the charts to --plot's file (checkPlot first); returns the bytes written. */
+export function writePlot(ctx: Ctx, charts: readonly (LineChart | BarChart)[], file: string): number {
+  const spec = plotSpec(charts);
+  if (plotFormat(file) !== 'json') return ctx.io.plot!(spec, file);
+  const text = JSON.stringify(spec, null, 2) + '\n';
+  ctx.io.writeAtomic(file, text);
+  return new TextEncoder().encode(text).length;
 }
 
 /** The job of `bench sweep` from its words: the target, then the parameters. */
@@ -138,9 +154,7 @@ function sweepTable(job: SweepJob, results: readonly PointResult[]): string {
 
 /** `bench sweep ...`: run the sweep, write what was asked, and give the table, the charts and the data. */
 export function sweep(ctx: Ctx, words: readonly string[], o: SweepOptions): Result {
-  if (o.plot !== undefined) plotFormat(o.plot);
-  if (o.plot !== undefined && !ctx.io.plot)
-    fail('ENOSYS', 'this shell cannot draw plots here; write --csv FILE and plot it with a tool of your own');
+  checkPlot(ctx, o.plot);
   const job = sweepJob(ctx, words, o.read);
   const target = targetOf(job.target);
   const results = runSweep(ctx, job, o.jobs);
@@ -166,11 +180,12 @@ export function sweep(ctx: Ctx, words: readonly string[], o: SweepOptions): Resu
   if (o.csv !== undefined) {
     const csv = sweepCsv(job, results);
     ctx.io.writeAtomic(o.csv, csv);
-    text.push(`wrote ${results.length} points to ${o.csv} (${csv.length} bytes)`);
-    data.csv = { file: o.csv, bytes: csv.length };
+    const bytes = new TextEncoder().encode(csv).length;
+    text.push(`wrote ${results.length} points to ${o.csv} (${bytes} bytes)`);
+    data.csv = { file: o.csv, bytes };
   }
   if (o.plot !== undefined) {
-    const bytes = ctx.io.plot!(plotSpec(charts), o.plot);
+    const bytes = writePlot(ctx, charts, o.plot);
     text.push(`drew ${charts.length === 1 ? 'the chart' : `${charts.length} charts`} to ${o.plot} (${bytes} bytes)`);
     data.plot = { file: o.plot, bytes };
   }
