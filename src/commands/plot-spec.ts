@@ -42,10 +42,11 @@ function lineSpec(c: LineChart): PlotSpec {
             title: 'source',
             scale: { domain: ['model', 'paper'], range: ['circle', 'diamond'] },
           },
+          // Ordinal, as a size must be; titled as the shape is, so the two share one legend.
           size: {
             field: 'kind',
-            type: 'nominal',
-            legend: null,
+            type: 'ordinal',
+            title: 'source',
             scale: { domain: ['model', 'paper'], range: [30, 140] },
           },
         },
@@ -65,7 +66,7 @@ function barSpec(c: BarChart): PlotSpec {
     data: { values },
     mark: 'bar',
     encoding: {
-      y: { field: 'case', type: 'nominal', title: null, sort: null, axis: { labelLimit: 360 } },
+      y: { field: 'case', type: 'nominal', title: null, sort: null, axis: { labelLimit: 480 } },
       yOffset: { field: 'source', type: 'nominal' },
       x: { field: 'value', type: 'quantitative', title: c.y },
       color: {

@@ -46,6 +46,9 @@ describe('bench sweep through the built binary', () => {
       'KylinX, noxs',
       'MiniOS (paper only)',
       'Docker (paper only)',
+      'source',
+      'model',
+      'paper',
     ])
       expect(svg, text).toContain(`>${text}</text>`);
     // Two model lines; one mark per model point (2 x 20) and per paper point (3 x 3).
