@@ -5,6 +5,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { checkDistinct, parseParam, pointsOf } from '../../src/commands/bench/sweep-params.js';
+import { checkCosts, type MakeSandbox } from '../../src/commands/bench/sweep-point.js';
+import { sweepJob } from '../../src/commands/bench/sweep.js';
 import type { BenchRow } from '../../src/commands/bench/types.js';
 import { COMMANDS } from '../../src/commands/table.js';
 import { err, IMAGES, makeShell, memoryIO, ok } from '../helpers.js';
@@ -153,6 +155,39 @@ describe('bench sweep of a figure', () => {
     expect(m).toBe(
       "cost.xs_op: cost overrides are not available yet (this build has no 'cost NAME=VALUE' command); sweep host.KEY, image.NAME.KEY or a count",
     );
+  });
+
+  it('with a cost command, every cost value is set once before any point runs; a refused one fails the sweep', () => {
+    const job = {
+      ...sweepJob(makeShell().ctx, ['fork', 'host.pool=0'], undefined),
+      params: [parseParam('cost.x=1,2', IMAGES)],
+    };
+    const ran: string[] = [];
+    const make: MakeSandbox = (o) => {
+      expect(o.host.boot).toEqual([]);
+      return {
+        ctx: makeShell().ctx,
+        run(text) {
+          ran.push(text);
+          return text
+            .split('\n')
+            .map((line) =>
+              line === 'cost x=2'
+                ? {
+                    ok: false,
+                    command: 'cost',
+                    line,
+                    where: '',
+                    events: [],
+                    error: { code: 'EINVAL', message: "no cost 'x' (did you mean 'xs_op'?)" },
+                  }
+                : { ok: true, command: 'cost', line, where: '', events: [], result: { text: '', data: {} } },
+            );
+        },
+      };
+    };
+    expect(() => checkCosts(job, make)).toThrow("cost x=2: no cost 'x' (did you mean 'xs_op'?)");
+    expect(ran).toEqual(['cost x=1\ncost x=2']);
   });
 
   it('--plot FILE.json writes the Vega-Lite spec anywhere; SVG and PNG need a host that draws', () => {

@@ -148,6 +148,19 @@ function checkCount(target: Target, p: SweepParam): void {
       fail('EINVAL', `${p.name} is ${c.summary}: a whole number ${c.min}-${c.max}, not ${v}`);
 }
 
+/**
+ * Every cost value the sweep sets, set once on a sandbox before any point runs, so an unknown cost or a
+ * value the cost command refuses fails the sweep with the command's own error instead of every point.
+ */
+export function checkCosts(job: SweepJob, make: MakeSandbox): void {
+  const lines = job.params.flatMap((p) =>
+    p.target.kind === 'cost' ? p.values.map((v) => `cost ${p.target.key}=${v}`) : [],
+  );
+  if (lines.length === 0) return;
+  const box = make({ host: { ...job.host, boot: [] }, images: job.images, libs: LibraryStore.load(job.libs) });
+  for (const o of box.run(lines.join('\n'), 'cost')) if (!o.ok) fail('EINVAL', `${o.line}: ${o.error.message}`);
+}
+
 /** Run point i of the job on a sandbox of its own; a failure is the point's result, not an exception. */
 export function runPoint(job: SweepJob, i: number, make: MakeSandbox): PointResult {
   try {

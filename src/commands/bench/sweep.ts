@@ -16,6 +16,7 @@ import type { Ctx, Result } from '../types.js';
 import { sweepCharts } from './charts.js';
 import { checkDistinct, parseParam, type ParamValue, pointsOf } from './sweep-params.js';
 import {
+  checkCosts,
   checkJob,
   type PointResult,
   pointName,
@@ -84,6 +85,7 @@ export function sweepJob(ctx: Ctx, words: readonly string[], read: string | unde
     costCommand: ctx.spec('cost')?.name === 'cost',
   };
   checkJob(job);
+  checkCosts(job, (o) => ctx.sandbox(o));
   return job;
 }
 
