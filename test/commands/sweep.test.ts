@@ -169,20 +169,18 @@ describe('bench sweep of a figure', () => {
         ctx: makeShell().ctx,
         run(text) {
           ran.push(text);
-          return text
-            .split('\n')
-            .map((line) =>
-              line === 'cost x=2'
-                ? {
-                    ok: false,
-                    command: 'cost',
-                    line,
-                    where: '',
-                    events: [],
-                    error: { code: 'EINVAL', message: "no cost 'x' (did you mean 'xs_op'?)" },
-                  }
-                : { ok: true, command: 'cost', line, where: '', events: [], result: { text: '', data: {} } },
-            );
+          return text.split('\n').map((line) =>
+            line === 'cost x=2'
+              ? {
+                  ok: false,
+                  command: 'cost',
+                  line,
+                  where: '',
+                  events: [],
+                  error: { code: 'EINVAL', message: "no cost 'x' (did you mean 'xs_op'?)" },
+                }
+              : { ok: true, command: 'cost', line, where: '', events: [], result: { text: '', data: {} } },
+          );
         },
       };
     };
