@@ -49,14 +49,14 @@ export function sweepCharts(job: SweepJob, target: Target, results: readonly Poi
   const byUnit = new Map<string, Map<string, ChartSeries>>();
   const unitOf = (u: string): Map<string, ChartSeries> => byUnit.get(u) ?? byUnit.set(u, new Map()).get(u)!;
   const curves = target.kind === 'figure' && px.target.kind === 'count' ? target.paper[px.name] : undefined;
-  const xs = px.values as number[];
+  const xs = px.values.filter((v): v is number => typeof v === 'number');
   const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
   const base = baseline(job, px);
   const suffixes = new Set<string>();
   results.forEach((r, i) => {
     if (!r.ok) return;
     const point = job.points[i]!;
-    const x = point[0] as number;
+    const x = Number(point[0]);
     const suffix = rest.length > 0 ? ` [${rest.map((p, k) => `${p.name}=${point[k + 1]}`).join(', ')}]` : '';
     suffixes.add(suffix);
     for (const row of r.rows) {

@@ -13,7 +13,8 @@ import type { Cfg, CfgValue, HostConfig, ImageConfig } from '../../engine/image.
 import { overriddenImage } from '../lifecycle.js';
 import type { Sandbox, SandboxOptions } from '../types.js';
 import type { ParamValue, Point, SweepParam } from './sweep-params.js';
-import { figureNamed, ScriptFailed, scriptRows, scriptVariables, type SweepRow, type Target } from './sweep-targets.js';
+import { ScriptFailed, scriptRows, scriptVariables } from './sweep-script.js';
+import { figureNamed, type SweepRow, type Target } from './sweep-targets.js';
 
 /** The target as data: a figure by name, or a script's text. */
 export type TargetSpec =
