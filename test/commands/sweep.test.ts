@@ -157,6 +157,16 @@ describe('bench sweep of a figure', () => {
     );
   });
 
+  // The seam with the cost model (sweep-targets.ts): a cost set on the point's sandbox must reach the
+  // engines the figure builds (bench/types.ts freshEngine), or a cost sweep changes nothing. It runs once
+  // the build has a 'cost NAME=VALUE' command and its XenStore primitive, xs_op.
+  it.runIf(hasCost)('with a cost command, a swept cost reaches the figure: a costlier xs_op boots slower', () => {
+    const d = sweepData('bench sweep fig5 n=100 cost.xs_op=1,1000');
+    const [cheap, dear] = [0, 1].map((i) => modelOf(d, i, 'KylinX, xs'));
+    expect(d.points.every((p) => p.ok)).toBe(true);
+    expect(dear).toBeGreaterThan(cheap!);
+  });
+
   it('with a cost command, every cost value is set once before any point runs; a refused one fails the sweep', () => {
     const job = {
       ...sweepJob(makeShell().ctx, ['fork', 'host.pool=0'], undefined),

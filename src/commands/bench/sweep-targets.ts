@@ -2,6 +2,23 @@
 // (sweep-script.ts). At each point a figure gives its rows, model beside paper, as `bench` prints them.
 // Every row is one series of the sweep (a line of a chart): its name holds no swept value, so the same
 // row at every point makes one line.
+//
+// The seam with bench (the only file of the sweep that imports bench's figures). A figure target must
+// provide, as a FigureTarget below:
+//   - name, title, measures: what `bench sweep NAME` is called and its chart's title and y axis;
+//   - counts: the figure's own whole-number parameters (fig5's n), with their range and axis title;
+//   - fixes: the host keys the figure sets itself (a sweep of one is refused: it would change nothing);
+//   - paper: the paper's points along each count, for charts;
+//   - run(ctx, counts): the figure's rows on ctx's host (ctx is the point's sandbox: its host keys,
+//     image keys and cost overrides are already set), as SweepRow {series, unit, model, paper}; with no
+//     counts, the figure as `bench` runs it.
+// From bench it uses: BENCH_PARTS (each part's run(ctx) -> BenchRow[]), and for the counted figures
+// sequentialBoot and FIG5_PAPER (bench/lifecycle.ts), hostGB, staticVariant and FIG6_PAPER_GB
+// (bench/memory.ts). Each builds its engines from ctx (bench/types.ts freshEngine) so that a swept host
+// key reaches the figure; once costs can be overridden, freshEngine must carry ctx's overrides too, or a
+// swept cost.NAME changes nothing (test/commands/sweep.test.ts checks it when a `cost` command exists).
+// A bench API that computes a figure as a function of its parameters replaces those imports here and
+// nothing else in the sweep changes.
 
 import { fail } from '../../engine/errors.js';
 import { suggest } from '../../engine/suggest.js';
