@@ -4,7 +4,7 @@ import { DOM0, pagesOf } from '../engine/domain.js';
 import { endingText } from '../engine/ending.js';
 import { fail } from '../engine/errors.js';
 import { imageFromCfg, imageWithKeys } from '../engine/config.js';
-import { parseOverrides } from '../engine/image.js';
+import { Cfg, type ImageConfig, parseOverrides } from '../engine/image.js';
 import { suggest } from '../engine/suggest.js';
 import * as life from '../engine/lifecycle.js';
 import { reapsAtOnce } from '../engine/lifecycle.js';
@@ -43,6 +43,11 @@ function imageWithOverrides(
   over.delete('name');
   if (pvmName !== undefined && typeof pvmName !== 'string') fail('EINVAL', 'name must be a word');
   return { image: imageWithKeys(base, over, `create ${name}`), pvmName: pvmName as string | undefined };
+}
+
+/** An image with some of its keys set otherwise (create's key=value, a sweep's image.NAME.KEY), validated as a file. */
+export function overriddenImage(base: ImageConfig, over: Cfg, where: string): ImageConfig {
+  return imageWithKeys(base, over, where);
 }
 
 const create = command({

@@ -74,7 +74,7 @@ const WRONG: Record<string, [line: string, says: RegExp]> = {
   cost: ['cost page_share=fast', /page_share must be a number of µs from 0, not "fast"/],
   bench: [
     'bench nope',
-    /expected boot, fork, ipc, memory, update, fig5, recycle, table3, fig6, fig7 or all, not 'nope'/,
+    /expected boot, fork, ipc, memory, update, fig5, recycle, table3, fig6, fig7, all or sweep, not 'nope'/,
   ],
   export: ['export trees', /expected tree or sharing, not 'trees' \(did you mean 'tree'\?\)/],
   clock: ['clock fast', /expected on or off, not 'fast'/],

@@ -138,6 +138,17 @@ const FIG5: Record<Flavour, Record<number, number>> = {
   minios: { 100: 13, 500: 127, 1000: 447 },
 };
 
+/** Fig. 5's curves as points (n, s), Docker's too (not modeled), for charts. */
+export const FIG5_PAPER: Record<'KylinX' | 'MiniOS' | 'Docker', [n: number, s: number][]> = {
+  KylinX: Object.entries(FIG5.kylinx).map(([n, s]) => [Number(n), s]),
+  MiniOS: Object.entries(FIG5.minios).map(([n, s]) => [Number(n), s]),
+  Docker: [
+    [100, 20],
+    [500, 110],
+    [1000, 235],
+  ],
+};
+
 /** The difference of two explanations (a - b): the primitives whose counts differ. */
 function difference(a: CostExplanation, b: CostExplanation): CostExplanation {
   const terms = a.terms

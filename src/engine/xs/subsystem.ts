@@ -23,7 +23,7 @@ interface XsSnapshot {
 }
 
 /** A permission list as xenstore-ls -p prints it: n0,r5. */
-export function permText(perms: XsPerm[]): string {
+export function permText(perms: readonly XsPerm[]): string {
   return perms.map((p) => `${p.perm}${p.domid}`).join(',');
 }
 
