@@ -4,6 +4,7 @@
 import { fail } from '../engine/errors.js';
 import { suggest } from '../engine/suggest.js';
 import { bench } from './bench.js';
+import { CLASSROOM } from './classroom.js';
 import { CONSOLE_ONLY } from './console-only.js';
 import { exportCmd } from './export.js';
 import { INSPECT } from './inspect.js';
@@ -30,6 +31,7 @@ export const COMMANDS: AnyCommand[] = [
   bench,
   exportCmd,
   ...CONSOLE_ONLY,
+  ...CLASSROOM,
 ];
 
 const ALIASES: Record<string, string> = { quit: 'exit' };
