@@ -14,7 +14,11 @@ describe('keys', () => {
   it('help keys prints the key table the console binds', () => {
     const r = ok(makeShell(), 'help keys');
     for (const k of KEYS) expect(r.text).toContain(k.keys.join(', '));
-    expect(actionOf('PgDn')).toBe('select-next');
+    expect(actionOf('PgDn')).toBe('scroll-down');
+    expect(actionOf('Alt+Down')).toBe('select-next');
+    expect(actionOf('Shift+Tab')).toBe('focus-next');
+    expect(actionOf('Alt+3')).toBe('focus-3');
+    expect(actionOf('Ctrl+O')).toBe('toggle-folds');
     expect(actionOf('Alt+Up')).toBe('select-prev');
     expect(actionOf('Ctrl+D')).toBe('delete-char-or-exit');
   });
