@@ -7,17 +7,21 @@
 
 import { stripLines, stripNeed } from './anim/strip.js';
 import { headerLine, hintLine, offerLines, playLines, promptLine, promptWindow, runLine } from './bars.js';
-import { layout, type PaneId, type ScreenLayout, type Slot, TOO_SMALL } from './layout.js';
+import { layout, type PaneId, type PanelId, type ScreenLayout, type Slot, TOO_SMALL } from './layout.js';
 import { type Line, LineBuilder, line, paint } from './line.js';
 import type { ConsoleModel, Snapshot } from './model.js';
 import { PANEL_BY_ID, PANELS } from './panels/index.js';
-import type { PanelView } from './panels/registry.js';
+import type { Panel, PanelView } from './panels/registry.js';
 import { treeWidth } from './panels/tree.js';
 import { styleKey } from './theme.js';
 
 export interface SlotView {
   slot: Slot;
   view: PanelView;
+  /** Rows above the panel's content: its title, and the tab strip of a slot shared by turns. */
+  top: number;
+  /** For a shared slot: where each tab's name is on the strip (columns from the slot's left). */
+  tabs: { id: PanelId; from: number; to: number }[];
 }
 
 export interface ComposedFrame {
@@ -35,24 +39,39 @@ export interface ComposedFrame {
 /** Panel views of one snapshot, by what else they depend on. */
 const views = new WeakMap<Snapshot, Map<string, PanelView>>();
 
-function panelView(m: ConsoleModel, slot: Slot, inner: number, rows: number): PanelView {
-  const id = slot.shown;
-  const focused = m.focus.pane === id;
-  const scroll = m.focus.scrollOf(id);
-  // While something plays, the panels that draw it change with every frame.
+/** What a panel's lines depend on besides the snapshot: while something plays, every frame. */
+function dependsKey(m: ConsoleModel, p: Panel): string {
   const moving = m.animator.busy ? m.getVersion() : 0;
-  const key = `${id}|${inner}|${rows}|${focused}|${scroll}|${m.selected}|${styleKey()}|${moving}|${m.cowMarks.size}`;
-  let byKey = views.get(m.snapshot);
+  return `${styleKey()}|${moving}|${m.cowMarks.size}|${p.followsSelection ? m.selected : ''}`;
+}
+
+function cached<T>(cache: WeakMap<Snapshot, Map<string, T>>, m: ConsoleModel, key: string, make: () => T): T {
+  let byKey = cache.get(m.snapshot);
   if (!byKey) {
     byKey = new Map();
-    views.set(m.snapshot, byKey);
+    cache.set(m.snapshot, byKey);
   }
   let v = byKey.get(key);
-  if (!v) {
-    v = PANEL_BY_ID.get(id)!.view({ model: m, width: inner, rows, focused, scroll });
+  if (v === undefined) {
+    v = make();
     byKey.set(key, v);
   }
   return v;
+}
+
+function panelView(m: ConsoleModel, slot: Slot, inner: number, rows: number): PanelView {
+  const p = PANEL_BY_ID.get(slot.shown)!;
+  const focused = m.focus.pane === p.id;
+  const scroll = m.focus.scrollOf(p.id);
+  const key = `${p.id}|${inner}|${rows}|${focused}|${scroll}|${dependsKey(m, p)}`;
+  return cached(views, m, key, () => p.view({ model: m, width: inner, rows, focused, scroll }));
+}
+
+/** Rows a panel would like at a width, kept like its lines. */
+const needs = new WeakMap<Snapshot, Map<string, number>>();
+
+function panelNeed(m: ConsoleModel, p: Panel, width: number): number {
+  return cached(needs, m, `${p.id}|${width}|${dependsKey(m, p)}`, () => p.need(m, width));
 }
 
 /**
@@ -60,24 +79,41 @@ function panelView(m: ConsoleModel, slot: Slot, inner: number, rows: number): Pa
  * when it fits whole, and between them, room permitting, the other panels of a slot that shows one at
  * a time (tabs). The title comes first: a note never cuts it.
  */
-function titleRow(slot: Slot, v: PanelView, focused: boolean, width: number): Line {
+function titleRow(v: PanelView, focused: boolean, width: number): Line {
   const title = focused ? `▸ ${v.title}` : ` ${v.title}`;
   const note = v.note && title.length + 1 + v.note.length <= width ? v.note : '';
-  const others = slot.tabs.filter((t) => t !== slot.shown);
-  const tabs = others.length > 0 ? ` +${others.map((t) => PANEL_BY_ID.get(t)!.tab).join(' ')}` : '';
   const b = new LineBuilder(width).add(title, focused ? paint.focus : paint.title);
-  if (tabs && b.width + tabs.length + (note ? note.length + 1 : 0) <= width) b.add(tabs, paint.dim);
   if (note) b.padTo(width - note.length).add(note, paint.dim);
   return b.done();
 }
 
-function slotLines(m: ConsoleModel, slot: Slot): { lines: Line[]; view: PanelView } {
+/** The tab strip of a slot whose panels take turns: every name, the one shown marked (and where each is, for clicks). */
+function tabStrip(slot: Slot, width: number): { line: Line; tabs: SlotView['tabs'] } {
+  const b = new LineBuilder(width).add(' ');
+  const tabs: SlotView['tabs'] = [];
+  slot.tabs.forEach((id, i) => {
+    if (i > 0) b.add(' │ ', paint.rule);
+    const name = PANEL_BY_ID.get(id)!.tab;
+    const from = b.width;
+    if (id === slot.shown) b.add(`[${name}]`, paint.title);
+    else b.add(name, paint.dim);
+    tabs.push({ id, from, to: b.width });
+  });
+  const keys = ' Tab, Alt+2-6 or a click shows one';
+  if (width - b.width > keys.length) b.padTo(width - keys.length).add(keys, paint.dim);
+  return { line: b.done(), tabs };
+}
+
+function slotLines(m: ConsoleModel, slot: Slot): { lines: Line[]; view: SlotView } {
   const { w, h } = slot.rect;
   const inner = Math.max(1, w - 1);
-  const v = panelView(m, slot, inner, Math.max(0, h - 1));
-  const lines = [titleRow(slot, v, m.focus.pane === slot.shown, w)];
-  for (const l of v.lines.slice(0, h - 1)) lines.push(new LineBuilder(w).add(' ').addLine(l).done());
-  return { lines, view: v };
+  const shared = slot.tabs.length > 1;
+  const top = shared ? 2 : 1;
+  const v = panelView(m, slot, inner, Math.max(0, h - top));
+  const strip = shared ? tabStrip(slot, w) : null;
+  const lines = [...(strip ? [strip.line] : []), titleRow(v, m.focus.pane === slot.shown, w)];
+  for (const l of v.lines.slice(0, h - top)) lines.push(new LineBuilder(w).add(' ').addLine(l).done());
+  return { lines, view: { slot, view: v, top, tabs: strip?.tabs ?? [] } };
 }
 
 function outputRule(m: ConsoleModel, above: number, below: number, width: number): Line {
@@ -99,7 +135,7 @@ function outputRule(m: ConsoleModel, above: number, below: number, width: number
 
 /** The panels with something to show, with the rows each would like. */
 function shownPanels(m: ConsoleModel): { id: (typeof PANELS)[number]['id']; need(width: number): number }[] {
-  return PANELS.filter((p) => p.available(m)).map((p) => ({ id: p.id, need: (w: number) => p.need(m, w) }));
+  return PANELS.filter((p) => p.available(m)).map((p) => ({ id: p.id, need: (w: number) => panelNeed(m, p, w) }));
 }
 
 export function screenLayout(m: ConsoleModel, cols: number, rows: number): ScreenLayout {
@@ -131,7 +167,7 @@ export function composeFrame(m: ConsoleModel, cols: number, rows: number): Compo
   const byX = [...L.slots].sort((a, b) => a.rect.x - b.rect.x || a.rect.y - b.rect.y);
   const drawn = byX.map((s) => {
     const r = slotLines(m, s);
-    slots.push({ slot: s, view: r.view });
+    slots.push(r.view);
     return { s, lines: r.lines };
   });
   for (let y = 0; y < L.panels.h; y++) {

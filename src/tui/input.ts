@@ -28,7 +28,7 @@ export function modeOf(m: ConsoleModel): KeyMode {
 /** Rows of the slot showing `id` now, and where its view starts (for scrolling by a page). */
 function rangeOf(f: ComposedFrame, id: PanelId): { first: number; total: number; rows: number } | undefined {
   const s = f.slots.find((x) => x.slot.shown === id);
-  return s ? { first: s.view.first, total: s.view.total, rows: Math.max(1, s.slot.rect.h - 1) } : undefined;
+  return s ? { first: s.view.first, total: s.view.total, rows: Math.max(1, s.slot.rect.h - s.top) } : undefined;
 }
 
 /** Scroll a pane by `pages` pages (negative: up), or to an end. */
@@ -199,14 +199,19 @@ export function onMouse(m: ConsoleModel, e: MouseEvent, f: ComposedFrame): void 
     return;
   }
   if (e.kind !== 'press') return;
-  m.focus.set(at.pane);
   if (at.pane === 'output') {
+    m.focus.set('output');
     const fold = f.folds[at.row - 1];
     if (fold) m.out.toggle(fold);
-  } else {
-    const s = f.slots.find((x) => x.slot.shown === at.pane);
-    const domid = s?.view.domids?.[at.row - 1];
-    if (domid !== undefined && domid !== null) m.selectDomid(domid);
+    m.changed();
+    return;
   }
+  const s = f.slots.find((x) => x.slot.shown === at.pane);
+  // A click on the tab strip of a shared slot shows the tab clicked.
+  const tab =
+    s && at.row === 0 ? s.tabs.find((t) => e.x - s.slot.rect.x >= t.from && e.x - s.slot.rect.x < t.to) : undefined;
+  m.focus.set(tab?.id ?? at.pane);
+  const domid = s ? s.view.domids?.[at.row - s.top] : undefined;
+  if (domid !== undefined && domid !== null) m.selectDomid(domid);
   m.changed();
 }

@@ -5,9 +5,11 @@
 //
 // The panels take the rows their content wants, up to what leaves the output pane a third of the
 // screen; the output pane gets the rest. The pVM tree is the first column; the other panels share one
-// column (below 160 columns) or two. Panels in a column are stacked when each gets at least MIN_PANEL
-// rows, else the column shows one of them at a time with the others named as tabs in its title (a panel
-// is focused, and so shown, with Tab or Alt+1..6). Nothing is left out without saying so.
+// column (below 160 columns) or two, each in its own place (placement); the scheduler goes under the
+// tree when the tree leaves room for it. Panels in a column are stacked when each gets at least
+// MIN_PANEL rows (the first of a column first: it gets what it wants), else the column shows one of
+// them at a time with the others named as tabs in its title (a panel is focused, and so shown, with
+// Tab or Alt+1..6). Nothing is left out without saying so.
 
 export const MIN_COLS = 80;
 export const MIN_ROWS = 24;
@@ -72,14 +74,27 @@ export interface LayoutInput {
 
 const clamp = (x: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, x));
 
-/** Split the non-tree panels into `n` columns in order, as evenly as their count allows. */
-function columnsOf(ids: PanelId[], n: number): PanelId[][] {
-  if (n <= 1 || ids.length <= 1) return [ids];
-  const first = Math.ceil(ids.length / 2);
-  return [ids.slice(0, first), ids.slice(first)];
+/**
+ * The panels of each column, in places that do not change while the console runs: the tree first; then
+ * sharing, libraries and IpC (one column), or sharing and libraries, then IpC and the scheduler (two).
+ * The scheduler goes under the tree in the two-column form (see `layout`, when there is room).
+ */
+function placement(ids: readonly PanelId[], ncols: number): PanelId[][] {
+  const keep = (want: PanelId[]): PanelId[] => want.filter((id) => ids.includes(id));
+  const cols: PanelId[][] =
+    ncols === 3
+      ? [['tree'], keep(['sharing', 'libs']), keep(['ipc', 'sched'])]
+      : [['tree'], keep(['sharing', 'libs', 'ipc', 'sched'])];
+  // Three columns with nothing for the third: sharing and libraries side by side.
+  if (ncols === 3 && cols[2]!.length === 0 && cols[1]!.length === 2) return [['tree'], ['sharing'], ['libs']];
+  return cols.filter((c) => c.length > 0);
 }
 
-/** Heights of panels stacked in `h` rows (each with its title), or null when they cannot all have MIN_PANEL. */
+/**
+ * Heights of panels stacked in `h` rows (each with its title), or null when they cannot all have
+ * MIN_PANEL. The first panel of a column comes first: it gets all it wants while the others keep
+ * MIN_PANEL each; they share the rest by what each lacks.
+ */
 function stack(needs: number[], h: number): number[] | null {
   const want = needs.map((n) => n + 1);
   const sum = want.reduce((a, b) => a + b, 0);
@@ -88,24 +103,23 @@ function stack(needs: number[], h: number): number[] | null {
     return want;
   }
   const min = want.map((w) => Math.min(w, MIN_PANEL));
-  let left = h - min.reduce((a, b) => a + b, 0);
-  if (left < 0) return null;
+  if (min.reduce((a, b) => a + b, 0) > h) return null;
   const out = [...min];
-  const deficit = want.map((w, i) => w - min[i]!);
+  out[0] = Math.min(want[0]!, h - min.slice(1).reduce((a, b) => a + b, 0));
+  let left = h - out.reduce((a, b) => a + b, 0);
+  const deficit = want.map((w, i) => (i === 0 ? 0 : w - min[i]!));
   const total = deficit.reduce((a, b) => a + b, 0);
-  for (let i = 0; i < out.length; i++) {
-    const add = total > 0 ? Math.floor((deficit[i]! * left) / total) : 0;
-    out[i]! += add;
-  }
+  for (let i = 1; i < out.length && total > 0; i++) out[i]! += Math.floor((deficit[i]! * left) / total);
   left = h - out.reduce((a, b) => a + b, 0);
-  for (let i = 0; left > 0; i = (i + 1) % out.length)
-    if (out[i]! < want[i]!) {
-      out[i]!++;
-      left--;
-    } else if (out.every((o, k) => o >= want[k]!)) {
-      out[out.length - 1]! += left;
-      left = 0;
+  // What rounding left over: to those still short, in order, then to the last.
+  for (let i = 0; i < out.length && left > 0; i++) {
+    const add = Math.min(left, want[i]! - out[i]!);
+    if (add > 0) {
+      out[i]! += add;
+      left -= add;
     }
+  }
+  out[out.length - 1]! += left;
   return out;
 }
 
@@ -118,50 +132,52 @@ export function layout(o: LayoutInput): ScreenLayout {
   const rest = H - 1 - barRows - promptRows;
   const outMin = Math.max(4, Math.floor(rest * 0.35));
   const pMax = Math.max(MIN_PANEL, rest - 1 - outMin);
-  const others = o.panels.filter((p) => p.id !== 'tree');
-  const tree = o.panels.find((p) => p.id === 'tree');
-  const ncols = cols >= THREE_COLUMNS && others.length >= 2 ? 3 : others.length > 0 ? 2 : 1;
-  const groups = columnsOf(
-    others.map((p) => p.id),
-    ncols - 1,
-  );
+  const ids = o.panels.map((p) => p.id);
+  const ncols = cols >= THREE_COLUMNS && ids.length >= 3 ? 3 : ids.length > 1 ? 2 : 1;
+  let groups = placement(ids, ncols);
+  const n = groups.length;
   // Column widths: the tree as wide as its rows want, within a share of the screen.
-  const rulesN = ncols - 1;
-  const [lo, hi] = ncols === 3 ? [0.26, 0.36] : ncols === 2 ? [0.36, 0.5] : [1, 1];
-  const treeW = ncols === 1 ? cols : clamp(o.treeWidth, Math.floor(cols * lo), Math.floor(cols * hi));
-  const restW = cols - treeW - rulesN;
+  const [lo, hi] = n === 3 ? [0.26, 0.36] : n === 2 ? [0.36, 0.5] : [1, 1];
+  const treeW = n === 1 ? cols : clamp(o.treeWidth, Math.floor(cols * lo), Math.floor(cols * hi));
+  const restW = cols - treeW - (n - 1);
   const widths = [
     treeW,
-    ...groups.map((_, i) => Math.floor(restW / groups.length) + (i === 0 ? restW % groups.length : 0)),
+    ...groups.slice(1).map((_, i) => Math.floor(restW / (n - 1)) + (i === 0 ? restW % (n - 1) : 0)),
   ];
-
-  // Rows: what the columns' panels want at their widths (content starts one cell in).
-  const needs = new Map<PanelId, number>();
-  groups.forEach((g, c) => {
-    for (const id of g) needs.set(id, o.panels.find((p) => p.id === id)?.need(widths[c + 1]! - 1) ?? 0);
-  });
-  const needOf = (id: PanelId): number => needs.get(id) ?? 0;
-  const colNeed = groups.map((g) => g.reduce((s, id) => s + needOf(id) + 1, 0));
-  const pNeed = Math.max((tree?.need(treeW - 1) ?? 0) + 1, ...colNeed);
-  const P = clamp(pNeed, Math.min(MIN_PANEL + 2, pMax), pMax);
+  const wOf = (id: PanelId): number => widths[groups.findIndex((g) => g.includes(id))] ?? treeW;
+  // Rows: what each panel wants at its column's width (content starts one cell in).
+  const needOf = (id: PanelId, w = wOf(id)): number => o.panels.find((p) => p.id === id)?.need(w - 1) ?? 0;
+  const heightOf = (gs: PanelId[][]): number =>
+    clamp(Math.max(...gs.map((g) => g.reduce((s, id) => s + needOf(id) + 1, 0))), Math.min(MIN_PANEL + 2, pMax), pMax);
+  let P = heightOf(groups);
+  // The scheduler under the tree when the tree leaves it room there: the screen's width is used.
+  const last = groups[n - 1]!;
+  if (n >= 2 && last.includes('sched') && last.length > 1 && needOf('tree') + 1 + MIN_PANEL <= P) {
+    groups = groups.map((g, i) => (i === 0 ? [...g, 'sched' as const] : g.filter((id) => id !== 'sched')));
+    P = heightOf(groups);
+  }
 
   const slots: Slot[] = [];
   const rules: number[] = [];
   let x = 0;
-  widths.forEach((w, c) => {
+  groups.forEach((ids, c) => {
+    const w = widths[c]!;
     if (c > 0) rules.push(x++);
-    if (c === 0) slots.push({ rect: { x, y: 1, w, h: P }, shown: 'tree', tabs: ['tree'] });
-    else {
-      const ids = groups[c - 1]!;
-      const hs = stack(ids.map(needOf), P);
-      if (hs) {
-        let y = 1;
-        ids.forEach((id, i) => {
-          slots.push({ rect: { x, y, w, h: hs[i]! }, shown: id, tabs: [id] });
-          y += hs[i]!;
-        });
-      } else slots.push({ rect: { x, y: 1, w, h: P }, shown: o.tab(ids), tabs: ids });
-    }
+    // Every panel stacked; else the first alone and the others by turns below it; else all by turns.
+    const needs = ids.map((id) => needOf(id, w));
+    const hs = stack(needs, P);
+    const rest = ids.slice(1);
+    const split = hs || rest.length < 2 ? null : stack([needs[0]!, Math.max(...needs.slice(1)) + 1], P);
+    let y = 1;
+    if (hs)
+      ids.forEach((id, i) => {
+        slots.push({ rect: { x, y, w, h: hs[i]! }, shown: id, tabs: [id] });
+        y += hs[i]!;
+      });
+    else if (split) {
+      slots.push({ rect: { x, y, w, h: split[0]! }, shown: ids[0]!, tabs: [ids[0]!] });
+      slots.push({ rect: { x, y: y + split[0]!, w, h: split[1]! }, shown: o.tab(rest), tabs: rest });
+    } else slots.push({ rect: { x, y: 1, w, h: P }, shown: o.tab(ids), tabs: ids });
     x += w;
   });
 

@@ -16,13 +16,13 @@ export interface Line {
 /**
  * Characters one cell wide in every terminal: printable ASCII, Latin-1 and Latin Extended, general
  * punctuation (…, ›, •), arrows, supplemental arrows (⟲), mathematical operators (≡), box drawing, block
- * elements (█ ░ and the sparkline's ▁-█), the geometric shapes the panels use (◀ ▶ ■ □), and ✓ ✗ ⧖ (East
+ * elements (█ ░ and the sparkline's ▁-█), the geometric shapes the panels use (◀ ▶ ■ □), and ◷ ✓ ✗ (East
  * Asian width neutral, one cell everywhere).
  */
 const NARROW =
-  /^[\x20-\x7e\u00a0-\u024f\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2200-\u22ff\u27f0-\u27ff\u2500-\u259f\u25a0-\u25c1\u2713\u2717\u29d6]*$/;
+  /^[\x20-\x7e\u00a0-\u024f\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2200-\u22ff\u27f0-\u27ff\u2500-\u259f\u25a0-\u25c1\u25f7\u2713\u2717]*$/;
 const ONE =
-  /[\x20-\x7e\u00a0-\u024f\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2200-\u22ff\u27f0-\u27ff\u2500-\u259f\u25a0-\u25c1\u2713\u2717\u29d6]/;
+  /[\x20-\x7e\u00a0-\u024f\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2200-\u22ff\u27f0-\u27ff\u2500-\u259f\u25a0-\u25c1\u25f7\u2713\u2717]/;
 
 /** `s` with every character of unknown width replaced by '?': one cell per code point. */
 export function narrow(s: string): string {

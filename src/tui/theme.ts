@@ -1,7 +1,7 @@
 // The console's colours by what they mean, for three rooms: `dark` (a dark terminal), `light` (a light
 // terminal or a washed-out projector: no yellow, no dim grey on white) and `contrast` (a projector at the
 // back of a room: bright, bold, nothing dim). Every meaning also has a glyph or a word — █ shared and ░
-// private, › selected, ⧖ blocked, ✗ error — so nothing is carried by colour alone, and NO_COLOR
+// private, › selected, ◷ blocked, ✗ error — so nothing is carried by colour alone, and NO_COLOR
 // (chalk.level 0) keeps every meaning.
 
 import chalk from 'chalk';

@@ -113,13 +113,13 @@ describe('the pVM tree', () => {
   it('a blocked pVM says what it waits on; an idle one does not', async () => {
     const { frame, type } = mount(120, 40);
     await type('fork web 4', KEY.enter, 'msgget web 5 --create', KEY.enter, 'msgrcv web.4 1 5', KEY.enter);
-    expect(treeRow(frame(), 'web.4')).toMatch(/-b---- ⧖ msgrcv q1 t5/);
+    expect(treeRow(frame(), 'web.4')).toMatch(/-b---- ◷ msgrcv q1 t5/);
     expect(treeRow(frame(), 'web.3')).toMatch(/-b---- +\d/);
-    expect(treeRow(frame(), 'web.3')).not.toMatch(/⧖/);
+    expect(treeRow(frame(), 'web.3')).not.toMatch(/◷/);
     await type('wait web', KEY.enter);
-    expect(treeRow(frame(), 'web')).toMatch(/⧖ wait\b/);
+    expect(treeRow(frame(), 'web')).toMatch(/◷ wait\b/);
     await type('pipe web.1 web.2', KEY.enter, 'read 1', KEY.enter);
-    expect(treeRow(frame(), 'web.2')).toMatch(/⧖ read p1/);
+    expect(treeRow(frame(), 'web.2')).toMatch(/◷ read p1/);
   });
 });
 
@@ -264,7 +264,7 @@ describe('focus and scrolling', () => {
     await type(KEY.alt('6'));
     expect(model.focus.pane).toBe('sched');
     expect(frame()).toMatch(/▸ scheduler: 6 pCPUs/);
-    expect(frame()).toMatch(/… \d+ more \(focus: Tab; scroll: PgDn\)/);
+    expect(frame()).toMatch(/… \d+ more \(Tab to it, PgDn\)/);
     const before = panelsOf(frame());
     await type(KEY.pgDn);
     expect(panelsOf(frame())).not.toBe(before);

@@ -72,7 +72,7 @@ describe('IpC panel', () => {
     const x = ipcsData(model.shell.hv);
     expect(f).toContain(`q1 ${x.queues[0]!.key_hex} web [1 1 2] 3 msgs 3/${x.queues[0]!.qbytes}B`);
     expect(f).toMatch(/⇐ web\.4 waits t5/);
-    expect(f).toMatch(/─ web\.4 \(7\) +-b---- ⧖ msgrcv q1 t5/);
+    expect(f).toMatch(/─ web\.4 \(7\) +-b---- ◷ msgrcv q1 t5/);
     expect(f).toMatch(/IpC: 1 queue, 0 pipes, 0 segments +1 blocked/);
   });
 

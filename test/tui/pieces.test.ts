@@ -155,7 +155,7 @@ describe('the layout', () => {
     expect(L.output.h).toBe(40 - 1 - 1 - 7 - 2);
   });
 
-  it('a column too short to stack its panels shows one at a time, the focused one', () => {
+  it('a column too short to stack its panels keeps the first and shows the others by turns, the focused one', () => {
     const L = layout({
       ...base,
       cols: 80,
@@ -164,9 +164,11 @@ describe('the layout', () => {
       tab: (ids) => (ids.includes('ipc') ? 'ipc' : ids[0]!),
     });
     const right = L.slots.filter((s) => s.rect.x > 0);
-    expect(right).toHaveLength(1);
-    expect(right[0]!.tabs).toEqual(['sharing', 'libs', 'ipc', 'sched']);
-    expect(right[0]!.shown).toBe('ipc');
+    expect(right.map((s) => s.tabs)).toEqual([['sharing'], ['libs', 'ipc', 'sched']]);
+    expect(right[1]!.shown).toBe('ipc');
+    // Shorter still: the whole column by turns.
+    const tiny = layout({ ...base, cols: 80, rows: 24, panels: panels({ tree: 20, sharing: 30, libs: 30, ipc: 30 }) });
+    expect(tiny.slots.filter((s) => s.rect.x > 0).map((s) => s.tabs.length)).toEqual([1, 2]);
   });
 });
 

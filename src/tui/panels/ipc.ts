@@ -130,6 +130,7 @@ function view(ctx: PanelCtx): PanelView {
 export const ipcPanel: Panel = {
   id: 'ipc',
   tab: 'IpC',
+  followsSelection: false,
   available: (m) => {
     const x = m.snapshot.ipc;
     return (

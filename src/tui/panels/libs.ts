@@ -74,6 +74,7 @@ function view(ctx: PanelCtx): PanelView {
 export const libsPanel: Panel = {
   id: 'libs',
   tab: 'libs',
+  followsSelection: false,
   available: (m) => m.loadedLibraries().length > 0,
   need: (m, width) => allLines(m, width).length,
   view,

@@ -37,6 +37,8 @@ export interface Panel {
   /** The panel's name in a tab strip and in help. */
   tab: string;
   available(m: ConsoleModel): boolean;
+  /** What it draws changes when the selection moves (else its lines are kept across moves). */
+  followsSelection: boolean;
   /** Content rows it would like at `width` cells of content. */
   need(m: ConsoleModel, width: number): number;
   view(ctx: PanelCtx): PanelView;
@@ -63,7 +65,7 @@ export function windowOf(
 
 /** The `… N more` row. */
 export function more(n: number, width: number): Line {
-  return new LineBuilder(width).add(`… ${n} more (focus: Tab; scroll: PgDn)`, paint.dim).done();
+  return new LineBuilder(width).add(`… ${n} more (Tab to it, PgDn)`, paint.dim).done();
 }
 
 /** "↑3" when the window starts below the top. */

@@ -120,6 +120,7 @@ function view(ctx: PanelCtx): PanelView {
 export const schedPanel: Panel = {
   id: 'sched',
   tab: 'sched',
+  followsSelection: false,
   available: (m) => m.snapshot.sched !== null,
   need: (m, width) => {
     const v = m.snapshot.sched;

@@ -176,6 +176,7 @@ function view(ctx: PanelCtx): PanelView {
 export const sharingPanel: Panel = {
   id: 'sharing',
   tab: 'sharing',
+  followsSelection: true,
   available: (m: ConsoleModel) => m.selected !== DOM0 && m.shell.hv.domains.has(m.selected),
   need: (m) => {
     const d = m.shell.hv.domains.get(m.selected);

@@ -1,5 +1,5 @@
 // The pVM tree: every family under Domain-0 as `tree` prints it (treeRows), with xl's state letters,
-// what a blocked pVM waits on (`⧖ msgrcv q1 t5`: an idle pVM is `-b----` with nothing there), the share
+// what a blocked pVM waits on (`◷ msgrcv q1 t5`: an idle pVM is `-b----` with nothing there), the share
 // of its pages still its parent's, Rss and Pss. Names are never cut: the columns after them go, right
 // to left, when the panel is narrow. `+` marks pVMs new with the last command, `›` the selected one
 // (Alt+Up/Down; the window follows it). While a fork plays, children not yet forked are not shown and
@@ -58,7 +58,7 @@ function activities(m: ConsoleModel): Map<number, { text: string; warn: boolean 
   const hv = m.shell.hv;
   for (const domid of m.snapshot.waiting) {
     const w = hv.domains.get(domid)?.waiting;
-    if (w) out.set(domid, { text: `⧖ ${waitLabel(hv, w)}`, warn: true });
+    if (w) out.set(domid, { text: `◷ ${waitLabel(hv, w)}`, warn: true });
   }
   const p = m.animator.playing();
   if (p?.step) {
@@ -182,6 +182,7 @@ export function treeWidth(m: ConsoleModel): number {
 export const treePanel: Panel = {
   id: 'tree',
   tab: 'pVMs',
+  followsSelection: true,
   available: () => true,
   need: (m) => m.snapshot.rows.length + 1,
   view,
