@@ -19,7 +19,7 @@ function state(p: Playing): string {
   return s.paused ? `${s.pvm} ∥ paused: requests wait` : `${s.pvm} ▶ serving requests`;
 }
 
-function head(p: Playing, width: number): Line {
+function head(p: Playing, width: number, window: string): Line {
   const t = p.timeline;
   const b = new LineBuilder(width)
     .add(t.animation.mechanism === 'fork-steps' ? '▶ ' : '⟳ ', paint.event)
@@ -28,7 +28,9 @@ function head(p: Playing, width: number): Line {
     .add(t.speedup > 1 ? ` (×${t.speedup.toFixed(1)} faster to fit)` : '', paint.dim);
   const st = state(p);
   if (st) b.add('  ').add(st, p.step?.paused ? paint.warn : paint.ok);
-  b.add(p.queued > 0 ? `  +${p.queued} more` : '', paint.dim).add('  any key skips', paint.dim);
+  b.add(window ? `  ${window}` : '', paint.dim)
+    .add(p.queued > 0 ? `  +${p.queued} more` : '', paint.dim)
+    .add('  any key skips', paint.dim);
   return b.done();
 }
 
@@ -60,10 +62,11 @@ function stepLine(s: TimedStep, i: number, p: Playing, totalUs: number, width: n
 /** The strip in at most `height` lines of `width`: the head, then a window of steps around the one playing. */
 export function stripLines(p: Playing, width: number, height: number): Line[] {
   const t = p.timeline;
-  const out: Line[] = [head(p, width)];
   const room = Math.max(0, height - 1);
   const n = t.steps.length;
   const first = n <= room ? 0 : Math.max(0, Math.min(p.index - Math.floor(room / 2), n - room));
+  // Steps out of view are counted in the head, never dropped silently.
+  const out: Line[] = [head(p, width, n > room ? `steps ${first + 1}-${Math.min(n, first + room)} of ${n}` : '')];
   // Labels whole when they fit in half the width; the chart takes the rest.
   const labelW = Math.min(Math.floor(width / 2), Math.max(...t.steps.map((s) => labelOf(s).length)));
   for (let i = first; i < Math.min(n, first + room); i++)

@@ -115,9 +115,10 @@ function memberLine(r: RowArgs): Line {
 
 function sparkLine(samples: readonly FamilySample[], width: number): Line {
   const now = samples[samples.length - 1];
-  const label = now
-    ? ` ${now.shared}/${now.total} pages shared (${((now.shared / Math.max(1, now.total)) * 100).toFixed(1)}%)`
-    : '';
+  const pct = now ? `${((now.shared / Math.max(1, now.total)) * 100).toFixed(1)}%` : '';
+  // The long label when it leaves the sparkline some room, else the figures alone.
+  const long = now ? ` ${now.shared}/${now.total} pages shared (${pct})` : '';
+  const label = long.length + 8 + 8 <= width ? long : now ? ` ${now.shared}/${now.total} (${pct})` : '';
   const room = Math.max(4, width - 8 - label.length);
   return new LineBuilder(width)
     .add('history ', paint.dim)
@@ -136,7 +137,9 @@ function view(ctx: PanelCtx): PanelView {
   const at = Math.max(0, members.indexOf(sel));
   const nameW = Math.min(20, Math.max(6, ...members.map((d) => d.name.length)));
   const c = columns(ctx.width, nameW, members.length);
-  const rowsRoom = Math.max(1, ctx.rows - 2);
+  // Members that do not all fit leave their last row to say how many more there are.
+  const fitRows = Math.max(1, ctx.rows - 2);
+  const rowsRoom = members.length > fitRows ? Math.max(1, fitRows - 1) : fitRows;
   const asked = ctx.scroll >= 0 ? ctx.scroll : windowStart(at, rowsRoom, members.length);
   const rowFirst = Math.max(0, Math.min(asked, Math.max(0, members.length - rowsRoom)));
   const colFirst = windowStart(at, c.cells, members.length);
@@ -159,17 +162,27 @@ function view(ctx: PanelCtx): PanelView {
       }),
     ),
   );
+  const hidden = members.length - shown.length;
+  if (hidden > 0)
+    lines.push(
+      new LineBuilder(ctx.width)
+        .add(
+          `… ${hidden} more (rows ${rowFirst + 1}-${rowFirst + shown.length} of ${members.length}; Tab to it, PgDn)`,
+          paint.dim,
+        )
+        .done(),
+    );
   lines.push(sparkLine(m.familySeries.get(sel.family) ?? [], ctx.width));
   const root = hv.domains.get(sel.family)?.name ?? members[0]?.name ?? '?';
-  const rowsNote = members.length > shown.length ? ` rows ${rowFirst + 1}-${rowFirst + shown.length}` : '';
-  const colsNote = members.length > cols.length ? ` cols ${colFirst + 1}-${colFirst + cols.length}` : '';
+  const window =
+    members.length > cols.length ? `cols ${colFirst + 1}-${colFirst + cols.length} of ${members.length}` : '';
   return {
-    title: `sharing: family ${root} (${members.length} pVM${members.length === 1 ? '' : 's'}${rowsNote}${colsNote})`,
-    note: '█ shared ░ private ∗ CoW; pages per pair',
+    title: `sharing: family ${root} (${members.length} pVM${members.length === 1 ? '' : 's'})`,
+    note: window || '█ shared ░ private ∗ CoW; pages per pair',
     lines,
     total: members.length + 2,
     first: rowFirst,
-    domids: [null, ...shown.map((d) => d.domid), null],
+    domids: [null, ...shown.map((d) => d.domid), ...(hidden > 0 ? [null] : []), null],
   };
 }
 
