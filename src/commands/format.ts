@@ -1,6 +1,6 @@
 // Text formatting shared by commands: C-style padding for xl's formats, sizes, latencies, tables.
 
-import { Domain, isZombie, SHUTDOWN_LETTERS } from '../engine/domain.js';
+import { Domain, isHeld, isZombie, SHUTDOWN_LETTERS } from '../engine/domain.js';
 import type { Engine } from '../engine/index.js';
 
 /** printf %-Ns */
@@ -50,7 +50,7 @@ export function stateLetters(hv: Engine, d: Domain): string {
   const zombie = isZombie(d);
   const r = !zombie && !d.paused && hv.sched.running(d) ? 'r' : '-';
   const b = !zombie && !d.paused && hv.sched.blocked(d) ? 'b' : '-';
-  const p = d.paused ? 'p' : '-';
+  const p = isHeld(d) ? 'p' : '-';
   const s = zombie ? 's' : '-';
   const reason = zombie ? SHUTDOWN_LETTERS[d.shutdown!.reason] : '-';
   const code =

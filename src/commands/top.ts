@@ -5,7 +5,7 @@
 // default) moves nothing. The first iteration's CPU(%) covers the last `run` (0.0 before any), the
 // later ones cover their delay. The full-screen dashboard is the console's; here `top` prints batch.
 
-import { DOM0, isZombie, type Domain } from '../engine/domain.js';
+import { DOM0, isHeld, isZombie, type Domain } from '../engine/domain.js';
 import { fail } from '../engine/errors.js';
 import type { Engine } from '../engine/index.js';
 import { hostMemory } from '../engine/mm/access.js';
@@ -26,7 +26,7 @@ function xentopState(hv: Engine, d: Domain): string {
   const s = zombie && !crashed ? 's' : '-';
   const b = !zombie && !d.paused && hv.sched.blocked(d) ? 'b' : '-';
   const c = crashed ? 'c' : '-';
-  const p = d.paused ? 'p' : '-';
+  const p = isHeld(d) ? 'p' : '-';
   const r = !zombie && !d.paused && hv.sched.running(d) ? 'r' : '-';
   return `-${s}${b}${c}${p}${r}`;
 }
@@ -67,7 +67,7 @@ function sample(hv: Engine, cpuNs: Record<number, number>, intervalNs: number): 
   });
   const lines = [
     `xentop - ${uptime(hv.nowNs).trim()}   Xen 4.11 (kylinx-sh model)`,
-    `${doms.length} domains: ${count((d) => !isZombie(d) && !d.paused && hv.sched.running(d))} running, ${count((d) => !isZombie(d) && !d.paused && hv.sched.blocked(d))} blocked, ${count((d) => d.paused)} paused, ${count((d) => isZombie(d) && d.shutdown!.reason === 'crash')} crashed, 0 dying, ${count((d) => isZombie(d) && d.shutdown!.reason !== 'crash')} shutdown `,
+    `${doms.length} domains: ${count((d) => !isZombie(d) && !d.paused && hv.sched.running(d))} running, ${count((d) => !isZombie(d) && !d.paused && hv.sched.blocked(d))} blocked, ${count(isHeld)} paused, ${count((d) => isZombie(d) && d.shutdown!.reason === 'crash')} crashed, 0 dying, ${count((d) => isZombie(d) && d.shutdown!.reason !== 'crash')} shutdown `,
     `Mem: ${m.total_kib}k total, ${m.total_kib - m.free_kib}k used, ${m.free_kib}k free    CPUs: ${hv.host.pcpus} @ ${CPU_MHZ}MHz`,
     TOP_HEADER,
     ...rows.map(
