@@ -95,18 +95,23 @@ function xentopTable(model: ConsoleModel): TableData {
   };
 }
 
-/** treeRows as blessed-contrib's nested tree data. */
-export function familyTree(rows: readonly TreeRow[]): TreeNode {
+/**
+ * treeRows as blessed-contrib's nested tree data, in at most `room` lines (Domain-0 included): when the
+ * pVMs do not all fit, the last line under Domain-0 says how many more there are.
+ */
+export function familyTree(rows: readonly TreeRow[], room = Number.MAX_SAFE_INTEGER): TreeNode {
   const root: TreeNode = { name: 'Domain-0', extended: true, children: {} };
   const stack: TreeNode[] = [root];
-  for (const r of rows) {
-    if (r.domid === DOM0) continue;
+  const pvms = rows.filter((r) => r.domid !== DOM0);
+  const shown = pvms.length + 1 <= room ? pvms.length : Math.max(0, room - 2);
+  for (const r of pvms.slice(0, shown)) {
     const label = `${r.name} (${r.domid}) ${r.zombie ? 'zombie' : r.state}`;
     const node: TreeNode = { extended: true, children: {} };
     stack.length = r.depth;
     stack[r.depth - 1]!.children![label] = node;
     stack.push(node);
   }
+  if (shown < pvms.length) root.children![`… ${pvms.length - shown} more`] = {};
   return root;
 }
 

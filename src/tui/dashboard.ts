@@ -8,7 +8,7 @@
 
 import blessed from 'blessed';
 import contrib, { type LineChart, type Log, type Table, type Tree } from 'blessed-contrib';
-import { dashboardData, type DashboardData } from './dashboard-data.js';
+import { dashboardData, type DashboardData, familyTree } from './dashboard-data.js';
 import { scaledSparkline, size, wrap } from './format.js';
 import { narrow } from './line.js';
 import type { ConsoleModel } from './model.js';
@@ -118,13 +118,45 @@ function build(screen: blessed.Widgets.Screen, o: DashboardOptions, d: Dashboard
   return { table, tree, line, memText, rss, log };
 }
 
+/** Where the xentop table is scrolled to (↑/↓ move it when its pVMs do not all fit). */
+interface Scroll {
+  first: number;
+}
+
+/**
+ * xentop's rows from `scroll.first` in the table's room (its box less borders and header); rows out of
+ * view are counted on the first or last line shown, never dropped silently.
+ */
+function tableRows(rows: readonly string[][], room: number, scroll: Scroll): string[][] {
+  if (rows.length <= room) {
+    scroll.first = 0;
+    return [...rows];
+  }
+  // The last start that still fills the room under its `↑ N more` line.
+  scroll.first = Math.max(0, Math.min(scroll.first, rows.length - (room - 1)));
+  const first = scroll.first;
+  const out: string[][] = first > 0 ? [[`↑ ${first} more`]] : [];
+  const left = room - out.length;
+  if (first + left >= rows.length) return [...out, ...rows.slice(first)];
+  const shown = Math.max(0, left - 1);
+  return [...out, ...rows.slice(first, first + shown), [`↓ ${rows.length - first - shown} more`]];
+}
+
 /** Put the model's figures into the widgets; events are appended from `logged` on. Returns the events logged. */
-function update(screen: blessed.Widgets.Screen, w: Widgets, model: ConsoleModel, logged: number): number {
+function update(
+  screen: blessed.Widgets.Screen,
+  w: Widgets,
+  model: ConsoleModel,
+  logged: number,
+  scroll: Scroll,
+): number {
   const rssRows = Math.max(1, Number(w.rss.height) - 2);
   const d = dashboardData(model, Number.MAX_SAFE_INTEGER, LOG_KEPT);
   w.table.setLabel(` ${d.table.title} · ${d.now} `);
-  w.table.setData({ headers: d.table.headers, data: d.table.rows });
-  w.tree.setData(d.tree);
+  // blessed-contrib's table holds its box less two border lines and two header lines.
+  const room = Math.max(1, Number(w.table.height) - 4);
+  w.table.setData({ headers: d.table.headers, data: tableRows(d.table.rows, room, scroll) });
+  w.tree.setData(familyTree(model.snapshot.rows, Math.max(2, Number(w.tree.height) - 3)));
   if (w.line)
     w.line.setData([
       { title: 'shared', x: d.memory.x, y: d.memory.shared, style: { line: 'green' } },
@@ -154,12 +186,13 @@ export function runDashboard(model: ConsoleModel, o: DashboardOptions): Promise<
     });
     let w = build(screen, o, dashboardData(model, 0, 0));
     // Every event so far goes in the log at first.
-    let logged = update(screen, w, model, model.eventCount - Math.min(LOG_KEPT, model.events.length));
+    const scroll: Scroll = { first: 0 };
+    let logged = update(screen, w, model, model.eventCount - Math.min(LOG_KEPT, model.events.length), scroll);
     let timer: ReturnType<typeof setTimeout> | null = null;
     const follow = model.subscribe(() => {
       timer ??= setTimeout(() => {
         timer = null;
-        logged = update(screen, w, model, logged);
+        logged = update(screen, w, model, logged, scroll);
       }, REDRAW_MS);
     });
     const done = (): void => {
@@ -169,9 +202,15 @@ export function runDashboard(model: ConsoleModel, o: DashboardOptions): Promise<
       resolve();
     };
     screen.key(['q', 'escape', 'C-c', 'C-d'], done);
+    const move = (by: number) => (): void => {
+      scroll.first = Math.max(0, scroll.first + by);
+      logged = update(screen, w, model, logged, scroll);
+    };
+    screen.key(['down', 'j'], move(1));
+    screen.key(['up', 'k'], move(-1));
     screen.on('resize', () => {
       w = build(screen, o, dashboardData(model, 0, 0));
-      logged = update(screen, w, model, model.eventCount - Math.min(LOG_KEPT, model.events.length));
+      logged = update(screen, w, model, model.eventCount - Math.min(LOG_KEPT, model.events.length), scroll);
     });
   });
 }

@@ -129,7 +129,7 @@ describe('libraries panel', () => {
       (resultOf(model.shell.runOne(['libs'])).data.loaded as { lib: string; version: string; users: unknown[] }[]).find(
         (l) => l.lib === 'libm',
       )!;
-    expect(panelsOf(frame())).toMatch(new RegExp(`libm 1\\.16 +text 256K held once · ${libm().users.length} pVMs`));
+    expect(panelsOf(frame())).toMatch(new RegExp(`libm 1\\.16 · ${libm().users.length} pVMs +text 256K held once`));
     expect(panelsOf(frame())).toMatch(/web 0\/111/);
     // Lazy binding: the first call binds a slot.
     await type('call web libm.sqrt', KEY.enter);
@@ -144,7 +144,7 @@ describe('libraries panel', () => {
       }[]
     ).find((l) => l.lib === 'libm')!;
     expect(web.got_bound).toBe(111);
-    expect(f).toMatch(/libm 1\.18 +text \S+ held once · 1 pVM/);
+    expect(f).toMatch(/libm 1\.18 · 1 pVM +text \S+ held once/);
     // The line under each library's head lists its pVMs: web under 1.18 now, not under 1.16.
     const rows = f.split('\n');
     const under = (v: string) => rows[rows.findIndex((l) => l.includes(`libm ${v} `)) + 1] ?? '';

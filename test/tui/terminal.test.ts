@@ -268,6 +268,9 @@ describe('top in a pseudo-terminal (built binary)', () => {
     ] as const) {
       const t = start(home, { cols, rows, env: { NO_COLOR: '1' } });
       await consoleReady(t);
+      t.type('fork web 4');
+      t.keys('Enter');
+      await t.until('the fork', (x) => x.includes('─ web.4 ('));
       t.type('clock on 20');
       t.keys('Enter');
       await t.until('the clock', (x) => x.includes('▶ clock 20x'));
@@ -285,6 +288,15 @@ describe('top in a pseudo-terminal (built binary)', () => {
       // xentop's columns, and every name whole.
       expect(s).toMatch(/NAME +STATE +CPU\(sec\) +CPU\(%\) +MEM\(k\) +MEM\(%\) +MAXMEM\(k\) +MAXMEM\(%\) +VCPUS/);
       expect(s).toMatch(/Domain-0 /);
+      if (rows >= 40) for (const n of ['web.1', 'web.4', 'dns']) expect(s).toMatch(new RegExp(`│ ${n} +--b---`));
+      else {
+        // Eight pVMs in a box for five: the rest counted, and ↓ scrolls to them.
+        expect(s).toMatch(/│ ↓ \d more/);
+        expect(s).not.toMatch(/│ web\.4 +--b---/);
+        t.keys('Down', 'Down', 'Down', 'Down');
+        s = await t.until('the table scrolled to web.4', (x) => /│ web\.4 +--b---/.test(x));
+        expect(s).toMatch(/│ ↑ \d more/);
+      }
       // No escape code left as text, nothing styled.
       expect(s).not.toMatch(/\[\d*undefined|\[3\d?m/);
       expect(s).not.toContain('\x1b');

@@ -90,6 +90,18 @@ describe('dashboard data', () => {
     expect(familyTree([]).children).toEqual({});
   });
 
+  it('fits the families in the box it is given, counting the pVMs left out', () => {
+    const m = new ConsoleModel(makeShell());
+    m.setLine(edit.insert(edit.EMPTY, 'fork web 4'));
+    m.submit();
+    const rows = m.snapshot.rows;
+    // Domain-0, web, web.1 and the count of the other five (web.2-web.4, redis, dns).
+    const t = familyTree(rows, 4);
+    expect(Object.keys(t.children!)).toEqual([expect.stringMatching(/^web \(1\)/), '… 5 more']);
+    expect(Object.keys(Object.values(t.children!)[0]!.children!)).toEqual([expect.stringMatching(/^web\.1 \(4\)/)]);
+    expect(Object.keys(familyTree(rows, 8).children!)).not.toContain(expect.stringMatching(/more/));
+  });
+
   it('parses a batch screen: summary lines, then the header and rows', () => {
     const t = parseXentop(
       'xentop - 0:00:00\n2 domains\n      NAME  STATE CPU(sec)\n  Domain-0 -----r        0\n       web --b---        0\n',

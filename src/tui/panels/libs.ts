@@ -4,7 +4,6 @@
 // plays, its stage, and whether the pVM is serving or paused, head the panel.
 
 import { loadedLibraries } from '../../commands/libs.js';
-import { wrap } from '../format.js';
 import { size } from '../format.js';
 import { type Line, LineBuilder, narrow, paint } from '../line.js';
 import type { ConsoleModel } from '../model.js';
@@ -21,16 +20,38 @@ function bound(m: ConsoleModel, domid: number, lib: string): string {
   return `${n}/${l.got.length}`;
 }
 
+/** Items joined by ' · ' in rows of `width`, never splitting an item (a name from its count). */
+function itemRows(items: readonly string[], width: number): string[] {
+  const rows: string[] = [];
+  let row = ' ';
+  for (const it of items) {
+    const next = row === ' ' ? ` ${it}` : `${row} · ${it}`;
+    if (next.length <= width || row === ' ') row = next;
+    else {
+      rows.push(row);
+      row = `  ${it}`;
+    }
+  }
+  rows.push(row);
+  return rows;
+}
+
 function libLines(m: ConsoleModel, l: Loaded, width: number): Line[] {
   const users = l.users.length;
+  const count = ` · ${users} pVM${users === 1 ? '' : 's'}`;
+  const name = `${l.lib} ${l.version}`;
+  // The count of pVMs before the text size, and what sharing saves only when it fits whole.
+  const text = `  text ${size(l.text_kib)} ${width >= 44 ? 'held once' : 'once'}`;
+  const saving = l.saved_frames > 0 ? ` · saves ${size(l.saved_frames * 4)}` : '';
+  const saves = name.length + count.length + text.length + saving.length <= width ? saving : '';
   const head = new LineBuilder(width)
-    .add(`${l.lib} ${l.version}`, paint.bold)
-    .add(`  text ${size(l.text_kib)} held once`, paint.info)
-    .add(` · ${users} pVM${users === 1 ? '' : 's'}`)
-    .add(l.saved_frames > 0 ? ` · saves ${size(l.saved_frames * 4)}` : '', paint.ok)
+    .add(name, paint.bold)
+    .add(count)
+    .add(text, paint.info)
+    .add(saves, paint.ok)
     .done();
-  const list = l.users.map((u) => `${u.name} ${bound(m, u.domid, l.lib)}`).join(' · ');
-  const body = users === 0 ? ['  (no pVM links it)'] : wrap(narrow(`  ${list}`), width, 2);
+  const items = l.users.map((u) => narrow(`${u.name} ${bound(m, u.domid, l.lib)}`));
+  const body = users === 0 ? ['  (no pVM links it)'] : itemRows(items, width);
   return [head, ...body.map((t) => new LineBuilder(width).add(t).done())];
 }
 

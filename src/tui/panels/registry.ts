@@ -65,7 +65,9 @@ export function windowOf(
 
 /** The `… N more` row. */
 export function more(n: number, width: number): Line {
-  return new LineBuilder(width).add(`… ${n} more (Tab to it, PgDn)`, paint.dim).done();
+  // The short form when the long one would be cut: the count is what must show.
+  const long = `… ${n} more (Tab to it, PgDn)`;
+  return new LineBuilder(width).add(long.length <= width ? long : `… ${n} more (PgDn)`, paint.dim).done();
 }
 
 /** "↑3" when the window starts below the top. */

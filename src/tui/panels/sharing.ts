@@ -43,16 +43,20 @@ interface Cols {
 
 function columns(width: number, nameW: number, members: number): Cols {
   const fixed = (bar: number, sizes: boolean): number => 1 + 3 + 1 + nameW + 1 + bar + 1 + 1 + (sizes ? 10 : 0) + 1;
-  for (const [bar, sizes] of [
+  const shapes = [
     [12, true],
+    [8, true],
     [10, false],
     [6, false],
-  ] as const) {
-    const cells = Math.floor((width - fixed(bar, sizes)) / CELL);
-    if (cells >= Math.min(members, 4) || bar === 6)
-      return { name: nameW, bar, sizes, cells: Math.max(0, Math.min(cells, members)) };
-  }
-  return { name: nameW, bar: 6, sizes: false, cells: 0 };
+  ] as const;
+  const cellsOf = (bar: number, sizes: boolean) => Math.floor((width - fixed(bar, sizes)) / CELL);
+  // The widest shape that shows every member's column; else the widest that shows four (or the last).
+  const shape =
+    shapes.find(([bar, sizes]) => cellsOf(bar, sizes) >= members) ??
+    shapes.find(([bar, sizes]) => cellsOf(bar, sizes) >= Math.min(members, 4)) ??
+    shapes[shapes.length - 1]!;
+  const [bar, sizes] = shape;
+  return { name: nameW, bar, sizes, cells: Math.max(0, Math.min(cellsOf(bar, sizes), members)) };
 }
 
 function windowStart(at: number, n: number, total: number): number {
@@ -62,7 +66,10 @@ function windowStart(at: number, n: number, total: number): number {
 
 function headLine(c: Cols, colFirst: number, cols: Domain[], selected: number, width: number): Line {
   const b = new LineBuilder(width)
-    .add(` ${'#'.padStart(3)} ${fit('pVM', c.name)} ${fit(c.bar >= 12 ? 'memory █/░' : 'mem', c.bar + 1)}`, paint.dim)
+    .add(
+      ` ${'#'.padStart(3)} ${fit('pVM', c.name)} ${fit(c.bar >= 12 ? 'memory █/░' : c.bar >= 8 ? 'mem █/░' : 'mem', c.bar + 1)}`,
+      paint.dim,
+    )
     .add(c.sizes ? ` ${'Shr/Priv'.padStart(9)}` : '', paint.dim)
     .add(c.cells > 0 ? ' │' : '', paint.rule);
   cols.forEach((d, i) =>
@@ -111,6 +118,13 @@ function memberLine(r: RowArgs): Line {
     );
   }
   return b.done();
+}
+
+/** `… N more` with where the window is and how to scroll, shortened to fit rather than cut. */
+function moreText(hidden: number, window: string, width: number): string {
+  for (const t of [`… ${hidden} more (${window}; Tab to it, PgDn)`, `… ${hidden} more (${window}; PgDn)`])
+    if (t.length <= width) return t;
+  return `… ${hidden} more (PgDn)`;
 }
 
 function sparkLine(samples: readonly FamilySample[], width: number): Line {
@@ -167,7 +181,7 @@ function view(ctx: PanelCtx): PanelView {
     lines.push(
       new LineBuilder(ctx.width)
         .add(
-          `… ${hidden} more (rows ${rowFirst + 1}-${rowFirst + shown.length} of ${members.length}; Tab to it, PgDn)`,
+          moreText(hidden, `rows ${rowFirst + 1}-${rowFirst + shown.length} of ${members.length}`, ctx.width),
           paint.dim,
         )
         .done(),
