@@ -96,17 +96,22 @@ export function promptLine(text: string, cursor: number, width: number): Line {
 }
 
 export const PLAY_KEYS = 'Enter/Space/→ run · ←/b back · q stop';
+const PLAY_KEYS_SHORT = 'Enter run · b back · q stop';
 
 export function playLines(
   p: { file: string; at: number; total: number; next: Step | undefined },
   width: number,
 ): [Line, Line] {
+  const step = `step ${Math.min(p.at + 1, p.total)}/${p.total}`;
   const head = new LineBuilder(width)
     .add('▶ play ', (s) => paint.bold(paint.ok(s)))
     .add(`${p.file} `)
-    .add(`step ${Math.min(p.at + 1, p.total)}/${p.total}`, paint.bold);
-  const [f, e] = fill(p.at / Math.max(1, p.total), 20);
-  head.add(' ').add('█'.repeat(f), paint.ok).add('░'.repeat(e), paint.dim).add(`  ${PLAY_KEYS}`, paint.dim);
+    .add(step, paint.bold);
+  // The keys whole: the short list and a shorter progress bar on a narrow screen.
+  const used = '▶ play '.length + p.file.length + 1 + step.length + 1 + 2;
+  const keys = used + 10 + PLAY_KEYS.length <= width ? PLAY_KEYS : PLAY_KEYS_SHORT;
+  const [f, e] = fill(p.at / Math.max(1, p.total), Math.max(4, Math.min(20, width - used - keys.length)));
+  head.add(' ').add('█'.repeat(f), paint.ok).add('░'.repeat(e), paint.dim).add(`  ${keys}`, paint.dim);
   const next = new LineBuilder(width);
   if (p.next)
     next
@@ -119,6 +124,8 @@ export function playLines(
 
 /** The question before a script plays on a host that changed since boot. */
 export function offerLines(o: { file: string; changed: string; host: string | null }, width: number): [Line, Line] {
+  const ask = `boot ${o.host ?? 'the host'} again first? `;
+  const long = 'y/Enter: yes · n: play on this state · q/Esc: do not play';
   return [
     new LineBuilder(width)
       .add('▶ play ', (s) => paint.bold(paint.ok(s)))
@@ -126,8 +133,8 @@ export function offerLines(o: { file: string; changed: string; host: string | nu
       .add(`the host is not as it booted (${o.changed})`, paint.warn)
       .done(),
     new LineBuilder(width)
-      .add(`boot ${o.host ?? 'the host'} again first? `, paint.bold)
-      .add('y/Enter: yes · n: play on this state · q/Esc: do not play', paint.dim)
+      .add(ask, paint.bold)
+      .add(ask.length + long.length <= width ? long : 'y/Enter: yes · n: play as is · q: cancel', paint.dim)
       .done(),
   ];
 }

@@ -13,24 +13,43 @@ import type { TimedStep } from './timeline.js';
 /** Cells for a step's time beside the chart. */
 const TIME_W = 10;
 
-function state(p: Playing): string {
+function state(p: Playing, short: boolean): string {
   const s = p.step;
   if (!s || s.stage === null) return '';
+  if (short) return s.paused ? `${s.pvm} ∥ paused` : `${s.pvm} ▶ serving`;
   return s.paused ? `${s.pvm} ∥ paused: requests wait` : `${s.pvm} ▶ serving requests`;
 }
 
-function head(p: Playing, width: number, window: string): Line {
+type Part = [string, ((s: string) => string) | undefined];
+
+/** The head's pieces, in the long form or the short one a narrow screen keeps whole. */
+function headParts(p: Playing, window: [number, number, number] | null, short: boolean): Part[] {
   const t = p.timeline;
-  const b = new LineBuilder(width)
-    .add(t.animation.mechanism === 'fork-steps' ? '▶ ' : '⟳ ', paint.event)
-    .add(t.title, paint.bold)
-    .add(`  t+${latency(p.us)} of ${latency(t.totalUs)}`)
-    .add(t.speedup > 1 ? ` (×${t.speedup.toFixed(1)} faster to fit)` : '', paint.dim);
-  const st = state(p);
-  if (st) b.add('  ').add(st, p.step?.paused ? paint.warn : paint.ok);
-  b.add(window ? `  ${window}` : '', paint.dim)
-    .add(p.queued > 0 ? `  +${p.queued} more` : '', paint.dim)
-    .add('  any key skips', paint.dim);
+  const speed =
+    t.speedup > 1 ? (short ? ` ×${t.speedup.toFixed(1)}` : ` (×${t.speedup.toFixed(1)} faster to fit)`) : '';
+  const st = state(p, short);
+  const win = window
+    ? short
+      ? `  ${window[0]}-${window[1]}/${window[2]}`
+      : `  steps ${window[0]}-${window[1]} of ${window[2]}`
+    : '';
+  return [
+    [t.animation.mechanism === 'fork-steps' ? '▶ ' : '⟳ ', paint.event],
+    [t.title, paint.bold],
+    [`  t+${latency(p.us)} of ${latency(t.totalUs)}`, undefined],
+    [speed, paint.dim],
+    [st ? `  ${st}` : '', p.step?.paused ? paint.warn : paint.ok],
+    [win, paint.dim],
+    [p.queued > 0 ? `  +${p.queued} more` : '', paint.dim],
+    [short ? '  key skips' : '  any key skips', paint.dim],
+  ];
+}
+
+function head(p: Playing, width: number, window: [number, number, number] | null): Line {
+  const long = headParts(p, window, false);
+  const parts = long.reduce((n, [text]) => n + text.length, 0) <= width ? long : headParts(p, window, true);
+  const b = new LineBuilder(width);
+  for (const [text, style] of parts) b.add(text, style);
   return b.done();
 }
 
@@ -66,9 +85,10 @@ export function stripLines(p: Playing, width: number, height: number): Line[] {
   const n = t.steps.length;
   const first = n <= room ? 0 : Math.max(0, Math.min(p.index - Math.floor(room / 2), n - room));
   // Steps out of view are counted in the head, never dropped silently.
-  const out: Line[] = [head(p, width, n > room ? `steps ${first + 1}-${Math.min(n, first + room)} of ${n}` : '')];
-  // Labels whole when they fit in half the width; the chart takes the rest.
-  const labelW = Math.min(Math.floor(width / 2), Math.max(...t.steps.map((s) => labelOf(s).length)));
+  const out: Line[] = [head(p, width, n > room ? [first + 1, Math.min(n, first + room), n] : null)];
+  // Labels whole when they leave the chart 20 cells (or half the width); the chart takes the rest.
+  const labelRoom = Math.max(Math.floor(width / 2), width - 2 - 1 - TIME_W - 1 - 20);
+  const labelW = Math.min(labelRoom, Math.max(...t.steps.map((s) => labelOf(s).length)));
   for (let i = first; i < Math.min(n, first + room); i++)
     out.push(stepLine(t.steps[i]!, i, p, t.totalUs, width, labelW));
   return out;
