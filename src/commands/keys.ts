@@ -183,9 +183,11 @@ export function keysText(): string {
     offer: 'When play asks to boot the host again first',
   } as const;
   const lines: string[] = [];
+  // One column for the keys, as wide as the longest list, so every description starts at the same cell.
+  const keysW = Math.max(...KEYS.map((k) => k.keys.join(', ').length));
   for (const g of ['prompt', 'panes', 'console', 'play', 'offer'] as const) {
     lines.push(`${titles[g]}:`);
-    for (const k of KEYS.filter((x) => x.group === g)) lines.push(`  ${k.keys.join(', ').padEnd(20)} ${k.does}`);
+    for (const k of KEYS.filter((x) => x.group === g)) lines.push(`  ${k.keys.join(', ').padEnd(keysW)}  ${k.does}`);
   }
   lines.push(
     '',

@@ -14,6 +14,14 @@ describe('keys', () => {
   it('help keys prints the key table the console binds', () => {
     const r = ok(makeShell(), 'help keys');
     for (const k of KEYS) expect(r.text).toContain(k.keys.join(', '));
+    // Every description starts in the same column, however long its list of keys.
+    const starts = new Set(
+      KEYS.map((k) => {
+        const line = r.text.split('\n').find((l) => l.startsWith(`  ${k.keys.join(', ')} `) && l.endsWith(k.does))!;
+        return line.length - k.does.length;
+      }),
+    );
+    expect(starts.size).toBe(1);
     expect(actionOf('PgDn')).toBe('scroll-down');
     expect(actionOf('Alt+Down')).toBe('select-next');
     expect(actionOf('Shift+Tab')).toBe('focus-next');
