@@ -237,6 +237,15 @@ function droppedLine(n: number, width: number): Line {
   return piece(`(${n} earlier entries dropped; the pane keeps the last ${KEEP})`, width, paint.dim);
 }
 
+/**
+ * How far a wrapped line's continuation is indented: under the text of a two-column line (a name, two or
+ * more spaces, its description, as `help` prints) when that column starts in the left half; else 2.
+ */
+export function hangIndent(text: string, width: number): number {
+  const m = /^\s*\S+(?: \S+)*\s{2,}(?=\S)/.exec(text);
+  return m && m[0].length <= width / 2 ? m[0].length : 2;
+}
+
 /** A text entry's lines, wrapped and styled by what it is. */
 function textLines(style: TextStyle, text: string, width: number): Line[] {
   const out: Line[] = [];
@@ -253,7 +262,7 @@ function textLines(style: TextStyle, text: string, width: number): Line[] {
       continue;
     }
     const text = style === 'error' ? `✗ ${raw}` : raw;
-    for (const t of wrap(narrow(text), width)) out.push(piece(t, width, STYLE[style]));
+    for (const t of wrap(narrow(text), width, hangIndent(text, width))) out.push(piece(t, width, STYLE[style]));
   }
   return out;
 }

@@ -12,7 +12,7 @@ import { FOLD_AT, foldText, groupEvents } from '../../src/tui/fold.js';
 import { scaledSparkline, wrap } from '../../src/tui/format.js';
 import { mouseEvent } from '../../src/tui/keymap.js';
 import { layout, MIN_PANEL, type PanelId } from '../../src/tui/layout.js';
-import { KEEP, OutputLog } from '../../src/tui/outlog.js';
+import { hangIndent, KEEP, OutputLog } from '../../src/tui/outlog.js';
 import { scriptHost } from '../../src/tui/player.js';
 import { typeWanted } from '../../src/tui/waits.js';
 import { plain } from './mount.js';
@@ -31,6 +31,18 @@ describe('wrapping', () => {
         .join(''),
     ).toBe(long);
     expect(wrap('short', 20)).toEqual(['short']);
+  });
+
+  it("continues a two-column line (help's) under its description, others two cells in", () => {
+    const log = new OutputLog();
+    log.add('output', ' sleep               Pause the session for some milliseconds of wall time (for demos)');
+    log.add('output', 'web (domid 1) forked 3 children in 3.95 ms (modeled, 1.32 ms each) and more words here');
+    const lines = log.allLines(60).map((l) => plain(l.text));
+    expect(lines[0]).toMatch(/^ sleep {15}Pause /);
+    expect(lines[1]).toMatch(/^ {21}\S/);
+    expect(lines[3]).toMatch(/^ {2}\S/);
+    expect(hangIndent(' sleep               Pause', 80)).toBe(21);
+    expect(hangIndent('a'.repeat(50) + '  b', 80)).toBe(2);
   });
 });
 
