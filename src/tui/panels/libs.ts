@@ -74,7 +74,12 @@ function allLines(m: ConsoleModel, width: number): Line[] {
   const u = updateLine(m, width);
   if (u) out.push(u);
   for (const l of m.loadedLibraries()) out.push(...libLines(m, l, width));
-  out.push(new LineBuilder(width).add('GOT slots bound/all per pVM: a call binds its slot (lazy)', paint.dim).done());
+  const legend = 'GOT slots bound/all per pVM: a call binds its slot (lazy)';
+  out.push(
+    new LineBuilder(width)
+      .add(legend.length <= width ? legend : 'GOT bound/all: a call binds (lazy)', paint.dim)
+      .done(),
+  );
   return out;
 }
 
