@@ -66,7 +66,7 @@ const WRONG: Record<string, [line: string, says: RegExp]> = {
   sleep: ['sleep 1s', /ms must be a whole number 0-60000, not '1s'/],
   save: ['save', /missing file/],
   restore: ['restore a b', /unexpected argument 'b'/],
-  bench: ['bench nope', /expected boot, fork, ipc, memory, update or all, not 'nope'/],
+  bench: ['bench nope', /expected boot, fork, ipc, memory, update, all or sweep, not 'nope'/],
   export: ['export trees', /expected tree or sharing, not 'trees' \(did you mean 'tree'\?\)/],
   clock: ['clock fast', /expected on or off, not 'fast'/],
   play: ['play', /missing file/],
