@@ -4,6 +4,8 @@ import { DOM0, pagesOf } from '../engine/domain.js';
 import { endingText } from '../engine/ending.js';
 import { fail } from '../engine/errors.js';
 import { imageFromCfg, imageWithKeys } from '../engine/config.js';
+import { forkCost } from '../engine/cost-model.js';
+import { forkSteps } from '../engine/fork-steps.js';
 import { Cfg, type ImageConfig, parseOverrides } from '../engine/image.js';
 import { suggest } from '../engine/suggest.js';
 import * as life from '../engine/lifecycle.js';
@@ -102,6 +104,7 @@ const fork = command({
         'EINVAL',
         `${parent.name} is a VM fork (mem_sharing): its memory fills on fault from ${ctx.hv.domains.get(ctx.hv.memSharing.forks.get(parent.domid)!)?.name ?? 'its parent'}; it cannot fork the KylinX way`,
       );
+    const live = ctx.hv.liveCount;
     const f = life.fork(ctx.hv, parent, n);
     const pages = pagesOf(parent);
     const ro = parent.regions.filter((r) => r.kind === 'ro').reduce((s, r) => s + r.pages, 0);
@@ -124,9 +127,26 @@ const fork = command({
         shared_pages: pages,
       },
       latencyUs: f.latencyUs,
+      effect: {
+        kind: 'animate',
+        animation: {
+          mechanism: 'fork-steps',
+          parent: parent.name,
+          // The first child's steps; the live count is the one its shell was made with (fork makes one child at a time).
+          steps: firstChildSteps(ctx, parent, live, f.children[0]!),
+          children: f.children.map((c) => ({ name: c.domain.name, domid: c.domain.domid, us: c.latencyUs })),
+        },
+      },
     };
   },
 });
+
+/** The first child's do_fork steps: the toolstack's share is what its latency adds to forkCost's. */
+function firstChildSteps(ctx: Ctx, parent: Domain, live: number, c: { latencyUs: number; fromPool: boolean }) {
+  const base = ctx.hv.cost.background(() => forkCost(ctx.hv.cost, pagesOf(parent), c.fromPool));
+  const toolstackUs = Math.max(0, Math.round((c.latencyUs - base) * 10) / 10);
+  return forkSteps(ctx.hv.cost, parent, { live, fromPool: c.fromPool, toolstackUs });
+}
 
 /** fork --xen: n VM forks; the children inherit their vCPUs, the parent's libraries and shm attachments. */
 function xenForkReply(ctx: Ctx, parent: Domain, n: number) {

@@ -4,6 +4,7 @@
 import { fail } from '../engine/errors.js';
 import { suggest } from '../engine/suggest.js';
 import { bench } from './bench.js';
+import { CLASSROOM } from './classroom.js';
 import { CONSOLE_ONLY } from './console-only.js';
 import { COST_COMMANDS } from './costs.js';
 import { exportCmd } from './export.js';
@@ -34,6 +35,7 @@ export const COMMANDS: AnyCommand[] = [
   ...COST_COMMANDS,
   exportCmd,
   ...CONSOLE_ONLY,
+  ...CLASSROOM,
 ];
 
 const ALIASES: Record<string, string> = { quit: 'exit' };
