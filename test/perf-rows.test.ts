@@ -46,10 +46,11 @@ describe('perf rows at small size', () => {
       timings: Record<string, number>;
     };
     expect(r.pvms).toBe(301);
-    // redis's 2048 pages, libm 1.16 linked at create (64 text + 2 data pages), one channel page per fork (IpC).
-    expect(r.frames).toBe(2048 + 66 + 300);
-    // 301 pVMs, each mapping redis's 2048 pages and libm's 66.
-    expect(r.mappedPages).toBe(301 * (2048 + 66));
+    // redis's 1536 pages, its four libraries linked at create (183 text + 9 data pages), one channel page
+    // per fork (IpC).
+    expect(r.frames).toBe(1536 + 192 + 300);
+    // 301 pVMs, each mapping redis's 1536 pages and its libraries' 192.
+    expect(r.mappedPages).toBe(301 * (1536 + 192));
     expect(r.maxRssKiB).toBeGreaterThan(0);
     expect(Object.keys(r.timings)).toEqual(['list', 'tree']);
   });

@@ -105,7 +105,7 @@ describe('list letters and top -b', () => {
     const text = ok(sh, 'list').text;
     expect(text).toMatch(/^hog +4 +2 +1 +r----- +1\.0$/m);
     expect(text).toMatch(/^dns +3 +4 +1 +-b---- /m);
-    expect(text).toMatch(/^redis +2 +8 +1 +--p--- /m);
+    expect(text).toMatch(/^redis +2 +6 +1 +--p--- /m);
     expect((ok(sh, 'vcpu-list redis').data.vcpus as { state: string }[])[0]!.state).toBe('offline');
   });
 

@@ -140,7 +140,7 @@ describe('the console in a pseudo-terminal (built binary)', () => {
     await consoleReady(t);
     t.type('bench sweep fork host.pool=0,2');
     t.keys('Enter');
-    await t.until('the sweep table in the log', (x) => /^\s*2\s+redis, shell from the pool\s+ms\s+0\.72/m.test(x));
+    await t.until('the sweep table in the log', (x) => /^\s*2\s+redis, shell from the pool\s+ms\s+0\.62/m.test(x));
     t.type('bench sweep fork host.pool=0,2 --chart');
     t.keys('Enter');
     await t.until('its chart in the log', (x) => /host\.pool \(pre-created empty domain shells\)/.test(x));
