@@ -15,6 +15,7 @@ import { setupShell, SetupOptions } from './session-setup.js';
 interface CliOptions extends SetupOptions {
   command?: string;
   json?: boolean;
+  verbose?: boolean;
   keepGoing?: boolean;
   color?: boolean;
   plain?: boolean;
@@ -51,7 +52,9 @@ function version(): string {
 /** Run command text in a scripted mode; returns the exit status. */
 function runScripted(text: string, origin: string | undefined, o: CliOptions): number {
   const setup = setupShell(o, scriptIO);
-  setup.shell.useHost(scriptedHost({ json: !!o.json, tty: process.stdout.isTTY === true, out, err }));
+  setup.shell.useHost(
+    scriptedHost({ json: !!o.json, tty: process.stdout.isTTY === true, verbose: !!o.verbose, out, err }),
+  );
   let status = 0;
   try {
     const s = setup.shell.run(text, { stopOnError: !o.keepGoing, origin, remember: true });
@@ -143,6 +146,7 @@ async function main(argv: string[]): Promise<number> {
     .argument('[file]', 'a script of commands (.kx) to run')
     .option('-c, --command <commands>', 'run commands (separated by ;) and exit')
     .option('--json', 'print one JSON object per command')
+    .option('-v, --verbose', 'also print the confirmations of changes xl makes silently (pause, vcpu-pin, ...)')
     .option('--keep-going', 'in scripts, go on after a failed command (exit 1 at the end)')
     .option('--seed <n>', 'seed of every random choice (default: the host config)')
     .option('--host <file>', 'host config (default: images/host.cfg)')

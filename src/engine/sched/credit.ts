@@ -14,6 +14,7 @@
 // Its private records (credit-state.ts) hang off the core's by uid and domid; the master's accounting is
 // credit-acct.ts's.
 
+import { MIGR_DELAY_MAX_US } from './boot-params.js';
 import { NS_PER_MS } from '../clock.js';
 import { fail } from '../errors.js';
 import { acct, AcctCtx, acctStart, acctStop } from './credit-acct.js';
@@ -47,7 +48,10 @@ export class Credit implements SchedPolicy, AcctCtx {
   st: CreditState;
 
   constructor(readonly core: SchedCore) {
-    this.st = newCreditState(core.s.pcpus.length, creditParamsFromHost(core.host.raw));
+    this.st = newCreditState(
+      core.s.pcpus.length,
+      creditParamsFromHost(core.host.raw, (t) => core.printk(t)),
+    );
     this.st.acctSeq = core.s.timers.arm(this.st.params.tsliceMs * NS_PER_MS, T_POLICY, 0);
   }
 
@@ -409,7 +413,12 @@ export class Credit implements SchedPolicy, AcctCtx {
 
   globalParams(): SchedParams {
     const p = this.st.params;
-    return { tslice_ms: p.tsliceMs, ratelimit_us: p.ratelimitUs, boost: p.boost ? 1 : 0 };
+    return {
+      tslice_ms: p.tsliceMs,
+      ratelimit_us: p.ratelimitUs,
+      migration_delay_us: p.migrDelayUs,
+      boost: p.boost ? 1 : 0,
+    };
   }
 
   /**
@@ -417,7 +426,10 @@ export class Credit implements SchedPolicy, AcctCtx {
    * boost 1 (as Xen) or 0, a model switch for comparing wake-up latency without BOOST.
    */
   adjustGlobal(p: SchedParams): void {
-    onlyKeys(p, ['tslice_ms', 'ratelimit_us', 'boost']);
+    onlyKeys(p, ['tslice_ms', 'ratelimit_us', 'migration_delay_us', 'boost']);
+    const m = p.migration_delay_us;
+    if (m !== undefined && (m < 0 || m > MIGR_DELAY_MAX_US))
+      fail('EINVAL', `vcpu migration delay should be >= 0 and <= ${MIGR_DELAY_MAX_US}us`);
     if (p.boost !== undefined && p.boost !== 0 && p.boost !== 1)
       fail('EINVAL', `boost must be 1 (on) or 0 (off), not '${p.boost}'`);
     const t = p.tslice_ms;
@@ -431,6 +443,7 @@ export class Credit implements SchedPolicy, AcctCtx {
     if (rNew > tNew * 1000) fail('EINVAL', `Ratelimit cannot be greater than timeslice (${rNew}us > ${tNew}ms)`);
     this.st.params.tsliceMs = tNew;
     this.st.params.ratelimitUs = rNew;
+    if (m !== undefined) this.st.params.migrDelayUs = m;
     if (p.boost !== undefined) this.st.params.boost = p.boost === 1;
   }
 
@@ -466,7 +479,10 @@ export class Credit implements SchedPolicy, AcctCtx {
   }
 
   reset(now: number): void {
-    this.st = newCreditState(this.cs.pcpus.length, creditParamsFromHost(this.core.host.raw));
+    this.st = newCreditState(
+      this.cs.pcpus.length,
+      creditParamsFromHost(this.core.host.raw, (t) => this.core.printk(t)),
+    );
     this.st.acctSeq = this.cs.timers.arm(now + this.st.params.tsliceMs * NS_PER_MS, T_POLICY, 0);
   }
 

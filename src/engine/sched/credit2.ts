@@ -65,7 +65,10 @@ export class Credit2 implements SchedPolicy, Credit2Ctx {
   private draining = false;
 
   constructor(readonly core: SchedCore) {
-    this.st = newCredit2State(core.s.pcpus.length, credit2ParamsFromHost(core.host.raw));
+    this.st = newCredit2State(
+      core.s.pcpus.length,
+      credit2ParamsFromHost(core.host.raw, (t) => core.printk(t)),
+    );
   }
 
   // ---- small helpers -----------------------------------------------------------------------------
@@ -460,7 +463,10 @@ export class Credit2 implements SchedPolicy, Credit2Ctx {
   }
 
   reset(): void {
-    this.st = newCredit2State(this.cs.pcpus.length, credit2ParamsFromHost(this.core.host.raw));
+    this.st = newCredit2State(
+      this.cs.pcpus.length,
+      credit2ParamsFromHost(this.core.host.raw, (t) => this.core.printk(t)),
+    );
     this.tickled = [];
   }
 

@@ -37,17 +37,22 @@ export const SCHED_HOST_KEYS: Record<string, KeySpec> = {
     check: policyProblem,
     summary: 'the scheduler, as Xen\'s sched= boot option: "credit" (credit1, the default) or "credit2"',
   },
+  // Out-of-range values are reset at boot with Xen's warning (boot-params.ts), not refused.
   sched_credit_tslice_ms: {
     type: 'int',
-    min: 1,
-    max: 1000,
-    summary: 'credit scheduler timeslice, ms (Xen boot option; default 30)',
+    min: 0,
+    summary: 'credit scheduler timeslice, ms, 1-1000 (Xen boot option; default 30; outside: reset to 30, see dmesg)',
   },
   sched_ratelimit_us: {
     type: 'int',
     min: 0,
-    max: 500_000,
-    summary: 'context-switch rate limit, µs, of credit and credit2; 0 turns it off (Xen boot option; default 1000)',
+    summary:
+      'context-switch rate limit, µs, of credit and credit2: 0 (off) or 100-500000 and at most the timeslice (Xen boot option; default 1000; outside: reset as Xen does, see dmesg)',
+  },
+  vcpu_migration_delay: {
+    type: 'int',
+    min: 0,
+    summary: 'credit: vCPU migration delay, µs, 0-100000 (Xen boot option; default 0; above: reset to 0)',
   },
   credit2_runqueue: {
     type: 'string',

@@ -36,6 +36,8 @@ export interface SchedCore {
    * `fromEvent` as for SchedPolicy.wake.
    */
   resume(v: VCpu, now: number, fromEvent: boolean): void;
+  /** A line in the hypervisor's console ring (Xen's printk; a boot option reset, say). */
+  printk(text: string): void;
 }
 
 /** A scheduling policy: Xen's sched_ops, on virtual time and synchronous calls. */

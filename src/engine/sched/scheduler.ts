@@ -23,6 +23,7 @@ import { Counters, HIST_SIZE, histRecord, pvmRun, RunReport, zeroCounters } from
 import {
   CoreSnapshot,
   CoreState,
+  ExitedVcpu,
   Interval,
   loadCore,
   newCoreState,
@@ -117,11 +118,20 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
     const sd = this.s.doms.get(d.domid);
     if (!sd) return;
     const now = this.hv.nowNs;
+    // A shut-down domain keeps its vCPUs until it is destroyed or reaped (vcpu-list shows them).
+    if (isZombie(d) && sd.vcpus.length > 0) sd.exited = [];
     for (const uid of sd.vcpus) {
       const v = this.s.vcpus.get(uid)!;
       this.policy.sleep(v, 'offline', now);
       this.policy.removeVcpu(v, now);
       sd.cpuNsGone += v.cpuNs;
+      sd.exited?.push({
+        id: v.id,
+        cpu: v.cpu,
+        cpuNs: v.cpuNs,
+        affinity: v.affinity && [...v.affinity],
+        soft: v.soft && [...v.soft],
+      });
       this.s.vcpus.delete(uid);
     }
     sd.vcpus = [];
@@ -157,6 +167,7 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
         cpuNs: 0,
         parked: false,
         affinity: model?.affinity ? [...model.affinity] : null,
+        soft: model?.soft ? [...model.soft] : null,
         wakeSeq: 0,
         w: newWork(p, streamSeed(this.hv.host.seed, d.domid, i), now),
       };
@@ -253,6 +264,10 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
   }
 
   // ---- SchedCore: what every policy asks of the core -----------------------------------------------
+
+  printk(text: string): void {
+    this.hv.printk(text);
+  }
 
   /** Count CPU time and burst progress of a running vCPU up to `now`. */
   account(v: VCpu, now: number): void {
@@ -433,19 +448,34 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
     return false;
   }
 
-  /** xl's b: every online vCPU is blocked (and there is at least one). */
+  /**
+   * xl's b (getdomaininfo's XEN_DOMINF_blocked): every vCPU is blocked in Xen's sense (vcpuBlocked), so
+   * a paused idle domain is `-bp---`: pausing does not clear a vCPU's blocked flag.
+   */
   blocked(d: Domain): boolean {
     if (d.domid === DOM0) return false;
     const sd = this.s.doms.get(d.domid);
-    if (!sd) return false;
-    let online = 0;
-    for (const u of sd.vcpus) {
-      const state = this.s.vcpus.get(u)!.state;
-      if (state === 'offline') continue;
-      if (state !== 'blocked') return false;
-      online++;
-    }
-    return online > 0;
+    if (!sd || sd.vcpus.length === 0) return false;
+    for (const u of sd.vcpus) if (!this.vcpuBlocked(this.s.vcpus.get(u)!)) return false;
+    return true;
+  }
+
+  /**
+   * Xen's _VPF_blocked of one vCPU, which xl vcpu-list prints as `b`: blocked waiting for an event. A
+   * pause takes the vCPU off the run queues (offline here) without touching that flag, so a paused vCPU
+   * is blocked when it would be blocked unpaused: its domain waits in an IpC call, or it has no work.
+   * A vCPU parked for want of credit or budget is runnable in Xen's sense, not blocked.
+   */
+  vcpuBlocked(v: VCpu): boolean {
+    if (v.state === 'blocked') return true;
+    if (v.state !== 'offline' || v.parked) return false;
+    const d = this.hv.domains.get(v.domid);
+    return d !== undefined && (d.waiting !== null || !hasWork(v.w, this.hv.nowNs));
+  }
+
+  /** The vCPUs of a shut-down domain as they were when it stopped (empty for a live one). */
+  exitedVcpus(d: Domain): readonly ExitedVcpu[] {
+    return this.s.doms.get(d.domid)?.exited ?? [];
   }
 
   cpuTimeNs(d: Domain): number {
@@ -484,11 +514,17 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
     this.policy.adjustGlobal(p, this.hv.nowNs);
   }
 
-  /** xl vcpu-pin: hard affinity of some vCPUs (null = all pCPUs); a vCPU on a pCPU now refused moves. */
-  pin(d: Domain, vcpu: number | 'all', cpus: number[] | null): void {
+  /**
+   * xl vcpu-pin: hard affinity of some vCPUs (null = all pCPUs; undefined leaves it as it is), and soft
+   * affinity likewise; a vCPU on a pCPU now refused moves (the policy re-picks its pCPU).
+   */
+  pin(d: Domain, vcpu: number | 'all', cpus: number[] | null | undefined, soft?: number[] | null): void {
     const vs = this.vcpusOf(d).filter((v) => vcpu === 'all' || v.id === vcpu);
+    const all = (c: number[] | null): number[] | null => (c && c.length < this.s.pcpus.length ? [...c] : null);
     for (const v of vs) {
-      v.affinity = cpus && cpus.length < this.s.pcpus.length ? [...cpus] : null;
+      if (soft !== undefined) v.soft = all(soft);
+      if (cpus === undefined) continue;
+      v.affinity = all(cpus);
       this.policy.migrate(v, this.hv.nowNs);
     }
   }
