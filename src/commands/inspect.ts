@@ -21,8 +21,13 @@ import { command, type AnyCommand } from './types.js';
 export const LIST_HEADER = 'Name                                        ID   Mem VCPUs\tState\tTime(s)';
 
 /** One `xl list` row: "%-40s %5d %5lu %5d     %c%c%c%c%c%c  %8.1f", CPU seconds as (float)ns / 1e9. */
-function listLine(d: Domain, mem: number, state: string, cpuNs: number): string {
-  return `${left(d.name, 40)} ${right(d.domid, 5)} ${right(mem, 5)} ${right(d.vcpus, 5)}     ${state}  ${fixed1(xlSeconds(cpuNs), 8)}`;
+function listLine(d: Domain, mem: number, vcpus: number, state: string, cpuNs: number): string {
+  return `${left(d.name, 40)} ${right(d.domid, 5)} ${right(mem, 5)} ${right(vcpus, 5)}     ${state}  ${fixed1(xlSeconds(cpuNs), 8)}`;
+}
+
+/** xl list's VCPUs (vcpu_online): those vcpu-set left up; a shut-down domain keeps its count. */
+export function onlineVcpus(hv: Engine, d: Domain): number {
+  return isZombie(d) || d.domid === DOM0 ? d.vcpus : hv.sched.onlineVcpus(d);
 }
 
 interface ListExtras {
@@ -85,12 +90,14 @@ export const list = command({
       const mem = memMiB(d);
       const state = stateLetters(hv, d);
       const cpuNs = hv.sched.cpuTimeNs(d);
-      lines.push(plain ? listLine(d, mem, state, cpuNs) : listLine(d, mem, state, cpuNs) + listExtras(hv, d, o));
+      const vcpus = onlineVcpus(hv, d);
+      const line = listLine(d, mem, vcpus, state, cpuNs);
+      lines.push(plain ? line : line + listExtras(hv, d, o));
       domains.push({
         name: d.name,
         domid: d.domid,
         mem_mib: mem,
-        vcpus: d.vcpus,
+        vcpus,
         state,
         time_s: Math.round((cpuNs / 1e9) * 10) / 10,
         parent: d.domid === DOM0 ? null : d.parent,

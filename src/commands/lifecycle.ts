@@ -1,6 +1,6 @@
 // Lifecycle commands: create, fork, kill, destroy, exit, wait, pause, unpause, rename, pool.
 
-import { pagesOf } from '../engine/domain.js';
+import { DOM0, pagesOf } from '../engine/domain.js';
 import { fail } from '../engine/errors.js';
 import { imageFromCfg } from '../engine/config.js';
 import { Cfg, parseOverrides } from '../engine/image.js';
@@ -47,17 +47,34 @@ const create = command({
   family: 'lifecycle',
   summary: 'Create a pVM from an image (key=value overrides any image key)',
   args: { image: one(imageArg), pairs: many(word, { optional: true, label: 'key=value' }) },
-  options: { recycle: flag('restore a checkpointed empty domain and link the application as a library') },
-  help: 'Example: create web memory=16 name=web2. All of the memory is populated at create, as on Xen.',
+  options: {
+    paused: flag('Leave the domain paused after it is created.', 'p'),
+    recycle: flag('restore a checkpointed empty domain and link the application as a library'),
+  },
+  help: 'Example: create web memory=16 name=web2; create -p web (paused: unpause starts it). All of the memory is populated at create, as on Xen.',
+  differs:
+    "The image is named, not a config file's path (images/<name>.cfg); the line it prints is the model's (xl prints 'Parsing config from ...' on stderr).",
   run(ctx, a, o) {
     const { image, pvmName } = imageWithOverrides(ctx, a.image, a.pairs);
-    if (o.recycle) return createRecycled(ctx, image, pvmName);
+    if (o.recycle) {
+      if (o.paused) fail('EINVAL', '-p and --recycle: a recycled pVM starts at once (unpause is its last stage)');
+      return createRecycled(ctx, image, pvmName);
+    }
     const c = life.create(ctx.hv, image, { name: pvmName });
     const d = c.domain;
+    let latencyUs = c.latencyUs;
+    if (o.paused) latencyUs += life.pause(ctx.hv, d).latencyUs;
     return {
-      text: `created ${d.name} (domid ${d.domid}) from ${image.name}: ${image.memory} MiB, ${plural(d.vcpus, 'vCPU')}, modeled boot ${latency(c.latencyUs)}${c.fromPool ? ' (shell from the pool)' : ''}`,
-      data: { name: d.name, domid: d.domid, image: image.name, mem_mib: image.memory, from_pool: c.fromPool },
-      latencyUs: c.latencyUs,
+      text: `created ${d.name} (domid ${d.domid}) from ${image.name}: ${image.memory} MiB, ${plural(d.vcpus, 'vCPU')}, modeled boot ${latency(c.latencyUs)}${c.fromPool ? ' (shell from the pool)' : ''}${o.paused ? ', paused' : ''}`,
+      data: {
+        name: d.name,
+        domid: d.domid,
+        image: image.name,
+        mem_mib: image.memory,
+        from_pool: c.fromPool,
+        paused: d.paused,
+      },
+      latencyUs,
     };
   },
 });
@@ -99,10 +116,18 @@ const fork = command({
 const destroy = command({
   name: 'destroy',
   family: 'lifecycle',
-  summary: 'Destroy a pVM at once (xl destroy): every frame it alone held is freed',
-  args: { pvm: one(pvm) },
-  run(ctx, a) {
+  summary: 'Terminate a domain immediately',
+  xl: true,
+  usage: '[options] <Domain>',
+  args: { pvm: one(pvm, 'Domain') },
+  options: {
+    force: flag('Permit destroying domain 0 (refused here: Domain-0 is the hardware domain)', 'f'),
+  },
+  help: 'Every frame the pVM alone held is freed; frames others still map stay. Its children are orphaned to its family root (or Domain-0).',
+  run(ctx, a, o) {
     const d = a.pvm;
+    if (d.domid === DOM0 && !o.force) fail('EPERM', 'Not destroying domain 0; use -f to force.');
+    if (d.domid === DOM0) fail('EPERM', 'destroy failed: Domain-0 is the hardware domain here and runs the toolstack');
     const before = ctx.hv.frames.free;
     const t = life.destroy(ctx.hv, d);
     const freed = ctx.hv.frames.free - before;
@@ -110,6 +135,7 @@ const destroy = command({
       text: `destroyed ${d.name} (domid ${d.domid}): ${plural(freed, 'frame')} (${sizeKiB(freed * 4)}) freed, the rest still mapped by others`,
       data: { name: d.name, domid: d.domid, frames_freed: freed },
       latencyUs: t.latencyUs,
+      confirmation: true,
     };
   },
 });
@@ -165,7 +191,9 @@ function simple(name: 'pause' | 'unpause', summary: string): AnyCommand {
     name,
     family: 'lifecycle',
     summary,
-    args: { pvm: one(pvm) },
+    xl: true,
+    usage: '<Domain>',
+    args: { pvm: one(pvm, 'Domain') },
     run(ctx, a) {
       const d = a.pvm;
       const t = life[name](ctx.hv, d);
@@ -173,6 +201,7 @@ function simple(name: 'pause' | 'unpause', summary: string): AnyCommand {
         text: `${name}d ${d.name}`,
         data: { name: d.name, domid: d.domid, paused: d.paused },
         latencyUs: t.latencyUs,
+        confirmation: true,
       };
     },
   });
@@ -181,8 +210,10 @@ function simple(name: 'pause' | 'unpause', summary: string): AnyCommand {
 const rename = command({
   name: 'rename',
   family: 'lifecycle',
-  summary: 'Rename a pVM',
-  args: { pvm: one(pvm), newName: one(word, 'new-name') },
+  summary: 'Rename a domain',
+  xl: true,
+  usage: '<Domain> <NewDomainName>',
+  args: { pvm: one(pvm, 'Domain'), newName: one(word, 'NewDomainName') },
   run(ctx, a) {
     const d = a.pvm;
     const old = d.name;
@@ -191,6 +222,7 @@ const rename = command({
       text: `renamed ${old} (domid ${d.domid}) to ${d.name}`,
       data: { old, name: d.name, domid: d.domid },
       latencyUs: t.latencyUs,
+      confirmation: true,
     };
   },
 });
@@ -222,8 +254,8 @@ export const LIFECYCLE: AnyCommand[] = [
   destroy,
   exitCmd,
   wait,
-  simple('pause', 'Pause a pVM (its vCPUs leave the run queues)'),
-  simple('unpause', 'Unpause a pVM'),
+  simple('pause', 'Pause execution of a domain'),
+  simple('unpause', 'Unpause a paused domain'),
   rename,
   pool,
 ];

@@ -161,6 +161,8 @@ export const VCPU_HEADER = `${left('Name', 32)} ${right('ID', 5)} ${right('VCPU'
 
 interface VcpuRow {
   id: number;
+  /** Taken down by vcpu-set (printed "    -   --p "). */
+  down: boolean;
   cpu: number;
   running: boolean;
   blocked: boolean;
@@ -176,7 +178,9 @@ interface VcpuRow {
 function vcpuLine(d: Domain, v: VcpuRow): string {
   const r = v.running ? 'r' : '-';
   const b = v.blocked ? 'b' : '-';
-  return `${left(d.name, 32)} ${right(d.domid, 5)} ${right(v.id, 5)}${right(v.cpu, 5)} ${right(r, 3)}${b}- ${fixed1(xlSeconds(v.cpuNs), 9)}  ${v.hard} / ${v.soft}`;
+  // An offline vCPU: "%5c %3c%cp " with '-' for the pCPU and both letters.
+  const cpuState = v.down ? `${right('-', 5)} ${right('-', 3)}-p ` : `${right(v.cpu, 5)} ${right(r, 3)}${b}- `;
+  return `${left(d.name, 32)} ${right(d.domid, 5)} ${right(v.id, 5)}${cpuState}${fixed1(xlSeconds(v.cpuNs), 9)}  ${v.hard} / ${v.soft}`;
 }
 
 /** A domain's vCPUs as vcpu-list shows them: a shut-down domain's stay, neither running nor blocked. */
@@ -186,6 +190,7 @@ function vcpuRows(hv: Engine, d: Domain): VcpuRow[] {
   if (isZombie(d))
     return sched.exitedVcpus(d).map((x) => ({
       id: x.id,
+      down: false,
       cpu: x.cpu,
       running: false,
       blocked: false,
@@ -195,6 +200,7 @@ function vcpuRows(hv: Engine, d: Domain): VcpuRow[] {
     }));
   return sched.vcpusOf(d).map((v) => ({
     id: v.id,
+    down: v.down,
     cpu: v.cpu,
     running: v.state === 'running',
     blocked: sched.vcpuBlocked(v),

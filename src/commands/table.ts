@@ -14,6 +14,7 @@ import { MEMORY } from './memory.js';
 import { SCHED } from './sched.js';
 import { SESSION } from './session.js';
 import { TOP } from './top.js';
+import { XL_MISC } from './xl-misc.js';
 import type { AnyCommand } from './types.js';
 
 export const COMMANDS: AnyCommand[] = [
@@ -25,6 +26,7 @@ export const COMMANDS: AnyCommand[] = [
   ...LIBRARIES,
   ...SCHED,
   ...TOP,
+  ...XL_MISC,
   ...SESSION,
   bench,
   exportCmd,

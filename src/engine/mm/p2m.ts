@@ -125,6 +125,42 @@ export class Memory {
     this.generation++;
   }
 
+  /**
+   * A balloon driver's change of a region's size (xl mem-set): pages past the new end are given back,
+   * pages added at the end get fresh frames. Giving a page back drops this region's mapping of its frame;
+   * the frame is freed only when no other chunk holds it, so a frame a forked sibling still maps stays
+   * (the balloon frees what only this pVM held). A shared last chunk is made this region's own first, as
+   * a write would. The caller checked `frames.free` for growth (ENOMEM before any change).
+   */
+  resize(r: Region, pages: number): void {
+    if (!Number.isInteger(pages) || pages < 0) fail('EINVAL', `a region cannot hold ${pages} pages`);
+    if (pages > r.pages && pages - r.pages > this.frames.free)
+      fail('ENOMEM', `need ${pages - r.pages} frames for ${r.name}, ${this.frames.free} free`);
+    const keep = chunksFor(pages);
+    while (r.p2m.length > keep) this.unrefChunk(r.p2m.pop()!);
+    const last = keep - 1;
+    if (last >= 0 && last < r.p2m.length) {
+      const want = Math.min(CHUNK_PAGES, pages - last * CHUNK_PAGES);
+      let id = r.p2m[last]!;
+      if (this.chunkFrames[id]!.length !== want) {
+        if (this.chunkRefs[id]! > 1) r.p2m[last] = id = this.unshareChunk(id);
+        this.noteChange(id, false);
+        const old = this.chunkFrames[id]!;
+        const fr = new Int32Array(want);
+        for (let i = 0; i < want; i++) fr[i] = i < old.length ? old[i]! : this.frames.alloc();
+        for (let i = want; i < old.length; i++) if (old[i]! !== NO_FRAME) this.frames.put(old[i]!);
+        this.chunkFrames[id] = fr;
+      }
+    }
+    for (let c = r.p2m.length; c < keep; c++) {
+      const fr = new Int32Array(Math.min(CHUNK_PAGES, pages - c * CHUNK_PAGES));
+      for (let i = 0; i < fr.length; i++) fr[i] = this.frames.alloc();
+      r.p2m.push(this.newChunk(fr));
+    }
+    r.pages = pages;
+    this.generation++;
+  }
+
   frameOf(r: Region, page: number): number {
     this.checkPage(r, page);
     return this.chunkFrames[r.p2m[page >>> 9]!]![page & (CHUNK_PAGES - 1)]!;

@@ -14,6 +14,7 @@
 // Its private records (credit-state.ts) hang off the core's by uid and domid; the master's accounting is
 // credit-acct.ts's.
 
+import { creditDump, creditDumpCpu } from './credit-dump.js';
 import { MIGR_DELAY_MAX_US } from './boot-params.js';
 import { NS_PER_MS } from '../clock.js';
 import { fail } from '../errors.js';
@@ -453,6 +454,16 @@ export class Credit implements SchedPolicy, AcctCtx {
     const u = this.unit(v.uid);
     const priority = PRI_NAMES[u.pri] ?? String(u.pri);
     return { label: priority, fields: { priority, credit: u.credit } };
+  }
+
+  readonly title = 'SMP Credit Scheduler';
+
+  dumpSettings(): string[] {
+    return creditDump(this.st, this.cs);
+  }
+
+  dumpCpu(cpu: number): string[] {
+    return creditDumpCpu(this.st, this.cs, cpu);
   }
 
   queued(cpu: number): number[] {

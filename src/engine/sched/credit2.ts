@@ -14,6 +14,7 @@
 // A tickle raises the pCPU's schedule softirq: pCPUs raised are scheduled, in order, at the same virtual
 // time, before the operation that raised them returns (softirqs), so no schedule runs inside another.
 
+import { credit2Dump } from './credit2-dump.js';
 import { fail } from '../errors.js';
 import { RATELIMIT_MAX_US, RATELIMIT_MIN_US } from './credit-state.js';
 import {
@@ -443,6 +444,12 @@ export class Credit2 implements SchedPolicy, Credit2Ctx {
   }
 
   /** The runqueue's waiting vCPUs whose pCPU is `cpu`, by credit. */
+  readonly title = 'SMP Credit Scheduler rev2';
+
+  dumpSettings(): string[] {
+    return credit2Dump(this.st, this.cs);
+  }
+
   queued(cpu: number): number[] {
     return this.rqdOf(cpu).runq.filter((uid) => this.vcpu(uid).cpu === cpu);
   }

@@ -16,6 +16,7 @@ import type { HostConfig } from '../image.js';
 import type { Region } from '../mm/p2m.js';
 import type { LibraryBusyView, LinkedLibraries, SchedView } from '../ports.js';
 import { record } from '../validate.js';
+import { cpulist } from './dump-mask.js';
 import { checkCore } from './check.js';
 import type { SchedCore, SchedParams, SchedPolicy, VcpuDescription } from './policy.js';
 import { createPolicy, hostPolicyName } from './registry.js';
@@ -118,8 +119,9 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
     const sd = this.s.doms.get(d.domid);
     if (!sd) return;
     const now = this.hv.nowNs;
-    // A shut-down domain keeps its vCPUs until it is destroyed or reaped (vcpu-list shows them).
-    if (isZombie(d) && sd.vcpus.length > 0) sd.exited = [];
+    // A shut-down domain keeps its vCPUs until it is destroyed or reaped (vcpu-list shows them);
+    // onRemove drops the record with the domain.
+    if (sd.vcpus.length > 0) sd.exited = [];
     for (const uid of sd.vcpus) {
       const v = this.s.vcpus.get(uid)!;
       this.policy.sleep(v, 'offline', now);
@@ -166,6 +168,8 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
         chargedToNs: now,
         cpuNs: 0,
         parked: false,
+        // A fork's vCPUs are up or down as its parent's are.
+        down: model?.down === true,
         affinity: model?.affinity ? [...model.affinity] : null,
         soft: model?.soft ? [...model.soft] : null,
         wakeSeq: 0,
@@ -221,7 +225,7 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
   resume(v: VCpu, now: number, fromEvent = true): void {
     const c = this.ctxOf(v.domid);
     const d = c.d;
-    if (d.paused || v.parked) {
+    if (d.paused || v.parked || v.down) {
       this.cancelWake(v);
       if (v.state !== 'offline') this.policy.sleep(v, 'offline', now);
       return;
@@ -456,8 +460,40 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
     if (d.domid === DOM0) return false;
     const sd = this.s.doms.get(d.domid);
     if (!sd || sd.vcpus.length === 0) return false;
-    for (const u of sd.vcpus) if (!this.vcpuBlocked(this.s.vcpus.get(u)!)) return false;
+    for (const u of sd.vcpus) {
+      const v = this.s.vcpus.get(u)!;
+      if (!v.down && !this.vcpuBlocked(v)) return false;
+    }
     return true;
+  }
+
+  /** vCPUs up (xl list's VCPUs: vcpu_online). */
+  onlineVcpus(d: Domain): number {
+    const sd = this.s.doms.get(d.domid);
+    if (!sd) return 0;
+    let n = 0;
+    for (const u of sd.vcpus) if (!this.s.vcpus.get(u)!.down) n++;
+    return n;
+  }
+
+  /**
+   * xl vcpu-set: vCPUs 0..n-1 up, the rest down (libxl_set_vcpuonline's bitmap). A vCPU taken down
+   * leaves its pCPU as a pause does; one brought up resumes what its workload says.
+   */
+  setOnline(d: Domain, n: number): void {
+    const vs = this.vcpusOf(d);
+    if (!Number.isInteger(n) || n < 1 || n > vs.length)
+      fail(
+        'EINVAL',
+        `${d.name} has ${vs.length} vCPU${vs.length === 1 ? '' : 's'} (its maxvcpus): 1-${vs.length} may be up, not ${n}`,
+      );
+    const now = this.hv.nowNs;
+    for (const v of vs) {
+      const down = v.id >= n;
+      if (down === v.down) continue;
+      v.down = down;
+      this.resume(v, now);
+    }
   }
 
   /**
@@ -467,6 +503,7 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
    * A vCPU parked for want of credit or budget is runnable in Xen's sense, not blocked.
    */
   vcpuBlocked(v: VCpu): boolean {
+    if (v.down) return false;
     if (v.state === 'blocked') return true;
     if (v.state !== 'offline' || v.parked) return false;
     const d = this.hv.domains.get(v.domid);
@@ -527,6 +564,29 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
       v.affinity = all(cpus);
       this.policy.migrate(v, this.hv.nowNs);
     }
+  }
+
+  /**
+   * Xen's 'r' debug key (cpupool.c dump_runq with schedule.c schedule_dump): the header, the pool, the
+   * policy's settings and each pCPU's state, as lines for the console ring.
+   */
+  dumpRunq(): string[] {
+    const cpus = cpulist(this.s.pcpus.map((c) => c.id));
+    const p = this.policy;
+    const lines = [
+      'sched_smt_power_savings: disabled',
+      `NOW=${this.hv.nowNs}`,
+      `Online Cpus: ${cpus}`,
+      'Cpupool 0:',
+      `Cpus: ${cpus}`,
+      `Scheduler: ${p.title ?? p.name} (${p.name})`,
+      ...(p.dumpSettings?.() ?? []),
+    ];
+    if (p.dumpCpu) {
+      lines.push('CPUs info:');
+      for (const c of this.s.pcpus) lines.push(...p.dumpCpu(c.id));
+    }
+    return lines;
   }
 
   /** What displays show of a vCPU (its policy's label and fields). */

@@ -53,6 +53,8 @@ export function checkCoreShape(data: unknown): void {
       arrOf(v, 'affinity', 'nat', where).forEach((c, j) =>
         exists((c as number) < pcpus.length, `${where}.affinity[${j}]`, `pCPU ${String(c)}`),
       );
+    if (v.down !== undefined && typeof v.down !== 'boolean')
+      fail('EINVAL', `state: ${where}.down must be true or false`);
     // Soft affinity came later: a state without it has none (all pCPUs).
     if (v.soft !== undefined && v.soft !== null) cpuList(v, 'soft', where, pcpus.length);
     const w = shape(v.w, `${where}.w`, {

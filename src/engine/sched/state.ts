@@ -61,6 +61,8 @@ export interface VCpu {
   cpuNs: number;
   /** Paused by the policy for want of credit or budget (Xen's _VPF_parked) until the policy unparks it. */
   parked: boolean;
+  /** Taken offline by the toolstack (xl vcpu-set; Xen's _VPF_down): it does not run until brought up. */
+  down: boolean;
   /** Hard affinity: the pCPUs it may run on; null for all. */
   affinity: number[] | null;
   /**
@@ -174,7 +176,11 @@ export function newCoreState(pcpus: number): CoreState {
 // ---- snapshots -------------------------------------------------------------------------------------
 
 type WorkSnapshot = Omit<WorkState, 'rng'> & { rng: number };
-export type VCpuSnapshot = Omit<VCpu, 'w' | 'soft'> & { w: WorkSnapshot; soft?: number[] | null };
+export type VCpuSnapshot = Omit<VCpu, 'w' | 'soft' | 'down'> & {
+  w: WorkSnapshot;
+  soft?: number[] | null;
+  down?: boolean;
+};
 
 /** The core's part of the scheduler's section of a saved state. */
 export interface CoreSnapshot {
@@ -223,6 +229,8 @@ export function loadCore(snap: CoreSnapshot): CoreState {
       chargedToNs: v.chargedToNs,
       cpuNs: v.cpuNs,
       parked: v.parked,
+      // States saved before vcpu-set have every vCPU up.
+      down: v.down === true,
       affinity: v.affinity ? [...v.affinity] : null,
       // States saved before soft affinity existed have none: all pCPUs.
       soft: v.soft ? [...v.soft] : null,
