@@ -19,6 +19,7 @@ function imageWithOverrides(
   ctx: Ctx,
   name: string,
   pairs: string[],
+  warnings: string[],
 ): { image: ReturnType<typeof imageFromCfg>; pvmName?: string } {
   const base = ctx.images.get(name);
   if (!base) {
@@ -29,7 +30,7 @@ function imageWithOverrides(
     );
   }
   if (pairs.length === 0) return { image: base };
-  const over = parseOverrides(pairs, 'create');
+  const over = parseOverrides(pairs, 'create', (w) => warnings.push(w));
   const pvmName = over.get('name')?.value;
   over.delete('name');
   if (pvmName !== undefined && typeof pvmName !== 'string') fail('EINVAL', 'name must be a word');
@@ -55,7 +56,8 @@ const create = command({
   differs:
     "The image is named, not a config file's path (images/<name>.cfg); the line it prints is the model's (xl prints 'Parsing config from ...' on stderr).",
   run(ctx, a, o) {
-    const { image, pvmName } = imageWithOverrides(ctx, a.image, a.pairs);
+    const warnings: string[] = [];
+    const { image, pvmName } = imageWithOverrides(ctx, a.image, a.pairs, warnings);
     if (o.recycle) {
       if (o.paused) fail('EINVAL', '-p and --recycle: a recycled pVM starts at once (unpause is its last stage)');
       return createRecycled(ctx, image, pvmName);
@@ -65,7 +67,10 @@ const create = command({
     let latencyUs = c.latencyUs;
     if (o.paused) latencyUs += life.pause(ctx.hv, d).latencyUs;
     return {
-      text: `created ${d.name} (domid ${d.domid}) from ${image.name}: ${image.memory} MiB, ${plural(d.vcpus, 'vCPU')}, modeled boot ${latency(c.latencyUs)}${c.fromPool ? ' (shell from the pool)' : ''}${o.paused ? ', paused' : ''}`,
+      text: [
+        ...warnings,
+        `created ${d.name} (domid ${d.domid}) from ${image.name}: ${image.memory} MiB, ${plural(image.vcpus, 'vCPU')}, modeled boot ${latency(c.latencyUs)}${c.fromPool ? ' (shell from the pool)' : ''}${o.paused ? ', paused' : ''}`,
+      ].join('\n'),
       data: {
         name: d.name,
         domid: d.domid,

@@ -3,7 +3,7 @@
 import { EngineError, fail } from '../engine/errors.js';
 import { validateSnapshot } from '../engine/hypervisor.js';
 import { many, maybe, one, type OptSpec, usageOf } from './args.js';
-import { commandName, file, int, text as textArg } from './kinds.js';
+import { choice, commandName, file, int, text as textArg } from './kinds.js';
 import { left } from './format.js';
 import { KEYS, keysText } from './keys.js';
 import { XL_COMMANDS } from './lookup.js';
@@ -187,32 +187,29 @@ const sleep = command({
   },
 });
 
-const save = command({
-  name: 'save',
+const snapshot = command({
+  name: 'snapshot',
   family: 'session',
-  summary: 'Save the whole engine state to a file (versioned JSON, written atomically)',
-  args: { file: one(file) },
+  summary: 'Save the whole engine state to a file, or restore it (versioned JSON; a bad file keeps the current state)',
+  usage: 'save|restore <file>',
+  args: { action: one(choice(['save', 'restore'] as const), 'save|restore'), file: one(file) },
+  help: "The whole host: every domain, frame, channel, queue and library, restored to an identical state. xl's save and restore act on one domain and a checkpoint file.",
   run(ctx, a) {
-    const file = a.file;
-    const doc = JSON.stringify(ctx.hv.save());
-    ctx.io.writeAtomic(file, doc);
-    return {
-      text: `saved ${ctx.hv.liveCount} domains to ${file} (${doc.length} bytes)`,
-      data: { file, bytes: doc.length, domains: ctx.hv.liveCount },
-    };
-  },
-});
-
-const restore = command({
-  name: 'restore',
-  family: 'session',
-  summary: 'Restore the engine state saved in a file; the current state is kept if the file is bad',
-  args: { file: one(file) },
-  run(ctx, a) {
-    const file = a.file;
-    const hv = loadState(ctx.newEngine, ctx.io.readText(file), file);
+    const f = a.file;
+    if (a.action === 'save') {
+      const doc = JSON.stringify(ctx.hv.save());
+      ctx.io.writeAtomic(f, doc);
+      return {
+        text: `saved ${ctx.hv.liveCount} domains to ${f} (${doc.length} bytes)`,
+        data: { action: 'save' as const, file: f, bytes: doc.length, domains: ctx.hv.liveCount },
+      };
+    }
+    const hv = loadState(ctx.newEngine, ctx.io.readText(f), f);
     ctx.replaceEngine(hv);
-    return { text: `restored ${hv.liveCount} domains from ${file}`, data: { file, domains: hv.liveCount } };
+    return {
+      text: `restored ${hv.liveCount} domains from ${f}`,
+      data: { action: 'restore' as const, file: f, domains: hv.liveCount },
+    };
   },
 });
 
@@ -257,4 +254,4 @@ export function loadState<T extends { load(s: ReturnType<typeof validateSnapshot
   return hv;
 }
 
-export const SESSION: AnyCommand[] = [help, history, source, echo, say, tryCmd, sleep, save, restore];
+export const SESSION: AnyCommand[] = [help, history, source, echo, say, tryCmd, sleep, snapshot];

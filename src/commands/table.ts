@@ -11,6 +11,7 @@ import { LIFECYCLE } from './lifecycle.js';
 import { LIBRARIES } from './libs.js';
 import { CommandLookup } from './lookup.js';
 import { MEMORY } from './memory.js';
+import { SAVE_RESTORE } from './saverestore.js';
 import { SCHED } from './sched.js';
 import { SESSION } from './session.js';
 import { TOP } from './top.js';
@@ -19,6 +20,7 @@ import type { AnyCommand } from './types.js';
 
 export const COMMANDS: AnyCommand[] = [
   ...LIFECYCLE,
+  ...SAVE_RESTORE,
   ...INSPECT,
   ...IPC_INSPECT,
   ...IPC_COMMANDS,

@@ -8,7 +8,7 @@ import { bootCost, destroyCost, forkCost, restoreCost, us } from './cost.js';
 import { DOM0, Domain, isZombie, pagesOf, Shutdown } from './domain.js';
 import { fail } from './errors.js';
 import type { Hypervisor, ParentNotice } from './hypervisor.js';
-import { ImageConfig, REGION_ORDER } from './image.js';
+import { ImageConfig, imageMaxMem, imageMaxVcpus, REGION_ORDER } from './image.js';
 import type { RegionKind } from './mm/p2m.js';
 import { waitsOn } from './waiting.js';
 
@@ -94,8 +94,9 @@ export function create(hv: Hypervisor, image: ImageConfig, { name, how = 'boot' 
     children: [],
     family: domid,
     forks: 0,
-    vcpus: image.vcpus,
-    memMiB: image.memory,
+    // xl.cfg's maxvcpus and maxmem: the vCPUs it has (vcpus of them up) and the most it may hold.
+    vcpus: imageMaxVcpus(image),
+    memMiB: imageMaxMem(image),
     regions,
     paused: false,
     shutdown: null,

@@ -161,6 +161,18 @@ export class Memory {
     this.generation++;
   }
 
+  /**
+   * Put a page's content back from a checkpoint (xl restore): the page's frame takes the saved content
+   * token. Only a frame this region alone maps may be restored (a fresh domain's own memory).
+   */
+  restoreContent(r: Region, page: number, token: number): void {
+    const id = r.p2m[page >>> 9];
+    const f = this.frameOf(r, page);
+    if (id === undefined || this.chunkRefs[id]! > 1 || this.frames.refs[f]! > 1)
+      fail('EINVAL', `page ${page} of ${r.name} is shared: its content cannot be restored in place`);
+    this.frames.token[f] = token;
+  }
+
   frameOf(r: Region, page: number): number {
     this.checkPage(r, page);
     return this.chunkFrames[r.p2m[page >>> 9]!]![page & (CHUNK_PAGES - 1)]!;

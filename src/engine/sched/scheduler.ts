@@ -12,11 +12,12 @@ import type { Timer } from '../clock.js';
 import { DOM0, isZombie, type Domain } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor, Subsystem } from '../hypervisor.js';
-import type { HostConfig } from '../image.js';
+import type { HostConfig, ImageConfig } from '../image.js';
 import type { Region } from '../mm/p2m.js';
 import type { LibraryBusyView, LinkedLibraries, SchedView } from '../ports.js';
 import { record } from '../validate.js';
 import { cpulist } from './dump-mask.js';
+import { imageSched } from './image-sched.js';
 import { checkCore } from './check.js';
 import type { SchedCore, SchedParams, SchedPolicy, VcpuDescription } from './policy.js';
 import { createPolicy, hostPolicyName } from './registry.js';
@@ -156,6 +157,9 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
     this.s.doms.set(d.domid, sd);
     this.policy.insertDomain(d.domid, from ? from.domid : null, now);
     const p = this.paramsOf(d);
+    // A created pVM starts as its image's xl.cfg says (cpus, cpus_soft, vcpus up of maxvcpus); a fork
+    // as its parent is.
+    const img = parent ? null : imageSched(d.image, this.s.pcpus.length);
     for (let i = 0; i < d.vcpus; i++) {
       const model = from ? this.s.vcpus.get(from.vcpus[i] ?? -1) : undefined;
       const v: VCpu = {
@@ -169,9 +173,9 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
         cpuNs: 0,
         parked: false,
         // A fork's vCPUs are up or down as its parent's are.
-        down: model?.down === true,
-        affinity: model?.affinity ? [...model.affinity] : null,
-        soft: model?.soft ? [...model.soft] : null,
+        down: img ? i >= img.online : model?.down === true,
+        affinity: img ? img.hard(i) : model?.affinity ? [...model.affinity] : null,
+        soft: img ? img.soft(i) : model?.soft ? [...model.soft] : null,
         wakeSeq: 0,
         w: newWork(p, streamSeed(this.hv.host.seed, d.domid, i), now),
       };
@@ -181,6 +185,12 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
       // Inserted, not woken by an event (insert_unit): no BOOST.
       this.resume(v, now, false);
     }
+    if (img && Object.keys(img.params).length > 0) this.policy.adjustDomain(d.domid, img.params, now);
+  }
+
+  /** A pVM about to be created: its image's CPU lists must name this host's pCPUs (nothing changed yet). */
+  prepareCreate(image: ImageConfig): void {
+    imageSched(image, this.s.pcpus.length);
   }
 
   paramsOf(d: Domain): WorkParams {
