@@ -305,11 +305,14 @@ const info = command({
     const name = o.numa ? undefined : a.name;
     if (name !== undefined) {
       const hits: InfoField[] = [];
+      const values: string[] = [];
       for (const f of fields) {
         const v = maybePrintf(xlInfoLine(f), name);
-        if (v !== null) hits.push([f[0], v]);
+        if (v === null) continue;
+        hits.push(f);
+        values.push(v);
       }
-      return { text: hits.map(([, v]) => v).join('\n'), data: Object.fromEntries(hits) };
+      return { text: values.join('\n'), data: Object.fromEntries(hits) };
     }
     const lines = fields.map(xlInfoLine);
     if (o.numa) lines.splice(NUMA_AFTER, 0, ...numaLines(hv));

@@ -372,6 +372,9 @@ const schedCredit = command({
     });
     if (!o.schedparam && Object.keys(globals).length > 0)
       fail('EINVAL', 'Must specify schedparam to set schedule parameter values.');
+    // BOOST off is the model's switch, not libxl's parameter: its own message, without xl's line.
+    if (o.boost !== undefined && o.boost !== 0 && o.boost !== 1)
+      fail('EINVAL', `boost must be 1 (on) or 0 (off), not '${o.boost}'`);
     checkPool(o.cpupool);
     const sched = schedRunning(hv, 'credit');
     if (o.schedparam) {

@@ -167,7 +167,8 @@ const tryCmd = command({
         ...(o.result.effect ? { effect: o.result.effect } : {}),
       };
     }
-    if (o.error.code === 'EUSAGE') fail('EUSAGE', o.error.message);
+    // Not a command at all, or typed wrong: try itself fails (a refusal is what it is for).
+    if (o.error.code === 'EUSAGE' || o.error.code === 'ENOSYS') fail(o.error.code, o.error.message);
     return {
       text: `refused, as it should be: ${o.command}: ${o.error.message} [${o.error.code}]`,
       data: { ok: false, command: o.command, error: o.error },

@@ -23,7 +23,7 @@ function commandLine(hv: Engine): string {
   const h = hv.host;
   const parts = [
     'placeholder',
-    `dom0_mem=${h.dom0_mem}M,max:${h.dom0_mem}M`,
+    `dom0_mem=${h.dom0_mem}M`,
     `dom0_max_vcpus=${h.dom0_vcpus}`,
     `sched=${hostPolicyName(h.raw)}`,
   ];

@@ -195,7 +195,7 @@ describe('console prompt', () => {
     await type('touch w');
     expect(live(frame())).toMatch(/touch <pvm> <region> <pages\|all> \[--offset k\] — A pVM writes pages/);
     await type(KEY.ctrlC, 'frk');
-    expect(live(frame())).toMatch(/unknown command 'frk' \(did you mean 'fork'\?\)/);
+    expect(live(frame())).toMatch(/command not implemented: 'frk' \(did you mean 'fork'\?\)/);
   });
 
   it('Ctrl+C clears the line and stays; Ctrl+D on an empty line leaves; so does exit', async () => {
