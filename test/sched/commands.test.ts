@@ -149,3 +149,34 @@ describe('list letters and top -b', () => {
     err(sh, 'top -b -i 0', 'EUSAGE');
   });
 });
+
+describe('for the console and the library subsystem', () => {
+  it('schedView lists pCPUs with what runs on each, their queues, and CPU shares over the last run', () => {
+    const sh = makeShell({ pcpus: 1, boot: [] });
+    ok(sh, 'create empty workload=cpu name=a; create empty workload=cpu name=b; run 3s');
+    const v = schedView(sh.hv);
+    expect(v.pcpus).toHaveLength(1);
+    expect(v.pcpus[0]!.running).not.toBeNull();
+    expect(v.pcpus[0]!.runq_len).toBe(1);
+    expect(v.pcpus[0]!.busy_pct).toBe(100);
+    expect(v.shares.map((s) => s.name).sort()).toEqual(['Domain-0', 'a', 'b']);
+    expect(Math.round(v.shares[0]!.cpu_pct + v.shares[1]!.cpu_pct)).toBe(100);
+  });
+
+  it('libraryBusy says when a vCPU is inside a call into a linked library, and until when at the earliest', () => {
+    const sh = makeShell({ boot: [] });
+    // Long bursts that all call into a library: at the end of the run one is in progress.
+    ok(
+      sh,
+      'create web rate=1000 burst_us=500000 lib_call_frac=1 name=w; create web rate=1000 burst_us=500000 lib_call_frac=0 name=v; run 100ms',
+    );
+    const sched = sh.hv.sched;
+    const w = sh.hv.lookup('w');
+    const libs = (sched.vcpusOf(w)[0]!.w.burstLib ?? '') as string;
+    expect(libs).not.toBe('');
+    const busy = sched.libraryBusy(w, libs);
+    expect(busy!.untilNs).toBeGreaterThan(sh.hv.nowNs);
+    expect(sched.libraryBusy(w, 'libnothing')).toBeNull();
+    expect(sched.libraryBusy(sh.hv.lookup('v'), libs)).toBeNull();
+  });
+});
