@@ -7,12 +7,11 @@
 // between them, as `run S` does; the last iteration is not followed by a delay (xentop breaks before
 // sleeping). CPU(%) is 0.0 on the first iteration, as xentop has no previous sample then.
 
-import { DOM0, isZombie, type Domain } from '../engine/domain.js';
+import { DOM0, isZombie, pagesOf, type Domain } from '../engine/domain.js';
 import { fail } from '../engine/errors.js';
 import type { Engine } from '../engine/index.js';
 import { flag, option } from './args.js';
 import { cFixedW } from './cfmt.js';
-import { memMiB } from './format.js';
 import { int } from './kinds.js';
 import { command, type AnyCommand } from './types.js';
 
@@ -71,9 +70,9 @@ export interface TopRow {
   vcpu_s: number[];
 }
 
-/** The pages a domain holds now, KiB (tot_pages x 4): what xentop's MEM(k) shows. */
+/** The pages a domain holds now, KiB (tot_pages x 4): what xentop's MEM(k) shows (not the configured MiB). */
 function memKiB(d: Domain): number {
-  return d.domid === DOM0 ? d.memMiB * 1024 : memMiB(d) * 1024;
+  return d.domid === DOM0 ? d.memMiB * 1024 : pagesOf(d) * 4;
 }
 
 /** A domain's vCPU times: live vCPUs, or a shut-down domain's as they were. */

@@ -27,7 +27,7 @@ describe('the line language', () => {
 
   it("finds commands as xl's cmdtable_lookup: xl's prefixes over xl's own table, KylinX's where xl has none", () => {
     // The prefixes xl users type mean what they mean in xl.
-    for (const [w, name] of [
+    for (const [w, name] of <[string, string][]>[
       ['li', 'list'],
       ['i', 'info'],
       ['to', 'top'],

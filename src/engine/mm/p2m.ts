@@ -138,8 +138,10 @@ export class Memory {
       fail('ENOMEM', `need ${pages - r.pages} frames for ${r.name}, ${this.frames.free} free`);
     const keep = chunksFor(pages);
     while (r.p2m.length > keep) this.unrefChunk(r.p2m.pop()!);
-    const last = keep - 1;
-    if (last >= 0 && last < r.p2m.length) {
+    // Only the region's last chunk may be partial: it is cut to the new end, or filled (to 512, or to
+    // the new end when that is in it) before new chunks follow.
+    const last = r.p2m.length - 1;
+    if (last >= 0) {
       const want = Math.min(CHUNK_PAGES, pages - last * CHUNK_PAGES);
       let id = r.p2m[last]!;
       if (this.chunkFrames[id]!.length !== want) {
@@ -366,10 +368,14 @@ export class Memory {
     for (const r of regions) {
       if (r.p2m.length !== chunksFor(r.pages))
         problems.push(`region ${r.name} has ${r.p2m.length} chunks for ${r.pages} pages`);
-      for (const id of r.p2m) {
-        if (!this.chunkFrames[id]) problems.push(`region ${r.name} names free chunk ${id}`);
-        else seen[id]!++;
-      }
+      r.p2m.forEach((id, c) => {
+        const fr = this.chunkFrames[id];
+        if (!fr) return problems.push(`region ${r.name} names free chunk ${id}`);
+        seen[id]!++;
+        // Every chunk holds 512 entries but the region's last, which holds the rest.
+        const want = Math.min(CHUNK_PAGES, r.pages - c * CHUNK_PAGES);
+        if (fr.length < want) problems.push(`region ${r.name}'s chunk ${c} maps ${fr.length} pages, not ${want}`);
+      });
     }
     const holders = new Uint32Array(this.frames.highWater);
     this.chunkFrames.forEach((fr, id) => {
