@@ -1,6 +1,6 @@
 // Text formatting shared by commands: C-style padding for xl's formats, sizes, latencies, tables.
 
-import { Domain, isZombie, SHUTDOWN_LETTERS } from '../engine/domain.js';
+import { Domain, isHeld, isZombie, SHUTDOWN_LETTERS } from '../engine/domain.js';
 import type { Engine } from '../engine/index.js';
 import { cFixedW } from './cfmt.js';
 
@@ -49,10 +49,10 @@ const STATE_TEXT = new Map<number, string>();
 /** xl's six state letters: r b p s <shutdown reason> d. */
 export function stateLetters(hv: Engine, d: Domain): string {
   const zombie = isZombie(d);
-  const r = !zombie && !d.paused && hv.sched.running(d) ? 'r' : '-';
-  // Independent of p, as in Xen: a paused idle domain is -bp---.
+  const r = !zombie && !isHeld(d) && hv.sched.running(d) ? 'r' : '-';
+  // Independent of p, as in Xen: a paused (or signal-stopped) idle domain is -bp---.
   const b = !zombie && hv.sched.blocked(d) ? 'b' : '-';
-  const p = d.paused ? 'p' : '-';
+  const p = isHeld(d) ? 'p' : '-';
   const s = zombie ? 's' : '-';
   const reason = zombie ? SHUTDOWN_LETTERS[d.shutdown!.reason] : '-';
   const code =

@@ -1,6 +1,7 @@
 // Inspection commands: list (xl), tree, show, info (xl), mem, sharing (xl).
 
 import { DOM0, Domain, isZombie, pagesOf } from '../engine/domain.js';
+import { endingOf, endingText } from '../engine/ending.js';
 import { fail } from '../engine/errors.js';
 import type { Engine } from '../engine/index.js';
 import { hostMemory, pagesSharedWith, smaps, smapsTotal } from '../engine/mm/access.js';
@@ -256,7 +257,7 @@ const show = command({
     const kids = d.children.map((c) => hv.domains.get(c)!.name);
     const lines = [
       `${d.name} (domid ${d.domid})  image ${d.image.name}${d.image.description ? ` — ${d.image.description}` : ''}`,
-      `  state     ${stateLetters(hv, d)}${isZombie(d) ? `  exited, status ${d.shutdown!.status}${d.shutdown!.signal ? ` (${d.shutdown!.signal})` : ''}` : ''}${d.paused ? '  paused' : ''}${d.waiting ? `  blocked in ${d.waiting.call} on ${d.waiting.on}` : ''}`,
+      `  state     ${stateLetters(hv, d)}${isZombie(d) ? `  ${endingText(endingOf(d.shutdown!))}` : ''}${d.paused ? '  paused' : ''}${d.stopped ? '  stopped by a signal' : ''}${d.waiting ? `  blocked in ${d.waiting.call} on ${d.waiting.on}` : ''}`,
       `  family    ${familyName(hv, d)}; parent ${parent.name}; children ${kids.length ? kids.join(', ') : 'none'}`,
       `  vcpus     ${d.vcpus}`,
       `  memory    ${d.memMiB} MiB configured; Rss ${sizeKiB(s.total.rss_kib)}, Pss ${sizeKiB(s.total.pss_kib)}, shared ${sizeKiB(s.total.shared_kib)}, private ${sizeKiB(s.total.private_kib)}`,
@@ -278,7 +279,9 @@ const show = command({
         memory: s.total,
         waiting: d.waiting && waitingToSnapshot(d.waiting),
         paused: d.paused,
-        exit_status: d.shutdown?.status ?? null,
+        stopped: d.stopped,
+        exit_status: d.shutdown && !d.shutdown.signal ? d.shutdown.status : null,
+        term_signal: d.shutdown?.signal ?? null,
         uptime_s: (hv.nowNs - d.createdNs) / 1e9,
       },
     };

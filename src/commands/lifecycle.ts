@@ -1,11 +1,13 @@
 // Lifecycle commands: create, fork, kill, destroy, exit, wait, pause, unpause, rename, pool.
 
 import { DOM0, pagesOf } from '../engine/domain.js';
+import { endingText } from '../engine/ending.js';
 import { fail } from '../engine/errors.js';
 import { imageFromCfg } from '../engine/config.js';
 import { Cfg, parseOverrides } from '../engine/image.js';
 import { suggest } from '../engine/suggest.js';
 import * as life from '../engine/lifecycle.js';
+import { reapsAtOnce } from '../engine/lifecycle.js';
 import { ipcExit, ipcWait } from '../engine/ipc/exit.js';
 import { many, maybe, one, flag } from './args.js';
 import { image as imageArg, int, pvm, word } from './kinds.js';
@@ -13,6 +15,9 @@ import { latency, plural, sizeKiB } from './format.js';
 import { kill } from './signal.js';
 import { command, type AnyCommand, type Ctx } from './types.js';
 import { createRecycled } from './libs.js';
+
+const INT32_MAX = 2 ** 31 - 1;
+const INT32_MIN = -(2 ** 31);
 
 /** The image named, with create's key=value overrides applied and validated like a file. */
 function imageWithOverrides(
@@ -149,16 +154,25 @@ const exitCmd = command({
   name: 'exit',
   family: 'lifecycle',
   summary: 'A pVM exits with a status (a zombie until its parent waits); alone: leave the shell',
-  args: { pvm: one(pvm), status: maybe(int(0, 255, 'exit status')) },
+  args: { pvm: one(pvm), status: maybe(int(INT32_MIN, INT32_MAX, 'exit status')) },
+  help: 'As _exit(2), only the low 8 bits of the status reach the parent: exit web 256 exits with status 0.',
   run(ctx, a) {
     const d = a.pvm;
-    const status = a.status ?? 0;
+    const given = a.status ?? 0;
     const parent = ctx.hv.domains.get(d.parent)!;
-    const t = ipcExit(ctx.hv, d, status);
+    const t = ipcExit(ctx.hv, d, given);
+    const status = t.status;
+    const low = status === given ? '' : ` (${given} & 0xff)`;
     const gone = !ctx.hv.domains.has(d.domid);
+    const how =
+      parent.domid === DOM0
+        ? `${parent.name} reaped it`
+        : reapsAtOnce(parent)
+          ? `no zombie: ${parent.name} ignores SIGCHLD`
+          : `${parent.name} was waiting and reaped it`;
     const text = gone
-      ? `${d.name} exited with status ${status}; ${parent.name} reaped it`
-      : `${d.name} exited with status ${status}: a zombie until ${parent.name} waits for it`;
+      ? `${d.name} exited with status ${status}${low}; ${how}`
+      : `${d.name} exited with status ${status}${low}: a zombie until ${parent.name} waits for it`;
     return {
       text,
       data: { name: d.name, domid: d.domid, status, zombie: !gone, parent: parent.name },
@@ -172,14 +186,23 @@ const wait = command({
   family: 'lifecycle',
   summary: 'A pVM waits for a child (any, or the one named) to exit, and reaps it',
   args: { pvm: one(pvm), child: maybe(pvm) },
+  help: [
+    'It tells how the child ended as waitpid(2) does: exited with status N (WEXITSTATUS), or killed by a',
+    'signal (WTERMSIG); --json data has {"exited": N} or {"signal": "TERM"}. A pVM whose image ignores',
+    'SIGCHLD (sig_ignore) leaves no zombies: its wait blocks until its children are gone, then ECHILD.',
+    'A paused or stopped parent reaps only when it runs again. A child destroyed while its parent waits',
+    'for it is returned as killed by SIGKILL; stricter than Linux, one destroyed while nobody waits is',
+    'gone at once, and a later wait does not see it.',
+  ].join('\n'),
   run(ctx, a) {
     const d = a.pvm;
     const child = a.child;
     const w = ipcWait(ctx.hv, d, child);
     if (w.reaped) {
+      const r = w.reaped;
       return {
-        text: `${d.name}: wait returned ${w.reaped.name} (domid ${w.reaped.domid}) with status ${w.reaped.status}`,
-        data: { pvm: d.name, blocked: false, child: w.reaped.name, domid: w.reaped.domid, status: w.reaped.status },
+        text: `${d.name}: wait returned ${r.name} (domid ${r.domid}), ${endingText(r.ending)}`,
+        data: { pvm: d.name, blocked: false, child: r.name, domid: r.domid, ...r.ending },
         latencyUs: w.latencyUs,
       };
     }
@@ -191,20 +214,22 @@ const wait = command({
   },
 });
 
-function simple(name: 'pause' | 'unpause', summary: string): AnyCommand {
+function simple(name: 'pause' | 'unpause', summary: string, help: string): AnyCommand {
   return command({
     name,
     family: 'lifecycle',
     summary,
+    help,
     xl: true,
     usage: '<Domain>',
     args: { pvm: one(pvm, 'Domain') },
     run(ctx, a) {
       const d = a.pvm;
       const t = life[name](ctx.hv, d);
+      const still = d.stopped ? `; ${d.name} is stopped by a signal (state p until SIGCONT)` : '';
       return {
-        text: `${name}d ${d.name}`,
-        data: { name: d.name, domid: d.domid, paused: d.paused },
+        text: `${name}d ${d.name}${name === 'unpause' ? still : ''}`,
+        data: { name: d.name, domid: d.domid, paused: d.paused, stopped: d.stopped },
         latencyUs: t.latencyUs,
         confirmation: true,
       };
@@ -259,8 +284,12 @@ export const LIFECYCLE: AnyCommand[] = [
   destroy,
   exitCmd,
   wait,
-  simple('pause', 'Pause execution of a domain'),
-  simple('unpause', 'Unpause a paused domain'),
+  simple('pause', 'Pause execution of a domain', 'Its vCPUs leave the run queues.'),
+  simple(
+    'unpause',
+    'Unpause a paused domain',
+    'Undoes pause; a pVM stopped by SIGSTOP stays held (state p) until SIGCONT.',
+  ),
   rename,
   pool,
 ];

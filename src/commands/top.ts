@@ -7,7 +7,7 @@
 // between them, as `run S` does; the last iteration is not followed by a delay (xentop breaks before
 // sleeping). CPU(%) is 0.0 on the first iteration, as xentop has no previous sample then.
 
-import { DOM0, isZombie, pagesOf, type Domain } from '../engine/domain.js';
+import { DOM0, isHeld, isZombie, pagesOf, type Domain } from '../engine/domain.js';
 import { fail } from '../engine/errors.js';
 import type { Engine } from '../engine/index.js';
 import { flag, option } from './args.js';
@@ -43,14 +43,16 @@ export function topHeader(nameWidth = 10): string {
   return FIELDS.map(([h, w], i) => h.padStart(i === 0 ? nameWidth : w)).join(' ');
 }
 
-/** xentop's state letters in state_funcs' order: d s b c p r (a crashed domain is both s and c). */
+/** xentop's state letters in state_funcs' order: d s b c p r (xenstat: shutdown excludes crashed). */
 function xentopState(hv: Engine, d: Domain): string {
   const zombie = isZombie(d);
-  const s = zombie ? 's' : '-';
+  // xenstat: shutdown and crashed exclude each other; b is independent of p (a paused idle domain is --bp--).
+  const crashed = zombie && d.shutdown!.reason === 'crash';
+  const s = zombie && !crashed ? 's' : '-';
   const b = !zombie && hv.sched.blocked(d) ? 'b' : '-';
-  const c = zombie && d.shutdown!.reason === 'crash' ? 'c' : '-';
-  const p = d.paused ? 'p' : '-';
-  const r = !zombie && !d.paused && hv.sched.running(d) ? 'r' : '-';
+  const c = crashed ? 'c' : '-';
+  const p = isHeld(d) ? 'p' : '-';
+  const r = !zombie && !isHeld(d) && hv.sched.running(d) ? 'r' : '-';
   return `-${s}${b}${c}${p}${r}`;
 }
 

@@ -46,7 +46,7 @@ describe('exit, wait and orphans', () => {
     ok(sh, 'fork web 2; exit web.1 3');
     expect(ok(sh, 'list').text).toMatch(/web\.1 +4 +0 +1 +---s--/);
     const w = ok(sh, 'wait web');
-    expect(w.data).toMatchObject({ child: 'web.1', status: 3, blocked: false });
+    expect(w.data).toMatchObject({ child: 'web.1', exited: 3, blocked: false });
     expect(ok(sh, 'list').text).not.toContain('web.1');
   });
 
@@ -76,7 +76,7 @@ describe('exit, wait and orphans', () => {
     ok(sh, 'kill -9 dns');
     err(sh, 'show dns', 'ENOENT');
     ok(sh, 'fork web; kill web.1');
-    expect(sh.hv.lookup('web.1').shutdown).toMatchObject({ status: 143, signal: 'SIGTERM' });
+    expect(sh.hv.lookup('web.1').shutdown).toMatchObject({ status: 0, signal: 'SIGTERM' });
     err(sh, 'kill -USR1 redis --from web', 'EPERM');
   });
 });

@@ -57,9 +57,10 @@ function letters(sh: Shell, d: Domain): number[] {
   const blocked = !zombie && d.domid !== DOM0 && up.length > 0 && up.every((v) => sched.vcpuBlocked(v));
   const reason = zombie ? '-rscwS'[SHUTDOWN_REASON[d.shutdown!.reason]]! : '-';
   return [
-    (running && !zombie && !d.paused ? 'r' : '-').charCodeAt(0),
+    (running && !zombie && !d.paused && !d.stopped ? 'r' : '-').charCodeAt(0),
     (blocked ? 'b' : '-').charCodeAt(0),
-    (d.paused ? 'p' : '-').charCodeAt(0),
+    // XEN_DOMINF_paused: the toolstack's pause, or a SIGSTOP (the model's second pause reference).
+    (d.paused || d.stopped ? 'p' : '-').charCodeAt(0),
     (zombie ? 's' : '-').charCodeAt(0),
     reason.charCodeAt(0),
     '-'.charCodeAt(0),
@@ -254,13 +255,15 @@ function xentop(sh: Shell, o: { full?: boolean; dom0First?: boolean } = {}): str
   const rows = doms.map((d) => {
     const zombie = isZombie(d);
     const l = letters(sh, d);
-    // state_funcs' order: d s b c p r.
+    // state_funcs' order: d s b c p r; xenstat_domain_shutdown excludes SHUTDOWN_crash, which is
+    // xenstat_domain_crashed's alone; p is xenstat_domain_paused (the model's pause or a SIGSTOP).
+    const crashed = zombie && d.shutdown!.reason === 'crash';
     const state = [
       '-',
-      zombie ? 's' : '-',
+      zombie && !crashed ? 's' : '-',
       String.fromCharCode(l[1]!),
-      zombie && d.shutdown!.reason === 'crash' ? 'c' : '-',
-      d.paused ? 'p' : '-',
+      crashed ? 'c' : '-',
+      d.paused || d.stopped ? 'p' : '-',
       String.fromCharCode(l[0]!),
     ].join('');
     const curKiB = d.domid === DOM0 ? d.memMiB * 1024 : pagesOf(d) * 4;

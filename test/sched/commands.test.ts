@@ -133,8 +133,9 @@ describe('list letters and top -b', () => {
       '      NAME  STATE   CPU(sec) CPU(%)     MEM(k) MEM(%)  MAXMEM(k) MAXMEM(%) VCPUS NETS NETTX(k) NETRX(k) VBDS   VBD_OO   VBD_RD   VBD_WR  VBD_RSECT  VBD_WSECT SSID',
     );
     expect(one.map((l) => l.slice(0, 10).trim()).slice(1)).toEqual(['dns', 'Domain-0', 'hog', 'redis', 'web']);
+    // MEM(k) is the pages held (tot_pages x 4): its 2 MiB and its linked library's pages.
     expect(one.find((l) => l.includes(' hog '))).toBe(
-      '       hog -----r         10    0.0       2048    0.0       2048       0.0     1    0        0        0    0        0        0        0          0          0    0',
+      '       hog -----r         10    0.0       2056    0.0       2048       0.0     1    0        0        0    0        0        0        0          0          0    0',
     );
     const two = ok(sh, 'top -b -i 3 -d 2');
     expect(sh.hv.nowNs).toBe(14e9);

@@ -8,7 +8,7 @@
 // The four stages' modeled times are Fig. 7's; cost.ts calibrates them on libm 1.16 -> 1.18.
 
 import { us } from '../cost.js';
-import type { Domain } from '../domain.js';
+import { type Domain, isHeld } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor } from '../hypervisor.js';
 import { mapCost } from './linker.js';
@@ -114,7 +114,7 @@ function applyOne(hv: Hypervisor, dl: DlSubsystem, c: Checked, eager: boolean): 
   const { d, old } = c;
   const oldM = dl.manifestOf(old);
   const neu = c.entry.manifest;
-  const wasPaused = d.paused;
+  const wasPaused = isHeld(d);
   const { linked, loaded } = dl.replace(d, old, c.entry);
   let resolvedNow = 0;
   if (eager) {

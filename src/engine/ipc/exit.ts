@@ -10,16 +10,18 @@ import { firstContactCost } from './link.js';
 
 export interface Exited extends life.Timed {
   firstContact: boolean;
+  /** The status the parent sees (the low 8 bits of the one given). */
+  status: number;
 }
 
 export function ipcExit(hv: Hypervisor, d: Domain, status: number): Exited {
   const t = life.exit(hv, d, status);
-  if (!t.told) return { latencyUs: t.latencyUs, firstContact: false };
+  if (!t.told) return { latencyUs: t.latencyUs, firstContact: false, status: t.status };
   let latencyUs = us('ipc_call') + us('shared_page_write');
   if (t.told.via === 'domain-0') latencyUs += us('signal_default');
   else latencyUs += us('evtchn_notify') + (t.told.via === 'first-contact' ? firstContactCost() : 0);
   if (t.reapedByWaiter) latencyUs += us('reap');
-  return { latencyUs, firstContact: t.told.via === 'first-contact' };
+  return { latencyUs, firstContact: t.told.via === 'first-contact', status: t.status };
 }
 
 export function ipcWait(hv: Hypervisor, d: Domain, child?: Domain): life.Waited {

@@ -53,7 +53,7 @@ export class Credit implements SchedPolicy, AcctCtx {
       core.s.pcpus.length,
       creditParamsFromHost(core.host.raw, (t) => core.printk(t)),
     );
-    this.st.acctSeq = core.s.timers.arm(this.st.params.tsliceMs * NS_PER_MS, T_POLICY, 0);
+    this.st.acctSeq = core.s.timers.arm(firstAcctNs(this.st, 0), T_POLICY, 0);
   }
 
   // ---- small helpers ---------------------------------------------------------------------------
@@ -346,11 +346,17 @@ export class Credit implements SchedPolicy, AcctCtx {
     return null;
   }
 
-  /** New hard affinity: a vCPU now on a pCPU it may not use moves (no BOOST: it is migrating, not waking). */
+  /**
+   * New hard affinity: as vcpu_set_affinity (sched/core.c) starts a migration, the vCPU's pCPU is picked
+   * again at once, even where it may stay (no BOOST: it is migrating, not waking). A vCPU running alone
+   * on a pCPU it may still use counts that pCPU as idle (_csched_cpu_pick discounts it) and stays.
+   */
   migrate(v: VCpu, now: number): void {
-    if (allowed(v, v.cpu)) return;
     if (v.state === 'running') {
-      this.unit(v.uid).migrateTo = this.pickCpu(v);
+      const alone = this.st.pcpus[v.cpu]!.runq.length === 0;
+      const to = alone && allowed(v, v.cpu) ? v.cpu : this.pickCpu(v);
+      if (to === v.cpu) return;
+      this.unit(v.uid).migrateTo = to;
       this.schedule(v.cpu, now);
     } else if (v.state === 'runnable') {
       this.runqRemove(v);
@@ -494,10 +500,21 @@ export class Credit implements SchedPolicy, AcctCtx {
       this.cs.pcpus.length,
       creditParamsFromHost(this.core.host.raw, (t) => this.core.printk(t)),
     );
-    this.st.acctSeq = this.cs.timers.arm(now + this.st.params.tsliceMs * NS_PER_MS, T_POLICY, 0);
+    this.st.acctSeq = this.cs.timers.arm(firstAcctNs(this.st, now), T_POLICY, 0);
   }
 
   check(): string[] {
     return checkCredit(this.st, this.cs);
   }
+}
+
+/**
+ * The master's first accounting, a timeslice from `now` plus half a tick. Xen starts the master ticker
+ * and each pCPU's ticker at their own times, so accounting does not fall on a tick: it reads the running
+ * vCPUs' credit as last burned (at a tick or a decision), on average half a tick before. On the tick grid
+ * the model's would always read it a whole tick stale, and a capped hog would run past its cap (a cap of
+ * 150 on two vCPUs gave 155.6%).
+ */
+function firstAcctNs(st: CreditState, now: number): number {
+  return now + st.params.tsliceMs * NS_PER_MS + tickPeriodNs(st) / 2;
 }

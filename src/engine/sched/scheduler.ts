@@ -9,7 +9,7 @@
 // scheduler through the Subsystem hooks at the current virtual time.
 
 import type { Timer } from '../clock.js';
-import { DOM0, isZombie, type Domain } from '../domain.js';
+import { DOM0, isHeld, isZombie, type Domain } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor, Subsystem } from '../hypervisor.js';
 import type { HostConfig, ImageConfig } from '../image.js';
@@ -153,7 +153,7 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
   private addDomain(d: Domain, parent: Domain | null): void {
     const now = this.hv.nowNs;
     const from = parent ? this.s.doms.get(parent.domid) : undefined;
-    const sd: SDom = { domid: d.domid, vcpus: [], cpuNsGone: 0, paused: d.paused, waiting: d.waiting !== null };
+    const sd: SDom = { domid: d.domid, vcpus: [], cpuNsGone: 0, paused: isHeld(d), waiting: d.waiting !== null };
     this.s.doms.set(d.domid, sd);
     this.policy.insertDomain(d.domid, from ? from.domid : null, now);
     const p = this.paramsOf(d);
@@ -223,7 +223,7 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
       return;
     }
     if (isZombie(d)) return this.onExit(d);
-    sd.paused = d.paused;
+    sd.paused = isHeld(d);
     sd.waiting = d.waiting !== null;
     for (const uid of sd.vcpus) this.resume(this.s.vcpus.get(uid)!, this.hv.nowNs);
   }
@@ -235,7 +235,7 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
   resume(v: VCpu, now: number, fromEvent = true): void {
     const c = this.ctxOf(v.domid);
     const d = c.d;
-    if (d.paused || v.parked || v.down) {
+    if (isHeld(d) || v.parked || v.down) {
       this.cancelWake(v);
       if (v.state !== 'offline') this.policy.sleep(v, 'offline', now);
       return;

@@ -7,6 +7,7 @@ import { fail } from '../errors.js';
 import { arrOf, arrShape, exists, obj, Rec, record, shape } from '../validate.js';
 
 const RUNSTATES = new Set(['running', 'runnable', 'blocked', 'offline']);
+const MAX_UID = 2 ** 24;
 
 export function checkCoreShape(data: unknown): void {
   const s = shape(data, 'sched', {
@@ -25,6 +26,9 @@ export function checkCoreShape(data: unknown): void {
     busyNs: 'nat',
   });
   if (pcpus.length === 0) fail('EINVAL', 'state: sched.pcpus must list at least one pCPU');
+  // vCPU records are kept in an array by uid (state.ts UidTable): a uid far past any the engine could
+  // have made (100,000 pVMs of 128 vCPUs is under 2^24) would have it grow past memory at the next fork.
+  if ((s.nextUid as number) > MAX_UID) fail('EINVAL', `state: sched.nextUid must be at most ${MAX_UID}`);
   const uids = new Map<number, Rec>();
   arrShape(s, 'vcpus', 'sched', {
     uid: 'nat',
