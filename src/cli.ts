@@ -11,6 +11,7 @@ import { EngineError } from './engine/errors.js';
 import { bufferedOut } from './buffered-out.js';
 import { nodeIO, packageDir, readText } from './host-io.js';
 import { setupShell, SetupOptions } from './session-setup.js';
+import { runSweepPool } from './sweep-pool.js';
 
 interface CliOptions extends SetupOptions {
   command?: string;
@@ -41,6 +42,17 @@ const scriptIO: HostIO = {
   },
 };
 
+/**
+ * Host I/O of the interactive modes (the console, --plain, top): a sweep runs for at most
+ * CONSOLE_SWEEP_MS of wall time, then is stopped and fails saying to run it from a script, so the
+ * screen never waits on it for long; it draws no progress over the console's screen.
+ */
+const CONSOLE_SWEEP_MS = 60_000;
+const consoleIO: HostIO = {
+  ...nodeIO,
+  runSweep: (job, jobs) => runSweepPool(job, jobs, { progress: false, timeoutMs: CONSOLE_SWEEP_MS }),
+};
+
 function version(): string {
   try {
     return (JSON.parse(readFileSync(join(packageDir(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -69,7 +81,7 @@ function runScripted(text: string, origin: string | undefined, o: CliOptions): n
 /** --step: a demo script one command at a time, with time travel. */
 async function runStep(text: string, file: string, o: CliOptions): Promise<number> {
   stdout.flush();
-  const setup = setupShell(o);
+  const setup = setupShell(o, consoleIO);
   try {
     const { runStepper } = await import('./step.js');
     await runStepper(setup.shell, text, file);
@@ -82,7 +94,7 @@ async function runStep(text: string, file: string, o: CliOptions): Promise<numbe
 async function runInteractive(o: CliOptions, dashboardOnly = false): Promise<number> {
   stdout.flush();
   if (o.color === false || process.env.NO_COLOR !== undefined) process.env.NO_COLOR ??= '1';
-  const setup = setupShell(o);
+  const setup = setupShell(o, consoleIO);
   try {
     const { loadHistory, appendHistory } = await import('./history.js');
     const history = loadHistory();
@@ -196,7 +208,7 @@ async function main(argv: string[]): Promise<number> {
   // `kylinx-sh top`: the dashboard alone (a script named top is still run as a script).
   if (file === 'top' && !existsSync(file)) {
     if (tty) return withRecording(o, () => runInteractive(o, true));
-    err("kylinx-sh top needs a terminal; without one use: kylinx-sh -c 'top -b -n 1'\n");
+    err("kylinx-sh top needs a terminal; without one use: kylinx-sh -c 'top -b -i 1'\n");
     return 2;
   }
   if (file !== undefined) return runScripted(readText(file), file, o);

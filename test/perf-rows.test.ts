@@ -15,6 +15,8 @@ import { wallMs, which } from '../perf/lib.mjs';
 import { makeScript, runScript } from '../perf/rows/script_cmds_per_s.mjs';
 // @ts-expect-error plain .mjs perf modules have no types
 import { ratios, SCALE_COMMANDS } from '../perf/rows/list_100k_ms.mjs';
+// @ts-expect-error plain .mjs perf modules have no types
+import sweepRow, { SWEEP, sweepCpuS, sweepMs } from '../perf/rows/sweep_fig5_s.mjs';
 
 describe('perf rows at small size', () => {
   it('fork_1gib_ratio_vs_linux: the engine fork is timed; the C baseline builds with cc, or the row names cc', async () => {
@@ -74,6 +76,14 @@ describe('perf rows at small size', () => {
     expect(r.lines).toBe(500);
     expect(r.wallS).toBeGreaterThan(0);
     expect(r.cpuS).toBeGreaterThan(0);
+  });
+
+  it('sweep_fig5_s: the binary runs the sweep the row times, and its CPU time is read from sh', () => {
+    expect(SWEEP).toBe('bench sweep fig5 n=100..2000:100');
+    expect((sweepRow as { budget: number }).budget).toBe(30);
+    expect(sweepMs('', 'bench sweep fig5 n=10..30:10')).toBeGreaterThan(0);
+    expect(sweepCpuS('bench sweep fig5 n=10..30:10')).toBeGreaterThan(0);
+    expect(() => sweepMs('', 'bench sweep fig5 n=0')).toThrow(/exited 1/);
   });
 
   it('startup_ratio: the binary runs fork web 4', () => {

@@ -1,35 +1,84 @@
-// The bench command: model vs paper, deterministic (it runs on fresh engines, not the session's).
+// The bench command: model vs paper, deterministic (it runs on fresh engines, not the session's), and
+// `bench sweep`, which runs a figure or a script over a range of parameters (bench/sweep.ts).
 
 import { BENCH_PARTS } from './bench/index.js';
+import { benchCharts } from './bench/charts.js';
+import { checkPlot, sweep, writePlot } from './bench/sweep.js';
+import { FIGURES } from './bench/sweep-targets.js';
 import type { BenchRow } from './bench/types.js';
+import { barChartText } from './chart.js';
+import { fail } from '../engine/errors.js';
 import { table } from './format.js';
-import { one } from './args.js';
-import { choice } from './kinds.js';
-import { command } from './types.js';
+import { flag, many, one, option } from './args.js';
+import { choice, file, int, word } from './kinds.js';
+import { command, type Ctx, type Result } from './types.js';
 
-const PARTS = choice([...BENCH_PARTS.map((p) => p.name), 'all']);
+const PART_NAMES = BENCH_PARTS.map((p) => p.name);
+const PARTS = choice([...PART_NAMES, 'all', 'sweep']);
+
+const SWEEP_HELP = `sweep <figure|script> PARAM=A..B[:STEP]...: run a figure (${FIGURES.map((f) => f.name).join(', ')}) or a script
+  at every combination of the parameters' values, each point on a fresh engine, on every core:
+    n=100..2000:100       a count of the figure (fig5: pVMs booted; fig6: redis appliances),
+                          or a variable of the script ($n or \${n} in its text)
+    host.KEY=A..B         a key of the host file (host.pcpus=1..6, host.toolstack=xs,noxs)
+    image.NAME.KEY=A..B   a key of an image (image.daytime.memory=4..32:4)
+    cost.NAME=A..B        a cost of the model, set with 'cost NAME=VALUE' (when this build has it)
+  --csv FILE writes every point (one line per point and series); --chart draws it as text;
+  --plot FILE.svg|.png|.json draws it (.json: the Vega-Lite spec); --jobs N runs N points at a time (default: every core);
+  --read PATH,... adds the numbers at those paths of a script's commands' JSON data.
+  Example: bench sweep fig5 n=100..2000:100 --csv f5.csv --plot f5.svg`;
+
+function rowsTable(rows: readonly BenchRow[]): string {
+  const cells: (string | number)[][] = [['figure', 'case', 'unit', 'paper', 'model', 'ratio']];
+  for (const r of rows)
+    cells.push([
+      r.figure,
+      r.case,
+      r.unit,
+      r.paper === null ? '-' : r.paper,
+      r.model === null ? '-' : r.model,
+      r.ratio === null ? '-' : r.ratio.toFixed(2),
+    ]);
+  return table(cells);
+}
+
+/** `bench <part|all>`: the part's rows, with bars as text (--chart) or drawn to a file (--plot). */
+function benchPart(ctx: Ctx, part: string, o: { chart: boolean; plot?: string }): Result {
+  checkPlot(ctx, o.plot);
+  const parts = part === 'all' ? BENCH_PARTS : BENCH_PARTS.filter((p) => p.name === part);
+  const rows: BenchRow[] = parts.flatMap((p) => p.run(ctx));
+  const text = [rowsTable(rows)];
+  const charts = benchCharts(rows);
+  if (o.chart) for (const c of charts) text.push('', barChartText(c));
+  if (o.plot === undefined) return { text: text.join('\n'), data: { rows } };
+  const bytes = writePlot(ctx, charts, o.plot);
+  text.push(`drew ${charts.length} charts to ${o.plot} (${bytes} bytes)`);
+  return { text: text.join('\n'), data: { rows, plot: { file: o.plot, bytes } } };
+}
 
 export const bench = command({
   name: 'bench',
   family: 'session',
-  summary: "Reproduce the KylinX paper's micro-benchmarks in the model: paper and model side by side",
-  usage: `<${BENCH_PARTS.map((p) => p.name).join('|')}|all>`,
-  args: { part: one(PARTS) },
-  help: BENCH_PARTS.map((p) => `${p.name}: ${p.summary}`).join('\n'),
-  run(ctx, a) {
-    const part = a.part;
-    const parts = part === 'all' ? BENCH_PARTS : BENCH_PARTS.filter((p) => p.name === part);
-    const rows: BenchRow[] = parts.flatMap((p) => p.run(ctx));
-    const cells: (string | number)[][] = [['figure', 'case', 'unit', 'paper', 'model', 'ratio']];
-    for (const r of rows)
-      cells.push([
-        r.figure,
-        r.case,
-        r.unit,
-        r.paper === null ? '-' : r.paper,
-        r.model === null ? '-' : r.model,
-        r.ratio === null ? '-' : r.ratio.toFixed(2),
-      ]);
-    return { text: table(cells), data: { rows } };
+  summary: "Reproduce the KylinX paper's micro-benchmarks in the model, paper and model side by side, or sweep them",
+  usage: `<${PART_NAMES.join('|')}|all> [--chart] [--plot FILE] | sweep <figure|script> PARAM=A..B[:STEP]... [--csv FILE] [--jobs N] [--chart] [--plot FILE] [--read PATH,...]`,
+  args: { part: one(PARTS), rest: many(word, { optional: true, label: 'figure|script PARAM=A..B[:STEP]' }) },
+  options: {
+    csv: option(file, 'sweep: write every point to FILE as CSV'),
+    jobs: option(int(1, 256, '--jobs'), 'sweep: points run at a time (default: every core)'),
+    chart: flag('draw the figures (a sweep: line charts; a part: bars) as text'),
+    plot: option(
+      file,
+      'draw the figures to FILE.svg or FILE.png (Vega; PNG through resvg), or FILE.json: the Vega-Lite spec',
+    ),
+    read: option(word, "sweep of a script: numbers at these dotted paths of its commands' JSON data"),
+  },
+  help: [...BENCH_PARTS.map((p) => `${p.name}: ${p.summary}`), 'all: every part', SWEEP_HELP].join('\n'),
+  run(ctx, a, o) {
+    if (a.part === 'sweep')
+      return sweep(ctx, a.rest, { chart: o.chart, csv: o.csv, jobs: o.jobs, plot: o.plot, read: o.read });
+    if (a.rest.length > 0) fail('EUSAGE', `unexpected argument '${a.rest[0]}' (only bench sweep takes more words)`);
+    for (const k of ['csv', 'jobs', 'read'] as const)
+      if (o[k] !== undefined) fail('EUSAGE', `--${k} is for bench sweep`);
+    return benchPart(ctx, a.part, { chart: o.chart, plot: o.plot });
   },
 });

@@ -4,7 +4,7 @@ import { DOM0, pagesOf } from '../engine/domain.js';
 import { endingText } from '../engine/ending.js';
 import { fail } from '../engine/errors.js';
 import { imageFromCfg } from '../engine/config.js';
-import { Cfg, parseOverrides } from '../engine/image.js';
+import { Cfg, type ImageConfig, parseOverrides } from '../engine/image.js';
 import { suggest } from '../engine/suggest.js';
 import * as life from '../engine/lifecycle.js';
 import { reapsAtOnce } from '../engine/lifecycle.js';
@@ -39,13 +39,18 @@ function imageWithOverrides(
   const pvmName = over.get('name')?.value;
   over.delete('name');
   if (pvmName !== undefined && typeof pvmName !== 'string') fail('EINVAL', 'name must be a word');
+  return { image: overriddenImage(base, over, `create ${name}`), pvmName: pvmName as string | undefined };
+}
+
+/** An image with some of its keys set otherwise (create's key=value, a sweep's image.NAME.KEY), validated as a file. */
+export function overriddenImage(base: ImageConfig, over: Cfg, where: string): ImageConfig {
   const merged: Cfg = new Map();
   for (const [k, v] of Object.entries(base.raw)) merged.set(k, { value: v, line: 0 });
   for (const [k, e] of over) merged.set(k, e);
   // Sizes follow a changed memory unless given: drop the derived heap so it is the rest again.
   if (over.has('memory') && !over.has('heap_kb')) merged.delete('heap_kb');
   merged.set('name', { value: base.name, line: 0 });
-  return { image: imageFromCfg(merged, `create ${name}`, base.name), pvmName: pvmName as string | undefined };
+  return imageFromCfg(merged, where, base.name);
 }
 
 const create = command({

@@ -78,7 +78,7 @@ const WRONG: Record<string, [line: string, says: RegExp]> = {
   dmesg: ['dmesg now', /unexpected argument 'now'/],
   'debug-keys': ['debug-keys', /missing Keys/],
   restore: ['restore a b', /unexpected argument 'b'/],
-  bench: ['bench nope', /expected boot, fork, ipc, memory, update or all, not 'nope'/],
+  bench: ['bench nope', /expected boot, fork, ipc, memory, update, all or sweep, not 'nope'/],
   export: ['export trees', /expected tree or sharing, not 'trees' \(did you mean 'tree'\?\)/],
   clock: ['clock fast', /expected on or off, not 'fast'/],
   play: ['play', /missing file/],

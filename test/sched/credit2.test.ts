@@ -242,7 +242,7 @@ describe('credit2: determinism, snapshots, invariants', () => {
     hv.load(snap);
     const b = new Shell({ host: snap.host, images: IMAGES, io: memoryIO(), engine: hv });
     expect(JSON.stringify(b.hv.save())).toBe(JSON.stringify(a.hv.save()));
-    const more = 'run 7s; unpause web.1; fork redis 2; run 2s; vcpu-list; top -b -n 2 -d 1';
+    const more = 'run 7s; unpause web.1; fork redis 2; run 2s; vcpu-list; top -b -i 2 -d 1';
     expect(run(b, more).map(said)).toEqual(run(a, more).map(said));
   });
 

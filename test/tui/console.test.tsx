@@ -218,7 +218,7 @@ describe('console prompt', () => {
     await a.type('top', KEY.enter);
     expect(a.left).toEqual(['dashboard']);
     const b = mount();
-    await b.type('top -b -n 1', KEY.enter);
+    await b.type('top -b -i 1', KEY.enter);
     expect(b.left).toEqual([]);
   });
 

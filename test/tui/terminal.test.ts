@@ -129,6 +129,22 @@ describe('the console in a pseudo-terminal (built binary)', () => {
     expect((await t.waitExit()).exitCode).toBe(0);
   }, 120_000);
 
+  it('runs a sweep in the console (on its worker pool, bounded in time) and shows its table and chart', async () => {
+    const t = start(home);
+    await consoleReady(t);
+    t.type('bench sweep fork host.pool=0,2');
+    t.keys('Enter');
+    await t.until('the sweep table in the log', (x) => /^\s*2\s+redis, shell from the pool\s+ms\s+0\.72/m.test(x));
+    t.type('bench sweep fork host.pool=0,2 --chart');
+    t.keys('Enter');
+    await t.until('its chart in the log', (x) => /host\.pool \(pre-created empty domain shells\)/.test(x));
+    t.type('list');
+    t.keys('Enter');
+    await t.until('the prompt to take commands again', (x) => /^web +1 /m.test(x));
+    t.keys('C-d');
+    expect((await t.waitExit()).exitCode).toBe(0);
+  }, 60_000);
+
   it('draws in colour: a bold cyan header, a bold green prompt; NO_COLOR and --no-color draw none', async () => {
     const colour = start(home);
     await consoleReady(colour);

@@ -15,7 +15,6 @@ import { Domain } from '../../engine/domain.js';
 import { fail } from '../../engine/errors.js';
 import type { Engine } from '../../engine/index.js';
 import type { ImageConfig } from '../../engine/image.js';
-import { newEngine } from '../../engine/index.js';
 import { ipcExit, ipcWait } from '../../engine/ipc/exit.js';
 import { msgget, msgrcv, msgsnd } from '../../engine/ipc/msg.js';
 import { write as writePipe } from '../../engine/ipc/calls.js';
@@ -25,7 +24,7 @@ import { sendSignal } from '../../engine/ipc/signal.js';
 import type { Ipc } from '../../engine/ipc/subsystem.js';
 import { create, fork, wait } from '../../engine/lifecycle.js';
 import type { Ctx } from '../types.js';
-import { BenchPart, BenchRow, row } from './types.js';
+import { BenchPart, BenchRow, freshEngine, row } from './types.js';
 
 const CASES = ['pipe', 'msg queue', 'kill', 'exit/wait', 'shm'] as const;
 type Case = (typeof CASES)[number];
@@ -56,16 +55,16 @@ interface World {
 }
 
 /** A fresh host with a family: root, its child (lineal pair root/child) or two siblings (non-lineal). */
-function world(img: ImageConfig, lineal: boolean): World {
-  const hv = newEngine({ boot: [] });
+function world(ctx: Ctx, img: ImageConfig, lineal: boolean): World {
+  const hv = freshEngine(ctx);
   const root = create(hv, img).domain;
   const kids = fork(hv, root, 2).children.map((c) => c.domain);
   return { hv, ipc: hv.ipc, a: lineal ? root : kids[0]!, b: lineal ? kids[0]! : kids[1]! };
 }
 
 /** Modeled µs of one case. */
-export function measure(img: ImageConfig, c: Case, lineal: boolean): number {
-  const { hv, ipc, a, b } = world(img, lineal);
+export function measure(ctx: Ctx, img: ImageConfig, c: Case, lineal: boolean): number {
+  const { hv, ipc, a, b } = world(ctx, img, lineal);
   switch (c) {
     case 'pipe': {
       const p = createPipe(hv, ipc, a, b);
@@ -106,7 +105,7 @@ export const BENCH_IPC: BenchPart = {
     const rows: BenchRow[] = [];
     const lineal = new Map<Case, number>();
     for (const c of CASES) {
-      lineal.set(c, measure(img, c, true));
+      lineal.set(c, measure(ctx, img, c, true));
       rows.push(
         row({ figure: 'table3', case: `lineal pair, ${c}`, unit: 'us', paper: PAPER.lineal[c], model: lineal.get(c)! }),
       );
@@ -118,7 +117,7 @@ export const BENCH_IPC: BenchPart = {
           case: `non-lineal pair (first contact), ${c}`,
           unit: 'us',
           paper: PAPER['non-lineal'][c],
-          model: measure(img, c, false),
+          model: measure(ctx, img, c, false),
         }),
       );
     for (const c of CASES)

@@ -8,17 +8,16 @@
 
 import { fail } from '../../engine/errors.js';
 import type { ImageConfig } from '../../engine/image.js';
-import { newEngine } from '../../engine/index.js';
 import { create } from '../../engine/lifecycle.js';
 import { PAGE_KIB } from '../../engine/mm/frames.js';
 import type { Ctx } from '../types.js';
-import { BenchPart, BenchRow, row } from './types.js';
+import { BenchPart, BenchRow, freshEngine, row } from './types.js';
 
 const N = 1000;
-const PAPER_GB = { kylinx: 6.0, minios: 6.9, docker: 6.5 };
+export const FIG6_PAPER_GB = { kylinx: 6.0, minios: 6.9, docker: 6.5 };
 
 /** The image with every library it links folded into its own text and data, as a static link would. */
-function staticVariant(ctx: Ctx, img: ImageConfig): ImageConfig {
+export function staticVariant(ctx: Ctx, img: ImageConfig): ImageConfig {
   const store = ctx.hv.dl.store;
   let text = img.text_kb;
   let data = img.data_kb;
@@ -44,8 +43,8 @@ function staticVariant(ctx: Ctx, img: ImageConfig): ImageConfig {
 }
 
 /** GB of host frames used by n appliances of an image, each created on one fresh host. */
-function hostGB(ctx: Ctx, img: ImageConfig, n: number): number {
-  const hv = newEngine({ boot: [], max_domains: n + 10, memory: 65536 }, { libs: ctx.hv.dl.store });
+export function hostGB(ctx: Ctx, img: ImageConfig, n: number): number {
+  const hv = freshEngine(ctx, { max_domains: n + 10, memory: 65536 });
   for (let i = 0; i < n; i++) create(hv, img);
   return (hv.frames.used * PAGE_KIB) / 1e6;
 }
@@ -62,28 +61,28 @@ export const BENCH_MEMORY: BenchPart = {
         figure: 'fig6',
         case: `${N} redis pVMs, libraries shared (KylinX)`,
         unit: 'GB',
-        paper: PAPER_GB.kylinx,
+        paper: FIG6_PAPER_GB.kylinx,
         model: shared,
       }),
       row({
         figure: 'fig6',
         case: `${N} redis pVMs, libraries static (MiniOS)`,
         unit: 'GB',
-        paper: PAPER_GB.minios,
+        paper: FIG6_PAPER_GB.minios,
         model: stat,
       }),
       row({
         figure: 'fig6',
         case: 'static / shared',
         unit: 'x',
-        paper: PAPER_GB.minios / PAPER_GB.kylinx,
+        paper: FIG6_PAPER_GB.minios / FIG6_PAPER_GB.kylinx,
         model: stat / shared,
       }),
       row({
         figure: 'fig6',
         case: `${N} Docker containers (paper only)`,
         unit: 'GB',
-        paper: PAPER_GB.docker,
+        paper: FIG6_PAPER_GB.docker,
         model: null,
       }),
     ];

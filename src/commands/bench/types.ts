@@ -1,3 +1,5 @@
+import type { HostConfig } from '../../engine/image.js';
+import { type Engine, newEngine } from '../../engine/index.js';
 import type { Ctx } from '../types.js';
 
 /** One row of `bench`: the paper's figure beside the model's (DESIGN.md §3). */
@@ -27,4 +29,12 @@ export function row(r: Omit<BenchRow, 'ratio'>): BenchRow {
   const ratio = paper === null || model === null ? null : Math.round((model / paper) * 1000) / 1000;
   // Paper values derived by division (e.g. lineal/Ubuntu) are shown to 3 digits like the model's.
   return { ...r, paper: paper === null ? null : Math.round(paper * 1000) / 1000, model: m, ratio };
+}
+
+/**
+ * A fresh engine for a benchmark: the session's host (so a sweep of host keys reaches every figure)
+ * with nothing booted, the session's library store, and the keys the figure sets itself.
+ */
+export function freshEngine(ctx: Ctx, keys: Partial<HostConfig> = {}): Engine {
+  return newEngine({ ...ctx.hv.host, boot: [], ...keys }, { libs: ctx.hv.dl.store });
 }

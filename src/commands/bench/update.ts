@@ -3,14 +3,13 @@
 // recycled-boot rows `bench boot` adds beside the standard boots (KylinX §3.3.3).
 
 import { fail } from '../../engine/errors.js';
-import { newEngine } from '../../engine/index.js';
 import { create } from '../../engine/lifecycle.js';
 import { recycle } from '../../engine/dl/recycle.js';
 import { update } from '../../engine/dl/update.js';
 import type { Engine } from '../../engine/index.js';
 import type { ImageConfig } from '../../engine/image.js';
 import type { Ctx } from '../types.js';
-import { BenchPart, BenchRow, row } from './types.js';
+import { BenchPart, BenchRow, freshEngine, row } from './types.js';
 
 /** Fig. 7, read off the paper (µs per stage). */
 const FIG7 = [280, 1000, 2800, 1150];
@@ -23,7 +22,7 @@ function image(ctx: Ctx, name: string): ImageConfig {
 
 /** A fresh host with the session's library store and nothing booted. */
 function freshHost(ctx: Ctx, toolstack: 'noxs' | 'xs' = 'noxs'): Engine {
-  return newEngine({ boot: [], toolstack }, { libs: ctx.hv.dl.store });
+  return freshEngine(ctx, { toolstack });
 }
 
 export const BENCH_UPDATE: BenchPart = {
