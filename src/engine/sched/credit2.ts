@@ -443,13 +443,14 @@ export class Credit2 implements SchedPolicy, Credit2Ctx {
     return { label, fields };
   }
 
-  /** The runqueue's waiting vCPUs whose pCPU is `cpu`, by credit. */
+  /** Xen's name for credit2 in the 'r' key's dump. */
   readonly title = 'SMP Credit Scheduler rev2';
 
   dumpSettings(): string[] {
     return credit2Dump(this.st, this.cs);
   }
 
+  /** The runqueue's waiting vCPUs whose pCPU is `cpu`, by credit. */
   queued(cpu: number): number[] {
     return this.rqdOf(cpu).runq.filter((uid) => this.vcpu(uid).cpu === cpu);
   }
