@@ -12,6 +12,7 @@ import { bufferedOut } from './buffered-out.js';
 import { nodeIO, packageDir, readText } from './host-io.js';
 import { setupShell, SetupOptions } from './session-setup.js';
 import { runSweepPool } from './sweep-pool.js';
+import { isTheme } from './tui/theme-names.js';
 
 interface CliOptions extends SetupOptions {
   command?: string;
@@ -22,6 +23,7 @@ interface CliOptions extends SetupOptions {
   plain?: boolean;
   step?: boolean;
   record?: string;
+  theme?: string;
 }
 
 // stdout is written in large chunks unless it is a terminal (buffered-out.ts); stderr never waits, and
@@ -110,8 +112,9 @@ async function runInteractive(o: CliOptions, dashboardOnly = false): Promise<num
     // React's development build only adds checks for people developing React components.
     process.env.NODE_ENV ??= 'production';
     const tui = await import('./tui/console.js');
-    if (dashboardOnly) return await tui.runTop(setup.shell, { color: o.color });
-    return await tui.runConsole(setup.shell, { color: o.color, history, remember: appendHistory });
+    const theme = o.theme !== undefined && isTheme(o.theme) ? o.theme : 'dark';
+    if (dashboardOnly) return await tui.runTop(setup.shell, { color: o.color, theme });
+    return await tui.runConsole(setup.shell, { color: o.color, theme, history, remember: appendHistory });
   } finally {
     setup.finish(true);
   }
@@ -167,6 +170,10 @@ async function main(argv: string[]): Promise<number> {
     .option('--plain', 'a line-by-line session without the full-screen console')
     .option('--step', 'step through the script FILE: show each command, run it on a key, step back on another')
     .option('--record <file>', 'record the terminal session as an asciicast v2 file (asciinema play FILE)')
+    .option(
+      '--theme <name>',
+      "the console's colours: dark (default), light (a light terminal) or contrast (a projector)",
+    )
     .addOption(new Option('--no-color', 'no colour (also NO_COLOR)'))
     .version(version(), '--version')
     .helpOption('-h, --help')
@@ -182,6 +189,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const o = program.opts<CliOptions>();
   o.host ??= undefined;
+  if (o.theme !== undefined && !isTheme(o.theme)) {
+    err(`kylinx-sh: --theme must be dark, light or contrast, not '${o.theme}'\n`);
+    return 2;
+  }
   const file = program.args[0];
   if (o.command !== undefined && file !== undefined) {
     err('kylinx-sh: give either -c or a script file, not both\n');

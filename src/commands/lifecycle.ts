@@ -4,6 +4,7 @@ import { DOM0, pagesOf } from '../engine/domain.js';
 import { endingText } from '../engine/ending.js';
 import { fail } from '../engine/errors.js';
 import { imageFromCfg } from '../engine/config.js';
+import { forkSteps } from '../engine/fork-steps.js';
 import { Cfg, type ImageConfig, parseOverrides } from '../engine/image.js';
 import { suggest } from '../engine/suggest.js';
 import * as life from '../engine/lifecycle.js';
@@ -102,6 +103,7 @@ const fork = command({
   run(ctx, a) {
     const parent = a.pvm;
     const n = a.n ?? 1;
+    const live = ctx.hv.liveCount;
     const f = life.fork(ctx.hv, parent, n);
     const pages = pagesOf(parent);
     const ro = parent.regions.filter((r) => r.kind === 'ro').reduce((s, r) => s + r.pages, 0);
@@ -124,6 +126,16 @@ const fork = command({
         shared_pages: pages,
       },
       latencyUs: f.latencyUs,
+      effect: {
+        kind: 'animate',
+        animation: {
+          mechanism: 'fork-steps',
+          parent: parent.name,
+          // The first child's steps; the live count is the one its shell was made with (fork makes one child at a time).
+          steps: forkSteps(parent, { toolstack: ctx.hv.host.toolstack, live, fromPool: f.children[0]!.fromPool }),
+          children: f.children.map((c) => ({ name: c.domain.name, domid: c.domain.domid, us: c.latencyUs })),
+        },
+      },
     };
   },
 });

@@ -40,6 +40,11 @@ export function outcomeText(o: Done): string {
   return withAsides(o.result.text, o);
 }
 
+/** Whether an event of this kind is said in the command's text already (as an aside). */
+export function isAside(kind: string): boolean {
+  return ASIDE_EVENTS.has(kind);
+}
+
 /** `text` followed by the outcome's aside events ("» web.2 woke ..."). */
 export function withAsides(text: string, o: Done): string {
   let t = text;

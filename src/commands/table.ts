@@ -2,6 +2,7 @@
 // Dispatch, `help`, completion and the README's command list all come from here.
 
 import { bench } from './bench.js';
+import { CLASSROOM } from './classroom.js';
 import { CONSOLE_ONLY } from './console-only.js';
 import { exportCmd } from './export.js';
 import { INSPECT } from './inspect.js';
@@ -33,6 +34,7 @@ export const COMMANDS: AnyCommand[] = [
   bench,
   exportCmd,
   ...CONSOLE_ONLY,
+  ...CLASSROOM,
 ];
 
 const lookup = new CommandLookup(COMMANDS);

@@ -82,6 +82,8 @@ const WRONG: Record<string, [line: string, says: RegExp]> = {
   export: ['export trees', /expected tree or sharing, not 'trees' \(did you mean 'tree'\?\)/],
   clock: ['clock fast', /expected on or off, not 'fast'/],
   play: ['play', /missing file/],
+  reset: ['reset now', /unexpected argument 'now'/],
+  animate: ['animate fast', /expected on, off or a slow-down factor from 1 to 100000/],
 };
 
 describe('usage errors', () => {
