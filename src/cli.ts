@@ -18,6 +18,7 @@ interface CliOptions extends SetupOptions {
   command?: string;
   json?: boolean;
   explain?: boolean;
+  verbose?: boolean;
   keepGoing?: boolean;
   color?: boolean;
   plain?: boolean;
@@ -67,7 +68,14 @@ function version(): string {
 function runScripted(text: string, origin: string | undefined, o: CliOptions): number {
   const setup = setupShell(o, scriptIO);
   setup.shell.useHost(
-    scriptedHost({ json: !!o.json, explain: !!o.explain, tty: process.stdout.isTTY === true, out, err }),
+    scriptedHost({
+      json: !!o.json,
+      explain: !!o.explain,
+      tty: process.stdout.isTTY === true,
+      verbose: !!o.verbose,
+      out,
+      err,
+    }),
   );
   let status = 0;
   try {
@@ -163,6 +171,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--json', 'print one JSON object per command')
     .option('--explain', 'after each modeled latency, the cost primitives it sums (in --json: data.cost, always)')
     .option('--costs <file>', 'cost overrides (name = value lines, xl.cfg syntax); costs lists the names')
+    .option('-v, --verbose', 'also print the confirmations of changes xl makes silently (pause, vcpu-pin, ...)')
     .option('--keep-going', 'in scripts, go on after a failed command (exit 1 at the end)')
     .option('--seed <n>', 'seed of every random choice (default: the host config)')
     .option('--host <file>', 'host config (default: images/host.cfg)')
@@ -220,7 +229,7 @@ async function main(argv: string[]): Promise<number> {
   // `kylinx-sh top`: the dashboard alone (a script named top is still run as a script).
   if (file === 'top' && !existsSync(file)) {
     if (tty) return withRecording(o, () => runInteractive(o, true));
-    err("kylinx-sh top needs a terminal; without one use: kylinx-sh -c 'top -b -n 1'\n");
+    err("kylinx-sh top needs a terminal; without one use: kylinx-sh -c 'top -b -i 1'\n");
     return 2;
   }
   if (file !== undefined) return runScripted(readText(file), file, o);

@@ -56,7 +56,7 @@ export function loadImages(dir: string): Map<string, ImageConfig> {
   const images = new Map<string, ImageConfig>();
   for (const f of files) {
     const path = join(dir, f);
-    const img = imageFromCfg(parseCfg(readText(path), path), path, basename(f, '.cfg'));
+    const img = imageFromCfg(parseCfg(readText(path), path, cfgWarn), path, basename(f, '.cfg'));
     if (images.has(img.name)) fail('EEXIST', `${path}: image name '${img.name}' is used by another file too`);
     images.set(img.name, img);
   }
@@ -64,7 +64,12 @@ export function loadImages(dir: string): Map<string, ImageConfig> {
 }
 
 export function loadHost(file: string): HostConfig {
-  return hostFromCfg(parseCfg(readText(file), file), file);
+  return hostFromCfg(parseCfg(readText(file), file, cfgWarn), file);
+}
+
+/** A config file's warning (a key set twice: the later value wins, as libxlu reads it) goes to stderr. */
+function cfgWarn(message: string): void {
+  process.stderr.write(`${message}\n`);
 }
 
 /**

@@ -30,6 +30,7 @@ function imageWithOverrides(
   ctx: Ctx,
   name: string,
   pairs: string[],
+  warnings: string[],
 ): { image: ReturnType<typeof imageFromCfg>; pvmName?: string } {
   const base = ctx.images.get(name);
   if (!base) {
@@ -40,7 +41,7 @@ function imageWithOverrides(
     );
   }
   if (pairs.length === 0) return { image: base };
-  const over = parseOverrides(pairs, 'create');
+  const over = parseOverrides(pairs, 'create', (w) => warnings.push(w));
   const pvmName = over.get('name')?.value;
   over.delete('name');
   if (pvmName !== undefined && typeof pvmName !== 'string') fail('EINVAL', 'name must be a word');
@@ -58,32 +59,45 @@ const create = command({
   summary: 'Create a pVM from an image (key=value overrides any image key)',
   args: { image: one(imageArg), pairs: many(word, { optional: true, label: 'key=value' }) },
   options: {
+    paused: flag('Leave the domain paused after it is created.', 'p'),
     recycle: flag('restore a checkpointed empty domain and link the application as a library'),
     static: flag('MiniOS: the libraries linked into the image at build time, loaded and relocated at boot'),
   },
-  help: 'Example: create web memory=16 name=web2. All of the memory is populated at create, as on Xen. create --static redis boots the MiniOS way: a copy of every library per pVM, linked at boot.',
+  help: 'Example: create web memory=16 name=web2; create -p web (paused: unpause starts it). All of the memory is populated at create, as on Xen. create --static redis boots the MiniOS way: a copy of every library per pVM, linked at boot.',
+  differs:
+    "The image is named, not a config file's path (images/<name>.cfg); the line it prints is the model's (xl prints 'Parsing config from ...' on stderr).",
   run(ctx, a, o) {
-    const { image: given, pvmName } = imageWithOverrides(ctx, a.image, a.pairs);
+    const warnings: string[] = [];
+    const { image: given, pvmName } = imageWithOverrides(ctx, a.image, a.pairs, warnings);
     if (o.recycle && o.static) usageError(ctx.spec('create')!, '--recycle and --static do not go together');
-    if (o.recycle) return createRecycled(ctx, given, pvmName);
+    if (o.recycle) {
+      if (o.paused) fail('EINVAL', '-p and --recycle: a recycled pVM starts at once (unpause is its last stage)');
+      return createRecycled(ctx, given, pvmName);
+    }
     const image = o.static ? staticImage(ctx.hv.dl, given) : given;
     const c = life.create(ctx.hv, image, { name: pvmName });
     const d = c.domain;
+    let latencyUs = c.latencyUs;
+    if (o.paused) latencyUs += life.pause(ctx.hv, d).latencyUs;
     const libs = o.static ? (image.raw[STATIC_LIBRARIES] as string[]) : [];
     const how = o.static
       ? `, MiniOS-style with ${libs.length > 0 ? libs.join(', ') : 'no libraries'} in the image`
       : '';
     return {
-      text: `created ${d.name} (domid ${d.domid}) from ${image.name}${how}: ${image.memory} MiB, ${plural(d.vcpus, 'vCPU')}, modeled boot ${latency(c.latencyUs)}${c.fromPool ? ' (shell from the pool)' : ''}`,
+      text: [
+        ...warnings,
+        `created ${d.name} (domid ${d.domid}) from ${image.name}${how}: ${image.memory} MiB, ${plural(image.vcpus, 'vCPU')}, modeled boot ${latency(c.latencyUs)}${c.fromPool ? ' (shell from the pool)' : ''}${o.paused ? ', paused' : ''}`,
+      ].join('\n'),
       data: {
         name: d.name,
         domid: d.domid,
         image: image.name,
         mem_mib: image.memory,
         from_pool: c.fromPool,
+        paused: d.paused,
         ...(o.static ? { static_libraries: libs } : {}),
       },
-      latencyUs: c.latencyUs,
+      latencyUs,
     };
   },
 });
@@ -202,10 +216,18 @@ const cloneCmd = command({
 const destroy = command({
   name: 'destroy',
   family: 'lifecycle',
-  summary: 'Destroy a pVM at once (xl destroy): every frame it alone held is freed',
-  args: { pvm: one(pvm) },
-  run(ctx, a) {
+  summary: 'Terminate a domain immediately',
+  xl: true,
+  usage: '[options] <Domain>',
+  args: { pvm: one(pvm, 'Domain') },
+  options: {
+    force: flag('Permit destroying domain 0 (refused here: Domain-0 is the hardware domain)', 'f'),
+  },
+  help: 'Every frame the pVM alone held is freed; frames others still map stay. Its children are orphaned to its family root (or Domain-0).',
+  run(ctx, a, o) {
     const d = a.pvm;
+    if (d.domid === DOM0 && !o.force) fail('EPERM', 'Not destroying domain 0; use -f to force.');
+    if (d.domid === DOM0) fail('EPERM', 'destroy failed: Domain-0 is the hardware domain here and runs the toolstack');
     const before = ctx.hv.frames.free;
     const t = life.destroy(ctx.hv, d);
     const freed = ctx.hv.frames.free - before;
@@ -213,6 +235,7 @@ const destroy = command({
       text: `destroyed ${d.name} (domid ${d.domid}): ${plural(freed, 'frame')} (${sizeKiB(freed * 4)}) freed, the rest still mapped by others`,
       data: { name: d.name, domid: d.domid, frames_freed: freed },
       latencyUs: t.latencyUs,
+      confirmation: true,
     };
   },
 });
@@ -281,12 +304,15 @@ const wait = command({
   },
 });
 
-function simple(name: 'pause' | 'unpause', summary: string): AnyCommand {
+function simple(name: 'pause' | 'unpause', summary: string, help: string): AnyCommand {
   return command({
     name,
     family: 'lifecycle',
     summary,
-    args: { pvm: one(pvm) },
+    help,
+    xl: true,
+    usage: '<Domain>',
+    args: { pvm: one(pvm, 'Domain') },
     run(ctx, a) {
       const d = a.pvm;
       const t = life[name](ctx.hv, d);
@@ -295,6 +321,7 @@ function simple(name: 'pause' | 'unpause', summary: string): AnyCommand {
         text: `${name}d ${d.name}${name === 'unpause' ? still : ''}`,
         data: { name: d.name, domid: d.domid, paused: d.paused, stopped: d.stopped },
         latencyUs: t.latencyUs,
+        confirmation: true,
       };
     },
   });
@@ -303,8 +330,10 @@ function simple(name: 'pause' | 'unpause', summary: string): AnyCommand {
 const rename = command({
   name: 'rename',
   family: 'lifecycle',
-  summary: 'Rename a pVM',
-  args: { pvm: one(pvm), newName: one(word, 'new-name') },
+  summary: 'Rename a domain',
+  xl: true,
+  usage: '<Domain> <NewDomainName>',
+  args: { pvm: one(pvm, 'Domain'), newName: one(word, 'NewDomainName') },
   run(ctx, a) {
     const d = a.pvm;
     const old = d.name;
@@ -313,6 +342,7 @@ const rename = command({
       text: `renamed ${old} (domid ${d.domid}) to ${d.name}`,
       data: { old, name: d.name, domid: d.domid },
       latencyUs: t.latencyUs,
+      confirmation: true,
     };
   },
 });
@@ -345,8 +375,12 @@ export const LIFECYCLE: AnyCommand[] = [
   destroy,
   exitCmd,
   wait,
-  simple('pause', 'Pause a pVM (its vCPUs leave the run queues)'),
-  simple('unpause', 'Unpause a pVM paused with pause (a pVM stopped by SIGSTOP needs SIGCONT)'),
+  simple('pause', 'Pause execution of a domain', 'Its vCPUs leave the run queues.'),
+  simple(
+    'unpause',
+    'Unpause a paused domain',
+    'Undoes pause; a pVM stopped by SIGSTOP stays held (state p) until SIGCONT.',
+  ),
   rename,
   pool,
 ];

@@ -12,7 +12,7 @@ import { type ArgSpecs, type OptSpecs, parseArgs, type Values } from './args.js'
 import { HELD, type ModeHost, QUIET_HOST, type Resume } from './effects.js';
 import { loadState } from './session.js';
 import { type CommandText, splitLine } from './lex.js';
-import { COMMANDS, findCommand } from './table.js';
+import { COMMANDS, findCommand, lookupCommand } from './table.js';
 import {
   type CommandSpec,
   type Ctx,
@@ -249,7 +249,10 @@ export class Shell {
       result.latencyUs = roundUs(result.latencyUs);
       result.cost ??= this.hv.cost.take();
     }
-    return { command, line, where, ok: true, result, events: this.hv.drainEvents() };
+    const events = this.hv.drainEvents();
+    // What a command did goes to the hypervisor's log (dmesg); a failed one did nothing to log.
+    this.hv.conring.logEvents(events);
+    return { command, line, where, ok: true, result, events };
   }
 
   private failed(command: string, line: string, where: string, e: unknown): Failed {
@@ -297,13 +300,7 @@ export class Shell {
         this.hv = hv;
       },
       newEngine: (host) => newEngine(host ?? this.host, { libs: this.libs }),
-      spec: (n) => {
-        try {
-          return findCommand(n);
-        } catch {
-          return undefined;
-        }
-      },
+      spec: (n) => lookupCommand(n),
       sandbox: (o) => sandbox(o, this.io),
       allSpecs: () => COMMANDS,
     };

@@ -26,6 +26,11 @@ export interface Result<D extends Data = Data> {
   cost?: CostExplanation;
   /** How the mode shows it beyond its text (narration, a mechanism animated); see effects.ts. */
   effect?: ShowEffect;
+  /**
+   * The text only confirms a change that xl makes silently (pause, vcpu-pin, sched-credit -w): the
+   * console shows it; the scripted modes print it only with -v (xl prints nothing).
+   */
+  confirmation?: boolean;
 }
 
 /**
@@ -67,6 +72,13 @@ export interface CommandSpec<D extends Data = Data, A extends ArgSpecs = ArgSpec
   rawArgs?: boolean;
   /** Only the interactive console carries it out (`clock`, `play`); elsewhere it fails saying so. */
   consoleOnly?: boolean;
+  /**
+   * An xl command (xl_cmdtable.c has it): `help` marks it (xl), and lookup finds it by xl's prefixes.
+   * Its outputs print xl's bytes for the same state.
+   */
+  xl?: boolean;
+  /** Where the model differs from xl on purpose, for `help <cmd>`. */
+  differs?: string;
   run(ctx: Ctx, a: Values<A>, o: Values<O>): Reply<D>;
 }
 

@@ -80,6 +80,8 @@ export interface Subsystem {
   onExit?(d: Domain): void;
   /** A pVM record is going away (reaped or destroyed). */
   onRemove?(d: Domain): void;
+  /** A line for the hypervisor's console ring (conring.ts) at virtual time `t`. */
+  onPrintk?(t: number, text: string): void;
   /** A blocked pVM was woken. */
   onWake?(d: Domain): void;
   /** A pVM stopped running: paused by the toolstack (xl pause) or stopped by a signal (SIGSTOP). */
@@ -260,6 +262,11 @@ export class Hypervisor {
     const e: EngineEvent = { kind, domid: d.domid, name: d.name, text, t: this.nowNs, ...(data ? { data } : {}) };
     this.events.push(e);
     for (const l of this.listeners) l(e);
+  }
+
+  /** printk: a line for the console ring (xl dmesg), at the current virtual time. */
+  printk(text: string): void {
+    for (const s of this.subsystems) s.onPrintk?.(this.nowNs, text);
   }
 
   /** Events since the last drain (the command layer drains after every command). */

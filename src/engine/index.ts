@@ -2,6 +2,7 @@
 // The one place that knows which subsystems exist and wires the ports between them (ports.ts).
 
 import type { CostOverrides } from './cost-model.js';
+import { ConsoleRing } from './conring.js';
 import { Hypervisor } from './hypervisor.js';
 import { Ipc } from './ipc/subsystem.js';
 import type { HostConfig, ImageConfig } from './image.js';
@@ -30,11 +31,16 @@ export type Engine = Hypervisor & {
   readonly xs: XenStore;
   readonly memSharing: MemSharing;
   readonly clones: Clones;
+  /** The console ring (xl dmesg). */
+  readonly conring: ConsoleRing;
 };
 
 /** A hypervisor with all subsystems registered, not yet booted (restore loads into this). */
 export function newEngine(host: Partial<HostConfig> = {}, opts: EngineOptions = {}): Engine {
   const hv = new Hypervisor(host, opts.costs);
+  // First, so the scheduler's boot warnings (a clamped host-file value) have somewhere to go.
+  const conring = new ConsoleRing();
+  hv.register(conring);
   // The scheduler and the library subsystem ask each other (ports.ts): the library subsystem is built
   // first with a port that reaches the scheduler once it exists (nothing asks before create or update).
   const dl = registerDl(hv, { store: opts.libs, busy: { libraryBusy: (d, lib) => sched.libraryBusy(d, lib) } });
@@ -44,15 +50,15 @@ export function newEngine(host: Partial<HostConfig> = {}, opts: EngineOptions = 
   const xs = registerXs(hv);
   const memSharing = registerMemSharing(hv);
   const clones = registerClones(hv);
-  return Object.assign(hv, { sched, ipc, dl, xs, memSharing, clones });
+  return Object.assign(hv, { sched, ipc, dl, xs, memSharing, clones, conring });
 }
 
 /** Start the host's boot appliances (host.cfg `boot`), as a freshly booted host would have them. */
-export function bootHost(hv: Hypervisor, images: Map<string, ImageConfig>): void {
+export function bootHost(hv: Engine, images: Map<string, ImageConfig>): void {
   for (const name of hv.host.boot) {
     const img = images.get(name);
     if (!img) fail('ENOENT', `host boot list names image '${name}', which is not in the images directory`);
     create(hv, img);
   }
-  hv.drainEvents();
+  hv.conring.logEvents(hv.drainEvents());
 }

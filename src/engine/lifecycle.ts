@@ -9,7 +9,7 @@ import { DOM0, Domain, isHeld, isZombie, pagesOf, Shutdown } from './domain.js';
 import { Ending, endingOf, endingText } from './ending.js';
 import { fail } from './errors.js';
 import type { Hypervisor, ParentNotice } from './hypervisor.js';
-import { ImageConfig, REGION_ORDER } from './image.js';
+import { ImageConfig, imageMaxMem, imageMaxVcpus, REGION_ORDER } from './image.js';
 import type { RegionKind } from './mm/p2m.js';
 import { dispositionOf } from './signals.js';
 import { waitsOn } from './waiting.js';
@@ -96,8 +96,9 @@ export function create(hv: Hypervisor, image: ImageConfig, { name, how = 'boot' 
     children: [],
     family: domid,
     forks: 0,
-    vcpus: image.vcpus,
-    memMiB: image.memory,
+    // xl.cfg's maxvcpus and maxmem: the vCPUs it has (vcpus of them up) and the most it may hold.
+    vcpus: imageMaxVcpus(image),
+    memMiB: imageMaxMem(image),
     regions,
     paused: false,
     stopped: false,

@@ -1,5 +1,5 @@
 // What the dashboard draws, gathered from the commands and the console's samples (no blessed here, so
-// tests read it without a terminal): xentop's table (the `top -b -n 1` command once the scheduler
+// tests read it without a terminal): xentop's table (the `top -b -i 1` command once the scheduler
 // provides it, else `list` and `mem`), host shared vs private memory over virtual time (labelled with
 // it), Rss per pVM as bars with whole names, the families as a tree, and the recent engine events.
 
@@ -40,31 +40,32 @@ export function timeLabel(ns: number): string {
   return `${(s / 3600).toFixed(1)}h`;
 }
 
-/** xentop's batch table, read back from the `top` command's text: the header line and the rows under it. */
+/**
+ * xentop's batch table, read back from the `top` command's text: the header line and the rows under it,
+ * each cut at the header's column ends (every column is right-aligned at its width, so a cell such as
+ * "no limit" stays one cell).
+ */
 export function parseXentop(text: string): TableData | null {
   const lines = text.split('\n');
   const h = lines.findIndex((l) => /\bNAME\b/.test(l) && /\bSTATE\b/.test(l));
   if (h < 0) return null;
-  const headers = lines[h]!.trim().split(/\s+/);
+  const header = lines[h]!;
+  const ends: number[] = [];
+  for (const m of header.matchAll(/\S+/g)) ends.push(m.index + m[0].length);
+  const cut = (l: string): string[] => ends.map((e, i) => l.slice(i === 0 ? 0 : ends[i - 1]! + 1, e).trim());
   const rows = lines
     .slice(h + 1)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !/\bNAME\b/.test(l))
-    .map((l) => l.split(/\s+/));
-  return {
-    title:
-      lines
-        .slice(0, h)
-        .filter((l) => l.trim() !== '')[0]
-        ?.trim() ?? 'xentop',
-    headers,
-    rows,
-  };
+    .filter(
+      (l) =>
+        l.trim() !== '' && !/\bNAME\b/.test(l) && !l.startsWith('VCPUs(sec)') && !l.startsWith(' '.repeat(8) + ' '),
+    )
+    .map(cut);
+  return { title: 'xentop', headers: cut(header), rows };
 }
 
 function xentopTable(model: ConsoleModel): TableData {
   const shell = model.shell;
-  const top = shell.invoke(topCmd, ['-b', '-n', '1']);
+  const top = shell.invoke(topCmd, ['-b', '-i', '1']);
   if (top.ok) {
     const t = parseXentop(top.result.text);
     if (t) return t;

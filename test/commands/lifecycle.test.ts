@@ -85,7 +85,8 @@ describe('pause, rename, destroy, create', () => {
   it('pause shows p and blocks calls; rename keeps the domid', () => {
     const sh = makeShell();
     ok(sh, 'pause web');
-    expect(ok(sh, 'list web').text).toMatch(/--p---/);
+    // Paused while idle: b stays (Xen's blocked flag is not cleared by a pause).
+    expect(ok(sh, 'list web').text).toMatch(/-bp---/);
     err(sh, 'touch web heap 1', 'EBUSY');
     err(sh, 'pause web', 'EINVAL');
     ok(sh, 'unpause web; rename web www');

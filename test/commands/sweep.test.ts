@@ -258,10 +258,13 @@ describe('bench sweep of a script', () => {
   });
 
   it("a point writes no files (they would overwrite each other's), and sleeps not at all", () => {
-    const io = memoryIO({ 's.kx': 'sleep 60000\nsave $n.json' });
+    // The whole host's snapshot and xl save's checkpoint of one domain both write a file.
+    const io = memoryIO({ 's.kx': 'sleep 60000\nsnapshot save $n.json', 'c.kx': 'save web $n.ckpt' });
     const d = ok(makeShell({}, io), 'bench sweep s.kx n=1,2').data as unknown as SweepData;
     expect(d.points.map((p) => p.error?.code)).toEqual(['EPERM', 'EPERM']);
-    expect([...io.files.keys()]).toEqual(['s.kx']);
+    const c = ok(makeShell({}, io), 'bench sweep c.kx n=1').data as unknown as SweepData;
+    expect(c.points.map((p) => p.error?.code)).toEqual(['EPERM']);
+    expect([...io.files.keys()]).toEqual(['s.kx', 'c.kx']);
   });
 
   it('a swept name the script never uses, or a value that is not a word, is refused', () => {

@@ -50,7 +50,7 @@ describe('a blocked call as a typed value', () => {
     const saved = stateOf(sh);
     const io = memoryIO({ 's.json': saved });
     const back = makeShell({}, io);
-    ok(back, 'restore s.json');
+    ok(back, 'snapshot restore s.json');
     expect(stateOf(back)).toBe(saved);
     for (const line of ['read 1 600', 'read 1', 'write 2 hi', 'msgsnd redis.1 1 2 hello', 'exit dns.1 3', 'list'])
       expect(ok(back, line).text).toBe(ok(sh, line).text);

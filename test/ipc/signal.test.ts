@@ -74,7 +74,8 @@ describe('kill and the family trust rule', () => {
     const sh = makeShell();
     ok(sh, 'fork web');
     expect(ok(sh, 'kill -STOP web.1 --from web').data.action).toBe('stopped');
-    expect(ok(sh, 'list web.1').text).toMatch(/--p---/);
+    // Stopped while idle: paused, and still blocked (a pause does not clear Xen's blocked flag).
+    expect(ok(sh, 'list web.1').text).toMatch(/-bp---/);
     expect(ok(sh, 'kill -TERM web.1').data.action).toBe('pending');
     expect(ok(sh, 'kill -USR2 web.1 --from web').data.action).toBe('pending');
     expect(ok(sh, 'kill -CHLD web.1').data.action).toBe('ignored');

@@ -195,6 +195,56 @@ export class Memory {
     this.generation++;
   }
 
+  /**
+   * A balloon driver's change of a region's size (xl mem-set): pages past the new end are given back,
+   * pages added at the end get fresh frames. Giving a page back drops this region's mapping of its frame;
+   * the frame is freed only when no other chunk holds it, so a frame a forked sibling still maps stays
+   * (the balloon frees what only this pVM held). A shared last chunk is made this region's own first, as
+   * a write would. The caller checked `frames.free` for growth (ENOMEM before any change).
+   */
+  resize(r: Region, pages: number): void {
+    if (!Number.isInteger(pages) || pages < 0) fail('EINVAL', `a region cannot hold ${pages} pages`);
+    if (pages > r.pages && pages - r.pages > this.frames.free)
+      fail('ENOMEM', `need ${pages - r.pages} frames for ${r.name}, ${this.frames.free} free`);
+    const keep = chunksFor(pages);
+    while (r.p2m.length > keep) this.unrefChunk(r.p2m.pop()!);
+    // Only the region's last chunk may be partial: it is cut to the new end, or filled (to 512, or to
+    // the new end when that is in it) before new chunks follow.
+    const last = r.p2m.length - 1;
+    if (last >= 0) {
+      const want = Math.min(CHUNK_PAGES, pages - last * CHUNK_PAGES);
+      let id = r.p2m[last]!;
+      if (this.chunkFrames[id]!.length !== want) {
+        if (this.chunkRefs[id]! > 1) r.p2m[last] = id = this.unshareChunk(id);
+        this.noteChange(id, false);
+        const old = this.chunkFrames[id]!;
+        const fr = new Int32Array(want);
+        for (let i = 0; i < want; i++) fr[i] = i < old.length ? old[i]! : this.frames.alloc();
+        for (let i = want; i < old.length; i++) if (old[i]! >= 0) this.frames.put(old[i]!);
+        this.chunkFrames[id] = fr;
+      }
+    }
+    for (let c = r.p2m.length; c < keep; c++) {
+      const fr = new Int32Array(Math.min(CHUNK_PAGES, pages - c * CHUNK_PAGES));
+      for (let i = 0; i < fr.length; i++) fr[i] = this.frames.alloc();
+      r.p2m.push(this.newChunk(fr));
+    }
+    r.pages = pages;
+    this.generation++;
+  }
+
+  /**
+   * Put a page's content back from a checkpoint (xl restore): the page's frame takes the saved content
+   * token. Only a frame this region alone maps may be restored (a fresh domain's own memory).
+   */
+  restoreContent(r: Region, page: number, token: number): void {
+    const id = r.p2m[page >>> 9];
+    const f = this.frameOf(r, page);
+    if (id === undefined || this.chunkRefs[id]! > 1 || this.frames.refs[f]! > 1)
+      fail('EINVAL', `page ${page} of ${r.name} is shared: its content cannot be restored in place`);
+    this.frames.token[f] = token;
+  }
+
   /** The frame a page maps; a hole is filled first (a read fault). */
   frameOf(r: Region, page: number): number {
     this.checkPage(r, page);
@@ -397,10 +447,14 @@ export class Memory {
     for (const r of regions) {
       if (r.p2m.length !== chunksFor(r.pages))
         problems.push(`region ${r.name} has ${r.p2m.length} chunks for ${r.pages} pages`);
-      for (const id of r.p2m) {
-        if (!this.chunkFrames[id]) problems.push(`region ${r.name} names free chunk ${id}`);
-        else seen[id]!++;
-      }
+      r.p2m.forEach((id, c) => {
+        const fr = this.chunkFrames[id];
+        if (!fr) return problems.push(`region ${r.name} names free chunk ${id}`);
+        seen[id]!++;
+        // Every chunk holds 512 entries but the region's last, which holds the rest.
+        const want = Math.min(CHUNK_PAGES, r.pages - c * CHUNK_PAGES);
+        if (fr.length < want) problems.push(`region ${r.name}'s chunk ${c} maps ${fr.length} pages, not ${want}`);
+      });
     }
     const holders = new Uint32Array(this.frames.highWater);
     this.chunkFrames.forEach((fr, id) => {

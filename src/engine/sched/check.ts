@@ -39,6 +39,7 @@ export function checkCore(s: CoreState, hv: Hypervisor, policy: SchedPolicy): st
     if (v.state === 'running' || v.state === 'runnable') {
       if (d && isHeld(d)) p.push(`d${v.domid}v${v.id} of paused ${d.name} is ${v.state}`);
       if (v.parked) p.push(`parked d${v.domid}v${v.id} is ${v.state}`);
+      if (v.down) p.push(`d${v.domid}v${v.id}, taken down by vcpu-set, is ${v.state}`);
       if (v.w.kind === W_REQUESTS && v.w.burstLeftNs <= 0)
         p.push(`d${v.domid}v${v.id} is ${v.state} with no request to serve`);
       if (v.w.kind !== W_REQUESTS && v.w.kind !== W_CPU) p.push(`idle d${v.domid}v${v.id} is ${v.state}`);

@@ -14,6 +14,8 @@
 // Its private records (credit-state.ts) hang off the core's by uid and domid; the master's accounting is
 // credit-acct.ts's.
 
+import { creditDump, creditDumpCpu } from './credit-dump.js';
+import { MIGR_DELAY_MAX_US } from './boot-params.js';
 import { NS_PER_MS } from '../clock.js';
 import { fail } from '../errors.js';
 import { acct, AcctCtx, acctStart, acctStop } from './credit-acct.js';
@@ -47,7 +49,10 @@ export class Credit implements SchedPolicy, AcctCtx {
   st: CreditState;
 
   constructor(readonly core: SchedCore) {
-    this.st = newCreditState(core.s.pcpus.length, creditParamsFromHost(core.host.raw));
+    this.st = newCreditState(
+      core.s.pcpus.length,
+      creditParamsFromHost(core.host.raw, (t) => core.printk(t)),
+    );
     this.st.acctSeq = core.s.timers.arm(firstAcctNs(this.st, 0), T_POLICY, 0);
   }
 
@@ -415,7 +420,12 @@ export class Credit implements SchedPolicy, AcctCtx {
 
   globalParams(): SchedParams {
     const p = this.st.params;
-    return { tslice_ms: p.tsliceMs, ratelimit_us: p.ratelimitUs, boost: p.boost ? 1 : 0 };
+    return {
+      tslice_ms: p.tsliceMs,
+      ratelimit_us: p.ratelimitUs,
+      migration_delay_us: p.migrDelayUs,
+      boost: p.boost ? 1 : 0,
+    };
   }
 
   /**
@@ -423,7 +433,10 @@ export class Credit implements SchedPolicy, AcctCtx {
    * boost 1 (as Xen) or 0, a model switch for comparing wake-up latency without BOOST.
    */
   adjustGlobal(p: SchedParams): void {
-    onlyKeys(p, ['tslice_ms', 'ratelimit_us', 'boost']);
+    onlyKeys(p, ['tslice_ms', 'ratelimit_us', 'migration_delay_us', 'boost']);
+    const m = p.migration_delay_us;
+    if (m !== undefined && (m < 0 || m > MIGR_DELAY_MAX_US))
+      fail('EINVAL', `vcpu migration delay should be >= 0 and <= ${MIGR_DELAY_MAX_US}us`);
     if (p.boost !== undefined && p.boost !== 0 && p.boost !== 1)
       fail('EINVAL', `boost must be 1 (on) or 0 (off), not '${p.boost}'`);
     const t = p.tslice_ms;
@@ -437,6 +450,7 @@ export class Credit implements SchedPolicy, AcctCtx {
     if (rNew > tNew * 1000) fail('EINVAL', `Ratelimit cannot be greater than timeslice (${rNew}us > ${tNew}ms)`);
     this.st.params.tsliceMs = tNew;
     this.st.params.ratelimitUs = rNew;
+    if (m !== undefined) this.st.params.migrDelayUs = m;
     if (p.boost !== undefined) this.st.params.boost = p.boost === 1;
   }
 
@@ -446,6 +460,16 @@ export class Credit implements SchedPolicy, AcctCtx {
     const u = this.unit(v.uid);
     const priority = PRI_NAMES[u.pri] ?? String(u.pri);
     return { label: priority, fields: { priority, credit: u.credit } };
+  }
+
+  readonly title = 'SMP Credit Scheduler';
+
+  dumpSettings(): string[] {
+    return creditDump(this.st, this.cs);
+  }
+
+  dumpCpu(cpu: number): string[] {
+    return creditDumpCpu(this.st, this.cs, cpu);
   }
 
   queued(cpu: number): number[] {
@@ -472,7 +496,10 @@ export class Credit implements SchedPolicy, AcctCtx {
   }
 
   reset(now: number): void {
-    this.st = newCreditState(this.cs.pcpus.length, creditParamsFromHost(this.core.host.raw));
+    this.st = newCreditState(
+      this.cs.pcpus.length,
+      creditParamsFromHost(this.core.host.raw, (t) => this.core.printk(t)),
+    );
     this.st.acctSeq = this.cs.timers.arm(firstAcctNs(this.st, now), T_POLICY, 0);
   }
 

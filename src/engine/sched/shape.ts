@@ -57,6 +57,10 @@ export function checkCoreShape(data: unknown): void {
       arrOf(v, 'affinity', 'nat', where).forEach((c, j) =>
         exists((c as number) < pcpus.length, `${where}.affinity[${j}]`, `pCPU ${String(c)}`),
       );
+    if (v.down !== undefined && typeof v.down !== 'boolean')
+      fail('EINVAL', `state: ${where}.down must be true or false`);
+    // Soft affinity came later: a state without it has none (all pCPUs).
+    if (v.soft !== undefined && v.soft !== null) cpuList(v, 'soft', where, pcpus.length);
     const w = shape(v.w, `${where}.w`, {
       kind: 'nat',
       rng: 'num',
@@ -90,6 +94,14 @@ export function checkCoreShape(data: unknown): void {
   }).forEach((d, i) => {
     const where = `sched.doms[${i}]`;
     domids.add(d.domid as number);
+    if (d.exited !== undefined)
+      arrOf(d, 'exited', 'obj', where).forEach((x, j) => {
+        const at = `${where}.exited[${j}]`;
+        const e = shape(x, at, { id: 'nat', cpu: 'nat', cpuNs: 'nat', affinity: 'arr?', soft: 'arr?' });
+        exists((e.cpu as number) < pcpus.length, `${at}.cpu`, `pCPU ${String(e.cpu)}`);
+        if (e.affinity !== null) cpuList(e, 'affinity', at, pcpus.length);
+        if (e.soft !== null) cpuList(e, 'soft', at, pcpus.length);
+      });
     arrOf(d, 'vcpus', 'nat', where).forEach((u, j) =>
       exists(
         uids.get(u as number)?.domid === d.domid,
@@ -111,4 +123,11 @@ export function checkCoreShape(data: unknown): void {
     for (const k of Object.keys(c))
       if (typeof c[k] !== 'number') fail('EINVAL', `state: sched.last.cpuNs.${k} must be a number`);
   }
+}
+
+/** A list of pCPU numbers, each naming a pCPU of the host. */
+function cpuList(o: Rec, key: string, where: string, pcpus: number): void {
+  arrOf(o, key, 'nat', where).forEach((c, j) =>
+    exists((c as number) < pcpus, `${where}.${key}[${j}]`, `pCPU ${String(c)}`),
+  );
 }
