@@ -11,16 +11,20 @@ import { EngineError } from './engine/errors.js';
 import { bufferedOut } from './buffered-out.js';
 import { nodeIO, packageDir, readText } from './host-io.js';
 import { setupShell, SetupOptions } from './session-setup.js';
+import { runSweepPool } from './sweep-pool.js';
+import { isTheme } from './tui/theme-names.js';
 
 interface CliOptions extends SetupOptions {
   command?: string;
   json?: boolean;
   explain?: boolean;
+  verbose?: boolean;
   keepGoing?: boolean;
   color?: boolean;
   plain?: boolean;
   step?: boolean;
   record?: string;
+  theme?: string;
 }
 
 // stdout is written in large chunks unless it is a terminal (buffered-out.ts); stderr never waits, and
@@ -41,6 +45,17 @@ const scriptIO: HostIO = {
   },
 };
 
+/**
+ * Host I/O of the interactive modes (the console, --plain, top): a sweep runs for at most
+ * CONSOLE_SWEEP_MS of wall time, then is stopped and fails saying to run it from a script, so the
+ * screen never waits on it for long; it draws no progress over the console's screen.
+ */
+const CONSOLE_SWEEP_MS = 60_000;
+const consoleIO: HostIO = {
+  ...nodeIO,
+  runSweep: (job, jobs) => runSweepPool(job, jobs, { progress: false, timeoutMs: CONSOLE_SWEEP_MS }),
+};
+
 function version(): string {
   try {
     return (JSON.parse(readFileSync(join(packageDir(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -53,7 +68,14 @@ function version(): string {
 function runScripted(text: string, origin: string | undefined, o: CliOptions): number {
   const setup = setupShell(o, scriptIO);
   setup.shell.useHost(
-    scriptedHost({ json: !!o.json, explain: !!o.explain, tty: process.stdout.isTTY === true, out, err }),
+    scriptedHost({
+      json: !!o.json,
+      explain: !!o.explain,
+      tty: process.stdout.isTTY === true,
+      verbose: !!o.verbose,
+      out,
+      err,
+    }),
   );
   let status = 0;
   try {
@@ -69,7 +91,7 @@ function runScripted(text: string, origin: string | undefined, o: CliOptions): n
 /** --step: a demo script one command at a time, with time travel. */
 async function runStep(text: string, file: string, o: CliOptions): Promise<number> {
   stdout.flush();
-  const setup = setupShell(o);
+  const setup = setupShell(o, consoleIO);
   try {
     const { runStepper } = await import('./step.js');
     await runStepper(setup.shell, text, file);
@@ -82,7 +104,7 @@ async function runStep(text: string, file: string, o: CliOptions): Promise<numbe
 async function runInteractive(o: CliOptions, dashboardOnly = false): Promise<number> {
   stdout.flush();
   if (o.color === false || process.env.NO_COLOR !== undefined) process.env.NO_COLOR ??= '1';
-  const setup = setupShell(o);
+  const setup = setupShell(o, consoleIO);
   try {
     const { loadHistory, appendHistory } = await import('./history.js');
     const history = loadHistory();
@@ -98,8 +120,9 @@ async function runInteractive(o: CliOptions, dashboardOnly = false): Promise<num
     // React's development build only adds checks for people developing React components.
     process.env.NODE_ENV ??= 'production';
     const tui = await import('./tui/console.js');
-    if (dashboardOnly) return await tui.runTop(setup.shell, { color: o.color });
-    return await tui.runConsole(setup.shell, { color: o.color, history, remember: appendHistory });
+    const theme = o.theme !== undefined && isTheme(o.theme) ? o.theme : 'dark';
+    if (dashboardOnly) return await tui.runTop(setup.shell, { color: o.color, theme });
+    return await tui.runConsole(setup.shell, { color: o.color, theme, history, remember: appendHistory });
   } finally {
     setup.finish(true);
   }
@@ -148,6 +171,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--json', 'print one JSON object per command')
     .option('--explain', 'after each modeled latency, the cost primitives it sums (in --json: data.cost, always)')
     .option('--costs <file>', 'cost overrides (name = value lines, xl.cfg syntax); costs lists the names')
+    .option('-v, --verbose', 'also print the confirmations of changes xl makes silently (pause, vcpu-pin, ...)')
     .option('--keep-going', 'in scripts, go on after a failed command (exit 1 at the end)')
     .option('--seed <n>', 'seed of every random choice (default: the host config)')
     .option('--host <file>', 'host config (default: images/host.cfg)')
@@ -156,6 +180,10 @@ async function main(argv: string[]): Promise<number> {
     .option('--plain', 'a line-by-line session without the full-screen console')
     .option('--step', 'step through the script FILE: show each command, run it on a key, step back on another')
     .option('--record <file>', 'record the terminal session as an asciicast v2 file (asciinema play FILE)')
+    .option(
+      '--theme <name>',
+      "the console's colours: dark (default), light (a light terminal) or contrast (a projector)",
+    )
     .addOption(new Option('--no-color', 'no colour (also NO_COLOR)'))
     .version(version(), '--version')
     .helpOption('-h, --help')
@@ -171,6 +199,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const o = program.opts<CliOptions>();
   o.host ??= undefined;
+  if (o.theme !== undefined && !isTheme(o.theme)) {
+    err(`kylinx-sh: --theme must be dark, light or contrast, not '${o.theme}'\n`);
+    return 2;
+  }
   const file = program.args[0];
   if (o.command !== undefined && file !== undefined) {
     err('kylinx-sh: give either -c or a script file, not both\n');
@@ -197,7 +229,7 @@ async function main(argv: string[]): Promise<number> {
   // `kylinx-sh top`: the dashboard alone (a script named top is still run as a script).
   if (file === 'top' && !existsSync(file)) {
     if (tty) return withRecording(o, () => runInteractive(o, true));
-    err("kylinx-sh top needs a terminal; without one use: kylinx-sh -c 'top -b -n 1'\n");
+    err("kylinx-sh top needs a terminal; without one use: kylinx-sh -c 'top -b -i 1'\n");
     return 2;
   }
   if (file !== undefined) return runScripted(readText(file), file, o);

@@ -19,6 +19,8 @@ import { hostFromCfg, imageFromCfg } from './engine/config.js';
 import { HostConfig, ImageConfig, parseCfg } from './engine/image.js';
 import type { HostIO } from './commands/types.js';
 import { renderSvg } from './graphviz.js';
+import { plotToFile } from './plot.js';
+import { runSweepPool } from './sweep-pool.js';
 import { packageDir, userPath } from './package-paths.js';
 
 export { packageDir };
@@ -54,7 +56,7 @@ export function loadImages(dir: string): Map<string, ImageConfig> {
   const images = new Map<string, ImageConfig>();
   for (const f of files) {
     const path = join(dir, f);
-    const img = imageFromCfg(parseCfg(readText(path), path), path, basename(f, '.cfg'));
+    const img = imageFromCfg(parseCfg(readText(path), path, cfgWarn), path, basename(f, '.cfg'));
     if (images.has(img.name)) fail('EEXIST', `${path}: image name '${img.name}' is used by another file too`);
     images.set(img.name, img);
   }
@@ -62,19 +64,25 @@ export function loadImages(dir: string): Map<string, ImageConfig> {
 }
 
 export function loadHost(file: string): HostConfig {
-  return hostFromCfg(parseCfg(readText(file), file), file);
+  return hostFromCfg(parseCfg(readText(file), file, cfgWarn), file);
+}
+
+/** A config file's warning (a key set twice: the later value wins, as libxlu reads it) goes to stderr. */
+function cfgWarn(message: string): void {
+  process.stderr.write(`${message}\n`);
 }
 
 /**
  * Write a file atomically: a temporary file beside it, fsync, then rename over the old one. A crash or
  * a signal at any point leaves either the old file or the new one, never a torn one.
  */
-export function writeAtomic(path: string, text: string): void {
+export function writeAtomic(path: string, text: string | Uint8Array): void {
   const tmp = join(dirname(resolve(path)), `.${basename(path)}.${process.pid}.tmp`);
   try {
     const fd = openSync(tmp, 'w', 0o644);
     try {
-      writeSync(fd, text);
+      if (typeof text === 'string') writeSync(fd, text);
+      else writeSync(fd, text);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -95,7 +103,15 @@ export function sleepMs(ms: number): void {
   if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-export const nodeIO: HostIO = { readText, writeAtomic, sleepMs, renderSvg };
+export const nodeIO: HostIO = {
+  readText,
+  writeAtomic,
+  sleepMs,
+  renderSvg,
+  // Progress goes to stderr while a sweep runs, where stderr is a terminal to show it.
+  runSweep: (job, jobs) => runSweepPool(job, jobs, { progress: process.stderr.isTTY === true }),
+  plot: plotToFile,
+};
 
 /**
  * An exclusive lock on a state file (`<file>.lock`, created with O_EXCL and holding our pid), so two

@@ -21,7 +21,9 @@ export function runRepl(shell: Shell, history: string[], onLine?: (line: string)
     });
     // Errors go to stdout too: a session read line by line keeps them in order with the output.
     const write = (s: string): void => void process.stdout.write(s);
-    shell.useHost(scriptedHost({ json: false, tty: process.stdout.isTTY === true, out: write, err: write }));
+    shell.useHost(
+      scriptedHost({ json: false, tty: process.stdout.isTTY === true, verbose: true, out: write, err: write }),
+    );
     process.stdout.write('kylinx-sh: type help for commands, exit or Ctrl-D to leave\n');
     rl.prompt();
     rl.on('line', (line) => {

@@ -53,7 +53,7 @@ function act(st: Stepper, key: Key): boolean {
 }
 
 export function runStepper(shell: Shell, scriptText: string, file: string): Promise<void> {
-  shell.useHost(scriptedHost({ json: false, tty: process.stdout.isTTY === true, out, err: out }));
+  shell.useHost(scriptedHost({ json: false, tty: process.stdout.isTTY === true, verbose: true, out, err: out }));
   const st = new Stepper(shell, scriptSteps(scriptText));
   out(`Stepping through ${file}: ${st.steps.length} steps.\n`);
   prompt(st);

@@ -15,6 +15,8 @@ import { wallMs, which } from '../perf/lib.mjs';
 import { makeScript, runScript } from '../perf/rows/script_cmds_per_s.mjs';
 // @ts-expect-error plain .mjs perf modules have no types
 import { ratios, SCALE_COMMANDS } from '../perf/rows/list_100k_ms.mjs';
+// @ts-expect-error plain .mjs perf modules have no types
+import sweepRow, { SWEEP, sweepCpuS, sweepMs } from '../perf/rows/sweep_fig5_s.mjs';
 
 // @ts-expect-error plain .mjs perf modules have no types
 import { redisRequestsPerS } from '../perf/rows/redis_requests_per_s.mjs';
@@ -53,10 +55,11 @@ describe('perf rows at small size', () => {
       timings: Record<string, number>;
     };
     expect(r.pvms).toBe(301);
-    // redis's 2048 pages, libm 1.16 linked at create (64 text + 2 data pages), one channel page per fork (IpC).
-    expect(r.frames).toBe(2048 + 66 + 300);
-    // 301 pVMs, each mapping redis's 2048 pages and libm's 66.
-    expect(r.mappedPages).toBe(301 * (2048 + 66));
+    // redis's 1536 pages, its four libraries linked at create (183 text + 9 data pages), one channel page
+    // per fork (IpC).
+    expect(r.frames).toBe(1536 + 192 + 300);
+    // 301 pVMs, each mapping redis's 1536 pages and its libraries' 192.
+    expect(r.mappedPages).toBe(301 * (1536 + 192));
     expect(r.maxRssKiB).toBeGreaterThan(0);
     expect(Object.keys(r.timings)).toEqual(['list', 'tree']);
   });
@@ -83,6 +86,14 @@ describe('perf rows at small size', () => {
     expect(r.lines).toBe(500);
     expect(r.wallS).toBeGreaterThan(0);
     expect(r.cpuS).toBeGreaterThan(0);
+  });
+
+  it('sweep_fig5_s: the binary runs the sweep the row times, and its CPU time is read from sh', () => {
+    expect(SWEEP).toBe('bench sweep fig5 n=100..2000:100');
+    expect((sweepRow as { budget: number }).budget).toBe(30);
+    expect(sweepMs('', 'bench sweep fig5 n=10..30:10')).toBeGreaterThan(0);
+    expect(sweepCpuS('bench sweep fig5 n=10..30:10')).toBeGreaterThan(0);
+    expect(() => sweepMs('', 'bench sweep fig5 n=0')).toThrow(/exited 1/);
   });
 
   it('startup_ratio: the binary runs fork web 4', () => {

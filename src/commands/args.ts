@@ -136,8 +136,17 @@ function split(spec: AnyCommand, words: readonly string[]): Split {
         );
         usageError(spec, `unknown option --${name}${near ? ` (did you mean --${near}?)` : ''}`);
       }
-    } else if (isShortFlag(w)) {
-      opt = options.find(([, o]) => o.short === w[1]);
+    } else if (isShortCluster(w)) {
+      const cluster = shortCluster(spec, options, w);
+      if (cluster) {
+        for (const [name, v] of cluster.given) opts.set(name, v);
+        if (cluster.needsNext !== undefined) {
+          const v = words[++i];
+          if (v === undefined) usageError(spec, `-${cluster.needsNext.short} needs a value`);
+          opts.set(cluster.needsNext.name, v);
+        }
+        continue;
+      }
     }
     if (!opt) {
       pos.push(w);
@@ -171,11 +180,43 @@ function split(spec: AnyCommand, words: readonly string[]): Split {
   return { pos: out, opts };
 }
 
-/** `-x`, one ASCII letter (what /^-[A-Za-z]$/ matches, without a regular expression per word). */
-function isShortFlag(w: string): boolean {
-  if (w.length !== 2 || w.charCodeAt(0) !== 0x2d) return false;
+/** `-x...`: a dash, then an ASCII letter (what /^-[A-Za-z]/ matches, without a regular expression per word). */
+function isShortCluster(w: string): boolean {
+  if (w.length < 2 || w.charCodeAt(0) !== 0x2d) return false;
   const c = w.charCodeAt(1) | 0x20;
   return c >= 0x61 && c <= 0x7a;
+}
+
+type Options = [string, OptSpec<unknown>][];
+
+/**
+ * Short options as getopt reads them: flags may be clustered (`-bi1` is -b -i 1) and a value may be
+ * attached (`-w512`, `-dweb`) or be the next word. A word whose first letter is none of the command's
+ * short options is not an option at all (`kill -KILL web`): null, and it stays a positional word.
+ */
+function shortCluster(
+  spec: AnyCommand,
+  options: Options,
+  w: string,
+): { given: [string, string | true][]; needsNext?: { name: string; short: string } } | null {
+  const given: [string, string | true][] = [];
+  for (let k = 1; k < w.length; k++) {
+    const ch = w[k]!;
+    const opt = options.find(([, o]) => o.short === ch);
+    if (!opt) {
+      if (k === 1) return null;
+      usageError(spec, `unknown option -${ch} in ${w}`);
+    }
+    const [name, o] = opt;
+    if (!o.kind) {
+      given.push([name, true]);
+      continue;
+    }
+    if (k + 1 < w.length) given.push([name, w.slice(k + 1)]);
+    else return { given, needsNext: { name, short: ch } };
+    return { given };
+  }
+  return { given };
 }
 
 /**

@@ -17,8 +17,16 @@ export interface Completion {
   candidates: string[];
 }
 
-/** Candidates for the last word of `line`. */
-export function complete(hv: Engine, images: Map<string, ImageConfig>, line: string): Completion {
+/**
+ * Candidates for the last word of `line`. `files` lists the paths that start with a prefix (the
+ * console's, which may read the disk); without it, file arguments complete to nothing.
+ */
+export function complete(
+  hv: Engine,
+  images: Map<string, ImageConfig>,
+  line: string,
+  files?: (prefix: string) => string[],
+): Completion {
   const cmdText = line.slice(line.lastIndexOf(';') + 1).replace(/^\s+/, '');
   const words = cmdText.split(/\s+/);
   const word = words[words.length - 1] ?? '';
@@ -32,6 +40,7 @@ export function complete(hv: Engine, images: Map<string, ImageConfig>, line: str
     return { word, candidates: [] };
   }
   const slot = slotAt(spec, words.slice(1, -1));
+  if (slot?.kind === 'file') return { word, candidates: files ? files(word) : [] };
   const pool = !slot ? [] : slot.choices ? [...slot.choices] : candidatesOf(slot.kind, hv, images, words.slice(1, -1));
   return { word, candidates: pool.filter((c) => c.startsWith(word)) };
 }

@@ -3,6 +3,7 @@
 // that carries them out. The console performs them (src/tui/console-host.ts); the scripted modes (-c,
 // a script, stdin, --plain, --step) show narration and run or refuse the rest (scripted-host.ts).
 
+import type { ForkStep } from '../engine/fork-steps.js';
 import type { Ctx, Handoff, Outcome, Result } from './types.js';
 
 /** A stage of a library update as the console animates it (Fig. 7's four stages). */
@@ -12,15 +13,29 @@ export interface StageTime {
   us: number;
 }
 
+/** One child of a fork: its name, domid and the modeled time of its do_fork. */
+export interface ForkedChild {
+  name: string;
+  domid: number;
+  us: number;
+}
+
 /**
- * A mechanism the console animates while it runs. Each variant names its mechanism and carries what
+ * A mechanism the console animates while it runs, from what the engine computed when the command ran
+ * (the engine is done before the animation starts). Each variant names its mechanism and carries what
  * the animation draws; a mode that does not animate ignores it (the result's text says it all).
- * New mechanisms (fork's steps, a ring filling, a wait) are added here as variants, and drawn in
- * src/tui/animation.ts.
+ * Mechanisms that show in the data itself (a ring's fill, a copy-on-write break, a wait) need no
+ * variant: the console draws them from the engine's state. Variants are drawn in src/tui/anim/.
  */
 export type Animation =
-  /** A library update's four stages per pVM, as KylinX's Fig. 7 times them. */
-  { mechanism: 'update-stages'; pvms: readonly { name: string; stages: readonly StageTime[] }[] };
+  /** A library update's four stages per pVM, as KylinX's Fig. 7 times them, after the wait for quiescence. */
+  | {
+      mechanism: 'update-stages';
+      lib: string;
+      pvms: readonly { name: string; waitUs: number; stages: readonly StageTime[] }[];
+    }
+  /** KylinX do_fork: the first child's steps with their modeled times (the others take the same steps). */
+  | { mechanism: 'fork-steps'; parent: string; steps: readonly ForkStep[]; children: readonly ForkedChild[] };
 
 /**
  * How a result is shown beyond its text: `say` is demo narration (framed where there is a terminal,
@@ -38,7 +53,9 @@ export type ActEffect =
   /** Step through a script, one command per key, with time travel. */
   | { kind: 'play-script'; file: string }
   /** A run long enough that the console runs it in steps Ctrl-C can stop. */
-  | { kind: 'long-run'; ns: number };
+  | { kind: 'long-run'; ns: number }
+  /** Animations of mechanisms: on, off, a slow-down factor (wall time per modeled time), or null to ask. */
+  | { kind: 'animation'; set: 'on' | 'off' | number | null };
 
 /** The rest of a held line: runs the commands after the one whose effect held it. */
 export type Resume = () => void;

@@ -1,7 +1,8 @@
 // Text formatting shared by commands: C-style padding for xl's formats, sizes, latencies, tables.
 
-import { Domain, isZombie, SHUTDOWN_LETTERS } from '../engine/domain.js';
+import { Domain, isHeld, isZombie, SHUTDOWN_LETTERS } from '../engine/domain.js';
 import type { Engine } from '../engine/index.js';
+import { cFixedW } from './cfmt.js';
 
 /** printf %-Ns */
 export function left(s: string | number, w: number): string {
@@ -37,9 +38,9 @@ export class TextLines {
   }
 }
 
-/** printf %N.1f */
+/** printf %N.1f, C's rounding (cfmt.ts): every xl and xentop column with one decimal. */
 export function fixed1(n: number, w: number): string {
-  return right(n.toFixed(1), w);
+  return cFixedW(n, w, 1);
 }
 
 /** The strings stateLetters returns, by a code of their letters: 100,000 rows share a handful of strings. */
@@ -48,9 +49,10 @@ const STATE_TEXT = new Map<number, string>();
 /** xl's six state letters: r b p s <shutdown reason> d. */
 export function stateLetters(hv: Engine, d: Domain): string {
   const zombie = isZombie(d);
-  const r = !zombie && !d.paused && hv.sched.running(d) ? 'r' : '-';
-  const b = !zombie && !d.paused && hv.sched.blocked(d) ? 'b' : '-';
-  const p = d.paused ? 'p' : '-';
+  const r = !zombie && !isHeld(d) && hv.sched.running(d) ? 'r' : '-';
+  // Independent of p, as in Xen: a paused (or signal-stopped) idle domain is -bp---.
+  const b = !zombie && hv.sched.blocked(d) ? 'b' : '-';
+  const p = isHeld(d) ? 'p' : '-';
   const s = zombie ? 's' : '-';
   const reason = zombie ? SHUTDOWN_LETTERS[d.shutdown!.reason] : '-';
   const code =
@@ -109,14 +111,25 @@ export function table(rows: (string | number)[][], gap = 2): string {
   return lines.text();
 }
 
-/** Uptime as xl prints it: "%2d:%02d:%02d" or "%d days, %2d:%02d:%02d". */
-export function uptime(ns: number): string {
-  let s = Math.floor(ns / 1e9);
+/**
+ * Uptime as xl prints it (uptime_to_string): "%2d:%02d:%02d", "%d day, %2d:%02d:%02d" for one day,
+ * "%d days, ..." for more; `short` (uptime -s) drops the seconds.
+ */
+export function uptime(seconds: number, short = false): string {
+  let s = Math.floor(seconds);
   const days = Math.floor(s / 86400);
   s -= days * 86400;
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   const sec = s % 60;
-  const hms = `${right(h, 2)}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`;
-  return days > 0 ? `${days} days, ${hms}` : hms;
+  const hm = `${right(h, 2)}:${String(m).padStart(2, '0')}`;
+  const clock = short ? hm : `${hm}:${String(sec).padStart(2, '0')}`;
+  if (days > 1) return `${days} days, ${clock}`;
+  if (days === 1) return `${days} day, ${clock}`;
+  return clock;
+}
+
+/** Whole seconds a domain has been up, as xl computes it: now and the start time each in whole seconds. */
+export function upSeconds(nowNs: number, startNs: number): number {
+  return Math.floor(nowNs / 1e9) - Math.floor(startNs / 1e9);
 }

@@ -1,6 +1,7 @@
 // Inspection commands: list (xl), tree, show, info (xl), mem, sharing (xl).
 
 import { DOM0, Domain, isZombie, pagesOf } from '../engine/domain.js';
+import { endingOf, endingText } from '../engine/ending.js';
 import { fail } from '../engine/errors.js';
 import type { Engine } from '../engine/index.js';
 import { hostMemory, pagesSharedWith, smaps, smapsTotal } from '../engine/mm/access.js';
@@ -8,49 +9,106 @@ import type { Accounting, SmapsRaw } from '../engine/mm/accounting.js';
 import { familyName } from '../engine/ipc/trust.js';
 import { hostPolicyName } from '../engine/sched/registry.js';
 import { waitingToSnapshot } from '../engine/waiting.js';
-import { many, maybe, one } from './args.js';
+import { flag, maybe, one } from './args.js';
 import { pvm, word } from './kinds.js';
+import { xlSeconds } from './cfmt.js';
 import { fixed1, left, memMiB, right, sizeKiB, stateLetters, table, TextLines, uptime } from './format.js';
+import { domainConfig, domainUuid, POOL_NAME, SHUTDOWN_CODES } from './xl-domain.js';
+import { type InfoField, infoFields, maybePrintf, NUMA_AFTER, numaLines, xlInfoLine } from './xl-info.js';
 import { command, type AnyCommand } from './types.js';
 
 // ---- list ----------------------------------------------------------------------------------------
 
 export const LIST_HEADER = 'Name                                        ID   Mem VCPUs\tState\tTime(s)';
 
-/** One `xl list` row: "%-40s %5d %5lu %5d     %c%c%c%c%c%c  %8.1f". */
-function listLine(d: Domain, mem: number, state: string, cpuNs: number): string {
-  return `${left(d.name, 40)} ${right(d.domid, 5)} ${right(mem, 5)} ${right(d.vcpus, 5)}     ${state}  ${fixed1(cpuNs / 1e9, 8)}`;
+/** One `xl list` row: "%-40s %5d %5lu %5d     %c%c%c%c%c%c  %8.1f", CPU seconds as (float)ns / 1e9. */
+function listLine(d: Domain, mem: number, vcpus: number, state: string, cpuNs: number): string {
+  return `${left(d.name, 40)} ${right(d.domid, 5)} ${right(mem, 5)} ${right(vcpus, 5)}     ${state}  ${fixed1(xlSeconds(cpuNs), 8)}`;
+}
+
+/** xl list's VCPUs (vcpu_online): those vcpu-set left up; a shut-down domain keeps its count. */
+export function onlineVcpus(hv: Engine, d: Domain): number {
+  return isZombie(d) || d.domid === DOM0 ? d.vcpus : hv.sched.onlineVcpus(d);
+}
+
+interface ListExtras {
+  verbose: boolean;
+  context: boolean;
+  cpupool: boolean;
+  numa: boolean;
+}
+
+/** The columns -v, -Z, -c and -n add to the header, in list_domains' order. */
+function listHeader(x: ListExtras): string {
+  let h = LIST_HEADER;
+  if (x.verbose) h += '   UUID                            Reason-Code\tSecurity Label';
+  if (x.context && !x.verbose) h += '   Security Label';
+  if (x.cpupool) h += '         Cpupool';
+  if (x.numa) h += ' NODE Affinity';
+  return h;
+}
+
+/** What -v, -Z, -c and -n add to a row: " %s" uuid, " %8x" reason (or " %8s" "-"), " %16s" label, "%16s" pool, " " nodes. */
+function listExtras(hv: Engine, d: Domain, x: ListExtras): string {
+  let t = '';
+  if (x.verbose) {
+    t += ` ${domainUuid(hv, d)}`;
+    t += d.shutdown ? ` ${right(SHUTDOWN_CODES[d.shutdown.reason].toString(16), 8)}` : ` ${right('-', 8)}`;
+  }
+  // No XSM/FLASK policy is modelled: every domain's security label is xl's "-".
+  if (x.verbose || x.context) t += ` ${right('-', 16)}`;
+  if (x.cpupool) t += right(POOL_NAME, 16);
+  // One NUMA node: every domain's node affinity is print_bitmap's "all".
+  if (x.numa) t += ' all';
+  return t;
 }
 
 export const list = command({
   name: 'list',
   family: 'inspect',
-  summary: 'List domains (xl list)',
-  args: { pvm: many(pvm, { optional: true }) },
-  run(ctx, a) {
+  summary: 'List information about all/some domains',
+  xl: true,
+  usage: '[options] [Domain]',
+  args: { pvm: maybe(pvm, 'Domain') },
+  options: {
+    long: flag("Output all VM details: each domain's configuration as JSON", 'l'),
+    verbose: flag('Prints out UUIDs and security context', 'v'),
+    context: flag('Prints out security context', 'Z'),
+    cpupool: flag('Prints the cpupool the domain is in', 'c'),
+    numa: flag('Prints out NUMA node affinity', 'n'),
+  },
+  differs:
+    "UUIDs are derived from the host's seed and the domid (the model has no XenStore /vm entries); no security policy is modelled, so every label is '-'; -l prints the libxl configuration fields the model has.",
+  run(ctx, a, o) {
     const hv = ctx.hv;
-    const doms = a.pvm.length > 0 ? a.pvm : hv.list();
+    const doms = a.pvm !== undefined ? [a.pvm] : hv.list();
     const lines = new TextLines();
-    lines.push(LIST_HEADER);
+    lines.push(listHeader(o));
+    const plain = !o.verbose && !o.context && !o.cpupool && !o.numa;
     const domains = [];
     for (const d of doms) {
       // Each figure once per row: the text and the data show the same.
       const mem = memMiB(d);
       const state = stateLetters(hv, d);
       const cpuNs = hv.sched.cpuTimeNs(d);
-      lines.push(listLine(d, mem, state, cpuNs));
+      const vcpus = onlineVcpus(hv, d);
+      const line = listLine(d, mem, vcpus, state, cpuNs);
+      lines.push(plain ? line : line + listExtras(hv, d, o));
       domains.push({
         name: d.name,
         domid: d.domid,
         mem_mib: mem,
-        vcpus: d.vcpus,
+        vcpus,
         state,
         time_s: Math.round((cpuNs / 1e9) * 10) / 10,
         parent: d.domid === DOM0 ? null : d.parent,
         family: d.family,
       });
     }
-    return { text: lines.text(), data: { domains } };
+    if (!o.long) return { text: lines.text(), data: { domains } };
+    // xl list -l: a JSON array of {domid, config}, in yajl's beautified layout (4 spaces).
+    const configs = doms.map((d) => ({ domid: d.domid, config: domainConfig(hv, d) }));
+    return { text: JSON.stringify(configs, null, 4), data: { domains, configs } };
   },
 });
 
@@ -91,7 +149,7 @@ function walkFamilies(hv: Engine, root: Domain, visit: (d: Domain, depth: number
 
 /** One domain's row of the tree (accounting brought up to date by the caller). */
 function treeRow(hv: Engine, acct: Accounting, d: Domain, depth: number, prefix: string): TreeRow {
-  const sums: SmapsRaw = { region: 'total', pages: 0, pssShifted: 0, sharedPages: 0 };
+  const sums: SmapsRaw = { region: 'total', sizePages: 0, pages: 0, pssShifted: 0, sharedPages: 0 };
   for (const r of d.regions) acct.addRegion(r, sums);
   const parent = d.domid === DOM0 ? undefined : hv.domains.get(d.parent);
   const pages = pagesOf(d);
@@ -199,12 +257,12 @@ const show = command({
     const kids = d.children.map((c) => hv.domains.get(c)!.name);
     const lines = [
       `${d.name} (domid ${d.domid})  image ${d.image.name}${d.image.description ? ` — ${d.image.description}` : ''}`,
-      `  state     ${stateLetters(hv, d)}${isZombie(d) ? `  exited, status ${d.shutdown!.status}${d.shutdown!.signal ? ` (${d.shutdown!.signal})` : ''}` : ''}${d.paused ? '  paused' : ''}${d.waiting ? `  blocked in ${d.waiting.call} on ${d.waiting.on}` : ''}`,
+      `  state     ${stateLetters(hv, d)}${isZombie(d) ? `  ${endingText(endingOf(d.shutdown!))}` : ''}${d.paused ? '  paused' : ''}${d.stopped ? '  stopped by a signal' : ''}${d.waiting ? `  blocked in ${d.waiting.call} on ${d.waiting.on}` : ''}`,
       `  family    ${familyName(hv, d)}; parent ${parent.name}; children ${kids.length ? kids.join(', ') : 'none'}`,
       `  vcpus     ${d.vcpus}`,
       `  memory    ${d.memMiB} MiB configured; Rss ${sizeKiB(s.total.rss_kib)}, Pss ${sizeKiB(s.total.pss_kib)}, shared ${sizeKiB(s.total.shared_kib)}, private ${sizeKiB(s.total.private_kib)}`,
       `  regions   ${d.regions.map((r) => `${r.name} ${r.pages}p ${r.kind}`).join(', ') || 'none'}`,
-      `  uptime    ${uptime(hv.nowNs - d.createdNs).trim()}`,
+      `  uptime    ${uptime((hv.nowNs - d.createdNs) / 1e9).trim()}`,
     ];
     return {
       text: lines.join('\n'),
@@ -221,57 +279,72 @@ const show = command({
         memory: s.total,
         waiting: d.waiting && waitingToSnapshot(d.waiting),
         paused: d.paused,
-        exit_status: d.shutdown?.status ?? null,
+        stopped: d.stopped,
+        exit_status: d.shutdown && !d.shutdown.signal ? d.shutdown.status : null,
+        term_signal: d.shutdown?.signal ?? null,
         uptime_s: (hv.nowNs - d.createdNs) / 1e9,
       },
     };
   },
 });
 
-// ---- info ----------------------------------------------------------------------------------------
-
-export function infoFields(hv: Engine): [string, string | number][] {
-  const m = hostMemory(hv);
-  const mib = (k: number) => Math.floor(k / 1024);
-  return [
-    ['host', hv.host.name],
-    ['release', 'kylinx-sh model'],
-    ['version', '#1 (a model of Xen 4.x with KylinX)'],
-    ['machine', 'x86_64'],
-    ['nr_cpus', hv.host.pcpus],
-    ['max_cpu_id', hv.host.pcpus - 1],
-    ['nr_nodes', 1],
-    ['cores_per_socket', hv.host.pcpus],
-    ['threads_per_core', 1],
-    ['total_memory', hv.host.memory],
-    ['free_memory', mib(m.free_kib)],
-    ['sharing_freed_memory', mib(m.saved_kib)],
-    ['sharing_used_memory', mib(m.shared_kib)],
-    ['outstanding_claims', 0],
-    ['free_cpus', 0],
-    ['xen_major', 4],
-    ['xen_minor', 11],
-    ['xen_scheduler', hostPolicyName(hv.host.raw)],
-    ['xen_pagesize', 4096],
-    ['toolstack', hv.host.toolstack],
-    ['pool_shells', hv.pool],
-    ['nr_domains', hv.liveCount],
-  ];
-}
+// ---- info, host -----------------------------------------------------------------------------------
 
 const info = command({
   name: 'info',
   family: 'inspect',
-  summary: 'Host information (xl info); `info <field>` prints one value',
-  args: { field: maybe(word) },
-  run(ctx, a) {
-    const fields = infoFields(ctx.hv);
-    if (a.field !== undefined) {
-      const hit = fields.find(([k]) => k === a.field);
-      if (!hit) fail('ENOENT', `no info field '${a.field}' (fields: ${fields.map(([k]) => k).join(', ')})`);
-      return { text: String(hit[1]), data: { [hit[0]]: hit[1] } };
+  summary: 'Get information about Xen host',
+  xl: true,
+  usage: '[-n] [name]',
+  args: { name: maybe(word, 'name') },
+  options: { numa: flag('List host NUMA topology information', 'n') },
+  help: "`info NAME` prints the value of every field whose label begins with NAME (xl's maybe_printf): `info free` prints free_memory's and free_cpus' values; a NAME nothing begins prints nothing.",
+  differs:
+    "The host is a model: uname, hw_caps, the compiler and build fields are those of the modeled Xen 4.11.4 host (constants), the memory and CPU figures are the engine's, xen_commandline follows the host file. Model-only figures (toolstack, pool shells, domains) are in `host`.",
+  run(ctx, a, o) {
+    const hv = ctx.hv;
+    const fields = infoFields(hv);
+    // As xl: with -n the NAME filter is off, and the topology comes between physinfo and xeninfo.
+    const name = o.numa ? undefined : a.name;
+    if (name !== undefined) {
+      const hits: InfoField[] = [];
+      const values: string[] = [];
+      for (const f of fields) {
+        const v = maybePrintf(xlInfoLine(f), name);
+        if (v === null) continue;
+        hits.push(f);
+        values.push(v);
+      }
+      return { text: values.join('\n'), data: Object.fromEntries(hits) };
     }
-    return { text: fields.map(([k, v]) => `${left(k, 23)}: ${v}`).join('\n'), data: Object.fromEntries(fields) };
+    const lines = fields.map(xlInfoLine);
+    if (o.numa) lines.splice(NUMA_AFTER, 0, ...numaLines(hv));
+    return { text: lines.join('\n'), data: Object.fromEntries(fields) };
+  },
+});
+
+const host = command({
+  name: 'host',
+  family: 'inspect',
+  summary: 'The model host beyond xl info: toolstack, pool of domain shells, live pVMs, frames',
+  args: {},
+  run(ctx) {
+    const hv = ctx.hv;
+    const m = hostMemory(hv);
+    const rows: [string, string | number][] = [
+      ['host', hv.host.name],
+      ['toolstack', hv.host.toolstack],
+      ['pool_shells', hv.pool],
+      ['nr_domains', hv.liveCount],
+      ['max_domains', hv.host.max_domains],
+      ['scheduler', hostPolicyName(hv.host.raw)],
+      ['pcpus', hv.host.pcpus],
+      ['frames_total', m.total_kib / 4],
+      ['frames_free', m.free_kib / 4],
+      ['evtchn_ports', hv.host.evtchn_ports],
+      ['seed', hv.host.seed],
+    ];
+    return { text: rows.map(([k, v]) => `${left(k, 23)}: ${v}`).join('\n'), data: Object.fromEntries(rows) };
   },
 });
 
@@ -342,4 +415,4 @@ const sharing = command({
   },
 });
 
-export const INSPECT: AnyCommand[] = [list, tree, show, info, mem, sharing];
+export const INSPECT: AnyCommand[] = [list, tree, show, info, host, mem, sharing];

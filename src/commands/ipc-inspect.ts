@@ -6,6 +6,7 @@ import type { Domain } from '../engine/domain.js';
 import type { Engine } from '../engine/index.js';
 import { GTF_readonly, GTF_reading, GTF_writing } from '../engine/mm/grant.js';
 import { hexKey } from '../engine/ipc/keys.js';
+import { nameOf as ipcName } from '../engine/ipc/state.js';
 import type { Ipc } from '../engine/ipc/subsystem.js';
 import { waitsOn } from '../engine/waiting.js';
 import { maybe, one } from './args.js';
@@ -14,11 +15,12 @@ import { table } from './format.js';
 import { command, type AnyCommand } from './types.js';
 
 function nameOf(hv: Engine, domid: number): string {
-  return hv.domains.get(domid)?.name ?? `#${domid}`;
+  return ipcName(hv.domains, hv.ipc, domid);
 }
 
+/** A family by its root's name (the root may be gone while the family lives on). */
 function famOf(hv: Engine, family: number): string {
-  return hv.domains.get(family)?.name ?? `#${family}`;
+  return ipcName(hv.domains, hv.ipc, family);
 }
 
 // ---- evtchn --------------------------------------------------------------------------------------
@@ -37,8 +39,9 @@ function portsData(hv: Engine, ipc: Ipc, d: Domain) {
   }));
   const vcpus = ipc.evtchn
     .vcpuBits(d.domid)
-    .map((v, i) => ({ vcpu: i, selector: v.selector, upcall_pending: v.upcallPending }));
-  return { name: d.name, domid: d.domid, limit: ipc.evtchn.limit, ports, vcpus, ...ipc.evtchn.activity(d.domid) };
+    .map((v, i) => ({ vcpu: i, selector: v.selector.toString(2), upcall_pending: v.upcallPending }));
+  const limit = ipc.evtchn.highestPort(d.domid);
+  return { name: d.name, domid: d.domid, limit, ports, vcpus, ...ipc.evtchn.activity(d.domid) };
 }
 
 const evtchn = command({
@@ -58,7 +61,7 @@ const evtchn = command({
             .filter(Boolean);
     const data = doms.map((d) => portsData(hv, ipc, d));
     const blocks = data.map((x) => {
-      const head = `${x.name} (domid ${x.domid}): ${x.ports.length} of ${x.limit} ports in use; ${x.sent} sent, ${x.received} received; ${x.vcpus.map((v) => `vCPU${v.vcpu} selector ${v.selector.toString(2)} upcall ${v.upcall_pending ? 1 : 0}`).join(', ') || 'no events yet'}`;
+      const head = `${x.name} (domid ${x.domid}): ${x.ports.length} of ${x.limit} ports in use; ${x.sent} sent, ${x.received} received; ${x.vcpus.map((v) => `vCPU${v.vcpu} selector ${v.selector} upcall ${v.upcall_pending ? 1 : 0}`).join(', ') || 'no events yet'}`;
       if (x.ports.length === 0) return `${head}\n  (no ports)`;
       const rows: (string | number)[][] = [['Port', 'Type', 'Remote', 'RPort', 'Pending', 'Masked', 'Use']];
       for (const p of x.ports)

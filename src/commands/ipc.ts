@@ -9,6 +9,7 @@ import { close as closePipe, write as writePipe } from '../engine/ipc/calls.js';
 import { createPipe, type End, parseEnd, readPipe, RING_MAX } from '../engine/ipc/pipe.js';
 import { fail } from '../engine/errors.js';
 import { segmentById, shmat, shmdt, shmget } from '../engine/ipc/shm.js';
+import { nameOf as ipcName } from '../engine/ipc/state.js';
 import { quote, utf8 } from '../engine/ipc/vchan.js';
 import { flag, maybe, one, option } from './args.js';
 import { formOf, int, ipcKey, type Kind, pipe as pipeArg, pvm, size, text, word } from './kinds.js';
@@ -28,7 +29,7 @@ const firstContactNote = (first: boolean): string =>
   first ? ' (first contact: trust verified, channel and page set up)' : '';
 
 function nameOf(hv: Engine, domid: number): string {
-  return hv.domains.get(domid)?.name ?? `domain ${domid}`;
+  return ipcName(hv.domains, hv.ipc, domid);
 }
 
 // ---- pipes ---------------------------------------------------------------------------------------
@@ -68,6 +69,12 @@ const write = command({
   name: 'write',
   family: 'ipc',
   summary: "The pipe's writer writes data; a full ring blocks it until the reader drains it",
+  help: [
+    'A write blocked on a full ring whose reader then closes returns the bytes it wrote so far (EPIPE if',
+    'none) once SIGPIPE has not ended the writer (sig_ignore or sig_handlers), as pipe(7). Stricter than',
+    'Linux on purpose: one write carries at most 1 MiB (the largest ring), and a write to a pipe whose',
+    'reader is gone with SIGPIPE caught or ignored fails without running the handler.',
+  ].join('\n'),
   args: { pipe: one(pipeArg), data: one(text) },
   options: {
     repeat: option(int(1, 1 << 20), 'write the data this many times over (write 1 x --repeat 5000 writes 5000 bytes)'),
@@ -86,12 +93,14 @@ const write = command({
       );
     const text = a.data.repeat(times);
     const bytes = utf8(text);
-    const w = writePipe(hv, ipc, p, bytes);
+    // Named before the write: a writer SIGPIPE ends is reaped at once, and the pipe may go with it.
     const writer = nameOf(hv, p.writer);
+    const reader = nameOf(hv, p.reader);
+    const w = writePipe(hv, ipc, p, bytes);
     const base = {
       pipe: p.id,
       writer,
-      reader: nameOf(hv, p.reader),
+      reader,
       bytes: bytes.length,
       written: w.written,
       blocked: w.blocked,
@@ -100,7 +109,7 @@ const write = command({
     };
     if (w.raised) {
       return {
-        text: `write on pipe ${p.id}: EPIPE, its reader is gone; SIGPIPE terminated ${writer} (status 141)`,
+        text: `write on pipe ${p.id}: EPIPE, its reader is gone; SIGPIPE terminated ${writer} (killed by SIGPIPE)`,
         data: { ...base, errno: 'EPIPE', signal: 'SIGPIPE', terminated: true },
         latencyUs: w.latencyUs,
       };
@@ -116,7 +125,8 @@ const read = command({
   name: 'read',
   family: 'ipc',
   summary: "The pipe's reader reads up to n bytes (default: all ready); an empty ring blocks it",
-  args: { pipe: one(pipeArg), n: maybe(int(1, 1 << 30, 'read size')) },
+  args: { pipe: one(pipeArg), n: maybe(int(0, 1 << 30, 'read size')) },
+  help: 'read 1 0 returns 0 bytes at once, as read(2) of 0 bytes does. A stopped or paused reader takes what was written only when it runs again.',
   run(ctx, a) {
     const hv = ctx.hv;
     const ipc = hv.ipc;
@@ -126,6 +136,7 @@ const read = command({
     const writer = nameOf(hv, p.writer);
     let text: string;
     if (r.eof) text = `${reader}: read on pipe ${p.id} returned EOF (${writer} closed the write end)`;
+    else if (a.n === 0) text = `${reader} read 0 bytes from pipe ${p.id} (a read of 0 bytes returns at once)`;
     else if (r.blocked)
       text = `${reader} blocks in read on pipe ${p.id} (state b): the ring is empty until ${writer} writes`;
     else text = `${reader} read ${plural(r.data.length, 'byte')} from pipe ${p.id}: ${quote(r.data)}`;

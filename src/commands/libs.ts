@@ -207,7 +207,11 @@ const updateCmd = command({
       latencyUs: totalUs,
       effect: {
         kind: 'animate',
-        animation: { mechanism: 'update-stages', pvms: done.map((u) => ({ name: u.d.name, stages: u.stages })) },
+        animation: {
+          mechanism: 'update-stages',
+          lib: neu.name,
+          pvms: done.map((u) => ({ name: u.d.name, waitUs: u.waitUs, stages: u.stages })),
+        },
       },
     };
   },

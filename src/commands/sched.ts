@@ -3,15 +3,18 @@
 // queues, CPU shares). Parameters and vCPU descriptions come through the scheduler interface
 // (engine/sched/policy.ts), whichever policy the host runs.
 
-import { DOM0, type Domain } from '../engine/domain.js';
-import { fail } from '../engine/errors.js';
+import { DOM0, isZombie, type Domain } from '../engine/domain.js';
+import { EngineError, fail } from '../engine/errors.js';
 import type { Engine } from '../engine/index.js';
 import type { Scheduler } from '../engine/sched/scheduler.js';
 import type { SchedParams } from '../engine/sched/policy.js';
 import type { RunReport } from '../engine/sched/report.js';
-import { flag, many, one, option, usageError } from './args.js';
+import { flag, many, maybe, one, option } from './args.js';
+import { xlSeconds } from './cfmt.js';
 import { duration, int, type Kind, pvm, word } from './kinds.js';
-import { fixed1, latency, left, right, TextLines, uptime } from './format.js';
+import { fixed1, latency, left, right, TextLines, upSeconds, uptime } from './format.js';
+import { POOL_NAME } from './xl-domain.js';
+import { cpuSetText, parseCpuSet } from '../engine/sched/cpulist.js';
 import { command, type AnyCommand, type Ctx } from './types.js';
 
 /** The perf row sched_speedup's host: the default boot (web, redis, dns) forked to 100 pVMs. */
@@ -68,7 +71,7 @@ export function runText(r: RunReport): string {
   }
   const failed = r.pvms.filter((p) => p.failed > 0);
   const lines = [
-    `ran ${durationText(r.duration_ns)} of virtual time (uptime ${uptime(r.start_ns).trim()} -> ${uptime(r.end_ns).trim()}); pCPUs busy ${r.pcpu_busy_pct.map((b) => `${b.toFixed(1)}%`).join(' ')}`,
+    `ran ${durationText(r.duration_ns)} of virtual time (uptime ${uptime(r.start_ns / 1e9).trim()} -> ${uptime(r.end_ns / 1e9).trim()}); pCPUs busy ${r.pcpu_busy_pct.map((b) => `${b.toFixed(1)}%`).join(' ')}`,
     columns(rows),
     'CPU% is of one pCPU; Median and p99 are response latencies (arrival to end of the burst); Written: heap pages written, CoW: copy-on-write breaks',
   ];
@@ -103,44 +106,69 @@ export const run = command({
 
 // ---- vcpu-list -----------------------------------------------------------------------------------
 
-/** A CPU set as xl prints it: all, none, or ranges like 0-3,6. */
-export function cpuSetText(cpus: number[] | null, pcpus: number): string {
-  if (cpus === null || cpus.length === pcpus) return 'all';
-  if (cpus.length === 0) return 'none';
-  const s = [...cpus].sort((x, y) => x - y);
-  const out: string[] = [];
-  for (let i = 0; i < s.length;) {
-    let j = i;
-    while (j + 1 < s.length && s[j + 1] === s[j]! + 1) j++;
-    out.push(j > i ? `${s[i]}-${s[j]}` : `${s[i]}`);
-    i = j + 1;
-  }
-  return out.join(',');
-}
-
-/** Parse xl's CPU list: all, or comma-separated numbers and ranges (0-3,6); null means all. */
-export function parseCpuSet(text: string, pcpus: number): number[] | null {
-  if (text === 'all') return null;
-  const set = new Set<number>();
-  for (const part of text.split(',')) {
-    const m = /^([0-9]+)(?:-([0-9]+))?$/.exec(part);
-    if (!m) fail('EINVAL', `'${text}' is not a CPU list (examples: all, 2, 0-3, 0,2-4)`);
-    const lo = Number(m[1]);
-    const hi = m[2] === undefined ? lo : Number(m[2]);
-    if (hi < lo) fail('EINVAL', `CPU range ${part} is backwards (write ${hi}-${lo})`);
-    if (hi >= pcpus) fail('EINVAL', `pCPU ${hi} does not exist (this host has pCPUs 0-${pcpus - 1})`);
-    for (let c = lo; c <= hi; c++) set.add(c);
-  }
-  return set.size === pcpus ? null : [...set].sort((x, y) => x - y);
-}
+export { cpuSetText, parseCpuSet } from '../engine/sched/cpulist.js';
 
 export const VCPU_HEADER = `${left('Name', 32)} ${right('ID', 5)} ${right('VCPU', 5)} ${right('CPU', 5)} ${right('State', 5)} ${right('Time(s)', 9)} Affinity (Hard / Soft)`;
+
+interface VcpuRow {
+  id: number;
+  /** Taken down by vcpu-set (printed "    -   --p "). */
+  down: boolean;
+  cpu: number;
+  running: boolean;
+  blocked: boolean;
+  cpuNs: number;
+  hard: string;
+  soft: string;
+}
+
+/**
+ * print_vcpuinfo: "%-32s %5u %5u" then, with no space before it, "%5u %3c%c- " (pCPU, r, b), "%9.1f  "
+ * of (float)ns / 1e9, and the hard and soft affinity.
+ */
+function vcpuLine(d: Domain, v: VcpuRow): string {
+  const r = v.running ? 'r' : '-';
+  const b = v.blocked ? 'b' : '-';
+  // An offline vCPU: "%5c %3c%cp " with '-' for the pCPU and both letters.
+  const cpuState = v.down ? `${right('-', 5)} ${right('-', 3)}-p ` : `${right(v.cpu, 5)} ${right(r, 3)}${b}- `;
+  return `${left(d.name, 32)} ${right(d.domid, 5)} ${right(v.id, 5)}${cpuState}${fixed1(xlSeconds(v.cpuNs), 9)}  ${v.hard} / ${v.soft}`;
+}
+
+/** A domain's vCPUs as vcpu-list shows them: a shut-down domain's stay, neither running nor blocked. */
+function vcpuRows(hv: Engine, d: Domain): VcpuRow[] {
+  const sched = hv.sched;
+  const n = hv.host.pcpus;
+  if (isZombie(d))
+    return sched.exitedVcpus(d).map((x) => ({
+      id: x.id,
+      down: false,
+      cpu: x.cpu,
+      running: false,
+      blocked: false,
+      cpuNs: x.cpuNs,
+      hard: cpuSetText(x.affinity, n),
+      soft: cpuSetText(x.soft, n),
+    }));
+  return sched.vcpusOf(d).map((v) => ({
+    id: v.id,
+    down: v.down,
+    cpu: v.cpu,
+    running: v.state === 'running',
+    blocked: sched.vcpuBlocked(v),
+    cpuNs: v.cpuNs,
+    hard: cpuSetText(v.affinity, n),
+    soft: cpuSetText(v.soft, n),
+  }));
+}
 
 const vcpuList = command({
   name: 'vcpu-list',
   family: 'inspect',
-  summary: 'vCPUs of every domain (or of some): pCPU, state, CPU time, affinity (xl vcpu-list)',
-  args: { pvm: many(pvm, { optional: true }) },
+  summary: 'List the VCPUs for all/some domains',
+  xl: true,
+  usage: '[Domain, ...]',
+  args: { pvm: many(pvm, { optional: true, label: 'Domain' }) },
+  help: "A paused vCPU keeps its b (Xen's blocked flag is not cleared by a pause); a shut-down pVM's vCPUs are listed until it is reaped or destroyed.",
   run(ctx, a) {
     const hv = ctx.hv;
     const sched = hv.sched;
@@ -149,23 +177,20 @@ const vcpuList = command({
     lines.push(VCPU_HEADER);
     const vcpus = [];
     for (const d of doms) {
-      for (const v of sched.vcpusOf(d)) {
-        const r = v.state === 'running' ? 'r' : '-';
-        const b = v.state === 'blocked' ? 'b' : '-';
-        const hard = cpuSetText(v.affinity, hv.host.pcpus);
-        lines.push(
-          `${left(d.name, 32)} ${right(d.domid, 5)} ${right(v.id, 5)} ${right(v.cpu, 5)} ${right(r, 3)}${b}- ${fixed1(v.cpuNs / 1e9, 9)}  ${hard} / all`,
-        );
+      const live = new Map(sched.vcpusOf(d).map((v) => [v.id, v]));
+      for (const r of vcpuRows(hv, d)) {
+        lines.push(vcpuLine(d, r));
+        const v = live.get(r.id);
         vcpus.push({
           name: d.name,
           domid: d.domid,
-          vcpu: v.id,
-          cpu: v.cpu,
-          state: v.state,
-          time_s: Math.round(v.cpuNs / 1e8) / 10,
-          affinity_hard: hard,
-          affinity_soft: 'all',
-          ...sched.describe(v).fields,
+          vcpu: r.id,
+          cpu: r.cpu,
+          state: v ? v.state : 'shutdown',
+          time_s: Math.round(r.cpuNs / 1e8) / 10,
+          affinity_hard: r.hard,
+          affinity_soft: r.soft,
+          ...(v ? sched.describe(v).fields : {}),
         });
       }
     }
@@ -184,25 +209,37 @@ const vcpuOrAll: Kind<number | 'all'> = {
 const vcpuPin = command({
   name: 'vcpu-pin',
   family: 'scheduler',
-  summary: "Set vCPUs' hard affinity: the pCPUs they may run on (xl vcpu-pin)",
-  usage: '<pvm> <vcpu|all> <cpus|all>',
-  args: { pvm: one(pvm), vcpu: one(vcpuOrAll), cpus: one(word) },
-  help: 'Examples: vcpu-pin web 0 2, vcpu-pin web all 0-3,5, vcpu-pin web all all. A running vCPU on a pCPU it may no longer use moves at once.',
-  run(ctx, a) {
+  summary: 'Set which CPUs a VCPU can use',
+  xl: true,
+  usage: '[option] <Domain> <VCPU|all> <Hard affinity|-|all> [<Soft affinity|-|all>]',
+  args: { pvm: one(pvm), vcpu: one(vcpuOrAll), hard: one(word), soft: maybe(word) },
+  options: { force: flag('undo an override pinning done by the kernel', 'f') },
+  help: 'Examples: vcpu-pin web 0 2; vcpu-pin web all 0-3,5; vcpu-pin web all all,^1; vcpu-pin web 0 - 2-3 (soft only). `-` leaves an affinity as it is. A running vCPU on a pCPU it may no longer use moves at once.',
+  differs:
+    "Soft affinity is kept and shown by vcpu-list, but the model's credit1 and credit2 place vCPUs by hard affinity only. -f changes nothing more: no guest kernel here overrides a pinning.",
+  run(ctx, a, o) {
     const hv = ctx.hv;
     const d = a.pvm;
     const sched = hv.sched;
     const vs = sched.vcpusOf(d);
     if (vs.length === 0) fail('ESRCH', `${d.name} has exited and has no vCPUs`);
     const vcpu = a.vcpu;
+    if (vcpu === 'all' && o.force) fail('EINVAL', "Error: --force and 'all' as VCPU not allowed.");
     if (vcpu !== 'all' && vcpu >= vs.length)
       fail('EINVAL', `${d.name} has no vCPU ${vcpu} (vCPUs ${vs.length === 1 ? '0' : `0-${vs.length - 1}`})`);
-    const cpus = parseCpuSet(a.cpus, hv.host.pcpus);
-    sched.pin(d, vcpu, cpus);
-    const set = cpuSetText(cpus, hv.host.pcpus);
+    const n = hv.host.pcpus;
+    const hard = a.hard === '-' ? undefined : parseCpuSet(a.hard, n);
+    const soft = a.soft === undefined || a.soft === '-' ? undefined : parseCpuSet(a.soft, n);
+    if (hard !== undefined && hard !== null && hard.length === 0)
+      fail('EINVAL', `'${a.hard}' leaves no pCPU: a vCPU needs at least one`);
+    sched.pin(d, vcpu, hard, soft);
+    const v0 = sched.vcpusOf(d).find((v) => vcpu === 'all' || v.id === vcpu)!;
+    const hardText = cpuSetText(v0.affinity, n);
+    const softText = cpuSetText(v0.soft, n);
     return {
-      text: `${d.name} vCPU ${vcpu === 'all' ? 'all' : vcpu}: hard affinity ${set}`,
-      data: { name: d.name, domid: d.domid, vcpu, affinity_hard: set },
+      text: `${d.name} vCPU ${vcpu === 'all' ? 'all' : vcpu}: hard affinity ${hardText}, soft affinity ${softText}`,
+      data: { name: d.name, domid: d.domid, vcpu, affinity_hard: hardText, affinity_soft: softText },
+      confirmation: true,
     };
   },
 });
@@ -236,6 +273,20 @@ function given(p: Record<string, number | undefined>): SchedParams {
   return out;
 }
 
+/**
+ * A range the policy refused (libxl's text), as xl shows it: libxl's line, for a domain with its
+ * "Domain N:" prefix (LOGD), then xl's own line naming the call that failed.
+ */
+function asXl<T>(f: () => T, o: { domid?: number; call: string }): T {
+  try {
+    return f();
+  } catch (e) {
+    if (!(e instanceof EngineError) || e.code !== 'EINVAL') throw e;
+    const who = o.domid === undefined ? '' : `Domain ${o.domid}:`;
+    fail('EINVAL', `${who}${e.message}; ${o.call} failed.`);
+  }
+}
+
 function row(d: Domain, p: SchedParams): string {
   return `${left(d.name, 33)} ${right(d.domid, 4)} ${right(p.weight ?? 0, 6)} ${right(p.cap ?? 0, 4)}`;
 }
@@ -253,130 +304,189 @@ function domainList(sched: Scheduler, hv: Engine, poolLine: string): { text: str
   return { text: lines.join('\n'), domains };
 }
 
-/** -d D [-w W] [-c C]: set what is given (the policy checks the ranges), then show the domain. */
+/**
+ * -d D: show the domain (header and row); -d D -w W / -c C: set what is given, silently as xl does (the
+ * policy checks the ranges with libxl's messages).
+ */
 function domainParams(sched: Scheduler, d: Domain, set: { weight?: number; cap?: number }) {
   sched.sdom(d); // an exited pVM is refused before its values are checked (ESRCH first, as before)
-  sched.adjustDomain(d, given({ weight: set.weight, cap: set.cap }));
+  const changing = set.weight !== undefined || set.cap !== undefined;
+  if (changing)
+    asXl(() => sched.adjustDomain(d, given({ weight: set.weight, cap: set.cap })), {
+      domid: d.domid,
+      call: 'libxl_domain_sched_params_set',
+    });
   const p = sched.domainParams(d)!;
   return {
     text: `${SC_HEADER}\n${row(d, p)}`,
     data: { name: d.name, domid: d.domid, weight: p.weight, cap: p.cap },
+    ...(changing ? { confirmation: true } : {}),
   };
+}
+
+/** -p CPUPOOL: this host has one pool; another name is xl's "unknown cpupool". */
+function checkPool(pool: string | undefined): void {
+  if (pool !== undefined && pool !== POOL_NAME)
+    fail('ENOENT', `unknown cpupool '${pool}' (this host has ${POOL_NAME})`);
 }
 
 function creditPoolLine(hv: Engine): string {
   const g = hv.sched.globalParams();
   // BOOST off is a model switch (sched-credit -s -b 0), not part of xl's line: named only when off.
-  return `Cpupool Pool-0: tslice=${g.tslice_ms}ms ratelimit=${g.ratelimit_us}us migration-delay=0us${g.boost === 0 ? ' (BOOST off)' : ''}`;
+  return `Cpupool ${POOL_NAME}: tslice=${g.tslice_ms}ms ratelimit=${g.ratelimit_us}us migration-delay=${g.migration_delay_us ?? 0}us${g.boost === 0 ? ' (BOOST off)' : ''}`;
 }
 
 const schedCredit = command({
   name: 'sched-credit',
   family: 'scheduler',
-  summary:
-    "Get or set credit scheduler parameters: a domain's weight and cap, or the timeslice and rate limit (xl sched-credit)",
-  usage: '[-d <pvm> [-w weight] [-c cap]] [-s [-t tslice_ms] [-r ratelimit_us] [-b 0|1]]',
+  summary: 'Get/set credit scheduler parameters',
+  xl: true,
+  usage: '[-d <Domain> [-w[=WEIGHT]|-c[=CAP]]] [-s [-t TSLICE] [-r RATELIMIT] [-m DLY]] [-p CPUPOOL]',
   args: {},
-  // The ranges are checked by the policy with xl's own messages (xl sched-credit fails with status 1).
+  // The ranges are checked by the policy with libxl's own messages (xl sched-credit fails with status 1).
   options: {
-    domain: option(pvm, 'the domain to show or change', 'd'),
-    weight: option(int(), 'relative share when contended, 1-65535 (default 256)', 'w'),
-    cap: option(int(), '% of one pCPU at most, 0 = no cap (0 to vCPUs x 100)', 'c'),
-    schedparam: flag('show or set the scheduler-wide parameters', 's'),
-    tslice_ms: option(int(), 'timeslice, ms (1-1000; default 30)', 't'),
-    ratelimit_us: option(int(), 'rate limit, µs (0 = off, or 100-500000; default 1000)', 'r'),
+    domain: option(pvm, 'Domain to modify', 'd'),
+    weight: option(int(), 'Weight (int): the relative share when contended, 1-65535 (default 256)', 'w'),
+    cap: option(int(), 'Cap (int): % of one pCPU at most, 0 = no cap (0 to vCPUs x 100)', 'c'),
+    schedparam: flag('Query / modify scheduler parameters', 's'),
+    tslice_ms: option(int(), 'Set the timeslice, in milliseconds (1-1000; default 30)', 't'),
+    ratelimit_us: option(int(), 'Set the scheduling rate limit, in microseconds (0, or 100-500000; default 1000)', 'r'),
+    migration_delay_us: option(int(), 'Set the migration delay, in microseconds (0-100000; default 0)', 'm'),
+    cpupool: option(word, 'Restrict output to CPUPOOL (this host has Pool-0)', 'p'),
     boost: option(int(), 'BOOST on wake-up: 1 as in Xen (default), 0 off (a model switch, for comparisons)', 'b'),
   },
-  help: "Without options: every domain's weight and cap. Examples: sched-credit -d web -w 512; sched-credit -d web -c 50; sched-credit -s -t 10; sched-credit -s -b 0 (BOOST off, to compare).",
+  help: "Without options: every domain's weight and cap. Examples: sched-credit -d web -w 512; sched-credit -d web -c50; sched-credit -s -t 10; sched-credit -s -b 0 (BOOST off, to compare). Setting prints nothing, as xl (-v, or the console, shows the result).",
+  differs:
+    "-b (BOOST off) is the model's own switch. The migration delay is kept and shown, but the model's stealing does not model cache-hot vCPUs, so it changes nothing else.",
   run(ctx, _a, o) {
     const hv = ctx.hv;
+    const domainOpts = o.domain !== undefined || o.weight !== undefined || o.cap !== undefined;
+    if ((o.cpupool !== undefined || o.schedparam) && domainOpts)
+      fail('EINVAL', 'Specifying a cpupool or schedparam is not allowed with domain options.');
+    if (o.domain === undefined && (o.weight !== undefined || o.cap !== undefined))
+      fail('EINVAL', 'Must specify a domain.');
+    const globals = given({
+      tslice_ms: o.tslice_ms,
+      ratelimit_us: o.ratelimit_us,
+      migration_delay_us: o.migration_delay_us,
+      boost: o.boost,
+    });
+    if (!o.schedparam && Object.keys(globals).length > 0)
+      fail('EINVAL', 'Must specify schedparam to set schedule parameter values.');
+    // BOOST off is the model's switch, not libxl's parameter: its own message, without xl's line.
+    if (o.boost !== undefined && o.boost !== 0 && o.boost !== 1)
+      fail('EINVAL', `boost must be 1 (on) or 0 (off), not '${o.boost}'`);
+    checkPool(o.cpupool);
     const sched = schedRunning(hv, 'credit');
     if (o.schedparam) {
-      if (o.domain !== undefined || o.weight !== undefined || o.cap !== undefined)
-        usageError(schedCredit, 'cannot specify -s with -d, -w or -c');
-      sched.adjustGlobal(given({ tslice_ms: o.tslice_ms, ratelimit_us: o.ratelimit_us, boost: o.boost }));
+      const setting = Object.keys(globals).length > 0;
+      if (setting) asXl(() => sched.adjustGlobal(globals), { call: 'libxl_sched_credit_params_set' });
       const g = sched.globalParams();
       return {
         text: creditPoolLine(hv),
         data: {
-          pool: 'Pool-0',
+          pool: POOL_NAME,
           tslice_ms: g.tslice_ms,
           ratelimit_us: g.ratelimit_us,
-          migration_delay_us: 0,
+          migration_delay_us: g.migration_delay_us ?? 0,
           boost: g.boost === 1,
         },
+        ...(setting ? { confirmation: true } : {}),
       };
     }
-    if (o.tslice_ms !== undefined || o.ratelimit_us !== undefined || o.boost !== undefined)
-      usageError(schedCredit, '-t, -r and -b need -s');
     if (o.domain !== undefined) return domainParams(sched, o.domain, o);
-    if (o.weight !== undefined || o.cap !== undefined)
-      usageError(schedCredit, 'Must specify a domain (-d) with -w or -c');
     const g = sched.globalParams();
     const { text, domains } = domainList(sched, hv, creditPoolLine(hv));
-    return { text, data: { pool: 'Pool-0', tslice_ms: g.tslice_ms, ratelimit_us: g.ratelimit_us, domains } };
+    return { text, data: { pool: POOL_NAME, tslice_ms: g.tslice_ms, ratelimit_us: g.ratelimit_us, domains } };
   },
 });
 
 function credit2PoolLine(hv: Engine): string {
-  return `Cpupool Pool-0: ratelimit=${hv.sched.globalParams().ratelimit_us}us`;
+  return `Cpupool ${POOL_NAME}: ratelimit=${hv.sched.globalParams().ratelimit_us}us`;
 }
 
 const schedCredit2 = command({
   name: 'sched-credit2',
   family: 'scheduler',
-  summary: "Get or set credit2 scheduler parameters: a domain's weight and cap, or the rate limit (xl sched-credit2)",
-  usage: '[-d <pvm> [-w weight] [-c cap]] [-s [-r ratelimit_us]] [-p Pool-0]',
+  summary: 'Get/set credit2 scheduler parameters',
+  xl: true,
+  usage: '[-d <Domain> [-w[=WEIGHT]]] [-p CPUPOOL]',
   args: {},
-  // As sched-credit: the ranges are the policy's to check, with xl's messages (status 1).
+  // As sched-credit: the ranges are the policy's to check, with libxl's messages (status 1).
   options: {
-    domain: option(pvm, 'the domain to show or change', 'd'),
-    weight: option(int(), 'credit burns at max weight / weight: the share when contended, 1-65535 (default 256)', 'w'),
-    cap: option(int(), '% of one pCPU at most, as a budget per 10 ms, 0 = no cap', 'c'),
-    schedparam: flag('show or set the scheduler-wide parameters', 's'),
-    ratelimit_us: option(int(), 'rate limit, µs (0 = off, or 100-500000; default 1000)', 'r'),
-    cpupool: option(word, 'the cpupool (this host has one: Pool-0)', 'p'),
+    domain: option(pvm, 'Domain to modify', 'd'),
+    weight: option(int(), 'Weight (int): credit burns at max weight / weight, 1-65535 (default 256)', 'w'),
+    cap: option(int(), 'Cap (int): % of one pCPU at most, as a budget per 10 ms, 0 = no cap', 'c'),
+    schedparam: flag('Query / modify scheduler parameters', 's'),
+    ratelimit_us: option(int(), 'Set the scheduling rate limit, in microseconds (0, or 100-500000)', 'r'),
+    cpupool: option(word, 'Restrict output to CPUPOOL (this host has Pool-0)', 'p'),
   },
   help: 'Only on a host with sched = "credit2" (as Xen\'s sched= boot option). Without options: every domain\'s weight and cap. Examples: sched-credit2 -d web -w 512; sched-credit2 -d web -c 50; sched-credit2 -s -r 500.',
   run(ctx, _a, o) {
     const hv = ctx.hv;
-    if (o.cpupool !== undefined && (o.domain !== undefined || o.weight !== undefined || o.cap !== undefined))
-      usageError(schedCredit2, 'Specifying a cpupool is not allowed with other options.');
-    if (o.schedparam && (o.domain !== undefined || o.weight !== undefined || o.cap !== undefined))
-      usageError(schedCredit2, 'cannot specify -s with -d, -w or -c');
-    if (!o.schedparam && o.ratelimit_us !== undefined) usageError(schedCredit2, '-r needs -s');
+    const domainOpts = o.domain !== undefined || o.weight !== undefined || o.cap !== undefined;
+    if (o.cpupool !== undefined && domainOpts)
+      fail('EINVAL', 'Specifying a cpupool is not allowed with other options.');
+    if (o.schedparam && domainOpts)
+      fail('EINVAL', 'Specifying a cpupool or schedparam is not allowed with domain options.');
+    if (!o.schedparam && o.ratelimit_us !== undefined)
+      fail('EINVAL', 'Must specify schedparam to set schedule parameter values.');
     if (o.domain === undefined && (o.weight !== undefined || o.cap !== undefined))
-      usageError(schedCredit2, 'Must specify a domain (-d) with -w or -c');
-    if (o.cpupool !== undefined && o.cpupool !== 'Pool-0') fail('ENOENT', `unknown cpupool '${o.cpupool}'`);
+      fail('EINVAL', 'Must specify a domain.');
+    checkPool(o.cpupool);
     const sched = schedRunning(hv, 'credit2');
     if (o.schedparam) {
-      sched.adjustGlobal(given({ ratelimit_us: o.ratelimit_us }));
+      const setting = o.ratelimit_us !== undefined;
+      if (setting)
+        asXl(() => sched.adjustGlobal(given({ ratelimit_us: o.ratelimit_us })), {
+          call: 'libxl_sched_credit2_params_set',
+        });
       const g = sched.globalParams();
-      return { text: credit2PoolLine(hv), data: { pool: 'Pool-0', ratelimit_us: g.ratelimit_us } };
+      return {
+        text: credit2PoolLine(hv),
+        data: { pool: POOL_NAME, ratelimit_us: g.ratelimit_us },
+        ...(setting ? { confirmation: true } : {}),
+      };
     }
     if (o.domain !== undefined) return domainParams(sched, o.domain, o);
     const { text, domains } = domainList(sched, hv, credit2PoolLine(hv));
-    return { text, data: { pool: 'Pool-0', ratelimit_us: sched.globalParams().ratelimit_us, domains } };
+    return { text, data: { pool: POOL_NAME, ratelimit_us: sched.globalParams().ratelimit_us, domains } };
   },
 });
 
 // ---- uptime --------------------------------------------------------------------------------------
 
+/** Virtual time of day as strftime's "%H:%M:%S", the host booted at 00:00:00 (uptime -s's "now"). */
+function clockOfDay(ns: number): string {
+  const s = Math.floor(ns / 1e9) % 86400;
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${two(Math.floor(s / 3600))}:${two(Math.floor((s % 3600) / 60))}:${two(s % 60)}`;
+}
+
 const uptimeCmd = command({
   name: 'uptime',
   family: 'inspect',
-  summary: 'How long each domain has been up, in virtual time (xl uptime)',
-  args: { pvm: many(pvm, { optional: true }) },
-  run(ctx, a) {
+  summary: 'Print uptime for all/some domains',
+  xl: true,
+  usage: '[-s] [Domain]',
+  args: { pvm: many(pvm, { optional: true, label: 'Domain' }) },
+  options: { short: flag('short: " HH:MM:SS up D days, HH:MM, name (id)" per domain', 's') },
+  differs: "Times are virtual: the host booted at virtual 00:00:00, and -s's clock is the virtual time of day.",
+  run(ctx, a, o) {
     const hv = ctx.hv;
     const doms = a.pvm.length > 0 ? a.pvm : hv.list();
     const lines = new TextLines();
-    lines.push(`${left('Name', 33)} ${right('ID', 4)} Uptime`);
+    if (!o.short) lines.push(`${left('Name', 33)} ${right('ID', 4)} Uptime`);
+    const now = clockOfDay(hv.nowNs);
     const domains = [];
     for (const d of doms) {
-      const up = hv.nowNs - (d.domid === DOM0 ? 0 : d.createdNs);
-      lines.push(`${left(d.name, 33)} ${right(d.domid, 4)} ${uptime(up)}`);
-      domains.push({ name: d.name, domid: d.domid, uptime_s: Math.floor(up / 1e9) });
+      const up = upSeconds(hv.nowNs, d.domid === DOM0 ? 0 : d.createdNs);
+      lines.push(
+        o.short
+          ? ` ${now} up ${uptime(up, true)}, ${d.name} (${d.domid})`
+          : `${left(d.name, 33)} ${right(d.domid, 4)} ${uptime(up)}`,
+      );
+      domains.push({ name: d.name, domid: d.domid, uptime_s: up });
     }
     return { text: lines.text(), data: { now_ns: hv.nowNs, domains } };
   },

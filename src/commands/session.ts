@@ -2,21 +2,43 @@
 
 import { EngineError, fail } from '../engine/errors.js';
 import { validateSnapshot } from '../engine/hypervisor.js';
-import { many, maybe, one, usageOf } from './args.js';
-import { commandName, file, int, text as textArg } from './kinds.js';
+import { many, maybe, one, type OptSpec, usageOf } from './args.js';
+import { choice, commandName, file, int, text as textArg } from './kinds.js';
 import { left } from './format.js';
 import { KEYS, keysText } from './keys.js';
-import { command, type AnyCommand, type Family } from './types.js';
+import { XL_COMMANDS } from './lookup.js';
+import { command, type AnyCommand } from './types.js';
 
-const FAMILY_TITLES: Record<Family, string> = {
-  lifecycle: 'Lifecycle',
-  inspect: 'Inspect',
-  memory: 'Memory',
-  ipc: 'IpC',
-  libraries: 'Libraries',
-  scheduler: 'Scheduler and time',
-  session: 'Session',
-};
+/** An option as xl's help lists it: "-w WEIGHT, --weight=WEIGHT", padded to 33, then its summary. */
+function optionLine(name: string, o: OptSpec<unknown>): string {
+  const v = o.kind ? (o.choices?.join('|') ?? name.toUpperCase().replace(/-/g, '_')) : '';
+  const short = o.short ? `-${o.short}${v ? ` ${v}` : ''}, ` : '';
+  const long = `--${name}${v ? `=${v}` : ''}`;
+  return `${left(`${short}${long}`, 33)} ${o.summary}`;
+}
+
+/**
+ * `help CMD` in xl's layout: "Usage: xl [-v] CMD USAGE", the summary, the options; then the model's
+ * own notes: longer help, and where it differs from xl on purpose.
+ */
+function helpCommand(spec: AnyCommand): string {
+  const isXl = XL_COMMANDS.includes(spec.name);
+  const lines = [`Usage: ${isXl ? 'xl [-v] ' : ''}${usageOf(spec)}`, '', `${spec.summary}.`, ''];
+  const opts = Object.entries(spec.options ?? {});
+  if (opts.length > 0) lines.push('Options:', '', ...opts.map(([n, o]) => optionLine(n, o)), '');
+  if (spec.help) lines.push(spec.help, '');
+  if (spec.xl) lines.push("(xl): prints xl's output, byte for byte, for the same state.");
+  else if (isXl) lines.push("xl's command, with the model's own output.");
+  else lines.push('A KylinX command: xl has none.');
+  if (spec.differs) lines.push(`Differs from xl on purpose: ${spec.differs}`);
+  return lines.join('\n');
+}
+
+/** One line of the list: " %-19s " and the summary, as xl's help; a name past 19 gets a line of its own. */
+function listLine(s: AnyCommand): string {
+  const summary = `${s.summary}${s.xl ? ' (xl)' : ''}`;
+  return s.name.length > 19 ? ` ${s.name}\n ${left('', 19)} ${summary}` : ` ${left(s.name, 19)} ${summary}`;
+}
 
 const help = command({
   name: 'help',
@@ -33,36 +55,48 @@ const help = command({
     }
     if (name !== undefined) {
       const spec = ctx.spec(name);
-      if (!spec) fail('ENOENT', `no command '${name}' (type help for the list)`);
-      const lines = [`usage: ${usageOf(spec)}`, '', spec.summary + '.'];
-      if (spec.options && Object.keys(spec.options).length > 0) {
-        lines.push('', 'options:');
-        for (const [optName, o] of Object.entries(spec.options))
-          lines.push(
-            `  ${left(`${o.short ? `-${o.short}, ` : ''}--${optName}${o.kind ? ` <${o.choices?.join('|') ?? o.kind}>` : ''}`, 23)} ${o.summary}`,
-          );
-      }
-      if (spec.help) lines.push('', spec.help);
+      if (!spec) fail('ENOENT', `command "${name}" not implemented (type help for the list)`);
       return {
-        text: lines.join('\n'),
-        data: { name: spec.name, usage: usageOf(spec), summary: spec.summary, family: spec.family },
+        text: helpCommand(spec),
+        data: {
+          name: spec.name,
+          usage: usageOf(spec),
+          summary: spec.summary,
+          family: spec.family,
+          xl: spec.xl === true,
+          ...(spec.differs ? { differs: spec.differs } : {}),
+        },
       };
     }
-    const lines: string[] = [];
     const specs = ctx.allSpecs();
-    for (const fam of Object.keys(FAMILY_TITLES) as Family[]) {
-      const inFam = specs.filter((s) => s.family === fam);
-      if (inFam.length === 0) continue;
-      lines.push(`${FAMILY_TITLES[fam]}:`);
-      for (const s of inFam) lines.push(` ${left(s.name, 19)} ${s.summary}`);
-    }
-    lines.push(
+    // xl's commands in xl's table order, then KylinX's own by family.
+    const xl = XL_COMMANDS.flatMap((n) => specs.filter((s) => s.name === n));
+    const own = specs.filter((s) => !XL_COMMANDS.includes(s.name));
+    const lines = [
+      'Usage xl [-v] <subcommand> [args]',
       '',
-      'help <command> shows its usage; help keys lists the console keys. Commands may be abbreviated to an unambiguous prefix; `;` separates commands.',
-    );
+      'xl full list of subcommands:',
+      '',
+      ...xl.map(listLine),
+      '',
+      'KylinX subcommands (xl has none of these):',
+      '',
+      ...own.map(listLine),
+      '',
+      "(xl): the output is xl's, byte for byte, for the same state; `help <command>` shows its usage and options, and where the model differs from xl on purpose. -v prints the confirmations xl leaves out (the console always shows them).",
+      "Commands are found as xl finds them: an exact name, or a prefix of one of xl's commands that names only one (li list, i info, to top, up uptime, un unpause); KylinX's own commands by name or by a prefix that begins no xl command (fo fork). `;` separates commands; help keys lists the console keys.",
+    ];
     return {
       text: lines.join('\n'),
-      data: { commands: specs.map((s) => ({ name: s.name, family: s.family, summary: s.summary, usage: usageOf(s) })) },
+      data: {
+        commands: specs.map((s) => ({
+          name: s.name,
+          family: s.family,
+          summary: s.summary,
+          usage: usageOf(s),
+          xl: s.xl === true,
+        })),
+      },
     };
   },
 });
@@ -134,7 +168,8 @@ const tryCmd = command({
         ...(o.result.effect ? { effect: o.result.effect } : {}),
       };
     }
-    if (o.error.code === 'EUSAGE') fail('EUSAGE', o.error.message);
+    // Not a command at all, or typed wrong: try itself fails (a refusal is what it is for).
+    if (o.error.code === 'EUSAGE' || o.error.code === 'ENOSYS') fail(o.error.code, o.error.message);
     return {
       text: `refused, as it should be: ${o.command}: ${o.error.message} [${o.error.code}]`,
       data: { ok: false, command: o.command, error: o.error },
@@ -154,32 +189,29 @@ const sleep = command({
   },
 });
 
-const save = command({
-  name: 'save',
+const snapshot = command({
+  name: 'snapshot',
   family: 'session',
-  summary: 'Save the whole engine state to a file (versioned JSON, written atomically)',
-  args: { file: one(file) },
+  summary: 'Save the whole engine state to a file, or restore it (versioned JSON; a bad file keeps the current state)',
+  usage: 'save|restore <file>',
+  args: { action: one(choice(['save', 'restore'] as const), 'save|restore'), file: one(file) },
+  help: "The whole host: every domain, frame, channel, queue and library, restored to an identical state. xl's save and restore act on one domain and a checkpoint file.",
   run(ctx, a) {
-    const file = a.file;
-    const doc = JSON.stringify(ctx.hv.save());
-    ctx.io.writeAtomic(file, doc);
-    return {
-      text: `saved ${ctx.hv.liveCount} domains to ${file} (${doc.length} bytes)`,
-      data: { file, bytes: doc.length, domains: ctx.hv.liveCount },
-    };
-  },
-});
-
-const restore = command({
-  name: 'restore',
-  family: 'session',
-  summary: 'Restore the engine state saved in a file; the current state is kept if the file is bad',
-  args: { file: one(file) },
-  run(ctx, a) {
-    const file = a.file;
-    const hv = loadState(ctx.newEngine, ctx.io.readText(file), file);
+    const f = a.file;
+    if (a.action === 'save') {
+      const doc = JSON.stringify(ctx.hv.save());
+      ctx.io.writeAtomic(f, doc);
+      return {
+        text: `saved ${ctx.hv.liveCount} domains to ${f} (${doc.length} bytes)`,
+        data: { action: 'save' as const, file: f, bytes: doc.length, domains: ctx.hv.liveCount },
+      };
+    }
+    const hv = loadState(ctx.newEngine, ctx.io.readText(f), f);
     ctx.replaceEngine(hv);
-    return { text: `restored ${hv.liveCount} domains from ${file}`, data: { file, domains: hv.liveCount } };
+    return {
+      text: `restored ${hv.liveCount} domains from ${f}`,
+      data: { action: 'restore' as const, file: f, domains: hv.liveCount },
+    };
   },
 });
 
@@ -224,4 +256,4 @@ export function loadState<T extends { load(s: ReturnType<typeof validateSnapshot
   return hv;
 }
 
-export const SESSION: AnyCommand[] = [help, history, source, echo, say, tryCmd, sleep, save, restore];
+export const SESSION: AnyCommand[] = [help, history, source, echo, say, tryCmd, sleep, snapshot];

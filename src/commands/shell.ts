@@ -1,7 +1,7 @@
 // The shell: one engine, the image catalogue and a session history, running command lines. Every mode
 // (console, -c, script, stdin) drives this same object, so a command behaves the same everywhere.
 
-import { EngineError } from '../engine/errors.js';
+import { EngineError, fail } from '../engine/errors.js';
 import type { Engine } from '../engine/index.js';
 import type { HostConfig, ImageConfig } from '../engine/image.js';
 import { bootHost, newEngine } from '../engine/index.js';
@@ -12,7 +12,7 @@ import { type ArgSpecs, type OptSpecs, parseArgs, type Values } from './args.js'
 import { HELD, type ModeHost, QUIET_HOST, type Resume } from './effects.js';
 import { loadState } from './session.js';
 import { type CommandText, splitLine } from './lex.js';
-import { COMMANDS, findCommand } from './table.js';
+import { COMMANDS, findCommand, lookupCommand } from './table.js';
 import {
   type CommandSpec,
   type Ctx,
@@ -22,6 +22,8 @@ import {
   isHandoff,
   type Outcome,
   type Result,
+  type Sandbox,
+  type SandboxOptions,
 } from './types.js';
 
 export interface ShellOptions {
@@ -102,6 +104,11 @@ export class Shell {
       bootHost(this.hv, this.images);
     }
     this.context = this.makeCtx();
+  }
+
+  /** What commands run against (a sandbox's commands, a sweep worker's figures). */
+  get ctx(): Ctx {
+    return this.context;
   }
 
   /** The mode's host: it shows every outcome and carries out the effects commands hand off. */
@@ -242,7 +249,10 @@ export class Shell {
       result.latencyUs = roundUs(result.latencyUs);
       result.cost ??= this.hv.cost.take();
     }
-    return { command, line, where, ok: true, result, events: this.hv.drainEvents() };
+    const events = this.hv.drainEvents();
+    // What a command did goes to the hypervisor's log (dmesg); a failed one did nothing to log.
+    this.hv.conring.logEvents(events);
+    return { command, line, where, ok: true, result, events };
   }
 
   private failed(command: string, line: string, where: string, e: unknown): Failed {
@@ -290,16 +300,42 @@ export class Shell {
         this.hv = hv;
       },
       newEngine: (host) => newEngine(host ?? this.host, { libs: this.libs }),
-      spec: (n) => {
-        try {
-          return findCommand(n);
-        } catch {
-          return undefined;
-        }
-      },
+      spec: (n) => lookupCommand(n),
+      sandbox: (o) => sandbox(o, this.io),
       allSpecs: () => COMMANDS,
     };
   }
+}
+
+/**
+ * A shell of its own for a sweep's point: the host booted, files read through `io`, none written (the
+ * points run at once and would overwrite each other's), `sleep` not waiting, no nested worker pool.
+ */
+export function sandbox(o: SandboxOptions, io: HostIO): Sandbox {
+  const shell = new Shell({
+    host: o.host,
+    images: o.images,
+    libs: o.libs,
+    io: {
+      readText: (path) => io.readText(path),
+      writeAtomic: (path) =>
+        fail('EPERM', `${path}: a sweep's point writes no files (its points run at once and would overwrite them)`),
+      sleepMs: () => {},
+    },
+  });
+  return {
+    ctx: shell.ctx,
+    run(text, origin) {
+      const outs: Outcome[] = [];
+      const off = shell.onOutcome((x) => outs.push(x));
+      try {
+        shell.run(text, { origin, stopOnError: true });
+      } finally {
+        off();
+      }
+      return outs;
+    },
+  };
 }
 
 function bug(command: string, line: string, where: string, why: string): Failed {

@@ -2,21 +2,34 @@
 // pair's shared page and event channel (engine/ipc/signal.ts). The output says what the signal did.
 
 import { DOM0 } from '../engine/domain.js';
-import { sendSignal } from '../engine/ipc/signal.js';
+import { sendSignal, type SignalAction } from '../engine/ipc/signal.js';
 import type { Domain } from '../engine/domain.js';
 import { SIGNALS } from '../engine/signals.js';
 import { type ArgSpec, option } from './args.js';
 import { badArg, pvm, signal } from './kinds.js';
 import { command } from './types.js';
 
-const ACTION_TEXT = {
-  terminated: 'terminated',
-  stopped: 'stopped (state p until SIGCONT)',
-  continued: 'continued',
-  handled: "handled by the image's handler",
-  ignored: 'ignored',
-  pending: 'pending (the pVM is stopped; SIGCONT delivers it)',
-} as const;
+/** What the signal did, as the command's line says it (the target's state after it, where it matters). */
+function actionText(action: SignalAction, target: Domain): string {
+  switch (action) {
+    case 'terminated':
+      return 'terminated';
+    case 'stopped':
+      return `stopped (state p until SIGCONT${target.paused ? '; also paused by the toolstack' : ''})`;
+    case 'continued':
+      return target.paused ? 'continued, still paused by the toolstack (unpause resumes it)' : 'continued';
+    case 'handled':
+      return "handled by the image's handler";
+    case 'ignored':
+      return target.paused && !target.stopped ? 'ignored (paused, not stopped: unpause resumes it)' : 'ignored';
+    case 'pending':
+      return target.stopped
+        ? 'pending (the pVM is stopped; SIGCONT delivers it)'
+        : 'pending (the pVM is paused; unpause delivers it)';
+    case 'zombie':
+      return `no effect (${target.name} has exited; a zombie until its parent waits)`;
+  }
+}
 
 /** `[-SIG] <pvm>`: a signal (default SIGTERM) is told from the pVM by its leading dash. */
 const signalAndTarget: ArgSpec<{ sig: string; target: Domain }> = {
@@ -42,8 +55,10 @@ export const kill = command({
   help: [
     'Signals: -KILL, -TERM, -9, -SIGUSR1, -STOP, -CONT ... Only pVMs of one family may signal each other;',
     'Domain-0 may signal anyone. Default actions as POSIX: TERM/INT/HUP/USR1/USR2/PIPE terminate, CHLD is',
-    'ignored, STOP/CONT pause and resume; an image may catch or ignore signals (sig_handlers, sig_ignore),',
-    'except SIGKILL and SIGSTOP.',
+    'ignored, STOP stops and CONT continues (job control: apart from pause/unpause, which SIGCONT does not',
+    'undo); an image may catch or ignore signals (sig_handlers, sig_ignore), except SIGKILL and SIGSTOP.',
+    'A signal to a zombie succeeds and does nothing, as kill(2). Stricter than Linux on purpose: pVMs of',
+    'different families may not signal each other (EPERM), whatever their owner.',
   ].join('\n'),
   run(ctx, a, o) {
     const hv = ctx.hv;
@@ -52,7 +67,7 @@ export const kill = command({
     const s = sendSignal(hv, hv.ipc, from, target, sig);
     const via = from.domid === DOM0 ? '' : s.firstContact ? ' (first contact: trust verified, channel set up)' : '';
     return {
-      text: `${sig} (${SIGNALS[sig]!.number}) from ${from.name} to ${target.name}: ${ACTION_TEXT[s.action]}${via}`,
+      text: `${sig} (${SIGNALS[sig]!.number}) from ${from.name} to ${target.name}: ${actionText(s.action, target)}${via}`,
       data: {
         signal: sig,
         number: SIGNALS[sig]!.number,

@@ -1,10 +1,9 @@
 // The command table (as xl's xl_cmdtable.c): every command once, with its summary, usage and handler.
 // Dispatch, `help`, completion and the README's command list all come from here.
 
-import { fail } from '../engine/errors.js';
-import { suggest } from '../engine/suggest.js';
 import { APPS } from './apps.js';
 import { bench } from './bench.js';
+import { CLASSROOM } from './classroom.js';
 import { CONSOLE_ONLY } from './console-only.js';
 import { COST_COMMANDS } from './costs.js';
 import { exportCmd } from './export.js';
@@ -13,15 +12,19 @@ import { IPC_COMMANDS } from './ipc.js';
 import { IPC_INSPECT } from './ipc-inspect.js';
 import { LIFECYCLE } from './lifecycle.js';
 import { LIBRARIES } from './libs.js';
+import { CommandLookup } from './lookup.js';
 import { MEMORY } from './memory.js';
+import { SAVE_RESTORE } from './saverestore.js';
 import { SCHED } from './sched.js';
 import { SESSION } from './session.js';
 import { TOP } from './top.js';
 import { XENSTORE } from './xenstore.js';
+import { XL_MISC } from './xl-misc.js';
 import type { AnyCommand } from './types.js';
 
 export const COMMANDS: AnyCommand[] = [
   ...LIFECYCLE,
+  ...SAVE_RESTORE,
   ...INSPECT,
   ...IPC_INSPECT,
   ...XENSTORE,
@@ -31,25 +34,23 @@ export const COMMANDS: AnyCommand[] = [
   ...LIBRARIES,
   ...SCHED,
   ...TOP,
+  ...XL_MISC,
   ...SESSION,
   bench,
   ...COST_COMMANDS,
   exportCmd,
   ...CONSOLE_ONLY,
+  ...CLASSROOM,
 ];
 
-const ALIASES: Record<string, string> = { quit: 'exit' };
+const lookup = new CommandLookup(COMMANDS);
 
-const byName = new Map(COMMANDS.map((c) => [c.name, c]));
-
-/** The command an exact name or unambiguous prefix names (as xl accepts), else a usage error. */
+/** The command a word names (lookup.ts: xl's cmdtable_lookup), else "command not implemented" (exit 1). */
 export function findCommand(word: string): AnyCommand {
-  const exact = byName.get(word) ?? byName.get(ALIASES[word] ?? '');
-  if (exact) return exact;
-  const hits = COMMANDS.filter((c) => c.name.startsWith(word));
-  if (hits.length === 1) return hits[0]!;
-  if (hits.length > 1)
-    fail('EUSAGE', `'${word}' is ambiguous: ${hits.map((h) => h.name).join(', ')} (type more letters)`);
-  const near = suggest(word, byName.keys());
-  fail('EUSAGE', `unknown command '${word}'${near ? ` (did you mean '${near}'?)` : ' (type help for the list)'}`);
+  return lookup.findOrFail(word);
+}
+
+/** The command a word names, or undefined. */
+export function lookupCommand(word: string): AnyCommand | undefined {
+  return lookup.find(word);
 }

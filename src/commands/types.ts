@@ -4,6 +4,9 @@ import type { CostExplanation } from '../engine/cost-model.js';
 import type { EngineEvent } from '../engine/hypervisor.js';
 import type { Engine } from '../engine/index.js';
 import type { HostConfig, ImageConfig } from '../engine/image.js';
+import type { LibraryStore } from '../engine/dl/store.js';
+import type { PointResult, SweepJob } from './bench/sweep-point.js';
+import type { PlotSpec } from './plot-spec.js';
 import type { ArgSpecs, OptSpecs, Values } from './args.js';
 import type { ActEffect, ShowEffect } from './effects.js';
 
@@ -23,6 +26,11 @@ export interface Result<D extends Data = Data> {
   cost?: CostExplanation;
   /** How the mode shows it beyond its text (narration, a mechanism animated); see effects.ts. */
   effect?: ShowEffect;
+  /**
+   * The text only confirms a change that xl makes silently (pause, vcpu-pin, sched-credit -w): the
+   * console shows it; the scripted modes print it only with -v (xl prints nothing).
+   */
+  confirmation?: boolean;
 }
 
 /**
@@ -64,6 +72,13 @@ export interface CommandSpec<D extends Data = Data, A extends ArgSpecs = ArgSpec
   rawArgs?: boolean;
   /** Only the interactive console carries it out (`clock`, `play`); elsewhere it fails saying so. */
   consoleOnly?: boolean;
+  /**
+   * An xl command (xl_cmdtable.c has it): `help` marks it (xl), and lookup finds it by xl's prefixes.
+   * Its outputs print xl's bytes for the same state.
+   */
+  xl?: boolean;
+  /** Where the model differs from xl on purpose, for `help <cmd>`. */
+  differs?: string;
   run(ctx: Ctx, a: Values<A>, o: Values<O>): Reply<D>;
 }
 
@@ -91,6 +106,27 @@ export interface HostIO {
   sleepMs(ms: number): void;
   /** Graphviz DOT to SVG (the WASM Graphviz the package ships); absent where a host cannot render. */
   renderSvg?(dot: string): string;
+  /**
+   * Run a sweep's points on worker threads, `jobs` at a time (every core when undefined), and return
+   * their results in the points' order; absent where a host has none (the points then run here).
+   */
+  runSweep?(job: SweepJob, jobs: number | undefined): PointResult[];
+  /** Draw a chart (Vega-Lite) to `file` as SVG or PNG by its extension; returns the bytes written. */
+  plot?(spec: PlotSpec, file: string): number;
+}
+
+/** What a sandbox is built from: a host, images and a library store of its own. */
+export interface SandboxOptions {
+  host: HostConfig;
+  images: Map<string, ImageConfig>;
+  libs: LibraryStore;
+}
+
+/** A shell of its own (a sweep's point): a fresh engine booted from its host, writing no files. */
+export interface Sandbox {
+  ctx: Ctx;
+  /** Run command text, stopping at the first failure; every command's outcome in order. */
+  run(text: string, origin: string): Outcome[];
 }
 
 /** What a command runs against. */
@@ -108,6 +144,8 @@ export interface Ctx {
   /** Make a fresh engine with the same host and subsystems, for restore. */
   newEngine(host?: HostConfig): Engine;
   spec(name: string): AnyCommand | undefined;
+  /** A shell of its own on a fresh engine, for a sweep's point; it reads files as this one does. */
+  sandbox(o: SandboxOptions): Sandbox;
   allSpecs(): AnyCommand[];
 }
 

@@ -5,17 +5,28 @@
 
 import { APP_IMAGE_KEYS } from './apps/keys.js';
 import { SIGNAL_IMAGE_KEYS } from './signals.js';
+import { CLONE_IMAGE_KEYS } from './clone.js';
 import { DL_IMAGE_KEYS } from './dl/keys.js';
-import { type Cfg, DOMAIN_IMAGE_KEYS, type HostConfig, type ImageConfig, type KeySpec } from './image.js';
+import {
+  type Cfg,
+  ConfigError,
+  DOMAIN_IMAGE_KEYS,
+  type HostConfig,
+  imageMaxVcpus,
+  type ImageConfig,
+  type KeySpec,
+} from './image.js';
 import { MACHINE_HOST_KEYS, parseHost, parseImage } from './image.js';
-import { SCHED_HOST_KEYS, WORKLOAD_KEYS } from './sched/keys.js';
+import { SCHED_HOST_KEYS, SCHED_IMAGE_KEYS, WORKLOAD_KEYS } from './sched/keys.js';
 
 /** Every key an appliance image may set. */
 export const IMAGE_KEYS: Record<string, KeySpec> = {
   ...DOMAIN_IMAGE_KEYS,
   ...WORKLOAD_KEYS,
+  ...SCHED_IMAGE_KEYS,
   ...DL_IMAGE_KEYS,
   ...SIGNAL_IMAGE_KEYS,
+  ...CLONE_IMAGE_KEYS,
   ...APP_IMAGE_KEYS,
 };
 
@@ -24,7 +35,13 @@ export const HOST_KEYS: Record<string, KeySpec> = { ...MACHINE_HOST_KEYS, ...SCH
 
 /** An image file (or create's overrides merged into one) read with every key this engine knows. */
 export function imageFromCfg(cfg: Cfg, file: string, defaultName: string): ImageConfig {
-  return parseImage(cfg, { file, defaultName, keys: IMAGE_KEYS });
+  const image = parseImage(cfg, { file, defaultName, keys: IMAGE_KEYS });
+  // cap is a share of the vCPUs the pVM has (libxl's check at create).
+  const cap = image.raw.cap;
+  const maxCap = imageMaxVcpus(image) * 100;
+  if (typeof cap === 'number' && cap > maxCap)
+    throw new ConfigError(file, cfg.get('cap')?.line ?? 0, `cap ${cap} is above ${maxCap} (100 per vCPU)`);
+  return image;
 }
 
 /**

@@ -60,6 +60,13 @@ export const COSTS = {
       'xenstored touches one entry of a list it walks: a connection its main loop polls per request (core.c), a connection or watch fire_watches checks per change (watch.c), a node a transaction start copies (before Xen 4.9); calibrated: Fig. 5, 100 and 1000 pVMs booted in sequence',
     calibrates: ['fig5.xs.100', 'fig5.xs.1000'],
   },
+  xencloned_node: {
+    us: 300,
+    per: 'node',
+    source:
+      "Nephele's xencloned clones one XenStore node of the parent for a clone (read it, write it with the clone's domid; the devices connect as at boot); calibrated: Nephele's clone median 30.7 ms (EuroSys'23, 1000 sequential clones)",
+    calibrates: ['fork.nephele'],
+  },
   page_share: {
     us: 0.25,
     per: 'page',

@@ -28,14 +28,23 @@ export function checkDomainShape(v: unknown, i: number): CheckedDomain {
     children: natList(d, 'children', where),
     family: nat(d, 'family', where),
     forks: nat(d, 'forks', where),
-    vcpus: nat(d, 'vcpus', where),
+    vcpus: vcpuCount(d, where),
     memMiB: nat(d, 'memMiB', where),
     regions: arr(d, 'regions', where),
     paused: bool(d, 'paused', where),
+    // A state saved before job control had its own pause reference: SIGSTOP set `paused` then.
+    stopped: d.stopped === undefined ? false : bool(d, 'stopped', where),
     shutdown: shutdown === null ? null : checkShutdown(record(shutdown, `${where}.shutdown`), `${where}.shutdown`),
     waiting: waiting === null ? null : waitingFromSnapshot(record(waiting, `${where}.waiting`), `${where}.waiting`),
     createdNs: nat(d, 'createdNs', where),
   };
+}
+
+/** 1-256 (an image's at most 128, Domain-0's 256): the scheduler and the port tables make one record each. */
+function vcpuCount(d: Rec, where: string): number {
+  const n = nat(d, 'vcpus', where);
+  if (n < 1 || n > 256) fail('EINVAL', `state: ${where}.vcpus must be from 1 to 256, not ${n}`);
+  return n;
 }
 
 function isReason(v: string): v is ShutdownReason {

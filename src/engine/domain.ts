@@ -20,7 +20,11 @@ export const SHUTDOWN_LETTERS: Record<ShutdownReason, string> = {
 
 export interface Shutdown {
   reason: ShutdownReason;
-  /** Exit status as wait() returns it: the exit code, or 128 + signal number when killed. */
+  /**
+   * The exit code (exit's low 8 bits, WEXITSTATUS) when it exited; 0 when a signal ended it (then
+   * `signal` is set: WIFSIGNALED, WTERMSIG). A state saved before kept 128 + the number here; with
+   * `signal` set it is not read.
+   */
   status: number;
   /** The signal that ended it, if any (e.g. "SIGKILL"). */
   signal: string | null;
@@ -41,7 +45,13 @@ export interface Domain {
   /** Memory in MiB as configured (xl list's Mem column while the pVM has its memory). */
   memMiB: number;
   regions: Region[];
+  /** Paused by the toolstack (xl pause, Xen's controller pause count): only `unpause` clears it. */
   paused: boolean;
+  /**
+   * Stopped by job control (SIGSTOP, SIGTSTP): only SIGCONT clears it. A second pause reference, as Xen
+   * keeps the controller's apart from its own: the pVM runs only when neither is held.
+   */
+  stopped: boolean;
   shutdown: Shutdown | null;
   /** The call it is blocked in, set by that call and cleared by the one that wakes it (hv.block, hv.wake). */
   waiting: Waiting | null;
@@ -56,6 +66,11 @@ export interface DomainSnapshot extends Omit<Domain, 'regions' | 'waiting'> {
 
 export function isZombie(d: Domain): boolean {
   return d.shutdown !== null;
+}
+
+/** Paused by the toolstack or stopped by a signal: its vCPUs do not run, its blocked call makes no progress. */
+export function isHeld(d: Domain): boolean {
+  return d.paused || d.stopped;
 }
 
 export function region(d: Domain, name: string): Region | undefined {

@@ -3,7 +3,7 @@
 // (scheduler, IpC, libraries) plug in through the Subsystem interface so this file stays the hub. They
 // follow the domains through the hooks of that interface; the event bus (emit) only feeds output.
 
-import { DOM0, Domain, DomainSnapshot, isZombie } from './domain.js';
+import { DOM0, Domain, DomainSnapshot, isHeld, isZombie } from './domain.js';
 import { checkDomainShape } from './domain-shape.js';
 import { checkOverrides, CostModel, CostOverrides } from './cost-model.js';
 import { EngineError, fail } from './errors.js';
@@ -30,7 +30,11 @@ export interface EngineEvent {
   text: string;
   /** Virtual time, ns. */
   t: number;
+  /** What it carried, for --json (a wake-up: the call and what it returned; a reparenting: the new parent). */
+  data?: EventData;
 }
+
+export type EventData = Record<string, string | number | boolean | null>;
 
 /**
  * How an exiting pVM's parent was told (SIGCHLD, KylinX Table 2): over the pair's link, over a link made
@@ -76,12 +80,16 @@ export interface Subsystem {
   onExit?(d: Domain): void;
   /** A pVM record is going away (reaped or destroyed). */
   onRemove?(d: Domain): void;
+  /** A line for the hypervisor's console ring (conring.ts) at virtual time `t`. */
+  onPrintk?(t: number, text: string): void;
   /** A blocked pVM was woken. */
   onWake?(d: Domain): void;
-  /** A pVM was paused by the toolstack (xl pause). */
+  /** A pVM stopped running: paused by the toolstack (xl pause) or stopped by a signal (SIGSTOP). */
   onPause?(d: Domain): void;
-  /** A paused pVM was unpaused by the toolstack (xl unpause). */
+  /** A pVM runs again: the last of its pause references went (xl unpause, SIGCONT); see Hypervisor.hold. */
   onUnpause?(d: Domain): void;
+  /** Why a paused pVM must stay paused (a VM fork's parent), or null: xl unpause asks. */
+  holdsPaused?(d: Domain): string | null;
   /** A pVM blocked in a call (d.waiting says which). */
   onBlock?(d: Domain): void;
 }
@@ -157,6 +165,7 @@ export class Hypervisor {
       memMiB: this.host.dom0_mem,
       regions: [],
       paused: false,
+      stopped: false,
       shutdown: null,
       waiting: null,
       createdNs: 0,
@@ -243,15 +252,21 @@ export class Hypervisor {
     if (d.domid === DOM0) fail('EINVAL', `Domain-0 cannot ${what}`);
     if (isZombie(d)) fail('ESRCH', `${d.name} has exited (a zombie until its parent waits for it)`);
     if (d.paused) fail('EBUSY', `${d.name} is paused (unpause ${d.name} first)`);
+    if (d.stopped) fail('EBUSY', `${d.name} is stopped by a signal (kill -CONT ${d.name} first)`);
     if (d.waiting) fail('EBUSY', `${d.name} is blocked in ${d.waiting.call} on ${d.waiting.on}`);
   }
 
   // ---- events --------------------------------------------------------------------------------------
 
-  emit(kind: string, d: Domain, text: string): void {
-    const e: EngineEvent = { kind, domid: d.domid, name: d.name, text, t: this.nowNs };
+  emit(kind: string, d: Domain, text: string, data?: EventData): void {
+    const e: EngineEvent = { kind, domid: d.domid, name: d.name, text, t: this.nowNs, ...(data ? { data } : {}) };
     this.events.push(e);
     for (const l of this.listeners) l(e);
+  }
+
+  /** printk: a line for the console ring (xl dmesg), at the current virtual time. */
+  printk(text: string): void {
+    for (const s of this.subsystems) s.onPrintk?.(this.nowNs, text);
   }
 
   /** Events since the last drain (the command layer drains after every command). */
@@ -269,6 +284,23 @@ export class Hypervisor {
     };
   }
 
+  // ---- pausing -------------------------------------------------------------------------------------
+
+  /**
+   * Take or drop one of a pVM's two pause references: the toolstack's (xl pause, Xen's controller pause
+   * count) or job control's (SIGSTOP / SIGCONT). Each is cleared only by its own: the pVM runs when
+   * neither is held. The hooks hear the transitions: onPause when it stops running, onUnpause when it
+   * runs again (where its pending signals and its blocked call go on).
+   */
+  hold(d: Domain, by: 'controller' | 'signal', on: boolean): void {
+    const was = isHeld(d);
+    if (by === 'controller') d.paused = on;
+    else d.stopped = on;
+    const now = isHeld(d);
+    if (!was && now) for (const s of this.subsystems) s.onPause?.(d);
+    if (was && !now) for (const s of this.subsystems) s.onUnpause?.(d);
+  }
+
   // ---- blocking ------------------------------------------------------------------------------------
 
   /** `d` blocks in a call: it waits for `w` until the matching call wakes it. */
@@ -278,9 +310,19 @@ export class Hypervisor {
     for (const s of this.subsystems) s.onBlock?.(d);
   }
 
-  wake(d: Domain, text: string): void {
+  /** Why `d` must stay paused, if a subsystem holds it so (null: it may be unpaused). */
+  pausedBy(d: Domain): string | null {
+    for (const s of this.subsystems) {
+      const why = s.holdsPaused?.(d);
+      if (why) return why;
+    }
+    return null;
+  }
+
+  /** `d`'s blocked call returns: `data` says what it returned (the call, bytes, a child, an errno). */
+  wake(d: Domain, text: string, data: EventData): void {
     d.waiting = null;
-    this.emit('woke', d, text);
+    this.emit('woke', d, text, data);
     for (const s of this.subsystems) s.onWake?.(d);
   }
 
@@ -338,6 +380,7 @@ export class Hypervisor {
         p.push(`${d.name} is in family ${d.family}, its parent in ${parent.family}`);
       if (isZombie(d) && d.regions.length > 0) p.push(`zombie ${d.name} still holds memory`);
       if (isZombie(d) && d.children.length > 0) p.push(`zombie ${d.name} still has children`);
+      if (isZombie(d) && isHeld(d)) p.push(`zombie ${d.name} still holds a pause reference`);
       if (isZombie(d) && d.parent === DOM0)
         p.push(`zombie ${d.name} has Domain-0 as parent (the toolstack reaps at once)`);
       for (const c of d.children) {

@@ -5,114 +5,11 @@
 // It knows the keys of a domain and of the host; subsystems declare their own (sched/keys.ts,
 // dl/keys.ts, signals.ts) and config.ts hands the parser every table, so this file imports none of them.
 
-import { EngineError, fail } from './errors.js';
+import { fail } from './errors.js';
 import { editDistance } from './suggest.js';
+import { type Cfg, type CfgValue, ConfigError, parseCfg, strtol0 } from './xlcfg.js';
 
-export type CfgValue = string | number | CfgValue[];
-
-export interface CfgEntry {
-  value: CfgValue;
-  line: number;
-}
-
-export type Cfg = Map<string, CfgEntry>;
-
-export class ConfigError extends EngineError {
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    reason: string,
-  ) {
-    super('EINVAL', line > 0 ? `${file}:${line}: ${reason}` : `${file}: ${reason}`);
-  }
-}
-
-/** Parse xl.cfg text into key -> value with line numbers. */
-export function parseCfg(text: string, file: string): Cfg {
-  const out: Cfg = new Map();
-  let pos = 0;
-  let line = 1;
-  const err = (reason: string): never => {
-    throw new ConfigError(file, line, reason);
-  };
-  const skipSpace = (newlines: boolean): void => {
-    while (pos < text.length) {
-      const c = text[pos]!;
-      if (c === '#') {
-        while (pos < text.length && text[pos] !== '\n') pos++;
-      } else if (c === ' ' || c === '\t' || c === '\r') pos++;
-      else if (c === '\n' && newlines) {
-        pos++;
-        line++;
-      } else break;
-    }
-  };
-  const parseValue = (): CfgValue => {
-    const c = text[pos];
-    if (c === '"' || c === "'") {
-      const q = c;
-      let s = '';
-      pos++;
-      while (pos < text.length && text[pos] !== q) {
-        if (text[pos] === '\n') err('string not closed before the end of the line');
-        if (text[pos] === '\\' && pos + 1 < text.length) pos++;
-        s += text[pos++];
-      }
-      if (pos >= text.length) err('string not closed');
-      pos++;
-      return s;
-    }
-    if (c === '[') {
-      pos++;
-      const opened = line;
-      const list: CfgValue[] = [];
-      skipSpace(true);
-      while (text[pos] !== ']') {
-        if (pos >= text.length) throw new ConfigError(file, opened, 'list opened here is not closed with ]');
-        list.push(parseValue());
-        skipSpace(true);
-        if (pos >= text.length) throw new ConfigError(file, opened, 'list opened here is not closed with ]');
-        if (text[pos] === ',') {
-          pos++;
-          skipSpace(true);
-        } else if (text[pos] !== ']') err(`expected , or ] in list, found ${describe(text[pos])}`);
-      }
-      pos++;
-      return list;
-    }
-    const m = /^-?(0x[0-9a-fA-F]+|[0-9]+(\.[0-9]+)?)/.exec(text.slice(pos, pos + 40));
-    if (!m) err(`expected a value (a "string", a number or a [list]), found ${describe(c)}`);
-    pos += m![0].length;
-    return Number(m![0]);
-  };
-  for (;;) {
-    skipSpace(true);
-    if (pos >= text.length) break;
-    const km = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(text.slice(pos, pos + 200));
-    if (!km) err(`expected a key, found ${describe(text[pos])}`);
-    const key = km![0];
-    const keyLine = line;
-    pos += key.length;
-    skipSpace(false);
-    if (text[pos] !== '=') err(`expected = after '${key}'`);
-    pos++;
-    skipSpace(false);
-    const value = parseValue();
-    skipSpace(false);
-    if (text[pos] === ';') pos++;
-    skipSpace(false);
-    if (pos < text.length && text[pos] !== '\n') err(`unexpected ${describe(text[pos])} after the value of '${key}'`);
-    if (out.has(key)) err(`'${key}' is set twice (first on line ${out.get(key)!.line})`);
-    out.set(key, { value, line: keyLine });
-  }
-  return out;
-}
-
-function describe(c: string | undefined): string {
-  if (c === undefined) return 'the end of the file';
-  if (c === '\n') return 'the end of the line';
-  return `'${c}'`;
-}
+export { type Cfg, type CfgEntry, type CfgValue, type CfgWarn, ConfigError, parseCfg } from './xlcfg.js';
 
 // ---- typed access -------------------------------------------------------------------------------
 
@@ -123,6 +20,8 @@ export interface KeySpec {
   min?: number;
   max?: number;
   oneOf?: string[];
+  /** A list key that also takes one "string" (xl.cfg's cpus = "0-3"). */
+  orString?: boolean;
   summary: string;
   /** A further check of the value: the reason it is wrong, or null. */
   check?: (v: CfgValue) => string | null;
@@ -135,22 +34,39 @@ export function typed(cfg: Cfg, file: string, key: string, spec: KeySpec): CfgVa
   const bad = (why: string): never => {
     throw new ConfigError(file, e.line, `${key} ${why}`);
   };
-  const v = e.value;
+  let v = e.value;
   switch (spec.type) {
     case 'int':
     case 'number':
-      if (typeof v !== 'number') bad(`must be a number, not ${typeof v === 'string' ? `"${v}"` : 'a list'}`);
+      if (e.added) bad("can't use += with numbers");
+      // Every atom is text to libxlu: a quoted "8" is read as strtol reads it; a fractional key of the
+      // model (rate, burst_us) also takes a quoted decimal ("0.5"), as xl.cfg has no decimal numbers.
+      if (typeof v === 'string') {
+        const n = strtol0(v) ?? (spec.type === 'number' && /^[0-9]+(\.[0-9]+)?$/.test(v) ? Number(v) : null);
+        if (n === null)
+          return bad(
+            `is not a valid number: "${v}"${spec.type === 'number' ? ' (a whole number, or a decimal in quotes: "0.5")' : ''}`,
+          );
+        v = n;
+        e.value = n;
+      }
+      if (typeof v !== 'number') bad('must be a number, not a list');
       if (spec.type === 'int' && !Number.isInteger(v)) bad(`must be a whole number, not ${v}`);
       if (spec.min !== undefined && (v as number) < spec.min) bad(`must be at least ${spec.min}, not ${v}`);
       if (spec.max !== undefined && (v as number) > spec.max) bad(`must be at most ${spec.max}, not ${v}`);
       break;
     case 'string':
+      // A number token where a string is wanted is the text as written (libxlu keeps every atom as text).
+      if (typeof v === 'number' && e.text !== undefined) {
+        v = e.text;
+        e.value = v;
+      }
       if (typeof v !== 'string') bad('must be a "string"');
       if (spec.oneOf && !spec.oneOf.includes(v as string))
         bad(`must be one of ${spec.oneOf.map((o) => `"${o}"`).join(', ')}, not "${v}"`);
       break;
     case 'list':
-      if (!Array.isArray(v)) bad('must be a [list]');
+      if (!Array.isArray(v) && !(spec.orString && typeof v === 'string')) bad('must be a [list]');
       break;
   }
   const why = spec.check?.(v);
@@ -181,7 +97,26 @@ export const DOMAIN_IMAGE_KEYS: Record<string, KeySpec> = {
   bss_kb: { type: 'int', min: 0, summary: 'zeroed data in KiB' },
   stack_kb: { type: 'int', min: 4, summary: 'stack in KiB (64 in Mini-OS)' },
   heap_kb: { type: 'int', min: 0, summary: 'heap in KiB (default: the rest of memory)' },
+  maxvcpus: {
+    type: 'int',
+    min: 1,
+    max: 128,
+    summary: 'vCPUs the pVM has, vcpus of them up (xl.cfg; vcpu-set brings up the rest)',
+  },
+  maxmem: { type: 'int', min: 1, max: 1 << 20, summary: 'MiB the balloon may grow to (xl.cfg; mem-set, mem-max)' },
 };
+
+/** The vCPUs a pVM of this image has (xl.cfg's maxvcpus, else vcpus); `vcpus` of them are up. */
+export function imageMaxVcpus(image: ImageConfig): number {
+  const m = image.raw.maxvcpus;
+  return typeof m === 'number' ? m : image.vcpus;
+}
+
+/** The most memory a pVM of this image may hold, MiB (xl.cfg's maxmem, else memory). */
+export function imageMaxMem(image: ImageConfig): number {
+  const m = image.raw.maxmem;
+  return typeof m === 'number' ? m : image.memory;
+}
 
 export interface ImageConfig {
   name: string;
@@ -253,11 +188,18 @@ export function parseImage(cfg: Cfg, { file, defaultName, keys }: ImageSource): 
       cfg.get('name')?.line ?? 0,
       `image name '${name}' must start with a letter and hold letters, digits, - or _`,
     );
+  const vcpus = num('vcpus', 1);
+  const maxv = raw.maxvcpus;
+  if (typeof maxv === 'number' && maxv < vcpus)
+    throw new ConfigError(file, cfg.get('maxvcpus')!.line, `maxvcpus ${maxv} is less than vcpus ${vcpus}`);
+  const maxm = raw.maxmem;
+  if (typeof maxm === 'number' && maxm < memory)
+    throw new ConfigError(file, cfg.get('maxmem')!.line, `maxmem ${maxm} is less than memory ${memory}`);
   return {
     name,
     description: (raw.description as string | undefined) ?? '',
     memory,
-    vcpus: num('vcpus', 1),
+    vcpus,
     text_kb: sizes.text_kb!,
     data_kb: sizes.data_kb!,
     bss_kb: sizes.bss_kb!,
@@ -268,17 +210,18 @@ export function parseImage(cfg: Cfg, { file, defaultName, keys }: ImageSource): 
 }
 
 /** Parse `key=value` overrides (create's arguments) with the same value syntax as a file. */
-export function parseOverrides(pairs: string[], where: string): Cfg {
+export function parseOverrides(pairs: string[], where: string, warn?: (m: string) => void): Cfg {
   const text = pairs.map((p) => {
     const eq = p.indexOf('=');
     if (eq <= 0) fail('EUSAGE', `'${p}' is not key=value`);
     const key = p.slice(0, eq).trim();
     let value = p.slice(eq + 1).trim();
-    // Bare words are strings, as on xl's command line.
-    if (!/^(["'[]|-?[0-9])/.test(value)) value = JSON.stringify(value);
+    // Bare words are strings, as on xl's command line; so is a decimal or a negative number, which
+    // the key's type then reads (or refuses) as a file's quoted value would be.
+    if (!/^(["'[]|[0-9][0-9a-fx]*$)/.test(value)) value = JSON.stringify(value);
     return `${key} = ${value}`;
   });
-  return parseCfg(text.join('\n'), where);
+  return parseCfg(text.join('\n'), where, warn);
 }
 
 // ---- host -----------------------------------------------------------------------------------------

@@ -5,11 +5,13 @@
 // engine exactly as it was. Each returns the modeled latency (cost.ts) with what it did.
 
 import { bootCost, destroyCost, forkCost, restoreCost } from './cost-model.js';
-import { DOM0, Domain, isZombie, pagesOf, Shutdown } from './domain.js';
+import { DOM0, Domain, isHeld, isZombie, pagesOf, Shutdown } from './domain.js';
+import { Ending, endingOf, endingText } from './ending.js';
 import { fail } from './errors.js';
 import type { Hypervisor, ParentNotice } from './hypervisor.js';
-import { ImageConfig, REGION_ORDER } from './image.js';
+import { ImageConfig, imageMaxMem, imageMaxVcpus, REGION_ORDER } from './image.js';
 import type { RegionKind } from './mm/p2m.js';
+import { dispositionOf } from './signals.js';
 import { waitsOn } from './waiting.js';
 
 export interface Timed {
@@ -25,7 +27,8 @@ export function validateName(hv: Hypervisor, name: string): void {
   if (hv.hasName(name)) fail('EEXIST', `a pVM named '${name}' exists already`);
 }
 
-function freeName(hv: Hypervisor, base: string): string {
+/** The name itself if free, else the lowest free `base-k`. */
+export function freeName(hv: Hypervisor, base: string): string {
   if (!hv.hasName(base)) return base;
   return hv.freeSuffixed(base);
 }
@@ -93,10 +96,12 @@ export function create(hv: Hypervisor, image: ImageConfig, { name, how = 'boot' 
     children: [],
     family: domid,
     forks: 0,
-    vcpus: image.vcpus,
-    memMiB: image.memory,
+    // xl.cfg's maxvcpus and maxmem: the vCPUs it has (vcpus of them up) and the most it may hold.
+    vcpus: imageMaxVcpus(image),
+    memMiB: imageMaxMem(image),
     regions,
     paused: false,
+    stopped: false,
     shutdown: null,
     waiting: null,
     createdNs: hv.nowNs,
@@ -147,6 +152,7 @@ export function fork(hv: Hypervisor, parent: Domain, n: number): Forked {
       memMiB: parent.memMiB,
       regions: parent.regions.map((r) => hv.mem.share(r)),
       paused: false,
+      stopped: false,
       shutdown: null,
       waiting: null,
       createdNs: hv.nowNs,
@@ -172,9 +178,18 @@ export interface Terminated {
 }
 
 /**
- * A pVM stops: its memory is released (a zombie holds only its exit status), its children go to the
- * family root (or Domain-0), and its parent is told: a parent blocked in wait reaps it at once;
- * Domain-0, the toolstack, always reaps at once.
+ * A parent that leaves no zombies: Domain-0 (the toolstack reaps at once), and a pVM whose image ignores
+ * SIGCHLD (POSIX: SIG_IGN for SIGCHLD, like SA_NOCLDWAIT, makes children vanish as they end, and wait
+ * blocks until every child is gone, then fails with ECHILD; wait(2), NOTES).
+ */
+export function reapsAtOnce(parent: Domain): boolean {
+  return parent.domid === DOM0 || dispositionOf(parent.image, 'SIGCHLD') === 'ignore';
+}
+
+/**
+ * A pVM stops: its memory is released (a zombie holds only how it ended), its children go to the family
+ * root (or Domain-0), and its parent is told: a parent that reaps at once does; a parent blocked in wait
+ * reaps it if it can run (a paused or stopped one reaps it when it runs again).
  */
 export function terminate(hv: Hypervisor, d: Domain, sd: Shutdown): Terminated {
   let told: ParentNotice | null = null;
@@ -185,72 +200,150 @@ export function terminate(hv: Hypervisor, d: Domain, sd: Shutdown): Terminated {
   d.shutdown = sd;
   d.waiting = null;
   d.paused = false;
-  reparentChildren(hv, d);
-  const how = sd.signal ? `killed by ${sd.signal}` : `exited with status ${sd.status}`;
-  hv.emit('exited', d, `${d.name} ${how}`);
+  d.stopped = false;
+  const heir = reparentChildren(hv, d);
+  hv.emit('exited', d, `${d.name} ${endingText(endingOf(sd))}`);
   const parent = hv.domains.get(d.parent)!;
-  if (parent.domid === DOM0) {
+  let reapedByWaiter = false;
+  if (reapsAtOnce(parent)) {
     reap(hv, parent, d);
-  } else if (waitsOn(parent.waiting, 'wait', d.domid)) {
-    reap(hv, parent, d);
-    hv.wake(parent, `${parent.name} woke: wait returned ${d.name} (status ${sd.status})`);
-    return { told, reapedByWaiter: true };
-  }
-  return { told, reapedByWaiter: false };
+    if (parent.domid !== DOM0) finishWait(hv, parent);
+  } else reapedByWaiter = waitsOn(parent.waiting, 'wait', d.domid) !== null && finishWait(hv, parent);
+  // The heir, blocked in wait for any child, may now have a zombie it was handed.
+  if (heir) finishWait(hv, heir);
+  return { told, reapedByWaiter };
 }
 
-function reparentChildren(hv: Hypervisor, d: Domain): void {
+/**
+ * d's children go to its family root (Domain-0 when the root is d or gone). Returns the heir when it is
+ * a pVM that got children (its wait may now have one to reap: the caller asks, once d is dealt with).
+ */
+function reparentChildren(hv: Hypervisor, d: Domain): Domain | null {
   const root = hv.domains.get(d.family);
   const heir = root && root.domid !== d.domid && !isZombie(root) ? root : hv.dom0;
   for (const c of d.children) {
     const child = hv.domains.get(c)!;
     child.parent = heir.domid;
     heir.children.push(c);
-    hv.emit('reparented', child, `${child.name} orphaned: its parent is now ${heir.name}`);
+    hv.emit('reparented', child, `${child.name} orphaned: its parent is now ${heir.name}`, {
+      parent: heir.name,
+      parent_domid: heir.domid,
+    });
   }
+  const handed = d.children.length > 0;
   d.children = [];
-  // A zombie handed to Domain-0 is reaped by the toolstack at once.
-  if (heir.domid === DOM0)
+  if (!handed) return null;
+  // A zombie handed to a parent that leaves none (Domain-0, or one ignoring SIGCHLD) is reaped at once.
+  if (reapsAtOnce(heir))
     for (const c of [...heir.children]) {
       const z = hv.domains.get(c)!;
       if (isZombie(z)) reap(hv, heir, z);
     }
+  return heir.domid === DOM0 ? null : heir;
 }
 
-/** Remove an exited child's record and return its status. */
-function reap(hv: Hypervisor, parent: Domain, child: Domain): number {
+/** Remove an exited child's record; returns how it ended. */
+function reap(hv: Hypervisor, parent: Domain, child: Domain): Ending {
+  const ending = endingOf(child.shutdown!);
   parent.children = parent.children.filter((c) => c !== child.domid);
   for (const s of hv.subsystems) s.onRemove?.(child);
   hv.remove(child);
-  hv.emit('reaped', child, `${parent.name} reaped ${child.name} (status ${child.shutdown!.status})`);
-  return child.shutdown!.status;
+  hv.emit('reaped', child, `${parent.name} reaped ${child.name} (${endingText(ending)})`);
+  return ending;
 }
 
-/** exit(): the pVM stops with a status; the cost is the caller's to charge (ipc/exit.ts: how the parent was told). */
-export function exit(hv: Hypervisor, d: Domain, status: number): Terminated {
+/**
+ * A parent blocked in wait that can run takes what there is now: a child destroyed while it waited, a
+ * zombie among the children it waits for, or ECHILD once none is left (the one named is gone, or every
+ * child was reaped at once). Returns whether it returned a child; else it woke with ECHILD or waits on.
+ */
+export function finishWait(hv: Hypervisor, parent: Domain): boolean {
+  const w = parent.waiting;
+  if (w?.call !== 'wait' || isHeld(parent)) return false;
+  if (w.destroyed) {
+    wakeWithChild(hv, parent, w.destroyed, ' (destroyed by the toolstack)');
+    return true;
+  }
+  const kids = waitTargets(hv, parent, w.child);
+  const zombie = kids.find(isZombie);
+  if (zombie) {
+    const { name, domid } = zombie;
+    wakeWithChild(hv, parent, { name, domid, ending: reap(hv, parent, zombie) }, '');
+    return true;
+  }
+  if (kids.length === 0)
+    hv.wake(
+      parent,
+      `${parent.name} woke: wait failed with ECHILD (${w.child === null ? 'no children left' : `${w.on} is gone`})`,
+      { call: 'wait', error: 'ECHILD' },
+    );
+  return false;
+}
+
+function wakeWithChild(hv: Hypervisor, parent: Domain, r: Reaped, note: string): void {
+  hv.wake(parent, `${parent.name} woke: wait returned ${r.name} (domid ${r.domid}), ${endingText(r.ending)}${note}`, {
+    call: 'wait',
+    child: r.name,
+    domid: r.domid,
+    ...r.ending,
+  });
+}
+
+/** The children a wait is for: the one named (while it is still this parent's), or all of them. */
+function waitTargets(hv: Hypervisor, parent: Domain, child: number | null): Domain[] {
+  if (child === null) return parent.children.map((c) => hv.domains.get(c)!);
+  const c = hv.domains.get(child);
+  return c && c.parent === parent.domid ? [c] : [];
+}
+
+/**
+ * exit(status): as _exit(2), only the low 8 bits of the status reach the parent (WEXITSTATUS). The cost
+ * is the caller's to charge (ipc/exit.ts: how the parent was told).
+ */
+export function exit(hv: Hypervisor, d: Domain, status: number): Terminated & { status: number } {
   hv.requireActive(d, 'exit');
-  if (!Number.isInteger(status) || status < 0 || status > 255)
-    fail('EINVAL', `exit status must be 0-255, not ${status}`);
-  return terminate(hv, d, { reason: 'poweroff', status, signal: null });
+  if (!Number.isSafeInteger(status)) fail('EINVAL', `exit status must be a whole number, not ${status}`);
+  const low = status & 0xff;
+  const t = terminate(hv, d, { reason: 'poweroff', status: low, signal: null });
+  return { ...t, status: low };
+}
+
+/** A child wait() returned, and how it ended. */
+export interface Reaped {
+  name: string;
+  domid: number;
+  ending: Ending;
 }
 
 export interface Waited {
-  reaped: { name: string; domid: number; status: number } | null;
+  reaped: Reaped | null;
   blocked: boolean;
 }
 
-/** wait(): reap an exited child (the given one, or any), or block until one exits; the caller charges the cost (ipc/exit.ts). */
+/**
+ * wait(): reap an exited child (the given one, or any), or block until one exits. ECHILD when there is
+ * none to wait for. A parent ignoring SIGCHLD never has a zombie: it blocks until its children are gone.
+ * The caller charges the cost (ipc/exit.ts).
+ */
 export function wait(hv: Hypervisor, parent: Domain, child?: Domain): Waited {
   hv.requireActive(parent, 'wait');
   if (child && child.parent !== parent.domid) fail('ECHILD', `${child.name} is not a child of ${parent.name}`);
-  const kids = child ? [child] : parent.children.map((c) => hv.domains.get(c)!);
+  const kids = waitTargets(hv, parent, child ? child.domid : null);
   if (kids.length === 0) fail('ECHILD', `${parent.name} has no children to wait for`);
   const zombie = kids.find(isZombie);
   if (zombie) {
-    const status = reap(hv, parent, zombie);
-    return { reaped: { name: zombie.name, domid: zombie.domid, status }, blocked: false };
+    const ending = reap(hv, parent, zombie);
+    return {
+      reaped: { name: zombie.name, domid: zombie.domid, ending },
+      blocked: false,
+    };
   }
-  hv.block(parent, { call: 'wait', on: child ? child.name : 'a child', child: child ? child.domid : null });
+  hv.block(parent, {
+    call: 'wait',
+    on: child ? child.name : 'a child',
+    child: child ? child.domid : null,
+    destroyed: null,
+  });
   return { reaped: null, blocked: true };
 }
 
@@ -260,17 +353,25 @@ export function wait(hv: Hypervisor, parent: Domain, child?: Domain): Waited {
 export function destroy(hv: Hypervisor, d: Domain): Timed {
   if (d.domid === DOM0) fail('EPERM', 'Domain-0 cannot be destroyed');
   const pages = pagesOf(d);
+  let heir: Domain | null = null;
   if (!isZombie(d)) {
     for (const s of hv.subsystems) s.onExit?.(d);
     for (const r of d.regions) hv.mem.release(r);
     d.regions = [];
-    reparentChildren(hv, d);
+    heir = reparentChildren(hv, d);
   }
   const parent = hv.domains.get(d.parent)!;
+  const waiter = waitsOn(parent.waiting, 'wait', d.domid);
   parent.children = parent.children.filter((c) => c !== d.domid);
   for (const s of hv.subsystems) s.onRemove?.(d);
   hv.remove(d);
   hv.emit('destroyed', d, `destroyed ${d.name} (domid ${d.domid}): ${pages} pages released`);
+  // A parent blocked in wait for it gets it back as killed (by SIGKILL, as xl destroy ends a domain), now
+  // or, paused or stopped, when it runs again; one that reaps at once has nothing to get back.
+  if (waiter && !reapsAtOnce(parent) && !waiter.destroyed)
+    waiter.destroyed = { name: d.name, domid: d.domid, ending: d.shutdown ? endingOf(d.shutdown) : { signal: 'KILL' } };
+  if (parent.domid !== DOM0) finishWait(hv, parent);
+  if (heir && heir !== parent) finishWait(hv, heir);
   return { latencyUs: destroyCost(hv.cost, pages) };
 }
 
@@ -278,19 +379,27 @@ export function pause(hv: Hypervisor, d: Domain): Timed {
   if (d.domid === DOM0) fail('EPERM', 'Domain-0 cannot be paused');
   if (isZombie(d)) fail('ESRCH', `${d.name} has exited`);
   if (d.paused) fail('EINVAL', `${d.name} is paused already`);
-  d.paused = true;
   hv.emit('paused', d, `paused ${d.name}`);
-  for (const s of hv.subsystems) s.onPause?.(d);
+  hv.hold(d, 'controller', true);
   return { latencyUs: hv.cost.us('pause') };
 }
 
 export function unpause(hv: Hypervisor, d: Domain): Timed {
   if (d.domid === DOM0) fail('EPERM', 'Domain-0 is never paused');
   if (isZombie(d)) fail('ESRCH', `${d.name} has exited`);
-  if (!d.paused) fail('EINVAL', `${d.name} is not paused`);
-  d.paused = false;
-  hv.emit('unpaused', d, `unpaused ${d.name}`);
-  for (const s of hv.subsystems) s.onUnpause?.(d);
+  if (!d.paused)
+    fail(
+      'EINVAL',
+      d.stopped
+        ? `${d.name} is not paused but stopped by a signal (kill -CONT ${d.name} resumes it)`
+        : `${d.name} is not paused`,
+    );
+  const held = hv.pausedBy(d);
+  if (held) fail('EBUSY', held);
+  hv.emit('unpaused', d, `unpaused ${d.name}${d.stopped ? ' (still stopped by a signal until SIGCONT)' : ''}`);
+  // The toolstack's reference only: a pVM also stopped by SIGSTOP stays stopped (Xen's controller pause
+  // count is apart from the others), and its pending signals wait for SIGCONT.
+  hv.hold(d, 'controller', false);
   return { latencyUs: hv.cost.us('unpause') };
 }
 

@@ -5,6 +5,7 @@
 // A saved wait keeps the shape states have always had, {call, on, detail}, bytes as latin1 text (one
 // char per byte, as the rings' snapshots carry them), so states saved before this shape still load.
 
+import type { Ending } from './ending.js';
 import { fail } from './errors.js';
 import { fromLatin1, latin1 } from './ipc/vchan.js';
 import { field, int, nat, obj, Rec, str } from './validate.js';
@@ -18,6 +19,11 @@ interface Blocked {
 export interface WaitChild extends Blocked {
   call: 'wait';
   child: number | null;
+  /**
+   * A child the toolstack destroyed while this wait was on it and the parent could not run (paused or
+   * stopped): the wait returns it when the parent runs again (lifecycle.ts finishWait).
+   */
+  destroyed: { name: string; domid: number; ending: Ending } | null;
 }
 
 /** read() on an empty ring: at most `max` bytes (null: as many as are there). */
@@ -101,7 +107,7 @@ export function waitingToSnapshot(w: Waiting): WaitingSnapshot {
   const { call, on } = w;
   switch (w.call) {
     case 'wait':
-      return { call, on, detail: { child: w.child } };
+      return { call, on, detail: { child: w.child, ...destroyedToDetail(w.destroyed) } };
     case 'read':
       return { call, on, detail: { pipe: w.pipe, max: w.max } };
     case 'write':
@@ -128,7 +134,7 @@ export function waitingFromSnapshot(v: Rec, where: string): Waiting {
   };
   switch (call) {
     case 'wait':
-      return { call, on, child: natOrNull('child') };
+      return { call, on, child: natOrNull('child'), destroyed: destroyedFromDetail(d, at) };
     case 'read':
       return { call, on, pipe: nat(d, 'pipe', at), max: natOrNull('max') };
     case 'write':
@@ -150,4 +156,21 @@ export function waitingFromSnapshot(v: Rec, where: string): Waiting {
     default:
       fail('EINVAL', `state: ${where}.call must be wait, read, write, msgrcv or msgsnd, not ${JSON.stringify(call)}`);
   }
+}
+
+/** A destroyed child a wait holds, as detail fields (none when there is none, as states saved before). */
+function destroyedToDetail(x: WaitChild['destroyed']): Record<string, number | string> {
+  if (!x) return {};
+  const how = 'exited' in x.ending ? `exited:${x.ending.exited}` : `signal:${x.ending.signal}`;
+  return { destroyed: x.name, destroyed_domid: x.domid, destroyed_how: how };
+}
+
+function destroyedFromDetail(d: Rec, at: string): WaitChild['destroyed'] {
+  if (d.destroyed === undefined) return null;
+  const name = str(d, 'destroyed', at);
+  const domid = nat(d, 'destroyed_domid', at);
+  const how = /^(?:exited:([0-9]{1,3})|signal:([A-Z0-9]+))$/.exec(str(d, 'destroyed_how', at));
+  if (!how) fail('EINVAL', `state: ${at}.destroyed_how must be exited:N or signal:NAME`);
+  const ending: Ending = how[1] !== undefined ? { exited: Number(how[1]) & 0xff } : { signal: how[2]! };
+  return { name, domid, ending };
 }

@@ -34,7 +34,7 @@ declare module 'blessed-contrib' {
   }
 
   export class grid {
-    constructor(o: { rows: number; cols: number; screen: Widgets.Screen });
+    constructor(o: { rows: number; cols: number; screen: Widgets.Screen; color?: string });
     set<T extends Widgets.BoxElement>(
       row: number,
       col: number,

@@ -7,12 +7,12 @@
 import { CLOCK_STEP_MS as STEP_MS } from '../commands/console-only.js';
 import type { Shell } from '../commands/shell.js';
 import { durationText, run } from '../commands/sched.js';
-import type { Outcome } from '../commands/types.js';
+import type { Done, Outcome } from '../commands/types.js';
 
 export interface ClockHost {
   shell: Shell;
-  /** A step ran: ask the engine again and redraw. */
-  stepped(): void;
+  /** A step ran (its outcome, events and all): ask the engine again and redraw. */
+  stepped(o: Done): void;
   /** A step failed: the clock stopped. */
   failed(o: Outcome): void;
   /** Whether something else drives time now (a long run): skip this step. */
@@ -64,7 +64,7 @@ export class Clock {
       this.ranNs += ns;
       this.steps++;
       for (const p of o.result.data.pvms) this.cow += p.cow_breaks;
-      this.host.stepped();
+      this.host.stepped(o);
     }
     if (this.timer) this.arm();
   }

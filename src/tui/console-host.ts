@@ -1,53 +1,66 @@
 // The console's host (src/commands/effects.ts): the one place where the console carries out what
-// commands hand it and shows their outcomes. It opens the dashboard, runs the clock, plays a script
-// with its keys, and runs a long `run` in steps Ctrl-C can stop, holding the rest of the line until
-// the run ends; outcomes go to the log, narration framed and update stages animated.
+// commands hand it and shows their outcomes. It opens the dashboard, runs the clock, plays a script (first
+// offering to boot the host again when it has changed), runs a long `run` in steps Ctrl-C can stop
+// (holding the rest of the line until the run ends) and sets animations. Outcomes go to the output
+// pane: text whole, errors marked, narration framed, events folded by kind (not again when the text
+// already says them), and a mechanism's record; its animation is queued.
 
 import { banner } from '../commands/banner.js';
+import { ANIMATE_DEFAULT_FACTOR } from '../commands/classroom.js';
 import { CLOCK_STEP_MS } from '../commands/console-only.js';
 import { type ActOptions, HELD, type ModeHost, type Resume } from '../commands/effects.js';
-import { errorLine, outcomeText } from '../commands/output.js';
+import { errorLine, isAside, outcomeText } from '../commands/output.js';
 import { durationText, LONG_RUN_NS, runText } from '../commands/sched.js';
-import type { Shell } from '../commands/shell.js';
-import type { Handoff, Outcome, Result } from '../commands/types.js';
+import type { Ctx, Handoff, Outcome, Result } from '../commands/types.js';
 import { fail } from '../engine/errors.js';
 import type { EngineEvent } from '../engine/hypervisor.js';
-import { animationLines } from './animation.js';
+import { bootHost } from '../engine/index.js';
+import { hostFromCfg } from '../engine/config.js';
+import { parseCfg } from '../engine/image.js';
+import { recordText } from './anim/record.js';
 import { Clock } from './clock.js';
 import { LongRun, type LongRunEnd } from './longrun.js';
-import type { LogKind } from './model.js';
-import { Player } from './player.js';
+import type { ConsoleModel } from './model.js';
+import { Player, scriptHost } from './player.js';
 
-/** What the host draws on: the console's model. */
-export interface ConsoleSurface {
-  readonly shell: Shell;
-  /** Add to the log (no redraw). */
-  log(kind: LogKind, text: string, event?: string): void;
-  /** A command's engine events, for the panels and the dashboard's log. */
-  events(es: readonly EngineEvent[]): void;
-  /** The engine may have changed: ask it again at the next refresh. */
-  markStale(): void;
-  /** A command ran: count it, ask the engine again, redraw. */
-  ranCommand(): void;
-  /** Ask the engine again and redraw. */
-  refresh(): void;
+/** Events of one command the output already says in its text are not listed again. */
+function eventItems(es: readonly EngineEvent[]): EngineEvent[] {
+  return es.filter((e) => !isAside(e.kind));
+}
+
+/** `play FILE` on a host that has changed since boot: the question the bar asks. */
+export interface PlayOffer {
+  file: string;
+  text: string;
+  /** The host file the script names, or null for the start-up host. */
+  host: string | null;
+  /** What changed, in a few words ("7 pVMs, t=3.2 s"). */
+  changed: string;
 }
 
 export class ConsoleHost implements ModeHost {
   readonly clock: Clock;
   player: Player | null = null;
+  offer: PlayOffer | null = null;
   longRun: LongRun | null = null;
   private dashboardAsked = false;
 
-  constructor(private readonly surface: ConsoleSurface) {
+  constructor(private readonly m: ConsoleModel) {
     this.clock = new Clock({
-      shell: surface.shell,
+      shell: m.shell,
       busy: () => this.longRun !== null,
-      stepped: () => surface.refresh(),
+      stepped: (o) => {
+        m.out.addEvents(eventItems(o.events), 'while the clock ran');
+        m.noteEvents(o.events);
+        m.markStale();
+        m.refresh();
+      },
       failed: (o) => {
         this.show(o);
-        surface.log('notice', 'clock stopped');
-        surface.refresh();
+        m.out.add('notice', 'clock stopped');
+        m.markStale();
+        m.refresh();
+        m.changed();
       },
     });
   }
@@ -67,34 +80,54 @@ export class ConsoleHost implements ModeHost {
         };
       case 'clock-off':
         if (!this.clock.on) return { text: 'the clock is off already', data: { clock: 'off' } };
+        this.m.out.closeSource();
         return { text: this.clock.stop(), data: { clock: 'off' } };
       case 'play-script':
-        return this.play(e.file, o.ctx.io.readText(e.file));
+        return this.play(o.ctx, e.file, o.ctx.io.readText(e.file));
       case 'long-run':
         // Inside `source` or `try` the line cannot wait: the run is one step, as in a script.
         if (!o.hold) return h.otherwise();
         this.startLongRun(e.ns, o.line, o.hold());
         return HELD;
+      case 'animation':
+        return this.animation(e.set);
     }
   }
 
-  /** An outcome in the log: output or the error line, narration framed, events, an animation. */
+  private animation(set: 'on' | 'off' | number | null): Result {
+    const a = this.m.animator;
+    if (set === 'off') a.set(false);
+    else if (set === 'on') a.set(true, a.factor || ANIMATE_DEFAULT_FACTOR);
+    else if (typeof set === 'number') a.set(true, set);
+    const state = a.on ? `on at ${a.factor}x: 1 ms of modeled time plays in ${durationText(a.factor * 1e6)}` : 'off';
+    return {
+      text: `animations ${state}${a.on ? '; any key skips one' : ''}`,
+      data: { animate: a.on ? 'on' : 'off', factor: a.factor },
+    };
+  }
+
+  /** An outcome in the output pane: its text or error, narration framed, events, a mechanism's record. */
   show(o: Outcome): void {
-    const s = this.surface;
-    s.markStale();
+    const m = this.m;
+    m.markStale();
     if (!o.ok) {
-      s.log('error', errorLine(o));
+      m.out.add('error', errorLine(o));
       return;
     }
+    m.lastLatencyUs = o.result.latencyUs ?? 0;
     const effect = o.result.effect;
-    if (effect?.kind === 'say') s.log('say', banner(effect.text));
+    if (effect?.kind === 'say') m.out.add('say', banner(effect.text));
     else {
       const t = outcomeText(o);
-      if (t) s.log('output', t);
+      if (t) m.out.add('output', t);
     }
-    for (const e of o.events) s.log('event', `${e.kind.padEnd(9)} ${e.text}`, e.kind);
-    s.events(o.events);
-    if (effect?.kind === 'animate') for (const l of animationLines(effect.animation)) s.log('event', l, 'stage');
+    m.out.addEvents(eventItems(o.events));
+    m.noteEvents(o.events);
+    if (effect?.kind === 'animate') {
+      const r = recordText(effect.animation);
+      if (r) m.out.add('steps', r);
+      m.animator.play(effect.animation);
+    }
   }
 
   /** Whether a command of the last line asked for the dashboard (asking once). */
@@ -106,9 +139,32 @@ export class ConsoleHost implements ModeHost {
 
   // ---- play ------------------------------------------------------------------------------------------
 
-  private play(file: string, text: string): Result {
+  private play(ctx: Ctx, file: string, text: string): Result {
     if (this.player) fail('EBUSY', `already playing ${this.player.file} (q stops it)`);
-    const player = new Player(this.surface.shell, file, text);
+    const host = scriptHost(text);
+    const changed = this.changedSinceBoot(ctx, host);
+    if (changed) {
+      this.offer = { file, text, host, changed };
+      return {
+        text: `play ${file}: the host is not as it booted (${changed})${host ? `, and the script asks for ${host}` : ''}; y or Enter boots it again first, n plays on this state, q cancels`,
+        data: { file, offer: 'reset' },
+      };
+    }
+    return this.startPlayer(file, text);
+  }
+
+  /** How the engine differs from a fresh boot of the script's host (or the start-up one), or null when it does not. */
+  private changedSinceBoot(ctx: Ctx, hostFile: string | null): string | null {
+    const host = hostFile === null ? undefined : hostFromCfg(parseCfg(ctx.io.readText(hostFile), hostFile), hostFile);
+    const fresh = ctx.newEngine(host);
+    bootHost(fresh, ctx.images);
+    const hv = ctx.hv;
+    if (fresh.fingerprint() === hv.fingerprint()) return null;
+    return `${hv.liveCount - 1} pVMs, t=${durationText(hv.nowNs)}`;
+  }
+
+  private startPlayer(file: string, text: string): Result {
+    const player = new Player(this.m.shell, file, text);
     if (player.total === 0) fail('EINVAL', `${file} has no commands to play`);
     this.player = player;
     return {
@@ -117,56 +173,93 @@ export class ConsoleHost implements ModeHost {
     };
   }
 
+  /** The answer to the offer: boot again first ('reset'), play on as is ('keep'), or not play ('cancel'). */
+  answerOffer(a: 'reset' | 'keep' | 'cancel'): void {
+    const offer = this.offer;
+    if (!offer) return;
+    this.offer = null;
+    const m = this.m;
+    if (a === 'cancel') m.out.add('notice', `not playing ${offer.file}`);
+    else {
+      if (a === 'reset') {
+        const line = offer.host ? `reset --host ${quote(offer.host)}` : 'reset';
+        m.out.add('input', line);
+        const s = m.shell.run(line);
+        if (s.failures > 0) {
+          m.ranCommand();
+          return;
+        }
+      }
+      try {
+        const r = this.startPlayer(offer.file, offer.text);
+        m.out.add('output', r.text);
+      } catch (e) {
+        m.out.add('error', `play: ${(e as Error).message}`);
+      }
+    }
+    m.ranCommand();
+    m.changed();
+  }
+
   playNext(): void {
     const p = this.player;
     if (!p) return;
     const step = p.next;
     if (!step) return;
-    this.surface.log('input', step.text);
+    this.m.out.live();
+    this.m.out.add('input', step.text);
+    this.m.cowMarks = new Set();
     p.stepper.forward();
-    this.surface.ranCommand();
+    this.m.ranCommand();
   }
 
   playBack(): void {
     const p = this.player;
     if (!p) return;
     const undone = p.stepper.back();
-    this.surface.log(
+    this.m.out.add(
       'notice',
       undone ? `⟲ stepped back before line ${undone.line}: ${undone.text}` : '(already at the start of the script)',
     );
-    this.surface.refresh();
+    this.m.markStale();
+    this.m.refresh();
+    this.m.changed();
   }
 
   playStop(): void {
     const p = this.player;
     if (!p) return;
     this.player = null;
-    this.surface.log('notice', `stopped playing ${p.file} at step ${p.at} of ${p.total}`);
-    this.surface.refresh();
+    this.m.out.add('notice', `stopped playing ${p.file} at step ${p.at} of ${p.total}`);
+    this.m.changed();
   }
 
   // ---- long runs -------------------------------------------------------------------------------------
 
   private startLongRun(ns: number, text: string, resume: Resume): void {
-    const run = new LongRun(this.surface.shell, ns, text);
+    const run = new LongRun(this.m.shell, ns, text);
     this.longRun = run;
     void run
-      .go(() => this.surface.refresh())
+      .go(() => {
+        this.m.markStale();
+        this.m.refresh();
+      })
       .then((end) => {
         this.longRun = null;
         this.reportLongRun(ns, text, end);
-        this.surface.refresh();
+        this.m.markStale();
+        this.m.refresh();
         // The commands typed after the run on the same line run now, unless it was stopped or failed.
         if (!end.interrupted && !end.failed) {
           resume();
-          this.surface.ranCommand();
+          this.m.ranCommand();
         }
+        this.m.changed();
       });
   }
 
   private reportLongRun(ns: number, text: string, end: LongRunEnd): void {
-    const s = this.surface;
+    const out = this.m.out;
     const lines: string[] = [];
     if (end.interrupted)
       lines.push(
@@ -178,11 +271,19 @@ export class ConsoleHost implements ModeHost {
         `(run in steps so Ctrl-C can stop it: latency percentiles are given by one uninterrupted run, in the console up to ${durationText(LONG_RUN_NS)}, or any run with -c)`,
       );
     }
-    if (lines.length) s.log(end.interrupted ? 'notice' : 'output', lines.join('\n'));
-    for (const p of end.report?.pvms ?? [])
-      if (p.cow_breaks > 0)
-        s.log('event', `${'cow'.padEnd(9)} ${p.name}: ${p.cow_breaks} copy-on-write breaks while serving requests`);
-    for (const e of end.events) s.log('event', `${e.kind.padEnd(9)} ${e.text}`);
+    if (lines.length) out.add(end.interrupted ? 'notice' : 'output', lines.join('\n'));
+    // The steps' copy-on-write events are summed per pVM in the report: one line each, folded with the rest.
+    const cows: EngineEvent[] = (end.report?.pvms ?? [])
+      .filter((p) => p.cow_breaks > 0)
+      .map((p) => ({
+        kind: 'cow',
+        domid: p.domid,
+        name: p.name,
+        text: `${p.name}: ${p.cow_breaks} copy-on-write breaks while serving requests`,
+        t: end.report!.end_ns,
+      }));
+    out.addEvents(eventItems([...cows, ...end.events]));
+    this.m.noteEvents([...cows, ...end.events]);
     if (end.failed) this.show(end.failed);
   }
 
@@ -197,4 +298,8 @@ export class ConsoleHost implements ModeHost {
     if (this.clock.on) this.clock.stop();
     this.longRun?.stop();
   }
+}
+
+function quote(path: string): string {
+  return /^[\w./@+-]+$/.test(path) ? path : `"${path.replace(/"/g, '\\"')}"`;
 }

@@ -14,13 +14,11 @@ export function clock(ns: number): string {
 
 const SPARKS = '▁▂▃▄▅▆▇█';
 
-/** The last `width` values as a sparkline scaled between their minimum and maximum. */
-export function sparkline(values: readonly number[], width: number): string {
+/** The last `width` values as a sparkline on a fixed scale from 0 to `max`: a small change stays small. */
+export function scaledSparkline(values: readonly number[], max: number, width: number): string {
   const v = values.slice(-Math.max(0, width));
-  if (v.length === 0) return '';
-  const lo = Math.min(...v);
-  const hi = Math.max(...v);
-  return v.map((x) => SPARKS[hi === lo ? 3 : Math.round(((x - lo) / (hi - lo)) * (SPARKS.length - 1))]).join('');
+  const top = max > 0 ? max : 1;
+  return v.map((x) => SPARKS[Math.max(0, Math.min(7, Math.round((x / top) * 7)))]).join('');
 }
 
 /** A bar of `width` cells split in proportion: [shared cells, private cells]. */
@@ -40,4 +38,36 @@ export function fit(s: string, w: number): string {
 export function fill(frac: number, width: number): [number, number] {
   const f = Math.max(0, Math.min(width, Math.round((Number.isFinite(frac) ? frac : 0) * width)));
   return [f, Math.max(0, width - f)];
+}
+
+/**
+ * `text` (one line, narrow glyphs only: line.ts's narrow()) cut into pieces of at most `width` cells,
+ * at spaces where it can; the pieces after the first start with `indent` spaces, so a wrapped line
+ * reads as one. Nothing is dropped: a word longer than the width is cut where the width ends.
+ */
+export function wrap(text: string, width: number, indent = 2): string[] {
+  const w = Math.max(1, width);
+  const chars = [...text];
+  if (chars.length <= w) return [text];
+  const out: string[] = [];
+  const pad = ' '.repeat(Math.min(indent, Math.max(0, w - 8)));
+  let at = 0;
+  while (at < chars.length) {
+    const room = out.length === 0 ? w : w - pad.length;
+    if (chars.length - at <= room) {
+      out.push((out.length === 0 ? '' : pad) + chars.slice(at).join(''));
+      break;
+    }
+    let cut = at + room;
+    // Back up to the last space in the piece, unless that leaves less than half of it.
+    for (let i = cut; i > at + Math.floor(room / 2); i--)
+      if (chars[i] === ' ') {
+        cut = i;
+        break;
+      }
+    out.push((out.length === 0 ? '' : pad) + chars.slice(at, cut).join('').trimEnd());
+    at = cut;
+    while (chars[at] === ' ') at++;
+  }
+  return out;
 }

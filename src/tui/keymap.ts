@@ -8,8 +8,8 @@ import { KEY_GROUPS_OF, KeyAction, keysOf } from '../commands/keys.js';
 
 export type KeyEvent = { kind: 'key'; name: string } | { kind: 'text'; text: string };
 
-/** What the keyboard drives: the prompt, or a script being played (its bar replaces the prompt). */
-export type KeyMode = 'prompt' | 'playing';
+/** What the keyboard drives: the prompt, a script being played (its bar replaces the prompt), or play's question. */
+export type KeyMode = keyof typeof KEY_GROUPS_OF;
 
 /** Each key's binding in a mode: the keys of the mode's groups (keys.ts), later groups winning. */
 function table(mode: KeyMode): Map<string, KeyAction> {
@@ -20,11 +20,40 @@ function table(mode: KeyMode): Map<string, KeyAction> {
   return m;
 }
 
-const BY_MODE: Record<KeyMode, Map<string, KeyAction>> = { prompt: table('prompt'), playing: table('playing') };
+const BY_MODE: Record<KeyMode, Map<string, KeyAction>> = {
+  prompt: table('prompt'),
+  playing: table('playing'),
+  offer: table('offer'),
+};
 
 /** The action bound to a key name in a mode, if any. */
 export function actionOf(name: string, mode: KeyMode = 'prompt'): KeyAction | undefined {
   return BY_MODE[mode].get(name);
+}
+
+/** A mouse event as xterm's SGR encoding (mode 1006) reports it: `ESC [ < b ; x ; y M|m`, x and y from 1. */
+export interface MouseEvent {
+  kind: 'wheel-up' | 'wheel-down' | 'press' | 'other';
+  /** Cell, from 0. */
+  x: number;
+  y: number;
+}
+
+// eslint-disable-next-line no-control-regex -- matching the escape sequence is the point
+const SGR_MOUSE = /^\x1b?\[<(\d+);(\d+);(\d+)([Mm])$/;
+
+/** The mouse event in what ink hands over (it strips the leading ESC), or null for any other input. */
+export function mouseEvent(input: string): MouseEvent | null {
+  const m = SGR_MOUSE.exec(input);
+  if (!m) return null;
+  const b = Number(m[1]);
+  const at = { x: Number(m[2]) - 1, y: Number(m[3]) - 1 };
+  // Bits 2-4 are Shift, Meta and Ctrl; 64 and 65 are the wheel; 0 is the left button (M: pressed).
+  const button = b & ~(4 | 8 | 16);
+  if (button === 64) return { kind: 'wheel-up', ...at };
+  if (button === 65) return { kind: 'wheel-down', ...at };
+  if (button === 0 && m[4] === 'M') return { kind: 'press', ...at };
+  return { kind: 'other', ...at };
 }
 
 /** While playing, typed characters are keys too ("n", "b", "q", Space). */

@@ -2,7 +2,9 @@
 // once per change of what a panel shows (see lines.tsx for why ink is handed the width). Only glyphs
 // known to take one cell are kept; any other character becomes '?', so a width is never guessed.
 
-import chalk from 'chalk';
+import { type Paint, type Theme, theme } from './theme.js';
+
+export type { Paint };
 
 export interface Line {
   /** The text with its escape codes. */
@@ -11,17 +13,16 @@ export interface Line {
   width: number;
 }
 
-export type Paint = (s: string) => string;
-
 /**
  * Characters one cell wide in every terminal: printable ASCII, Latin-1 and Latin Extended, general
  * punctuation (…, ›, •), arrows, supplemental arrows (⟲), mathematical operators (≡), box drawing, block
- * elements (█ ░ and the sparkline's ▁-█) and the geometric shapes the panels use (◀ ▶ ■ □).
+ * elements (█ ░ and the sparkline's ▁-█), the geometric shapes the panels use (◀ ▶ ■ □), and ◷ ✓ ✗ (East
+ * Asian width neutral, one cell everywhere).
  */
 const NARROW =
-  /^[\x20-\x7e\u00a0-\u024f\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2200-\u22ff\u27f0-\u27ff\u2500-\u259f\u25a0-\u25c1]*$/;
+  /^[\x20-\x7e\u00a0-\u024f\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2200-\u22ff\u27f0-\u27ff\u2500-\u259f\u25a0-\u25c1\u25f7\u2713\u2717]*$/;
 const ONE =
-  /[\x20-\x7e\u00a0-\u024f\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2200-\u22ff\u27f0-\u27ff\u2500-\u259f\u25a0-\u25c1]/;
+  /[\x20-\x7e\u00a0-\u024f\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2200-\u22ff\u27f0-\u27ff\u2500-\u259f\u25a0-\u25c1\u25f7\u2713\u2717]/;
 
 /** `s` with every character of unknown width replaced by '?': one cell per code point. */
 export function narrow(s: string): string {
@@ -32,7 +33,7 @@ export function narrow(s: string): string {
 }
 
 /** Cells of a string made only of narrow characters (see narrow()). */
-function cells(s: string): number {
+export function cells(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -41,18 +42,25 @@ function cells(s: string): number {
   return n;
 }
 
-export const paint = {
-  dim: (s: string) => chalk.dim(s),
-  bold: (s: string) => chalk.bold(s),
-  title: (s: string) => chalk.bold.underline(s),
-  green: (s: string) => chalk.green(s),
-  red: (s: string) => chalk.red(s),
-  yellow: (s: string) => chalk.yellow(s),
-  cyan: (s: string) => chalk.cyan(s),
-  magenta: (s: string) => chalk.magenta(s),
-  blue: (s: string) => chalk.blue(s),
-  inverse: (s: string) => chalk.inverse(s),
-} satisfies Record<string, Paint>;
+/** The theme's paints by meaning (theme.ts), looked up when called so a theme change takes effect at once. */
+export const paint: { [K in Exclude<keyof Theme, 'name'>]: Paint } = {
+  brand: (s) => theme().brand(s),
+  title: (s) => theme().title(s),
+  focus: (s) => theme().focus(s),
+  dim: (s) => theme().dim(s),
+  bold: (s) => theme().bold(s),
+  ok: (s) => theme().ok(s),
+  warn: (s) => theme().warn(s),
+  bad: (s) => theme().bad(s),
+  event: (s) => theme().event(s),
+  info: (s) => theme().info(s),
+  shared: (s) => theme().shared(s),
+  private: (s) => theme().private(s),
+  selected: (s) => theme().selected(s),
+  prompt: (s) => theme().prompt(s),
+  say: (s) => theme().say(s),
+  rule: (s) => theme().rule(s),
+};
 
 /** Builds one line of at most `max` cells from painted pieces; what does not fit is cut with '…'. */
 export class LineBuilder {

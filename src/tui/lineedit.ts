@@ -73,7 +73,8 @@ export interface Completed {
 
 /**
  * Tab: complete the word before the cursor with `c` (from src/commands/complete.ts). One candidate is
- * inserted whole with a space after it; several insert their common prefix and are listed.
+ * inserted whole with a space after it (a directory, ending in /, without); several insert their common
+ * prefix and are listed.
  */
 export function applyCompletion(l: Line, c: Completion): Completed {
   if (c.candidates.length === 0) return { line: l, choices: [] };
@@ -81,7 +82,9 @@ export function applyCompletion(l: Line, c: Completion): Completed {
   const tail = l.text.slice(l.cursor);
   const stem = head.slice(0, head.length - c.word.length);
   if (c.candidates.length === 1) {
-    const word = c.candidates[0]! + (tail.startsWith(' ') ? '' : ' ');
+    // A directory goes on being completed: no space after its slash.
+    const only = c.candidates[0]!;
+    const word = only + (tail.startsWith(' ') || only.endsWith('/') ? '' : ' ');
     return { line: at(stem + word + tail, stem.length + word.length), choices: [] };
   }
   const prefix = commonPrefix(c.candidates);

@@ -1,6 +1,9 @@
 // `play FILE` in the console: a script stepped through with time travel (Stepper, as --step uses). The
 // play bar replaces the prompt and shows the next command before it runs; keys run it, step back (the
 // engine returns to the state saved before that command) or stop.
+//
+// A script may name the host it was written for in a comment among its first lines, `# host: FILE`
+// (a host file, as --host takes); playing it offers to boot that host (else the start-up host) first.
 
 import type { Shell } from '../commands/shell.js';
 import { scriptSteps, type Step, Stepper } from '../commands/stepper.js';
@@ -27,4 +30,16 @@ export class Player {
   get next(): Step | undefined {
     return this.stepper.next;
   }
+}
+
+/** The host file a script names in its leading comments (`# host: FILE`), or null. */
+export function scriptHost(text: string): string | null {
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '') continue;
+    if (!line.startsWith('#')) return null;
+    const m = /^#\s*host:\s*(\S+)\s*$/.exec(line);
+    if (m) return m[1]!;
+  }
+  return null;
 }

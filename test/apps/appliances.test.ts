@@ -228,3 +228,15 @@ describe('workers', () => {
     expect(err(sh, 'create web workers=3 name=site', 'ENOSPC')).toContain('forks 3 workers at boot');
   });
 });
+
+describe('the fork baselines carry the data too', () => {
+  it("a Nephele clone and a Xen VM fork start with the parent's data; what they write is their own", () => {
+    const sh = makeShell();
+    ok(sh, 'create redis name=r max_clones=2; redis-cli r SET b 2; clone r; fork --xen r');
+    expect(ok(sh, 'redis-cli r.1 GET b').text).toBe('"2"');
+    expect(ok(sh, 'redis-cli r.2 GET b').text).toBe('"2"');
+    ok(sh, 'redis-cli r.2 SET b 3');
+    expect(ok(sh, 'redis-cli r.2 GET b').text).toBe('"3"');
+    expect(ok(sh, 'redis-cli r.1 GET b').text).toBe('"2"');
+  });
+});

@@ -1,6 +1,8 @@
 // bench all: every figure of the paper the model reproduces or predicts, model beside paper, each row with
 // its kind, deterministic. The kinds are honest: a row a constant was fitted to says so, and only then.
 
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { benchEnv, BENCH_FIGURES, runFigure } from '../../src/commands/bench/index.js';
 import type { BenchRow } from '../../src/commands/bench/types.js';
@@ -9,8 +11,15 @@ import { err, makeShell, ok } from '../helpers.js';
 
 const UNIT_US: Record<string, number> = { us: 1, ms: 1000, s: 1e6 };
 
+let all: BenchRow[] | undefined;
+/** bench all's rows, run once for the file. */
+function allRows(): BenchRow[] {
+  all ??= ok(makeShell(), 'bench all').data.rows as BenchRow[];
+  return all;
+}
+
 describe('bench all', () => {
-  const rows = ok(makeShell(), 'bench all').data.rows as BenchRow[];
+  const rows = allRows();
 
   it('has rows for boot (xs, noxs), Fig. 5, fork, Table 3, Fig. 6, Fig. 7 and recycling, with unique ids', () => {
     const figures = new Set(rows.map((r) => r.figure));
@@ -103,11 +112,33 @@ describe('bench with overrides and parameters', () => {
     const sh = makeShell();
     const env = benchEnv({ hv: sh.hv, images: sh.images });
     const at300 = runFigure(env, 'fig5', { n: 300 });
-    expect(at300.map((r) => r.id)).toEqual(['fig5.xs.300', 'fig5.noxs.300']);
+    expect(at300.map((r) => r.id)).toEqual(['fig5.xs.300', 'fig5.minios.300', 'fig5.noxs.300']);
     expect(at300[0]!.paper).toBeNull();
     expect(at300[0]!.kind).toBe('derived');
     expect(ok(makeShell(), 'bench fig5 --n 300').data.rows).toEqual(at300);
     expect(err(makeShell(), 'bench table3 --n 3', 'EINVAL')).toMatch(/bench table3 takes no count/);
     expect(BENCH_FIGURES.find((f) => f.name === 'fig5')!.count!.what).toBe('pVMs booted in sequence');
+  });
+});
+
+/** The README's table of held-out cells: every row whose paper value no constant was fitted to. */
+function heldOutTable(rows: BenchRow[]): string {
+  const lines = ['| row | case | unit | paper | model | error |', '|---|---|---|---|---|---|'];
+  for (const r of rows.filter((x) => x.kind === 'predicted')) {
+    const e = (r.ratio! - 1) * 100;
+    lines.push(`| ${r.id} | ${r.case} | ${r.unit} | ${r.paper} | ${r.model} | ${e >= 0 ? '+' : ''}${e.toFixed(1)}% |`);
+  }
+  return lines.join('\n');
+}
+
+describe("the README's reproduction tables", () => {
+  it('shows the held-out cells of bench all with their error (UPDATE_README=1 rewrites it)', () => {
+    const file = resolve(import.meta.dirname, '..', '..', 'README.md');
+    const text = readFileSync(file, 'utf8');
+    const m = /(<!-- held-out:begin -->\n)([\s\S]*?)(\n<!-- held-out:end -->)/.exec(text);
+    expect(m, 'README.md has no held-out table between its markers').not.toBeNull();
+    const table = heldOutTable(allRows());
+    if (process.env.UPDATE_README) writeFileSync(file, text.replace(m![0], m![1] + table + m![3]));
+    else expect(m![2]).toBe(table);
   });
 });

@@ -46,9 +46,11 @@ describe('kylinx-sh -c', () => {
     expect(r.out).toBe('');
   });
 
-  it('usage errors exit 2: a bad command line or a bad command', () => {
+  it('usage errors exit 2: a bad command line or a bad command; an unknown command exits 1 as in xl', () => {
     expect(sh(['-c', 'fork']).code).toBe(2);
-    expect(sh(['-c', 'frobnicate']).err).toMatch(/unknown command 'frobnicate'/);
+    const unknown = sh(['-c', 'frk web']);
+    expect(unknown.err).toBe("frk: command not implemented: 'frk' (did you mean 'fork'?)\n");
+    expect(unknown.code).toBe(1);
     expect(sh(['--bogus']).code).toBe(2);
     expect(sh(['-c', 'list', 'file.kx']).code).toBe(2);
     expect(sh(['--seed', 'x', '-c', 'list']).code).toBe(2);
@@ -122,7 +124,7 @@ describe('scripts and stdin', () => {
   it('reads commands from stdin when it is not a terminal', () => {
     const r = sh([], 'fork redis\nlist redis.1\n');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/redis\.1 +4 +8 +1/);
+    expect(r.out).toMatch(/redis\.1 +4 +6 +1/);
   });
 
   it('exit alone ends the script with status 0', () => {

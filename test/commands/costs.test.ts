@@ -118,8 +118,8 @@ describe('through the binary', () => {
     expect(lat(withFile.stdout)).toBe(lat(viaCmd.stdout));
     expect(lat(withFile.stdout)).toBeGreaterThan(lat(plain.stdout));
     const ex = cli(['--explain', '-c', 'fork redis'], dir);
-    expect(ex.stdout).toMatch(/page_share +2114 +page +0\.25 +528\.5/);
-    expect(ex.stdout).toMatch(/total +1316\.5/);
+    expect(ex.stdout).toMatch(/page_share +1728 +page +0\.25 +432/);
+    expect(ex.stdout).toMatch(/total +1220/);
     expect(cli(['--state', 's.json', '--costs', 'c.cfg', '-c', 'list'], dir).status).toBe(0);
     expect(cli(['--state', 's.json', '-c', 'costs page_share'], dir).stdout).toContain('0.5 (table 0.25)');
   });

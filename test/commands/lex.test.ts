@@ -25,11 +25,32 @@ describe('the line language', () => {
     );
   });
 
-  it('accepts unambiguous prefixes, as xl does', () => {
+  it("finds commands as xl's cmdtable_lookup: xl's prefixes over xl's own table, KylinX's where xl has none", () => {
+    // The prefixes xl users type mean what they mean in xl.
+    for (const [w, name] of <[string, string][]>[
+      ['li', 'list'],
+      ['i', 'info'],
+      ['to', 'top'],
+      ['up', 'uptime'],
+      ['un', 'unpause'],
+      ['unp', 'unpause'],
+      ['vcpu-l', 'vcpu-list'],
+      ['dm', 'dmesg'],
+    ])
+      expect(findCommand(w).name, w).toBe(name);
+    // KylinX's own: by name, or a prefix that begins no xl command.
     expect(findCommand('fo').name).toBe('fork');
-    expect(findCommand('unp').name).toBe('unpause');
+    expect(findCommand('tre').name).toBe('tree');
     expect(findCommand('quit').name).toBe('exit');
-    expect(() => findCommand('p')).toThrow("'p' is ambiguous");
-    expect(() => findCommand('frk')).toThrow("unknown command 'frk' (did you mean 'fork'?)");
+    // t begins xl's top, trigger and tmem-*: ambiguous in xl, so not a command (tree is not reached).
+    expect(() => findCommand('t')).toThrow("command not implemented: 't' ('t' begins");
+    expect(() => findCommand('p')).toThrow("command not implemented: 'p'");
+    expect(() => findCommand('frk')).toThrow("command not implemented: 'frk' (did you mean 'fork'?)");
+    expect(() => findCommand('cd-insert')).toThrow("xl's 'cd-insert' is not modelled here");
+    try {
+      findCommand('frk');
+    } catch (e) {
+      expect((e as { code: string }).code).toBe('ENOSYS');
+    }
   });
 });

@@ -16,7 +16,7 @@ describe('try', () => {
     const sh = makeShell();
     expect(ok(sh, 'try fork web').data).toMatchObject({ ok: true, command: 'fork' });
     expect(sh.hv.lookup('web.1').domid).toBe(4);
-    err(sh, 'try frk web', 'EUSAGE');
+    err(sh, 'try frk web', 'ENOSYS');
     err(sh, 'try try fork web', 'EUSAGE');
     err(sh, 'try', 'EUSAGE');
   });

@@ -14,15 +14,16 @@ import { err, makeShell, ok } from '../helpers.js';
 const WRONG: Record<string, [line: string, says: RegExp]> = {
   create: ['create', /missing image/],
   fork: ['fork web abc', /the number of children must be a whole number 1-1000000000, not 'abc'/],
+  clone: ['clone redis 0', /the number of clones must be a whole number 1-4096, not '0'/],
   kill: ['kill -BOGUS web', /unknown signal '-BOGUS'/],
   destroy: ['destroy web redis', /unexpected argument 'redis'/],
-  exit: ['exit web 256', /exit status must be a whole number 0-255, not '256'/],
+  exit: ['exit web 1.5', /exit status must be a whole number from -2147483648 to 2147483647, not '1.5'/],
   wait: ['wait web web.1 web.2', /unexpected argument/],
-  pause: ['pause', /missing pvm/],
+  pause: ['pause', /missing Domain/],
   unpause: ['unpause web --now', /unknown option --now/],
-  rename: ['rename web', /missing new-name/],
+  rename: ['rename web', /missing NewDomainName/],
   pool: ['pool many', /pool size must be a whole number 0-4096, not 'many'/],
-  list: ['list --long', /unknown option --long/],
+  list: ['list web redis', /unexpected argument 'redis'/],
   tree: ['tree web redis', /unexpected argument 'redis'/],
   show: ['show', /missing pvm/],
   info: ['info a b', /unexpected argument 'b'/],
@@ -33,7 +34,7 @@ const WRONG: Record<string, [line: string, says: RegExp]> = {
   ipcs: ['ipcs web', /unexpected argument 'web'/],
   pipe: ['pipe web web.1 --ring big', /ring size must be a whole number 1-1073741824, not 'big'/],
   write: ['write nine hello', /'nine' is not a pipe/],
-  read: ['read 1 0', /read size must be a whole number 1-1073741824, not '0'/],
+  read: ['read 1 -1', /read size must be a whole number 0-1073741824, not '-1'/],
   close: ['close 1 sideways', /'sideways' is not a pipe end/],
   ftok: ['ftok /srv/q seven', /projid must be a whole number/],
   msgget: ['msgget web nokey', /'nokey' is not a key/],
@@ -56,15 +57,27 @@ const WRONG: Record<string, [line: string, says: RegExp]> = {
   'sched-credit': ['sched-credit -d web -w heavy', /--weight must be a whole number, not 'heavy'/],
   'sched-credit2': ['sched-credit2 -d web -c half', /--cap must be a whole number, not 'half'/],
   uptime: ['uptime --since', /unknown option --since/],
-  top: ['top -b -n 0', /iterations must be a whole number 1-100, not '0'/],
+  top: ['top -bi0', /iterations must be a whole number 1-100, not '0'/],
   help: ['help fork run', /unexpected argument 'run'/],
   history: ['history 10', /unexpected argument '10'/],
   source: ['source', /missing file/],
   echo: ['echo --loud hi', /unknown option --loud/],
   say: ['say', /missing text/],
-  try: ['try frobnicate', /unknown command 'frobnicate'/],
+  try: ['try', /missing command/],
   sleep: ['sleep 1s', /ms must be a whole number 0-60000, not '1s'/],
-  save: ['save', /missing file/],
+  save: ['save web', /missing CheckpointFile/],
+  snapshot: ['snapshot load s.json', /expected save or restore, not 'load'/],
+  host: ['host web', /unexpected argument 'web'/],
+  domid: ['domid', /missing DomainName/],
+  domname: ['domname 1 2', /unexpected argument '2'/],
+  shutdown: ['shutdown web redis', /unexpected argument 'redis'/],
+  reboot: ['reboot --now', /unknown option --now/],
+  'vcpu-set': ['vcpu-set web many', /vCPUs must be a whole number 1-128, not 'many'/],
+  'mem-set': ['mem-set web lots', /'lots' is not a memory size/],
+  'mem-max': ['mem-max web', /missing Mem/],
+  'cpupool-list': ['cpupool-list Pool-0 b', /unexpected argument 'b'/],
+  dmesg: ['dmesg now', /unexpected argument 'now'/],
+  'debug-keys': ['debug-keys', /missing Keys/],
   restore: ['restore a b', /unexpected argument 'b'/],
   'xenstore-ls': ['xenstore-ls / /b', /unexpected argument '\/b'/],
   'xenstore-read': ['xenstore-read', /missing path/],
@@ -78,11 +91,13 @@ const WRONG: Record<string, [line: string, says: RegExp]> = {
   cost: ['cost page_share=fast', /page_share must be a number of µs from 0, not "fast"/],
   bench: [
     'bench nope',
-    /expected boot, fork, ipc, memory, update, apps, fig5, recycle, table3, fig6, fig7 or all, not 'nope'/,
+    /expected boot, fork, ipc, memory, update, apps, fig5, recycle, table3, fig6, fig7, all or sweep, not 'nope'/,
   ],
   export: ['export trees', /expected tree or sharing, not 'trees' \(did you mean 'tree'\?\)/],
   clock: ['clock fast', /expected on or off, not 'fast'/],
   play: ['play', /missing file/],
+  reset: ['reset now', /unexpected argument 'now'/],
+  animate: ['animate fast', /expected on, off or a slow-down factor from 1 to 100000/],
 };
 
 describe('usage errors', () => {
@@ -120,8 +135,8 @@ describe('exit status through the built binary', () => {
     }
   });
 
-  it('1 for a command that fails', () => {
-    for (const cmd of ['fork wbe', 'touch web text 1', 'clock on', 'peek web heap 99999'])
+  it('1 for a command that fails, and for a command that is not one (as xl: "command not implemented")', () => {
+    for (const cmd of ['fork wbe', 'touch web text 1', 'clock on', 'peek web heap 99999', 'frobnicate', 's'])
       expect(status(cmd).status, cmd).toBe(1);
   });
 });

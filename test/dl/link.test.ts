@@ -21,15 +21,22 @@ const libsOf = (sh: Shell, pvm: string): LibRow[] => ok(sh, `libs ${pvm}`).data.
 describe('libraries linked at boot', () => {
   it('web, redis and dns link libm 1.16: one copy of its text on the host, data private to each', () => {
     const sh = makeShell();
-    for (const p of ['web', 'redis', 'dns'])
-      expect(libsOf(sh, p).map((l) => `${l.lib}@${l.version}`)).toEqual(['libm@1.16']);
+    for (const p of ['web', 'dns']) expect(libsOf(sh, p).map((l) => `${l.lib}@${l.version}`)).toEqual(['libm@1.16']);
+    // redis links Lua, hiredis and lwIP too (Fig. 6's image), each loaded once.
+    expect(libsOf(sh, 'redis').map((l) => `${l.lib}@${l.version}`)).toEqual([
+      'libm@1.16',
+      'liblua@5.1',
+      'libhiredis@0.14',
+      'liblwip@2.1',
+    ]);
     const loaded = ok(sh, 'libs').data.loaded as {
       lib: string;
       users: { name: string }[];
       text_frames: number;
       saved_frames: number;
     }[];
-    expect(loaded).toEqual([
+    expect(loaded.map((l) => l.lib)).toEqual(['libhiredis', 'liblua', 'liblwip', 'libm']);
+    expect(loaded.filter((l) => l.lib === 'libm')).toEqual([
       expect.objectContaining({
         lib: 'libm',
         version: '1.16',
@@ -66,13 +73,16 @@ describe('libraries linked at boot', () => {
     ok(sh, 'create redis');
     const first = free0 - sh.hv.frames.free;
     for (let i = 0; i < 9; i++) ok(sh, 'create redis');
-    const perRedis = 2048 + 2; // its own memory and libm's private data
-    expect(first).toBe(perRedis + 64); // the first one also loads libm's 64 pages of text
-    expect(free0 - sh.hv.frames.free).toBe(10 * perRedis + 64);
-    expect(free0 - sh.hv.frames.free).toBeLessThan(10 * (perRedis + 64)); // less than ten copies (Fig. 6's direction)
-    const loaded = ok(sh, 'libs').data.loaded as { users: unknown[]; saved_frames: number }[];
-    expect(loaded[0]!.users).toHaveLength(10);
-    expect(loaded[0]!.saved_frames).toBe(9 * 64);
+    // Its own 6 MiB and its libraries' private data (libm 2 pages, liblua 2, libhiredis 1, liblwip 4).
+    const perRedis = 1536 + 9;
+    const text = 64 + 47 + 15 + 57; // the four libraries' text, loaded by the first one
+    expect(first).toBe(perRedis + text);
+    expect(free0 - sh.hv.frames.free).toBe(10 * perRedis + text);
+    expect(free0 - sh.hv.frames.free).toBeLessThan(10 * (perRedis + text)); // less than ten copies (Fig. 6's direction)
+    const loaded = ok(sh, 'libs').data.loaded as { lib: string; users: unknown[]; saved_frames: number }[];
+    const libm = loaded.find((l) => l.lib === 'libm')!;
+    expect(libm.users).toHaveLength(10);
+    expect(libm.saved_frames).toBe(9 * 64);
     // Removing them all gives every frame back, the host copy with the last user.
     for (let i = 0; i < 10; i++) ok(sh, `destroy ${i === 0 ? 'redis' : `redis-${i + 1}`}`);
     expect(sh.hv.frames.free).toBe(free0);

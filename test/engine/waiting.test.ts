@@ -4,13 +4,16 @@ import { type Waiting, waitingFromSnapshot, waitingToSnapshot, waitsOn } from '.
 import { makeShell, memoryIO, ok, stateOf } from '../helpers.js';
 
 const WAITS: Waiting[] = [
-  { call: 'wait', on: 'a child', child: null },
-  { call: 'wait', on: 'web.1', child: 4 },
+  { call: 'wait', on: 'a child', child: null, destroyed: null },
+  { call: 'wait', on: 'web.1', child: 4, destroyed: null },
   { call: 'read', on: 'pipe 2', pipe: 2, max: null },
   { call: 'read', on: 'pipe 2', pipe: 2, max: 7 },
   { call: 'write', on: 'pipe 3', pipe: 3, rest: Uint8Array.from([0, 104, 200, 255]), total: 1030 },
   { call: 'msgrcv', on: 'queue 1', msqid: 1, type: -3, size: 16, noerror: true },
   { call: 'msgsnd', on: 'queue 1', msqid: 1, type: 2, bytes: Uint8Array.from([226, 130, 172]) },
+  // A child destroyed while its parent could not run, kept for the wait (lifecycle.ts finishWait).
+  { call: 'wait', on: 'web.2', child: 5, destroyed: { name: 'web.2', domid: 5, ending: { signal: 'KILL' } } },
+  { call: 'wait', on: 'a child', child: null, destroyed: { name: 'web.3', domid: 6, ending: { exited: 3 } } },
 ];
 
 describe('a blocked call as a typed value', () => {
@@ -47,7 +50,7 @@ describe('a blocked call as a typed value', () => {
     const saved = stateOf(sh);
     const io = memoryIO({ 's.json': saved });
     const back = makeShell({}, io);
-    ok(back, 'restore s.json');
+    ok(back, 'snapshot restore s.json');
     expect(stateOf(back)).toBe(saved);
     for (const line of ['read 1 600', 'read 1', 'write 2 hi', 'msgsnd redis.1 1 2 hello', 'exit dns.1 3', 'list'])
       expect(ok(back, line).text).toBe(ok(sh, line).text);

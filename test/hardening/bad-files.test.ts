@@ -55,7 +55,11 @@ const IMAGE_ERRORS: [string, string, string][] = [
     'memory = 8\ntext_kb = 64\ndescription = "web\n',
     '3: string not closed before the end of the line',
   ],
-  ['a string not closed at the end', 'memory = 8\ntext_kb = 64\ndescription = "web', '3: string not closed'],
+  [
+    'a string not closed at the end',
+    'memory = 8\ntext_kb = 64\ndescription = "web',
+    '3: string not closed before the end of the line',
+  ],
   [
     'a list not closed',
     'memory = 8\ntext_kb = 64\nlibraries = ["libm@1.16",\n',
@@ -72,16 +76,29 @@ const IMAGE_ERRORS: [string, string, string][] = [
     '1: expected a value (a "string", a number or a [list]), found the end of the line',
   ],
   ['no key', '= 8\n', "1: expected a key, found '='"],
-  ['no =', 'memory 8\n', "1: expected = after 'memory'"],
-  ['junk after a value', 'memory = 8 MiB\n', "1: unexpected 'M' after the value of 'memory'"],
-  ['a key set twice', 'memory = 8\ntext_kb = 64\nmemory = 16\n', "3: 'memory' is set twice (first on line 1)"],
+  ['no =', 'memory 8\n', "1: expected = or += after 'memory'"],
+  [
+    'junk after a value',
+    'memory = 8 MiB\n',
+    "1: unexpected 'M' after the value of 'memory' (one value a statement; ; or a new line ends it)",
+  ],
+  [
+    'a negative number',
+    'memory = 8\ntext_kb = 64\nvcpus = -2\n',
+    `3: lexical error near '-2': numbers in xl.cfg are whole and not negative (010 is octal, 0x10 hex); write "-2" as a string where the key takes one`,
+  ],
+  ['an octal digit past 7', 'memory = 08\ntext_kb = 64\n', '1: memory is not a valid number: "08"'],
   [
     'an unknown key, with a suggestion',
     'memory = 8\ntext_kb = 64\nvcpu = 2\n',
     "3: unknown key 'vcpu' (did you mean 'vcpus'?)",
   ],
-  ['a string where a number goes', 'memory = "eight"\ntext_kb = 64\n', '1: memory must be a number, not "eight"'],
-  ['a fraction where a whole number goes', 'memory = 8.5\ntext_kb = 64\n', '1: memory must be a whole number, not 8.5'],
+  ['a string where a number goes', 'memory = "eight"\ntext_kb = 64\n', '1: memory is not a valid number: "eight"'],
+  [
+    'a fraction where a whole number goes',
+    'memory = 8.5\ntext_kb = 64\n',
+    `1: lexical error near '8.5': numbers in xl.cfg are whole and not negative (010 is octal, 0x10 hex); write "8.5" as a string where the key takes one`,
+  ],
   ['below the minimum', 'memory = 0\ntext_kb = 64\n', '1: memory must be at least 1, not 0'],
   ['above the maximum', 'memory = 8\ntext_kb = 64\nvcpus = 129\n', '3: vcpus must be at most 128, not 129'],
   [

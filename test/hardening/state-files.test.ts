@@ -57,7 +57,7 @@ describe('restore of a damaged file: one line naming the file, and the current s
   for (const [what, text, why] of cases) {
     it(what, () => {
       const sh = shellWith({ 's.json': text });
-      expect(err(sh, 'restore s.json', 'EINVAL')).toMatch(why);
+      expect(err(sh, 'snapshot restore s.json', 'EINVAL')).toMatch(why);
     });
   }
 
@@ -65,17 +65,17 @@ describe('restore of a damaged file: one line naming the file, and the current s
     for (let i = 1; i < 20; i++) {
       const cut = good.slice(0, Math.floor((good.length * i) / 20));
       const sh = shellWith({ 's.json': cut });
-      expect(err(sh, 'restore s.json', 'EINVAL')).toMatch(/^s\.json: not a kylinx-sh state \(not valid JSON/);
+      expect(err(sh, 'snapshot restore s.json', 'EINVAL')).toMatch(/^s\.json: not a kylinx-sh state \(not valid JSON/);
     }
   });
 
   it('a missing file is ENOENT naming it', () => {
-    expect(err(shellWith({}), 'restore nosuch.json', 'ENOENT')).toBe('nosuch.json: no such file');
+    expect(err(shellWith({}), 'snapshot restore nosuch.json', 'ENOENT')).toBe('nosuch.json: no such file');
   });
 
   it('the good file restores, and the shell goes on from it', () => {
     const sh = shellWith({ 's.json': good });
-    ok(sh, 'restore s.json');
+    ok(sh, 'snapshot restore s.json');
     expect(stateOf(sh)).toBe(good);
     expect(ok(sh, 'read 1').data).toMatchObject({ data: 'hello' });
   });

@@ -67,7 +67,7 @@ describe('hand-edited state: refused at load, or a smoke session runs clean', ()
         continue;
       }
       const sh = new Shell({ host: {}, images: IMAGES, io: memoryIO({ 's.json': text }), libs: LIBS });
-      for (const line of ['restore s.json', ...SMOKE]) {
+      for (const line of ['snapshot restore s.json', ...SMOKE]) {
         for (const o of run(sh, line))
           if (!o.ok) expect(o.error.code, `${what}: ${line}: ${o.error.message}`).not.toBe('EBUG');
       }

@@ -21,7 +21,72 @@ describe('event channels', () => {
     expect(ev.allocUnbound(1, 2, 'c')).toBe(3);
     ev.close(1, 2);
     expect(ev.allocUnbound(1, 2, 'd')).toBe(2);
-    expect(code(() => ev.status(1, 0))).toBe('EINVAL');
+  });
+
+  it('evtchn_status: a free port (and reserved port 0) is closed with rc 0; only a port past the range is EINVAL', () => {
+    const ev = new EventChannels();
+    const p = ev.allocUnbound(1, 2, 'a');
+    expect(ev.status(1, 0)).toEqual({ port: 0, state: 'closed' });
+    expect(ev.status(1, 500)).toEqual({ port: 500, state: 'closed' });
+    ev.close(1, p);
+    expect(ev.status(1, p)).toEqual({ port: p, state: 'closed' });
+    expect(ev.status(7, 3)).toEqual({ port: 3, state: 'closed' });
+    expect(code(() => ev.status(1, 1024))).toBe('EINVAL');
+    expect(code(() => ev.status(1, -1))).toBe('EINVAL');
+  });
+
+  it('evtchn_bind_interdomain: a missing remote domain is ESRCH, no free local port ENOSPC, then a bad remote port EINVAL, in that order', () => {
+    const ev = new EventChannels(1);
+    const ra = ev.allocUnbound(1, 2, 'link');
+    expect(code(() => ev.bindInterdomain(2, 9, 1, 'x', 'd2', 1, false))).toBe('ESRCH');
+    ev.allocUnbound(2, 3, 'full');
+    // Domain 2's one port is taken: ENOSPC comes before the remote port is looked at.
+    expect(code(() => ev.bindInterdomain(2, 1, 99, 'x'))).toBe('ENOSPC');
+    expect(code(() => ev.bindInterdomain(3, 1, 99, 'x'))).toBe('EINVAL');
+    expect(ev.status(1, ra)).toMatchObject({ state: 'unbound', remoteDom: 2 });
+  });
+
+  it('get_free_port / port_is_valid: Domain-0 has only the ABI limit (ports 1-4095 of 4096), a domU its max_event_channels', () => {
+    const ev = new EventChannels();
+    expect(ev.highestPort(0)).toBe(4095);
+    expect(ev.highestPort(5)).toBe(1023);
+    for (let i = 0; i < 4095; i++) ev.bindIpi(0, 0, 'x');
+    expect(ev.freePorts(0)).toBe(0);
+    expect(code(() => ev.bindIpi(0, 0, 'x'))).toBe('ENOSPC');
+    expect(new EventChannels(4096).highestPort(3)).toBe(4095);
+    expect(ev.check(() => true)).toEqual([]);
+  });
+
+  it('evtchn_2l_set_pending: the selector keeps every bit past port 3392 (bit 53 and up) as an integer', () => {
+    const ev = new EventChannels();
+    for (let i = 0; i < 4095; i++) ev.bindIpi(0, 0, 'x');
+    ev.send(0, 3392); // bit 53: the first a double cannot add to a set bit 0 exactly
+    ev.send(0, 1);
+    ev.send(0, 4095); // bit 63
+    expect(ev.vcpuBits(0)[0]!.selector).toBe((1n << 63n) | (1n << 53n) | 1n);
+    expect(ev.check(() => true)).toEqual([]);
+    // Consuming the low port clears only bit 0.
+    ev.consume(0, 1);
+    expect(ev.vcpuBits(0)[0]!.selector).toBe((1n << 63n) | (1n << 53n));
+    // Saved and loaded, no bit is lost.
+    const back = EventChannels.load(JSON.parse(JSON.stringify(ev.save())) as ReturnType<EventChannels['save']>, 1023);
+    expect(back.vcpuBits(0)[0]!.selector).toBe((1n << 63n) | (1n << 53n));
+    expect(back.check(() => true)).toEqual([]);
+  });
+
+  it("evtchn_destroy: a dying domain closes its ports; the survivor's port stays unbound, naming it, until the survivor closes it", () => {
+    const ev = new EventChannels();
+    const pa = ev.allocUnbound(1, 2, 'l');
+    const pb = ev.bindInterdomain(2, 1, pa, 'l');
+    ev.closeAll(2);
+    expect(ev.portsOf(2)).toEqual([]);
+    expect(ev.status(1, pa)).toMatchObject({ state: 'unbound', remoteDom: 2, remotePort: 0 });
+    expect(ev.send(1, pa)).toEqual({ raised: false, woke: false, to: null });
+    expect(ev.check((d) => d !== 2)).toEqual([]);
+    expect(code(() => ev.bindInterdomain(3, 1, pa, 'x'))).toBe('EINVAL');
+    ev.close(1, pa);
+    expect(ev.status(1, pa)).toEqual({ port: pa, state: 'closed' });
+    expect(pb).toBe(1);
   });
 
   it('runs out of ports at the limit with ENOSPC and changes nothing', () => {
@@ -35,14 +100,14 @@ describe('event channels', () => {
     expect(ev.freePorts(2)).toBe(3);
   });
 
-  it('binds interdomain only to an unbound port naming the binder; the bind sets the local port pending', () => {
+  it('evtchn_bind_interdomain: only to an unbound port naming the binder (another binder is EINVAL); the bind sets the local port pending', () => {
     const ev = new EventChannels();
     const ra = ev.allocUnbound(1, 2, 'link');
-    expect(code(() => ev.bindInterdomain(3, 1, ra, 'x'))).toBe('EPERM');
+    expect(code(() => ev.bindInterdomain(3, 1, ra, 'x'))).toBe('EINVAL');
     const lb = ev.bindInterdomain(2, 1, ra, 'link');
     expect(ev.status(1, ra)).toMatchObject({ state: 'interdomain', remoteDom: 2, remotePort: lb });
     expect(ev.status(2, lb)).toMatchObject({ state: 'interdomain', remoteDom: 1, remotePort: ra, pending: true });
-    expect(ev.vcpuBits(2)[0]).toEqual({ selector: 1, upcallPending: true });
+    expect(ev.vcpuBits(2)[0]).toEqual({ selector: 1n, upcallPending: true });
     expect(code(() => ev.bindInterdomain(3, 1, ra, 'x'))).toBe('EINVAL');
     expect(ev.check(() => true)).toEqual([]);
   });
@@ -52,14 +117,14 @@ describe('event channels', () => {
     const pa = ev.allocUnbound(1, 2, 'l');
     const pb = ev.bindInterdomain(2, 1, pa, 'l');
     ev.consume(2, pb);
-    expect(ev.vcpuBits(2)[0]).toEqual({ selector: 0, upcallPending: false });
+    expect(ev.vcpuBits(2)[0]).toEqual({ selector: 0n, upcallPending: false });
     expect(ev.send(1, pa)).toEqual({ raised: true, woke: true, to: { domid: 2, port: pb } });
     // A second event before the guest handled the first merges into it.
     expect(ev.send(1, pa)).toMatchObject({ raised: false, woke: false });
     expect(ev.activity(1)).toEqual({ sent: 2, received: 0 });
     expect(ev.activity(2)).toEqual({ sent: 0, received: 2 });
     expect(ev.consume(2, pb)).toBe(true);
-    expect(ev.vcpuBits(2)[0]).toEqual({ selector: 0, upcallPending: false });
+    expect(ev.vcpuBits(2)[0]).toEqual({ selector: 0n, upcallPending: false });
     expect(ev.check(() => true)).toEqual([]);
   });
 
@@ -67,9 +132,9 @@ describe('event channels', () => {
     const ev = new EventChannels(200);
     for (let i = 0; i < 70; i++) ev.bindIpi(1, 0, 'x');
     ev.send(1, 70);
-    expect(ev.vcpuBits(1)[0]!.selector).toBe(2);
+    expect(ev.vcpuBits(1)[0]!.selector).toBe(2n);
     ev.send(1, 3);
-    expect(ev.vcpuBits(1)[0]!.selector).toBe(3);
+    expect(ev.vcpuBits(1)[0]!.selector).toBe(3n);
     expect(ev.check(() => true)).toEqual([]);
   });
 

@@ -105,7 +105,7 @@ describe('IpC property', () => {
         for (const c of cmds) run(sh, c);
         // Round trip through a snapshot: the same state comes back, IpC included.
         const saved = JSON.stringify(sh.hv.save());
-        ok(sh, 'save /s.json; restore /s.json');
+        ok(sh, 'snapshot save /s.json; snapshot restore /s.json');
         expect(JSON.stringify(sh.hv.save())).toBe(saved);
         for (const d of [...sh.hv.pvms()].reverse()) run(sh, `destroy ${d.domid}`);
         const ipc = sh.hv.ipc;

@@ -43,6 +43,28 @@ describe('credit scheduler', () => {
     expect(pvm(ok(sh, 'run 10s'), 'hog').cpu_pct).toBeGreaterThan(99);
   });
 
+  it('holds a 2-vCPU hog capped at 150 to 150% (the master accounting runs at its own phase, not a tick stale)', () => {
+    const sh = makeShell();
+    ok(sh, 'create empty workload=cpu vcpus=2 name=hog; sched-credit -d hog -c 150');
+    const r = ok(sh, 'run 60s');
+    expect(Math.abs(pvm(r, 'hog').cpu_pct - 150)).toBeLessThanOrEqual(0.5);
+  });
+
+  it('vcpu-pin re-picks a pCPU at once, as vcpu_set_affinity starts a migration: a queued vCPU moves to an idle pCPU it may use', () => {
+    const sh = makeShell({ pcpus: 2, boot: [] });
+    ok(sh, 'create empty workload=cpu name=a; create empty workload=cpu name=b; vcpu-pin a all 0; vcpu-pin b all 0');
+    ok(sh, 'run 5ms');
+    const cpus = (): { name: string; cpu: number; state: string }[] =>
+      (ok(sh, 'vcpu-list').data.vcpus as { name: string; cpu: number; state: string }[]).filter((v) =>
+        ['a', 'b'].includes(v.name),
+      );
+    const queued = cpus().find((v) => v.state === 'runnable')!;
+    expect(queued.cpu).toBe(0);
+    // Allowed everywhere now, its pCPU 0 still allowed: the re-pick still moves it to idle pCPU 1 at once.
+    ok(sh, `vcpu-pin ${queued.name} all all`);
+    expect(cpus().find((v) => v.name === queued.name)).toMatchObject({ cpu: 1, state: 'running' });
+  });
+
   it('parks a capped vCPU (state offline, not on a run queue) while it is in debt', () => {
     const sh = makeShell({ boot: [] });
     ok(sh, 'create empty workload=cpu name=hog; sched-credit -d hog -c 10');
@@ -60,7 +82,7 @@ describe('credit scheduler', () => {
     ok(sh, 'create empty workload=cpu name=a; create empty workload=cpu name=b; vcpu-pin a all 0; vcpu-pin b all 0');
     const shared = ok(sh, 'run 1s');
     expect(Math.abs(pvm(shared, 'a').cpu_pct - 50)).toBeLessThan(3); // 30 ms slices in 1 s
-    // Unpinned, both still sit on pCPU 0; the tick moves the running one to the idle pCPU.
+    // Unpinned, each is picked a pCPU again at once (vcpu_set_affinity): the one waiting takes the idle pCPU.
     ok(sh, 'vcpu-pin a all all; vcpu-pin b all all');
     const r = ok(sh, 'run 10s');
     expect(pvm(r, 'a').cpu_pct).toBeGreaterThan(99);

@@ -86,7 +86,7 @@ describe('every IpC call across families is EPERM naming both families, and chan
     expect(err(sh, 'wait web redis.1', 'ECHILD')).toBe('redis.1 is not a child of web');
     expect(err(sh, 'wait web.1 web.2', 'ECHILD')).toBe('web.2 is not a child of web.1');
     // The zombie is still there for its own parent to reap.
-    expect(ok(sh, 'wait redis redis.1').data).toMatchObject({ child: 'redis.1', status: 3 });
+    expect(ok(sh, 'wait redis redis.1').data).toMatchObject({ child: 'redis.1', exited: 3 });
   });
 });
 

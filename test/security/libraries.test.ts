@@ -348,7 +348,9 @@ describe('forged library state in a state file', () => {
     doc.subsystems.dl.masters[0]!.manifest.text_kb = 4;
     const io = memoryIO({ 'forged.json': JSON.stringify(doc) });
     const sh = new Shell({ host: {}, images: IMAGES, io, libs: LIBS });
-    expect(err(sh, 'restore forged.json', 'EINVAL')).toContain('a state may hold only what a signature covers');
+    expect(err(sh, 'snapshot restore forged.json', 'EINVAL')).toContain(
+      'a state may hold only what a signature covers',
+    );
   });
 });
 

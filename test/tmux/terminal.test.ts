@@ -90,18 +90,21 @@ describe.skipIf(!HAVE_TMUX)('the console in tmux (built binary)', () => {
     // fork web 4: the tree grows at once.
     text('fork web 4');
     keys('Enter');
+    // The fork plays its steps; any key ends it.
+    await until('the fork to play', (x) => /▶ do_fork web → 4 children/.test(x) || treeRow(x, 'web.4') !== '');
+    keys('Right');
     let s = await until('web.1-web.4 in the tree', (x) => [1, 2, 3, 4].every((k) => treeRow(x, `web.${k}`) !== ''));
     expect(treeRow(s, 'web.2')).toMatch(/web\.2 \(5\)/);
     expect(sharedPct(treeRow(s, 'web.2'))).toBe(100);
-    const edgeBefore = Number(/web\.2 +◀(\d+)p web/.exec(s)?.[1]);
-    expect(edgeBefore).toBeGreaterThan(500);
+    const pairBefore = Number(/ 1 web +█+ .*│ +· +(\d+)/.exec(s)?.[1]);
+    expect(pairBefore).toBeGreaterThan(500);
 
-    // touch web.2 heap 500: web.2 keeps fewer pages of its parent; the sharing graph says how many.
+    // touch web.2 heap 500: web.2 keeps fewer pages of every other member; the sharing matrix says how many.
     text('touch web.2 heap 500');
     keys('Enter');
     s = await until("web.2's sharing to drop", (x) => sharedPct(treeRow(x, 'web.2')) < 100);
     expect(sharedPct(treeRow(s, 'web.3'))).toBe(100);
-    expect(s).toMatch(new RegExp(`web\\.2 +◀${edgeBefore - 500}p web`));
+    expect(s).toMatch(new RegExp(` 3 web\\.2 +█+░+∗.*│ +${pairBefore - 500} +${pairBefore - 500} +·`));
     expect(s).toMatch(/cow +web\.2: 500 copy-on-write breaks in heap/);
 
     // Too small, then back: the layout returns whole.
@@ -189,9 +192,12 @@ describe.skipIf(!HAVE_TMUX)('the console in tmux (built binary)', () => {
     keys('Enter');
     await until('the clock to stop', (x) => x.includes('■ clock off') && /clock off: ran .* in \d+ steps/.test(x));
 
-    // play: the next command shows before it runs; Enter runs it; ← steps back.
+    // play on a host that ran: it asks first; y boots it again. Then the next command shows before it
+    // runs; Enter runs it; ← steps back.
     text('play demo.kx');
     keys('Enter');
+    await until('the question', (x) => /boot the host again first\?/.test(x));
+    keys('y');
     await until(
       'the play bar',
       (x) => /▶ play demo\.kx step 1\/3/.test(x) && x.includes('next line 1: say Watch the tree grow'),

@@ -27,13 +27,20 @@ describe('panel lines', () => {
     expect(plain(t.text)).toMatch(/^pVMs: 7 in 3 families +PgUp\/PgDn$/);
   });
 
-  it('play keys are bound only while playing', () => {
+  it('play keys are bound only while playing, the question keys only while play asks', () => {
     expect(actionOf('Enter')).toBe('submit');
     expect(actionOf('Enter', 'playing')).toBe('play-next');
     expect(actionOf('b', 'playing')).toBe('play-back');
     expect(actionOf('q')).toBeUndefined();
     expect(actionOf('q', 'playing')).toBe('play-stop');
-    expect(actionOf('PgDn', 'playing')).toBe('select-next');
+    expect(actionOf('PgDn', 'playing')).toBe('scroll-down');
+    expect(actionOf('Alt+Down', 'playing')).toBe('select-next');
+    expect(actionOf('Escape')).toBe('focus-output');
+    expect(actionOf('Escape', 'playing')).toBe('play-stop');
+    expect(actionOf('y', 'offer')).toBe('offer-reset');
+    expect(actionOf('Enter', 'offer')).toBe('offer-reset');
+    expect(actionOf('n', 'offer')).toBe('offer-keep');
+    expect(actionOf('PgDn', 'offer')).toBeUndefined();
     expect(actionOf('Ctrl+C')).toBe('clear-line');
   });
 });

@@ -1,35 +1,11 @@
-// `say` in the scripted modes of the built binary: framed in a terminal (tmux), a plain line in a pipe.
+// `say` in the scripted modes of the built binary: framed in a terminal (a real pty), a plain line in a pipe.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'kylinx-sh.js');
-const HAVE_TMUX = spawnSync('tmux', ['-V']).status === 0;
-const SOCKET = `kylinx-say-${process.pid}`;
-
-function tmux(...args: string[]): string {
-  const r = spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
-
-async function until(what: string, ok: (s: string) => boolean, ms = 15_000): Promise<string> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const s = tmux('capture-pane', '-p', '-J', '-t', 'say');
-    if (ok(s)) return s;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; the screen was:\n${s}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-afterAll(() => {
-  if (HAVE_TMUX) spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
-});
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, startTerm } from '../term.js';
 
 describe('say in scripted modes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kylinx-say-'));
@@ -41,11 +17,24 @@ describe('say in scripted modes', () => {
     expect(r.stdout.split('\n')[0]).toBe('Watch web fork');
   });
 
-  it.skipIf(!HAVE_TMUX)('is framed when stdout is a terminal, in a script and with -c', async () => {
-    const cmd = `cd ${dir} && env HOME=${dir} ${process.execPath} ${BIN} demo.kx; ${process.execPath} ${BIN} -c 'say Now with -c'; echo "EXIT=$?"; sleep 600`;
-    tmux('new-session', '-d', '-x', '100', '-y', '30', '-s', 'say', cmd);
-    const s = await until('both banners', (x) => x.includes('EXIT='));
-    expect(s).toMatch(/╔═+╗\n║ Watch web fork +║\n╚═+╝\nweb \(domid 1\) forked/);
-    expect(s).toMatch(/╔═+╗\n║ Now with -c +║\n╚═+╝\nEXIT=0/);
+  // A real pseudo-terminal (test/term.ts): stdout is a TTY, so the scripted host frames the banner.
+  it('is framed when stdout is a terminal, in a script and with -c', async () => {
+    for (const [args, text, after] of [
+      [['demo.kx'], 'Watch web fork', /^web \(domid 1\) forked/],
+      [['-c', 'say Now with -c'], 'Now with -c', null],
+    ] as const) {
+      const t = startTerm({ args: [...args], cols: 100, rows: 30, cwd: dir, env: { HOME: dir } });
+      try {
+        expect((await t.waitExit(20_000)).exitCode).toBe(0);
+        const lines = t.history().split('\n');
+        const at = lines.findIndex((l) => l.startsWith('║'));
+        expect(lines[at - 1], 'the banner opens with a frame line').toMatch(/^╔═+╗$/);
+        expect(lines[at]).toMatch(new RegExp(`^║ ${text} +║$`));
+        expect(lines[at + 1], 'and closes with one').toMatch(/^╚═+╝$/);
+        if (after) expect(lines[at + 2]).toMatch(after);
+      } finally {
+        t.close();
+      }
+    }
   });
 });

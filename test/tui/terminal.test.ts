@@ -57,18 +57,24 @@ describe('the console in a pseudo-terminal (built binary)', () => {
     // fork web 4: the tree grows at once.
     t.type('fork web 4');
     t.keys('Enter');
-    let s = await t.until('web.1-web.4 in the tree', (x) => [1, 2, 3, 4].every((k) => treeRow(x, `web.${k}`) !== ''));
+    // With animations on (the default) the children appear as their do_fork plays; any key ends it.
+    let s = await t.until(
+      'the fork to play',
+      (x) => /▶ do_fork web → 4 children/.test(x) || treeRow(x, 'web.4') !== '',
+    );
+    t.keys('Right');
+    s = await t.until('web.1-web.4 in the tree', (x) => [1, 2, 3, 4].every((k) => treeRow(x, `web.${k}`) !== ''));
     expect(treeRow(s, 'web.2')).toMatch(/web\.2 \(5\)/);
     expect(sharedPct(treeRow(s, 'web.2'))).toBe(100);
-    const edgeBefore = Number(/web\.2 +◀(\d+)p web/.exec(s)?.[1]);
-    expect(edgeBefore).toBeGreaterThan(500);
+    const pairBefore = Number(/ 1 web +█+ .*│ +· +(\d+)/.exec(s)?.[1]);
+    expect(pairBefore).toBeGreaterThan(500);
 
-    // touch web.2 heap 500: web.2 keeps fewer pages of its parent; the sharing graph says how many.
+    // touch web.2 heap 500: web.2 keeps fewer pages of its parent; the sharing matrix says how many.
     t.type('touch web.2 heap 500');
     t.keys('Enter');
     s = await t.until("web.2's sharing to drop", (x) => sharedPct(treeRow(x, 'web.2')) < 100);
     expect(sharedPct(treeRow(s, 'web.3'))).toBe(100);
-    expect(s).toMatch(new RegExp(`web\\.2 +◀${edgeBefore - 500}p web`));
+    expect(s).toMatch(new RegExp(` 3 web\\.2 +█+░+∗.*│ +${pairBefore - 500} +${pairBefore - 500} +·`));
     expect(s).toMatch(/cow +web\.2: 500 copy-on-write breaks in heap/);
 
     // Too small, then back: the layout returns whole.
@@ -128,6 +134,22 @@ describe('the console in a pseudo-terminal (built binary)', () => {
     t.keys('C-c', 'C-d');
     expect((await t.waitExit()).exitCode).toBe(0);
   }, 120_000);
+
+  it('runs a sweep in the console (on its worker pool, bounded in time) and shows its table and chart', async () => {
+    const t = start(home);
+    await consoleReady(t);
+    t.type('bench sweep fork host.pool=0,2');
+    t.keys('Enter');
+    await t.until('the sweep table in the log', (x) => /^\s*2\s+redis, shell from the pool\s+ms\s+0\.62/m.test(x));
+    t.type('bench sweep fork host.pool=0,2 --chart');
+    t.keys('Enter');
+    await t.until('its chart in the log', (x) => /host\.pool \(pre-created empty domain shells\)/.test(x));
+    t.type('list');
+    t.keys('Enter');
+    await t.until('the prompt to take commands again', (x) => /^web +1 /m.test(x));
+    t.keys('C-d');
+    expect((await t.waitExit()).exitCode).toBe(0);
+  }, 60_000);
 
   it('draws in colour: a bold cyan header, a bold green prompt; NO_COLOR and --no-color draw none', async () => {
     const colour = start(home);
@@ -191,9 +213,15 @@ describe('the console in a pseudo-terminal (built binary)', () => {
     t.keys('Enter');
     await t.until('the clock to stop', (x) => x.includes('■ clock off') && /clock off: ran .* in \d+ steps/.test(x));
 
-    // play: the next command shows before it runs; Enter runs it; ← steps back.
+    // play on a host that ran: it asks first; y boots it again. Then the next command shows before it
+    // runs; Enter runs it; ← steps back.
     t.type('play demo.kx');
     t.keys('Enter');
+    await t.until(
+      'the question',
+      (x) => /the host is not as it booted/.test(x) && /boot the host again first\?/.test(x),
+    );
+    t.keys('y');
     await t.until(
       'the play bar',
       (x) => /▶ play demo\.kx step 1\/3/.test(x) && x.includes('next line 1: say Watch the tree grow'),
@@ -213,7 +241,8 @@ describe('the console in a pseudo-terminal (built binary)', () => {
     t.keys('q');
     await t.until('the prompt back', (x) => promptReady(x) && x.includes('stopped playing demo.kx'));
 
-    // A shipped demo plays by its package path from this directory, which holds no examples/.
+    // A shipped demo plays by its package path from this directory, which holds no examples/. The host
+    // is as it booted again (the fork was stepped back): nothing to ask.
     t.type('play examples/fork-cow.kx');
     t.keys('Enter');
     await t.until('the shipped demo', (x) => /▶ play examples\/fork-cow\.kx step 1\/\d+/.test(x));
@@ -243,6 +272,62 @@ describe('the console in a pseudo-terminal (built binary)', () => {
     expect(shown).toContain('run 24h: stopped by Ctrl-C');
     expect(shown).toContain('clock off: ran');
     expect(shown).toContain('Watch the tree grow');
+  }, 120_000);
+});
+
+describe('top in a pseudo-terminal (built binary)', () => {
+  it('follows the clock, labels its charts with virtual time, and without colour prints no broken escapes', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'kylinx-top-'));
+    for (const [cols, rows] of [
+      [80, 24],
+      [120, 40],
+    ] as const) {
+      const t = start(home, { cols, rows, env: { NO_COLOR: '1' } });
+      await consoleReady(t);
+      t.type('fork web 4');
+      t.keys('Enter');
+      await t.until('the fork', (x) => x.includes('─ web.4 ('));
+      t.type('clock on 20');
+      t.keys('Enter');
+      await t.until('the clock', (x) => x.includes('▶ clock 20x'));
+      t.type('top');
+      t.keys('Enter');
+      let s = await t.until('the dashboard', (x) => x.includes('families') && x.includes('Rss per pVM'));
+      const at = (x: string) => Number(/t=([0-9.]+)s ▶ clock 20x/.exec(x)?.[1]);
+      const first = at(s);
+      expect(first).toBeGreaterThanOrEqual(0);
+      // Its time moves with the clock, and the memory chart's axis is virtual time.
+      s = await t.until('the clock to move on in top', (x) => at(x) > first + 4);
+      expect(s).toMatch(/shared +\S+ \d+\.\dM/);
+      expect(s).toMatch(/private +\S+ \d+\.\dM/);
+      expect(s).toMatch(/^.*t +\d+\.\ds … \d+\.\ds/m);
+      // xentop's columns, and every name whole.
+      expect(s).toMatch(/NAME +STATE +CPU\(sec\) +CPU\(%\) +MEM\(k\) +MEM\(%\) +MAXMEM\(k\) +MAXMEM\(%\) +VCPUS/);
+      expect(s).toMatch(/Domain-0 /);
+      if (rows >= 40) for (const n of ['web.1', 'web.4', 'dns']) expect(s).toMatch(new RegExp(`│ ${n} +--b---`));
+      else {
+        // Eight pVMs in a box for five: the rest counted, and ↓ scrolls to them.
+        expect(s).toMatch(/│ ↓ \d more/);
+        expect(s).not.toMatch(/│ web\.4 +--b---/);
+        t.keys('Down', 'Down', 'Down', 'Down');
+        s = await t.until('the table scrolled to web.4', (x) => /│ web\.4 +--b---/.test(x));
+        expect(s).toMatch(/│ ↑ \d more/);
+      }
+      // No escape code left as text, nothing styled.
+      expect(s).not.toMatch(/\[\d*undefined|\[3\d?m/);
+      expect(s).not.toContain('\x1b');
+      for (let row = 0; row < t.rows; row++)
+        for (let col = 0; col < t.cols; col++) {
+          const c = t.cell(row, col);
+          expect(c.fgMode === 'default' && c.bgMode === 'default', `cell ${row},${col} '${c.char}'`).toBe(true);
+        }
+      t.keys('q');
+      await t.until('the console again', promptReady);
+      t.type('clock off');
+      t.keys('Enter');
+      t.keys('C-d');
+      expect((await t.waitExit()).exitCode).toBe(0);
+    }
   }, 120_000);
 });
 

@@ -14,7 +14,19 @@ describe('keys', () => {
   it('help keys prints the key table the console binds', () => {
     const r = ok(makeShell(), 'help keys');
     for (const k of KEYS) expect(r.text).toContain(k.keys.join(', '));
-    expect(actionOf('PgDn')).toBe('select-next');
+    // Every description starts in the same column, however long its list of keys.
+    const starts = new Set(
+      KEYS.map((k) => {
+        const line = r.text.split('\n').find((l) => l.startsWith(`  ${k.keys.join(', ')} `) && l.endsWith(k.does))!;
+        return line.length - k.does.length;
+      }),
+    );
+    expect(starts.size).toBe(1);
+    expect(actionOf('PgDn')).toBe('scroll-down');
+    expect(actionOf('Alt+Down')).toBe('select-next');
+    expect(actionOf('Shift+Tab')).toBe('focus-next');
+    expect(actionOf('Alt+3')).toBe('focus-3');
+    expect(actionOf('Ctrl+O')).toBe('toggle-folds');
     expect(actionOf('Alt+Up')).toBe('select-prev');
     expect(actionOf('Ctrl+D')).toBe('delete-char-or-exit');
   });
@@ -84,6 +96,18 @@ describe('dashboard data', () => {
       expect.stringMatching(/^web\.2 \(5\)/),
     ]);
     expect(familyTree([]).children).toEqual({});
+  });
+
+  it('fits the families in the box it is given, counting the pVMs left out', () => {
+    const m = new ConsoleModel(makeShell());
+    m.setLine(edit.insert(edit.EMPTY, 'fork web 4'));
+    m.submit();
+    const rows = m.snapshot.rows;
+    // Domain-0, web, web.1 and the count of the other five (web.2-web.4, redis, dns).
+    const t = familyTree(rows, 4);
+    expect(Object.keys(t.children!)).toEqual([expect.stringMatching(/^web \(1\)/), '… 5 more']);
+    expect(Object.keys(Object.values(t.children!)[0]!.children!)).toEqual([expect.stringMatching(/^web\.1 \(4\)/)]);
+    expect(Object.keys(familyTree(rows, 8).children!)).not.toContain(expect.stringMatching(/more/));
   });
 
   it('parses a batch screen: summary lines, then the header and rows', () => {

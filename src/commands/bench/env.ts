@@ -42,11 +42,18 @@ function pick<K extends keyof HostConfig>(out: Partial<HostConfig>, full: HostCo
   out[k] = full[k];
 }
 
-/** The environment of `bench` in this session, with a caller's parameters on top. */
+/**
+ * The environment of `bench` in this session, with a caller's parameters on top: the session's host
+ * (nothing booted; a sweep's point is a session whose host has the swept keys), its images, library
+ * store and cost overrides.
+ */
 export function benchEnv(ctx: Pick<Ctx, 'hv' | 'images'>, p: BenchParams = {}): BenchEnv {
   const costs: CostOverrides = { ...ctx.hv.cost.overrides() };
   for (const [k, v] of Object.entries(p.costs ?? {})) costs[primitiveNamed(k)] = checkCostValue(k, v);
-  return { images: ctx.images, libs: ctx.hv.dl.store, host: hostKeys(p.host ?? {}), image: p.image ?? {}, costs };
+  const keys = hostKeys(p.host ?? {});
+  const session = ctx.hv.host;
+  const host = { ...session, boot: [], ...keys, raw: { ...session.raw, ...keys.raw } };
+  return { images: ctx.images, libs: ctx.hv.dl.store, host, image: p.image ?? {}, costs };
 }
 
 /** A fresh engine for a figure: the environment's host keys, then the figure's own, nothing booted. */

@@ -4,6 +4,7 @@
 import type { CostExplanation } from '../../engine/cost-model.js';
 import { pagesOf } from '../../engine/domain.js';
 import { staticImage } from '../../engine/dl/static.js';
+import { nepheleClone, vmFork } from '../../engine/baselines.js';
 import { create, fork } from '../../engine/lifecycle.js';
 import { engineFor, imageOf, measured } from './env.js';
 import { BenchEnv, BenchFigure, BenchRow, row } from './types.js';
@@ -53,9 +54,45 @@ export const FORK: BenchFigure = {
         cost: w.cost,
       }),
     );
+    rows.push(...forkBaselines(env));
     return rows;
   },
 };
+
+/**
+ * The peers' forks of the same redis: Xen's VM fork (the paper's related work: about 0.7 ms, measured with
+ * the parent already paused, as Xen requires) and Nephele's clone (EuroSys'23: a 30.7 ms median over 1000
+ * sequential clones, with XenStore and xencloned).
+ */
+function forkBaselines(env: BenchEnv): BenchRow[] {
+  const hv = engineFor(env, { toolstack: 'noxs' });
+  const redis = create(hv, imageOf(env, 'redis')).domain;
+  vmFork(hv, redis, 1);
+  const xen = measured(hv, () => vmFork(hv, redis, 1).latencyUs);
+  const xs = engineFor(env, { toolstack: 'xs' });
+  const parent = create(xs, imageOf({ ...env, image: { max_clones: 1, ...env.image } }, 'redis')).domain;
+  const neph = measured(xs, () => nepheleClone(xs, parent, 1).latencyUs);
+  return [
+    row(env, {
+      id: 'fork.xen',
+      figure: 'fork',
+      case: 'redis, Xen VM fork (mem_sharing: empty p2m, parent paused)',
+      unit: 'ms',
+      paper: 0.7,
+      model: xen.us / 1000,
+      cost: xen.cost,
+    }),
+    row(env, {
+      id: 'fork.nephele',
+      figure: 'fork',
+      case: "redis, Nephele's clone (xencloned copies its XenStore entries), xs",
+      unit: 'ms',
+      paper: 30.7,
+      model: neph.us / 1000,
+      cost: neph.cost,
+    }),
+  ];
+}
 
 /** The image Fig. 5 and the one-pVM boots boot: the paper's Redis appliance, with its shared libraries. */
 const BOOT_IMAGE = 'redis';
@@ -99,6 +136,17 @@ function hostMiBFor(n: number, mib: number): number {
 const FIG5: Record<Flavour, Record<number, number>> = {
   kylinx: { 100: 13, 500: 115, 1000: 392 },
   minios: { 100: 13, 500: 127, 1000: 447 },
+};
+
+/** Fig. 5's curves as points (n, s), Docker's too (not modeled), for charts. */
+export const FIG5_PAPER: Record<'KylinX' | 'MiniOS' | 'Docker', [n: number, s: number][]> = {
+  KylinX: Object.entries(FIG5.kylinx).map(([n, s]) => [Number(n), s]),
+  MiniOS: Object.entries(FIG5.minios).map(([n, s]) => [Number(n), s]),
+  Docker: [
+    [100, 20],
+    [500, 110],
+    [1000, 235],
+  ],
 };
 
 /** The difference of two explanations (a - b): the primitives whose counts differ. */

@@ -307,7 +307,7 @@ export class DlSubsystem implements Subsystem, LinkedLibraries {
         const data = region(d, dataRegionName(l.name));
         if (!text || text.kind !== 'ro' || text.pages !== textPages(m))
           p.push(`${d.name}: ${l.key} text region missing or of the wrong size`);
-        else if (text.p2m.some((id, i) => id !== master.text.p2m[i]))
+        else if (!this.hv.mem.mapsOrHoles(text, master.text))
           p.push(`${d.name}: ${l.key} text does not map the host's one copy`);
         if (!data || data.kind !== 'cow' || data.pages !== dataPages(m))
           p.push(`${d.name}: ${l.key} data region missing or of the wrong size`);

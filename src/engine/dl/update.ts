@@ -7,7 +7,7 @@
 //   old library, unpause. The pVM is never restarted: same domid, same uptime.
 // The four stages' modeled times are Fig. 7's; cost.ts calibrates them on libm 1.16 -> 1.18.
 
-import type { Domain } from '../domain.js';
+import { type Domain, isHeld } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor } from '../hypervisor.js';
 import { mapCost } from './linker.js';
@@ -113,7 +113,7 @@ function applyOne(hv: Hypervisor, dl: DlSubsystem, c: Checked, eager: boolean): 
   const { d, old } = c;
   const oldM = dl.manifestOf(old);
   const neu = c.entry.manifest;
-  const wasPaused = d.paused;
+  const wasPaused = isHeld(d);
   const { linked, loaded } = dl.replace(d, old, c.entry);
   let resolvedNow = 0;
   if (eager) {

@@ -1,16 +1,27 @@
 // Event channels, Xen's 2-level ABI (xen/common/event_channel.c, event_2l.c).
 //
 // Every domain has a table of ports; port 0 is reserved and free ports are taken lowest first, up to the
-// domain's limit (libxl's default 1023; at most 4096 for a 64-bit guest). A port is unbound (waiting for a
-// named remote domain to bind), interdomain (joined to a remote port), virq or ipi. shared_info holds a
-// pending and a mask bit per port; each vCPU has a selector word (one bit per 64 ports) and an
-// upcall-pending flag. send sets pending; if it was clear and the port is unmasked, the selector bit is set
-// and, if newly set, upcall-pending too, which wakes the vCPU. A masked event is delivered on unmask.
-// The guest's upcall handler consumes events (clears pending, then selector and upcall when nothing is left).
+// domain's limit: libxl's default 1023 for a domU (max_event_channels), the ABI's for Domain-0, whose
+// max_evtchn_port is unbounded (ports below EVTCHN_2L_NR_CHANNELS, 4096, on a 64-bit guest). A port is
+// unbound (waiting for a named remote domain to bind), interdomain (joined to a remote port), virq or ipi;
+// a free port's status is closed. shared_info holds a pending and a mask bit per port; each vCPU has a
+// selector word (one bit per 64 ports, 64 bits: a bigint here, so no bit is lost past port 3392 as a
+// double's 53-bit mantissa would) and an upcall-pending flag. send sets pending; if it was clear and the
+// port is unmasked, the selector bit is set and, if newly set, upcall-pending too, which wakes the vCPU.
+// A masked event is delivered on unmask. The guest's upcall handler consumes events (clears pending, then
+// selector and upcall when nothing is left). When one end of an interdomain channel is closed, or its
+// domain dies (evtchn_destroy closes every port), the peer's port is unbound again, still naming the
+// closer, until its own domain closes it.
 
 import { fail } from '../errors.js';
 
 export type PortState = 'unbound' | 'interdomain' | 'virq' | 'ipi';
+
+/** EVTCHNOP_status of a port that is not in use (ECS_FREE, or port 0: ECS_RESERVED): EVTCHNSTAT_closed. */
+export interface ClosedPort {
+  port: number;
+  state: 'closed';
+}
 
 export interface Port {
   port: number;
@@ -30,7 +41,14 @@ export interface Port {
 }
 
 interface VcpuBits {
-  selector: number;
+  /** evtchn_pending_sel: bit k set when a port in [64k, 64k + 63] is pending and unmasked. */
+  selector: bigint;
+  upcallPending: boolean;
+}
+
+/** A vCPU's bits as saved: the selector as decimal digits (a JSON number would lose the high bits). */
+interface VcpuBitsSnapshot {
+  selector: string | number;
   upcallPending: boolean;
 }
 
@@ -43,11 +61,18 @@ interface PortTable {
 }
 
 export interface EvtchnSnapshot {
-  tables: [number, { ports: Port[]; vcpus: VcpuBits[]; sent: number; received: number }][];
+  tables: [number, { ports: Port[]; vcpus: VcpuBitsSnapshot[]; sent: number; received: number }][];
 }
 
 export const EVTCHN_DEFAULT_PORTS = 1023;
 const BITS_PER_WORD = 64;
+/** The 2-level ABI's ports on a 64-bit guest: 64 selector bits x 64 pending bits (event_2l.c). */
+export const EVTCHN_2L_NR_CHANNELS = BITS_PER_WORD * BITS_PER_WORD;
+const DOM0 = 0;
+
+function selectorBit(port: number): bigint {
+  return 1n << BigInt(Math.floor(port / BITS_PER_WORD));
+}
 
 export interface SendResult {
   /** The pending bit went from clear to set (a new event, not a merged one). */
@@ -61,34 +86,46 @@ export interface SendResult {
 export class EventChannels {
   private tables = new Map<number, PortTable>();
 
-  /** `limit` is the highest usable port (ports 1..limit). */
+  /** `limit` is a domU's highest usable port (ports 1..limit): libxl's max_event_channels. */
   constructor(readonly limit: number = EVTCHN_DEFAULT_PORTS) {}
+
+  /**
+   * A domain's highest usable port: Domain-0 has no max_evtchn_port of its own, only the ABI's bound; a
+   * domU has its limit, within the ABI (port_is_valid: port <= max_evtchn_port and port < max_evtchns).
+   */
+  highestPort(domid: number): number {
+    const abi = EVTCHN_2L_NR_CHANNELS - 1;
+    return domid === DOM0 ? abi : Math.min(this.limit, abi);
+  }
 
   private table(domid: number, vcpus = 1): PortTable {
     let t = this.tables.get(domid);
     if (!t) {
       t = {
         ports: new Map(),
-        vcpus: Array.from({ length: Math.max(1, vcpus) }, () => ({ selector: 0, upcallPending: false })),
+        vcpus: Array.from({ length: Math.max(1, vcpus) }, () => ({ selector: 0n, upcallPending: false })),
         sent: 0,
         received: 0,
       };
       this.tables.set(domid, t);
     }
-    while (t.vcpus.length < vcpus) t.vcpus.push({ selector: 0, upcallPending: false });
+    while (t.vcpus.length < vcpus) t.vcpus.push({ selector: 0n, upcallPending: false });
     return t;
   }
 
   freePorts(domid: number): number {
-    return this.limit - (this.tables.get(domid)?.ports.size ?? 0);
+    return this.highestPort(domid) - (this.tables.get(domid)?.ports.size ?? 0);
+  }
+
+  /** get_free_port's failure, checked before anything changes. */
+  private requireFreePort(domid: number, name: string): void {
+    if (this.freePorts(domid) < 1)
+      fail('ENOSPC', `${name} has no free event-channel port (all ${this.highestPort(domid)} in use)`);
   }
 
   private allocPort(domid: number, vcpus: number, init: Omit<Port, 'port' | 'pending' | 'masked'>, name: string): Port {
+    this.requireFreePort(domid, name);
     const t = this.table(domid, vcpus);
-    if (t.ports.size >= this.limit) {
-      if (t.ports.size === 0) this.tables.delete(domid);
-      fail('ENOSPC', `${name} has no free event-channel port (all ${this.limit} in use)`);
-    }
     let port = 1;
     while (t.ports.has(port)) port++;
     const p: Port = { port, pending: false, masked: false, ...init };
@@ -107,8 +144,10 @@ export class EventChannels {
   }
 
   /**
-   * EVTCHNOP_bind_interdomain: `domid` binds a new local port to `remote`'s unbound port, which must
-   * name `domid`. Both ends become interdomain; the local port is set pending (as Xen does).
+   * EVTCHNOP_bind_interdomain (evtchn_bind_interdomain): `domid` binds a new local port to `remote`'s
+   * unbound port, which must name `domid`. Checked in Xen's order: a missing remote domain is ESRCH, no
+   * free local port ENOSPC, then a remote port that is not unbound, or names another domain, EINVAL.
+   * Both ends become interdomain; the local port is set pending (as Xen does).
    */
   bindInterdomain(
     domid: number,
@@ -117,11 +156,14 @@ export class EventChannels {
     use: string,
     name = `domain ${domid}`,
     vcpus = 1,
+    remoteExists = true,
   ): number {
+    if (!remoteExists) fail('ESRCH', `no domain ${remote}`);
+    this.requireFreePort(domid, name);
     const rp = this.tables.get(remote)?.ports.get(rport);
     if (!rp || rp.state !== 'unbound') fail('EINVAL', `port ${rport} of domain ${remote} is not unbound`);
     if (rp.remoteDom !== domid)
-      fail('EPERM', `port ${rport} of domain ${remote} is reserved for domain ${rp.remoteDom}, not ${domid}`);
+      fail('EINVAL', `port ${rport} of domain ${remote} is unbound for domain ${rp.remoteDom}, not ${domid}`);
     const lp = this.allocPort(
       domid,
       vcpus,
@@ -193,9 +235,9 @@ export class EventChannels {
 
   private markSelector(domid: number, p: Port): boolean {
     const v = this.tables.get(domid)!.vcpus[p.vcpu]!;
-    const bit = 2 ** Math.floor(p.port / BITS_PER_WORD);
-    if (Math.floor(v.selector / bit) % 2 === 1) return false;
-    v.selector += bit;
+    const bit = selectorBit(p.port);
+    if ((v.selector & bit) !== 0n) return false;
+    v.selector |= bit;
     if (v.upcallPending) return false;
     v.upcallPending = true;
     return true;
@@ -224,15 +266,11 @@ export class EventChannels {
   }
 
   private recomputeVcpu(t: PortTable, vcpu: number): void {
-    let sel = 0;
-    for (const q of t.ports.values()) {
-      if (q.vcpu !== vcpu || !q.pending || q.masked) continue;
-      const bit = 2 ** Math.floor(q.port / BITS_PER_WORD);
-      if (Math.floor(sel / bit) % 2 === 0) sel += bit;
-    }
+    let sel = 0n;
+    for (const q of t.ports.values()) if (q.vcpu === vcpu && q.pending && !q.masked) sel |= selectorBit(q.port);
     const v = t.vcpus[vcpu]!;
     v.selector = sel;
-    v.upcallPending = sel !== 0;
+    v.upcallPending = sel !== 0n;
   }
 
   /** EVTCHNOP_close: the port is freed; an interdomain peer goes back to unbound (still naming us). */
@@ -257,9 +295,15 @@ export class EventChannels {
     this.tables.delete(domid);
   }
 
-  /** EVTCHNOP_status. */
-  status(domid: number, port: number): Port {
-    return { ...this.port(domid, port) };
+  /**
+   * EVTCHNOP_status (evtchn_status): a port in use as it is; a free one (or reserved port 0) is closed,
+   * rc 0; only a port past the domain's range is EINVAL (port_is_valid).
+   */
+  status(domid: number, port: number): Port | ClosedPort {
+    if (!Number.isInteger(port) || port < 0 || port > this.highestPort(domid))
+      fail('EINVAL', `port ${port} is outside domain ${domid}'s 0-${this.highestPort(domid)}`);
+    const p = this.tables.get(domid)?.ports.get(port);
+    return p ? { ...p } : { port, state: 'closed' };
   }
 
   port(domid: number, port: number): Port {
@@ -292,7 +336,7 @@ export class EventChannels {
         d,
         {
           ports: [...t.ports.values()].map((p) => ({ ...p })),
-          vcpus: t.vcpus.map((v) => ({ ...v })),
+          vcpus: t.vcpus.map((v) => ({ selector: v.selector.toString(), upcallPending: v.upcallPending })),
           sent: t.sent,
           received: t.received,
         },
@@ -305,7 +349,7 @@ export class EventChannels {
     for (const [d, t] of s.tables) {
       e.tables.set(d, {
         ports: new Map(t.ports.map((p) => [p.port, { ...p }])),
-        vcpus: t.vcpus.map((v) => ({ ...v })),
+        vcpus: t.vcpus.map((v) => ({ selector: BigInt(v.selector), upcallPending: v.upcallPending })),
         sent: t.sent,
         received: t.received,
       });
@@ -320,8 +364,8 @@ export class EventChannels {
       if (!live(d)) problems.push(`domain ${d} is gone but still has ${t.ports.size} event-channel ports`);
       if (t.ports.size === 0) problems.push(`domain ${d} has an empty port table`);
       for (const p of t.ports.values()) {
-        if (p.port < 1 || p.port > this.limit)
-          problems.push(`domain ${d} uses port ${p.port}, outside 1-${this.limit}`);
+        if (p.port < 1 || p.port > this.highestPort(d))
+          problems.push(`domain ${d} uses port ${p.port}, outside 1-${this.highestPort(d)}`);
         if (p.state === 'interdomain') {
           const q = this.tables.get(p.remoteDom)?.ports.get(p.remotePort);
           if (!q || q.state !== 'interdomain' || q.remoteDom !== d || q.remotePort !== p.port) {

@@ -9,17 +9,19 @@ import { firstContactCost } from './link.js';
 
 export interface Exited extends life.Timed {
   firstContact: boolean;
+  /** The status the parent sees (the low 8 bits of the one given). */
+  status: number;
 }
 
 export function ipcExit(hv: Hypervisor, d: Domain, status: number): Exited {
   const t = life.exit(hv, d, status);
   // Nobody to tell over IpC (Domain-0 is the parent): the toolstack sees the exit.
-  if (!t.told) return { latencyUs: hv.cost.us('signal_default'), firstContact: false };
+  if (!t.told) return { latencyUs: hv.cost.us('signal_default'), firstContact: false, status: t.status };
   let latencyUs = hv.cost.us('ipc_call') + hv.cost.us('shared_page_write');
   if (t.told.via === 'domain-0') latencyUs += hv.cost.us('signal_default');
   else latencyUs += hv.cost.us('evtchn_notify') + (t.told.via === 'first-contact' ? firstContactCost(hv.cost) : 0);
   if (t.reapedByWaiter) latencyUs += hv.cost.us('reap');
-  return { latencyUs, firstContact: t.told.via === 'first-contact' };
+  return { latencyUs, firstContact: t.told.via === 'first-contact', status: t.status };
 }
 
 export function ipcWait(hv: Hypervisor, d: Domain, child?: Domain): life.Waited & life.Timed {

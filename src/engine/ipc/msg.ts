@@ -6,15 +6,17 @@
 // IPC_NOWAIT; a receive with nothing matching waits, or is ENOMSG. A send hands its message straight to
 // the first waiting receiver it matches (Linux's pipelined_send); a receive that frees room lets waiting
 // senders in, in the order they blocked. A woken pVM is notified over its link with the waker.
+// A waiter that is paused or stopped is passed over (the message is queued, the room left) and tries
+// again when it runs (resumeMsgrcv, resumeMsgsnd), as a stopped process's msgrcv returns only once it runs.
 
-import { Domain, isZombie } from '../domain.js';
+import { Domain, isHeld, isZombie } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor } from '../hypervisor.js';
 import { hexKey, IPC_PRIVATE } from './keys.js';
 import { consumeAt, contactIfRoom, notify } from './link.js';
 import { requireFamily } from './trust.js';
 import { fromLatin1, fromUtf8, latin1, quote } from './vchan.js';
-import { waitsOn } from '../waiting.js';
+import { waitsOn, type WaitMsgrcv, type WaitMsgsnd } from '../waiting.js';
 import type { IpcState, Message, MsgQueue } from './state.js';
 
 export const MSGMAX = 8192;
@@ -153,28 +155,38 @@ function deliver(
   for (const id of [...q.receivers]) {
     const r = hv.domains.get(id)!;
     const w = waitsOn(r.waiting, 'msgrcv', q.id)!;
-    if (!matches(w.type, m.type)) continue;
+    if (isHeld(r) || !matches(w.type, m.type)) continue;
     q.receivers = q.receivers.filter((x) => x !== id);
     latencyUs += tell(hv, ipc, from, r);
-    const size = w.size;
-    if (m.bytes.length > size && !w.noerror) {
-      hv.wake(
-        r,
-        `${r.name} woke: msgrcv on queue ${q.id} failed with E2BIG (a ${m.bytes.length}-byte message, room for ${size})`,
-      );
+    if (m.bytes.length > w.size && !w.noerror) {
+      wokeE2big(hv, r, q, w, m);
       continue;
     }
-    const got = m.bytes.slice(0, size);
     q.sent++;
-    q.received++;
+    wokeReceived(hv, r, q, w, m);
     latencyUs += hv.cost.us('msg_op');
-    hv.wake(
-      r,
-      `${r.name} woke: msgrcv on queue ${q.id} got type ${m.type}, ${got.length} bytes ${quote(fromLatin1(got))}`,
-    );
     return { to: r.name, latencyUs };
   }
   return { to: null, latencyUs };
+}
+
+function wokeE2big(hv: Hypervisor, r: Domain, q: MsgQueue, w: WaitMsgrcv, m: Message): void {
+  hv.wake(
+    r,
+    `${r.name} woke: msgrcv on queue ${q.id} failed with E2BIG (a ${m.bytes.length}-byte message, room for ${w.size})`,
+    { call: 'msgrcv', msqid: q.id, error: 'E2BIG' },
+  );
+}
+
+/** The receiver gets `m` (cut to its size under MSG_NOERROR); counted as received. */
+function wokeReceived(hv: Hypervisor, r: Domain, q: MsgQueue, w: WaitMsgrcv, m: Message): void {
+  const got = m.bytes.slice(0, w.size);
+  q.received++;
+  hv.wake(
+    r,
+    `${r.name} woke: msgrcv on queue ${q.id} got type ${m.type}, ${got.length} bytes ${quote(fromLatin1(got))}`,
+    { call: 'msgrcv', msqid: q.id, type: m.type, bytes: got.length, text: fromUtf8(fromLatin1(got)) },
+  );
 }
 
 /** Notify a woken pVM over its link with the waker (Domain-0 relays it when no link can be made). */
@@ -231,8 +243,7 @@ export function msgrcv(
       'E2BIG',
       `the message ${selector(msgtyp)} is ${m.bytes.length} bytes, more than the ${size} asked for (add --noerror to cut it)`,
     );
-  q.messages.splice(at, 1);
-  q.cbytes -= m.bytes.length;
+  take(q, at);
   q.received++;
   latencyUs += hv.cost.us('msg_op');
   const got = m.bytes.slice(0, size);
@@ -250,6 +261,12 @@ export function msgrcv(
     woke: woke.names,
     latencyUs,
   };
+}
+
+function take(q: MsgQueue, at: number): Message {
+  const m = q.messages.splice(at, 1)[0]!;
+  q.cbytes -= m.bytes.length;
+  return m;
 }
 
 /** Index of the message msgtyp selects, or -1. */
@@ -275,17 +292,47 @@ function admitSenders(hv: Hypervisor, ipc: IpcState, by: Domain, q: MsgQueue): {
   for (const id of [...q.senders]) {
     const s = hv.domains.get(id)!;
     const w = waitsOn(s.waiting, 'msgsnd', q.id)!;
-    const m: Message = { type: w.type, bytes: latin1(w.bytes) };
-    if (!fits(q, m.bytes.length)) continue;
-    q.senders = q.senders.filter((x) => x !== id);
-    latencyUs += tell(hv, ipc, by, s);
-    const put = deliver(hv, ipc, s, q, m);
-    latencyUs += put.latencyUs;
-    if (put.to === null) enqueue(q, m);
+    if (isHeld(s) || !fits(q, w.bytes.length)) continue;
+    latencyUs += tell(hv, ipc, by, s) + completeSend(hv, ipc, s, q, w);
     names.push(s.name);
-    hv.wake(s, `${s.name} woke: msgsnd of ${m.bytes.length} bytes (type ${m.type}) to queue ${q.id} completed`);
   }
   return { names, latencyUs };
+}
+
+/** A blocked sender's message goes in (or straight to a waiting receiver); the sender wakes. */
+function completeSend(hv: Hypervisor, ipc: IpcState, s: Domain, q: MsgQueue, w: WaitMsgsnd): number {
+  const m: Message = { type: w.type, bytes: latin1(w.bytes) };
+  q.senders = q.senders.filter((x) => x !== s.domid);
+  const put = deliver(hv, ipc, s, q, m);
+  if (put.to === null) enqueue(q, m);
+  hv.wake(s, `${s.name} woke: msgsnd of ${m.bytes.length} bytes (type ${m.type}) to queue ${q.id} completed`, {
+    call: 'msgsnd',
+    msqid: q.id,
+    type: m.type,
+    bytes: m.bytes.length,
+  });
+  return put.latencyUs;
+}
+
+// ---- a blocked call goes on when its pVM runs again -----------------------------------------------
+
+/** A receiver runs again: a message queued meanwhile that it selects is taken (or E2BIG), else it waits on. */
+export function resumeMsgrcv(hv: Hypervisor, ipc: IpcState, r: Domain, w: WaitMsgrcv): void {
+  const q = ipc.queues.get(w.msqid)!;
+  const at = pick(q, w.type);
+  if (at < 0) return;
+  q.receivers = q.receivers.filter((x) => x !== r.domid);
+  const m = q.messages[at]!;
+  if (m.bytes.length > w.size && !w.noerror) return wokeE2big(hv, r, q, w, m);
+  take(q, at);
+  wokeReceived(hv, r, q, w, m);
+  admitSenders(hv, ipc, r, q);
+}
+
+/** A sender runs again: its message goes in if the queue has room now, else it waits on. */
+export function resumeMsgsnd(hv: Hypervisor, ipc: IpcState, s: Domain, w: WaitMsgsnd): void {
+  const q = ipc.queues.get(w.msqid)!;
+  if (fits(q, w.bytes.length)) completeSend(hv, ipc, s, q, w);
 }
 
 /** A pVM stops: it leaves every queue's waiters. */

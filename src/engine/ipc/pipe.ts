@@ -1,25 +1,29 @@
 // KylinX pipes: a one-way byte stream from a writer pVM to a reader pVM over a vchan ring (vchan.ts) in
 // pages the reader grants to the writer (the reader is libxenvchan's server), notified over the pair's link.
 //
-// POSIX pipe semantics: a full ring blocks the writer, an empty one the reader; once the write end is
-// closed the reader drains what is left and then reads EOF; once the read end is closed a write raises
-// SIGPIPE, and returns EPIPE if the writer catches or ignores it. A blocked writer's remaining bytes move
-// into the ring as the reader frees space; the read that moves the last of them wakes the writer.
+// POSIX pipe semantics (pipe(7)): a full ring blocks the writer, an empty one the reader; once the write
+// end is closed the reader drains what is left and then reads EOF; once the read end is closed a write
+// raises SIGPIPE, and returns EPIPE if the writer catches or ignores it (or, if part of it was written,
+// that short count). A read of 0 bytes returns 0 at once. A blocked writer's remaining bytes move into
+// the ring as the reader frees space; the read that moves the last of them wakes the writer.
+//
+// A blocked pVM that is paused or stopped makes no progress: data written for a stopped reader stays in
+// the ring, a stopped writer's rest stays out of it, until it runs again (resumeRead, resumeWrite).
 //
 // A SIGPIPE is never sent from here: a write or close that raises one returns it (HostSignal), and the
 // call's boundary (calls.ts, or the IpC exit hook) delivers it once the pipe is consistent, as xv6 acts
 // on `killed` on the way back to user space. So a termination never re-enters this file mid-call.
 
-import { Domain, isZombie } from '../domain.js';
+import { Domain, isHeld, isZombie } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor } from '../hypervisor.js';
 import { PAGE_SIZE } from '../mm/frames.js';
 import { dispositionOf } from '../signals.js';
-import { waitsOn, type WaitRead } from '../waiting.js';
+import { waitsOn, type WaitRead, type WaitWrite } from '../waiting.js';
 import { consumeAt, Contact, contactIfRoom, linkOf, notify, requireContact } from './link.js';
-import { quote, Ring, RingSnapshot, VCHAN_RING_BYTES } from './vchan.js';
+import { fromUtf8, quote, Ring, RingSnapshot, VCHAN_RING_BYTES } from './vchan.js';
 import type { HostSignal } from './signal.js';
-import type { IpcState, Link, Pipe } from './state.js';
+import { forgetUnnamed, type IpcState, type Link, nameOf, type Pipe } from './state.js';
 
 export const RING_MIN = VCHAN_RING_BYTES;
 export const RING_MAX = 1 << 20;
@@ -41,10 +45,6 @@ export function pipeById(ipc: IpcState, ref: string | number): Pipe {
   const p = ipc.pipes.get(Number(m[1]));
   if (!p) fail('EBADF', `no pipe ${m[1]}${ipc.pipes.size ? ` (pipes: ${[...ipc.pipes.keys()].join(', ')})` : ''}`);
   return p;
-}
-
-function nameOf(hv: Hypervisor, domid: number): string {
-  return hv.domains.get(domid)?.name ?? `domain ${domid}`;
 }
 
 // ---- pipe ----------------------------------------------------------------------------------------
@@ -141,7 +141,7 @@ export function writePipe(hv: Hypervisor, ipc: IpcState, pipe: Pipe, bytes: Uint
     if (disp !== 'default') {
       fail(
         'EPIPE',
-        `pipe ${pipe.id} has no reader (${nameOf(hv, pipe.reader)} closed it); SIGPIPE is ${disp === 'catch' ? "caught by the image's handler" : 'ignored'} by ${writer.name}`,
+        `pipe ${pipe.id} has no reader (${nameOf(hv.domains, ipc, pipe.reader)} closed it); SIGPIPE is ${disp === 'catch' ? "caught by the image's handler" : 'ignored'} by ${writer.name}`,
       );
     }
     return {
@@ -199,7 +199,7 @@ function pushBytes(
     }
     const reader = hv.domains.get(pipe.reader);
     const w = waitsOn(reader?.waiting, 'read', pipe.id);
-    if (!reader || !w || pipe.ring.ready() === 0) break;
+    if (!reader || !w || isHeld(reader) || pipe.ring.ready() === 0) break;
     completeRead(hv, ipc, pipe, reader, w);
     if (done >= bytes.length) break;
   }
@@ -238,6 +238,7 @@ function completeRead(hv: Hypervisor, ipc: IpcState, pipe: Pipe, reader: Domain,
   hv.wake(
     reader,
     `${reader.name} woke: read on pipe ${pipe.id} returned ${got.length} byte${got.length === 1 ? '' : 's'} ${quote(got)}`,
+    { call: 'read', pipe: pipe.id, bytes: got.length, data: fromUtf8(got) },
   );
 }
 
@@ -263,10 +264,12 @@ export function readPipe(hv: Hypervisor, ipc: IpcState, pipe: Pipe, max?: number
   const reader = hv.domains.get(pipe.reader)!;
   if (!pipe.readerOpen) fail('EBADF', `pipe ${pipe.id}'s read end is closed`);
   hv.requireActive(reader, 'read');
-  if (max !== undefined && (!Number.isInteger(max) || max < 1))
-    fail('EINVAL', `read size must be at least 1 byte, not ${max}`);
+  if (max !== undefined && (!Number.isInteger(max) || max < 0))
+    fail('EINVAL', `read size must be 0 or more bytes, not ${max}`);
   consumeLink(ipc, pipe);
   let latencyUs = hv.cost.us('ipc_call');
+  // read(2) of 0 bytes returns 0 at once, data or not (pipe_read's first check).
+  if (max === 0) return { pipe, data: new Uint8Array(0), eof: false, blocked: false, wokeWriter: false, latencyUs };
   if (pipe.ring.ready() === 0) {
     if (!pipe.writerOpen)
       return { pipe, data: new Uint8Array(0), eof: true, blocked: false, wokeWriter: false, latencyUs };
@@ -289,22 +292,83 @@ function refillFromWriter(hv: Hypervisor, ipc: IpcState, pipe: Pipe): { done: bo
   // The writer may be gone already (exited or destroyed, its end closed): nobody waits then.
   const writer = hv.domains.get(pipe.writer);
   const w = waitsOn(writer?.waiting, 'write', pipe.id);
-  if (!pipe.writerOpen || !writer || !w) return { done: false, latencyUs: 0 };
+  if (!pipe.writerOpen || !writer || !w || isHeld(writer)) return { done: false, latencyUs: 0 };
   let latencyUs = notifyWriter(hv, ipc, pipe);
   const n = pipe.ring.put(w.rest);
   pipe.bytesIn += n;
   latencyUs += hv.cost.us('ring_byte', n);
   const total = w.total;
   if (n === w.rest.length) {
-    hv.wake(
-      writer,
-      `${writer.name} woke: write of ${total} byte${total === 1 ? '' : 's'} to pipe ${pipe.id} completed`,
-    );
+    wokeWritten(hv, writer, pipe, total);
     return { done: true, latencyUs };
   }
   w.rest = w.rest.subarray(n);
   pipe.ring.writerWants = true;
   return { done: false, latencyUs };
+}
+
+function wokeWritten(hv: Hypervisor, writer: Domain, pipe: Pipe, total: number): void {
+  hv.wake(writer, `${writer.name} woke: write of ${total} byte${total === 1 ? '' : 's'} to pipe ${pipe.id} completed`, {
+    call: 'write',
+    pipe: pipe.id,
+    bytes: total,
+    written: total,
+  });
+}
+
+// ---- a blocked call goes on when its pVM runs again -----------------------------------------------
+
+/** A reader blocked on an empty ring runs again: what was written meanwhile, or EOF, or it waits on. */
+export function resumeRead(hv: Hypervisor, ipc: IpcState, reader: Domain, w: WaitRead): void {
+  const pipe = ipc.pipes.get(w.pipe)!;
+  if (pipe.ring.ready() > 0) {
+    completeRead(hv, ipc, pipe, reader, w);
+    refillFromWriter(hv, ipc, pipe);
+  } else if (!pipe.writerOpen) wokeEof(hv, ipc, pipe, reader);
+}
+
+/**
+ * A writer blocked on a full ring runs again: its rest goes in as far as there is room (a reader waiting
+ * takes it); the reader gone, it returns what it wrote or EPIPE, and raises SIGPIPE (to be delivered).
+ */
+export function resumeWrite(hv: Hypervisor, ipc: IpcState, writer: Domain, w: WaitWrite): HostSignal | null {
+  const pipe = ipc.pipes.get(w.pipe)!;
+  if (!pipe.readerOpen) return brokenWrite(hv, writer, pipe, w);
+  const out = pushBytes(hv, ipc, pipe, w.rest);
+  if (out.done === w.rest.length) wokeWritten(hv, writer, pipe, w.total);
+  else {
+    w.rest = w.rest.subarray(out.done);
+    pipe.ring.writerWants = true;
+  }
+  return null;
+}
+
+/**
+ * A blocked write whose reader went: pipe_write sends SIGPIPE and returns the bytes written so far, or
+ * EPIPE if none were (what the writer sees if SIGPIPE does not end it).
+ */
+function brokenWrite(hv: Hypervisor, writer: Domain, pipe: Pipe, w: WaitWrite): HostSignal {
+  const written = w.total - w.rest.length;
+  const returned =
+    written > 0 ? `returned ${written} of ${w.total} bytes (the reader closed)` : 'failed with EPIPE (no reader)';
+  hv.wake(writer, `${writer.name} woke: write of ${w.total} bytes to pipe ${pipe.id} ${returned}`, {
+    call: 'write',
+    pipe: pipe.id,
+    bytes: w.total,
+    written,
+    error: written > 0 ? null : 'EPIPE',
+  });
+  return { target: writer.domid, sig: 'SIGPIPE', why: `pipe ${pipe.id} lost its reader` };
+}
+
+function wokeEof(hv: Hypervisor, ipc: IpcState, pipe: Pipe, reader: Domain): void {
+  consumeLink(ipc, pipe);
+  hv.wake(reader, `${reader.name} woke: read on pipe ${pipe.id} returned EOF (the writer closed)`, {
+    call: 'read',
+    pipe: pipe.id,
+    bytes: 0,
+    eof: true,
+  });
 }
 
 // ---- close ---------------------------------------------------------------------------------------
@@ -341,8 +405,8 @@ export function endWrite(hv: Hypervisor, ipc: IpcState, pipe: Pipe): number {
   const reader = hv.domains.get(pipe.reader);
   if (reader && pipe.readerOpen && waitsOn(reader.waiting, 'read', pipe.id)) {
     latencyUs += tell(hv, ipc, pipe.writer, pipe.reader);
-    consumeLink(ipc, pipe);
-    hv.wake(reader, `${reader.name} woke: read on pipe ${pipe.id} returned EOF (the writer closed)`);
+    // A paused or stopped reader reads the EOF when it runs again.
+    if (!isHeld(reader)) wokeEof(hv, ipc, pipe, reader);
   }
   hv.emit('pipe', hv.domains.get(pipe.writer) ?? hv.dom0, `pipe ${pipe.id}: write end closed`);
   dropIfClosed(hv, ipc, pipe);
@@ -364,10 +428,10 @@ export function endRead(hv: Hypervisor, ipc: IpcState, pipe: Pipe): Closed {
   const writer = hv.domains.get(pipe.writer);
   const w = waitsOn(writer?.waiting, 'write', pipe.id);
   let raised: HostSignal | null = null;
-  if (writer && w && pipe.writerOpen) {
-    hv.wake(writer, `${writer.name} woke: write of ${w.total} bytes to pipe ${pipe.id} failed with EPIPE (no reader)`);
+  // A paused or stopped writer finds the reader gone when it runs again.
+  if (writer && w && pipe.writerOpen && !isHeld(writer)) {
     latencyUs += hv.cost.us('signal_default');
-    raised = { target: writer.domid, sig: 'SIGPIPE', why: `pipe ${pipe.id} lost its reader` };
+    raised = brokenWrite(hv, writer, pipe, w);
   }
   dropIfClosed(hv, ipc, pipe);
   return { latencyUs, raised };
@@ -389,6 +453,7 @@ function dropIfClosed(hv: Hypervisor, ipc: IpcState, pipe: Pipe): void {
     pipe.refs = [];
   }
   ipc.pipes.delete(pipe.id);
+  forgetUnnamed(ipc);
 }
 
 /** A pVM stops: every pipe end it holds is closed, as exit closes a process's descriptors. Returns the SIGPIPEs raised. */
@@ -433,10 +498,11 @@ export function checkPipes(hv: Hypervisor, ipc: IpcState): string[] {
       if (!e || e.domid !== pipe.writer)
         p.push(`${tag}: ring grant ${ref} of ${pipe.reader} is missing or not for the writer`);
     }
-    if (waitsOn(w?.waiting, 'write', pipe.id) && pipe.ring.free() !== 0)
-      p.push(`${tag}: the writer is blocked while the ring has ${pipe.ring.free()} bytes free`);
-    if (waitsOn(r?.waiting, 'read', pipe.id) && pipe.ring.ready() !== 0)
-      p.push(`${tag}: the reader is blocked while ${pipe.ring.ready()} bytes are ready`);
+    // Only a waiter that can run must have been served; a paused or stopped one is served when it runs.
+    if (w && !isHeld(w) && waitsOn(w.waiting, 'write', pipe.id) && (pipe.ring.free() !== 0 || !pipe.readerOpen))
+      p.push(`${tag}: the writer is blocked while the ring has ${pipe.ring.free()} bytes free or no reader`);
+    if (r && !isHeld(r) && waitsOn(r.waiting, 'read', pipe.id) && (pipe.ring.ready() !== 0 || !pipe.writerOpen))
+      p.push(`${tag}: the reader is blocked while ${pipe.ring.ready()} bytes are ready or the writer closed`);
     if (pipe.bytesIn - pipe.bytesOut !== pipe.ring.ready())
       p.push(`${tag}: ${pipe.bytesIn} bytes in, ${pipe.bytesOut} out, but ${pipe.ring.ready()} in the ring`);
   }

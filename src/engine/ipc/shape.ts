@@ -83,6 +83,13 @@ export function checkIpcShape(data: unknown, isDomain: (domid: number) => boolea
     const x = shape(e[1], `${where}[1]`, { delivered: 'nat', handled: 'nat', pending: 'arr' });
     arrOf(x, 'pending', 'str', `${where}[1]`);
   });
+  if (s.gone !== undefined)
+    arr(s, 'gone', 'ipc').forEach((e, i) => {
+      const where = `ipc.gone[${i}]`;
+      if (!Array.isArray(e) || e.length !== 2) fail('EINVAL', `state: ${where} must be a [domid, name] pair`);
+      field({ domid: e[0], name: e[1] }, 'domid', 'nat', where);
+      field({ domid: e[0], name: e[1] }, 'name', 'str', where);
+    });
   shape(s.next, 'ipc.next', { pipe: 'nat', msq: 'nat', shm: 'nat' });
 }
 
@@ -113,7 +120,18 @@ function tables(o: Rec, where: string, isDomain: ((domid: number) => boolean) | 
 function checkEvtchn(e: Rec, isDomain: (domid: number) => boolean): void {
   for (const [, t, where] of tables(e, 'ipc.evtchn', isDomain)) {
     shape(t, where, { ports: 'arr', vcpus: 'arr', sent: 'nat', received: 'nat' });
-    const vcpus = arrShape(t, 'vcpus', where, { selector: 'nat', upcallPending: 'bool' });
+    const vcpus = arrShape(t, 'vcpus', where, { upcallPending: 'bool' });
+    vcpus.forEach((v, i) => {
+      // Decimal digits (a 64-bit word); a plain number in states saved before.
+      const sel = v.selector;
+      if (
+        !(typeof sel === 'string' && /^[0-9]{1,20}$/.test(sel)) &&
+        !(Number.isSafeInteger(sel) && (sel as number) >= 0)
+      )
+        fail('EINVAL', `state: ${where}.vcpus[${i}].selector must be a non-negative integer`);
+      if (BigInt(sel as string | number) >= 1n << 64n)
+        fail('EINVAL', `state: ${where}.vcpus[${i}].selector must fit in 64 bits`);
+    });
     arrShape(t, 'ports', where, {
       port: 'nat',
       state: 'str',

@@ -1,12 +1,17 @@
 // Signal delivery (KylinX Table 2: kill writes the signal into the pair's shared page and notifies the
 // target over the pair's event channel; Domain-0 signals through the hypervisor directly).
 //
-// POSIX actions (signal(7)): SIGKILL always terminates and SIGSTOP always stops (pauses) the pVM; SIGCONT
-// resumes it; a signal the image catches runs its handler (installed with SA_RESTART: a blocked call goes
-// on waiting); one it ignores, or whose default is to ignore (SIGCHLD, SIGURG, SIGWINCH), is discarded;
-// the rest terminate (status 128 + number). A stopped pVM keeps other signals pending until SIGCONT.
+// POSIX actions (signal(7)): SIGKILL always terminates and SIGSTOP always stops the pVM; SIGCONT
+// continues it; a signal the image catches runs its handler (installed with SA_RESTART: a blocked call
+// goes on waiting); one it ignores, or whose default is to ignore (SIGCHLD, SIGURG, SIGWINCH), is
+// discarded; the rest terminate it (killed by the signal: WIFSIGNALED). A pVM that cannot run (stopped,
+// or paused by the toolstack) keeps other signals pending until it runs again (ipc/resume.ts).
+//
+// Stop and continue are job control's pause reference, apart from the toolstack's (Hypervisor.hold):
+// SIGCONT does not undo xl pause, and xl unpause does not continue a stopped pVM. A signal to a zombie
+// is accepted and does nothing (kill(2) succeeds on a zombie).
 
-import { DOM0, Domain, isZombie, ShutdownReason } from '../domain.js';
+import { DOM0, Domain, isHeld, isZombie, ShutdownReason } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor, ParentNotice } from '../hypervisor.js';
 import { terminate } from '../lifecycle.js';
@@ -15,7 +20,7 @@ import { requireTrust } from './trust.js';
 import { consumeAt, contactIfRoom, notify, requireContact } from './link.js';
 import type { IpcState, Link, SignalStats } from './state.js';
 
-export type SignalAction = 'terminated' | 'stopped' | 'continued' | 'handled' | 'ignored' | 'pending';
+export type SignalAction = 'terminated' | 'stopped' | 'continued' | 'handled' | 'ignored' | 'pending' | 'zombie';
 
 export interface Sent {
   signal: string;
@@ -28,9 +33,16 @@ export interface Sent {
 export function sendSignal(hv: Hypervisor, ipc: IpcState, from: Domain, target: Domain, sig: string): Sent {
   if (!SIGNALS[sig]) fail('EINVAL', `unknown signal ${sig}`);
   if (target.domid === DOM0) fail('EPERM', 'Domain-0 cannot be signalled');
-  if (isZombie(target)) fail('ESRCH', `${target.name} has already exited (a zombie until its parent waits for it)`);
   if (from.domid !== DOM0) hv.requireActive(from, 'send signals');
   requireTrust(hv, from, target, 'signal');
+  // kill(2) on a zombie succeeds and does nothing: it has no channel left, and nothing runs to act.
+  if (isZombie(target))
+    return {
+      signal: sig,
+      action: 'zombie',
+      firstContact: false,
+      latencyUs: from.domid === DOM0 ? hv.cost.us('signal_default') : hv.cost.us('ipc_call'),
+    };
   const viaLink = from.domid !== DOM0 && from.domid !== target.domid;
   const contact = viaLink ? requireContact(hv, ipc, from, target, 'signal') : null;
   let latencyUs =
@@ -85,81 +97,83 @@ export function sigchld(hv: Hypervisor, ipc: IpcState, child: Domain): ParentNot
 }
 
 /**
- * Apply a signal to a running or stopped pVM. `kind` is the event kind: 'delivery' for the target of the
+ * Apply a signal to a pVM that has not exited. `kind` is the event kind: 'delivery' for the target of the
  * command itself (its output says what happened), 'signal' or 'sigchld' for what happens to someone else.
  */
 function act(hv: Hypervisor, ipc: IpcState, d: Domain, sig: string, from: string, kind: string): SignalAction {
   const info = SIGNALS[sig]!;
   const disp = dispositionOf(d.image, sig);
-  const say = (text: string): void => hv.emit(kind, d, text);
+  const say = (action: SignalAction, text: string): SignalAction => {
+    hv.emit(kind, d, text, { signal: sig, action, from });
+    return action;
+  };
   countSignal(ipc, d.domid);
   if (sig === 'SIGKILL') return kill(hv, d, sig, 'crash', from, say);
-  if (sig === 'SIGCONT') {
-    if (d.paused) {
-      d.paused = false;
-      say(`${d.name} continued by SIGCONT from ${from}`);
-    }
-    if (disp === 'catch') handled(ipc, d, sig, from, say);
-    flushPending(hv, ipc, d);
-    return 'continued';
-  }
+  if (sig === 'SIGCONT') return cont(hv, ipc, d, disp, from, say);
   if (info.action === 'stop' && disp === 'default') {
-    if (!d.paused) {
-      d.paused = true;
-      say(`${d.name} stopped by ${sig} from ${from} (state p until SIGCONT)`);
-    }
+    if (d.stopped) return 'stopped';
+    say('stopped', `${d.name} stopped by ${sig} from ${from} (state p until SIGCONT)`);
+    hv.hold(d, 'signal', true);
     return 'stopped';
   }
-  if (d.paused) {
-    if (disp === 'ignore' || (disp === 'default' && info.action === 'ignore')) return ignored(d, sig, from, say);
+  if (disp === 'ignore' || (disp === 'default' && info.action !== 'term' && info.action !== 'core'))
+    return say('ignored', `${sig} from ${from} ignored by ${d.name}`);
+  if (isHeld(d)) {
     addPending(ipc, d.domid, sig);
-    say(`${sig} from ${from} is pending at ${d.name} (stopped until SIGCONT)`);
-    return 'pending';
+    return say('pending', `${sig} from ${from} is pending at ${d.name} (${heldUntil(d)})`);
   }
-  if (disp === 'catch') {
-    handled(ipc, d, sig, from, say);
-    return 'handled';
-  }
-  if (disp === 'ignore') return ignored(d, sig, from, say);
-  switch (info.action) {
-    case 'ignore':
-    case 'cont':
-    case 'stop':
-      return ignored(d, sig, from, say);
-    case 'core':
-      return kill(hv, d, sig, 'crash', from, say);
-    case 'term':
-      return kill(hv, d, sig, 'poweroff', from, say);
-  }
+  if (disp === 'catch') return handled(ipc, d, sig, from, say);
+  return kill(hv, d, sig, info.action === 'core' ? 'crash' : 'poweroff', from, say);
 }
 
-function kill(
-  hv: Hypervisor,
-  d: Domain,
-  sig: string,
-  reason: ShutdownReason,
-  from: string,
-  say: (t: string) => void,
-): SignalAction {
-  say(`${sig} from ${from} terminates ${d.name} (status ${128 + SIGNALS[sig]!.number})`);
-  terminate(hv, d, { reason, status: 128 + SIGNALS[sig]!.number, signal: sig });
+function heldUntil(d: Domain): string {
+  return d.stopped ? 'stopped until SIGCONT' : 'paused until unpause';
+}
+
+/**
+ * SIGCONT continues a stopped pVM at once, whatever its disposition (signal(7)), and its pending signals
+ * are acted on as it runs again; a handler for it runs when the pVM runs. A pVM the toolstack paused
+ * stays paused: SIGCONT is job control's, not the toolstack's.
+ */
+function cont(hv: Hypervisor, ipc: IpcState, d: Domain, disp: string, from: string, say: Say): SignalAction {
+  if (d.stopped) {
+    say(
+      'continued',
+      `${d.name} continued by SIGCONT from ${from}${d.paused ? ' (still paused by the toolstack)' : ''}`,
+    );
+    hv.hold(d, 'signal', false);
+    if (disp === 'catch' && !isZombie(d)) {
+      if (isHeld(d)) addPending(ipc, d.domid, 'SIGCONT');
+      else handled(ipc, d, 'SIGCONT', from, say);
+    }
+    return 'continued';
+  }
+  if (disp === 'catch') {
+    if (!isHeld(d)) return handled(ipc, d, 'SIGCONT', from, say);
+    addPending(ipc, d.domid, 'SIGCONT');
+    return say('pending', `SIGCONT from ${from} is pending at ${d.name} (${heldUntil(d)})`);
+  }
+  const note = d.paused ? `: ${d.name} is not stopped but paused (unpause resumes it)` : `: ${d.name} is not stopped`;
+  return say('ignored', `SIGCONT from ${from} ignored${note}`);
+}
+
+type Say = (action: SignalAction, text: string) => SignalAction;
+
+function kill(hv: Hypervisor, d: Domain, sig: string, reason: ShutdownReason, from: string, say: Say): SignalAction {
+  say('terminated', `${sig} from ${from} terminates ${d.name}`);
+  terminate(hv, d, { reason, status: 0, signal: sig });
   return 'terminated';
 }
 
-function handled(ipc: IpcState, d: Domain, sig: string, from: string, say: (t: string) => void): void {
+function handled(ipc: IpcState, d: Domain, sig: string, from: string, say: Say): SignalAction {
   countHandled(ipc, d.domid);
-  say(`${d.name} ran its ${sig} handler (from ${from})`);
+  return say('handled', `${d.name} ran its ${sig} handler (from ${from})`);
 }
 
-function ignored(d: Domain, sig: string, from: string, say: (t: string) => void): SignalAction {
-  say(`${sig} from ${from} ignored by ${d.name}`);
-  return 'ignored';
-}
-
-/** SIGCONT: signals that waited while the pVM was stopped are acted on now, lowest number first. */
-function flushPending(hv: Hypervisor, ipc: IpcState, d: Domain): void {
+/** The pVM runs again: signals that waited are acted on now, lowest number first (ipc/resume.ts). */
+export function flushPending(hv: Hypervisor, ipc: IpcState, d: Domain): void {
   for (const sig of takePending(ipc, d.domid)) {
-    if (isZombie(d) || d.paused) {
+    if (isZombie(d) || isHeld(d)) {
       if (!isZombie(d)) addPending(ipc, d.domid, sig);
       continue;
     }

@@ -93,6 +93,8 @@ export class IpcState {
   queues = new Map<number, MsgQueue>();
   segments = new Map<number, Segment>();
   signals = new Map<number, SignalStats>();
+  /** Names of gone pVMs (reaped or destroyed) that a pipe, queue or segment still names, by domid. */
+  gone = new Map<number, string>();
   nextPipe = 1;
   nextMsq = 1;
   nextShm = 1;
@@ -100,4 +102,36 @@ export class IpcState {
   constructor(portLimit: number) {
     this.evtchn = new EventChannels(portLimit);
   }
+}
+
+/** Domids the IpC objects name: pipe ends, queue and segment creators and families. */
+export function namedDomids(ipc: IpcState): Set<number> {
+  const s = new Set<number>();
+  for (const p of ipc.pipes.values()) s.add(p.writer).add(p.reader).add(p.family);
+  for (const q of ipc.queues.values()) s.add(q.creator).add(q.family);
+  for (const g of ipc.segments.values()) s.add(g.creator).add(g.family);
+  return s;
+}
+
+/** A domain is going away: keep its name while an object names it; forget names nobody names any more. */
+export function rememberName(ipc: IpcState, domid: number, name: string): void {
+  if (namedDomids(ipc).has(domid)) ipc.gone.set(domid, name);
+}
+
+/** An object went: forget the gone names no object names any more. */
+export function forgetUnnamed(ipc: IpcState): void {
+  if (ipc.gone.size === 0) return;
+  const named = namedDomids(ipc);
+  for (const id of [...ipc.gone.keys()]) if (!named.has(id)) ipc.gone.delete(id);
+}
+
+/**
+ * How outputs name a domain an IpC object names: a live one (or a zombie) by its name; a gone one by
+ * the name it had and its domid ("web.1 (domid 4)"), never a bare number.
+ */
+export function nameOf(domains: ReadonlyMap<number, { name: string }>, ipc: IpcState, domid: number): string {
+  const live = domains.get(domid);
+  if (live) return live.name;
+  const was = ipc.gone.get(domid);
+  return was === undefined ? `domain ${domid}` : `${was} (domid ${domid})`;
 }

@@ -13,9 +13,19 @@ import { EVTCHN_DEFAULT_PORTS, EventChannels, EvtchnSnapshot } from './evtchn.js
 import { checkLinks, linkAfterFork, unlinkAll } from './link.js';
 import { checkQueues, leaveQueues } from './msg.js';
 import { checkPipes, closeEndsOf, PipeSnapshot } from './pipe.js';
+import { resume } from './resume.js';
 import { checkSegments, detachAll, inheritAttachments } from './shm.js';
 import { deliverHostSignal, sigchld } from './signal.js';
-import { IpcState, type Link, type MsgQueue, type Segment, type SignalStats } from './state.js';
+import {
+  IpcState,
+  type Link,
+  type MsgQueue,
+  forgetUnnamed,
+  namedDomids,
+  rememberName,
+  type Segment,
+  type SignalStats,
+} from './state.js';
 import { Ring } from './vchan.js';
 
 export const IPC = 'ipc';
@@ -28,6 +38,8 @@ interface IpcSnapshot {
   queues: MsgQueue[];
   segments: (Omit<Segment, 'master'> & { master: RegionSnapshot })[];
   signals: [number, SignalStats][];
+  /** Absent in states saved before gone pVMs kept their names. */
+  gone?: [number, string][];
   next: { pipe: number; msq: number; shm: number };
 }
 
@@ -58,10 +70,17 @@ export class Ipc extends IpcState implements Subsystem {
     unlinkAll(this.hv, this, d);
     this.signals.delete(d.domid);
     this.dropFamilyIfGone(d.family, d.domid);
+    forgetUnnamed(this);
   }
 
   onRemove(d: Domain): void {
     this.signals.delete(d.domid);
+    rememberName(this, d.domid, d.name);
+  }
+
+  /** It runs again: pending signals, then its blocked call goes on (resume.ts). */
+  onUnpause(d: Domain): void {
+    resume(this.hv, this, d);
   }
 
   /** Queues and segments belong to a family; they go when its last live pVM does. */
@@ -108,6 +127,7 @@ export class Ipc extends IpcState implements Subsystem {
         master: mem.saveRegion(s.master),
       })),
       signals: [...this.signals].map(([d, s]) => [d, { ...s, pending: [...s.pending] }]),
+      gone: [...this.gone],
       next: { pipe: this.nextPipe, msq: this.nextMsq, shm: this.nextShm },
     };
   }
@@ -145,6 +165,7 @@ export class Ipc extends IpcState implements Subsystem {
       s.segments.map((x) => [x.id, { ...x, attachers: [...x.attachers], master: mem.loadRegion(x.master) }]),
     );
     this.signals = new Map(s.signals.map(([d, x]) => [d, { ...x, pending: [...x.pending] }]));
+    this.gone = new Map(s.gone ?? []);
     this.nextPipe = s.next.pipe;
     this.nextMsq = s.next.msq;
     this.nextShm = s.next.shm;
@@ -179,6 +200,11 @@ export class Ipc extends IpcState implements Subsystem {
     for (const d of this.grants.domains())
       for (const e of this.grants.entriesOf(d))
         if (!refs.has(`${d}:${e.ref}`)) p.push(`grant ${e.ref} of domain ${d} (${e.use}) belongs to no link or pipe`);
+    const named = namedDomids(this);
+    for (const [d, name] of this.gone) {
+      if (hv.domains.has(d)) p.push(`domain ${d} is live but kept as gone '${name}'`);
+      if (!named.has(d)) p.push(`gone '${name}' (domid ${d}) is named by no pipe, queue or segment`);
+    }
     for (const [d, s] of this.signals) {
       if (!running(d)) p.push(`domain ${d} is gone but keeps signal state`);
       if (new Set(s.pending).size !== s.pending.length) p.push(`domain ${d} has a signal pending twice`);

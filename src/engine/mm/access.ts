@@ -88,7 +88,7 @@ export function smaps(hv: Hypervisor, d: Domain): DomainSmaps {
 /** The rollup alone (smaps(hv, d).total), without the per-region records: for tables of every pVM. */
 export function smapsTotal(hv: Hypervisor, d: Domain): Smaps {
   const acct = hv.accounting();
-  const raw: SmapsRaw = { region: 'total', pages: 0, pssShifted: 0, sharedPages: 0 };
+  const raw: SmapsRaw = { region: 'total', sizePages: 0, pages: 0, pssShifted: 0, sharedPages: 0 };
   for (const r of d.regions) acct.addRegion(r, raw);
   return Accounting.present(raw);
 }
@@ -133,7 +133,7 @@ export function pagesSharedWith(hv: Hypervisor, a: Domain, b: Domain): number {
       }
       const fa = hv.mem.chunkFramesOf(ra.p2m[c]!);
       const fb = hv.mem.chunkFramesOf(rb.p2m[c]!);
-      for (let i = 0; i < inChunk; i++) if (fa[i] === fb[i]) n++;
+      for (let i = 0; i < inChunk; i++) if (fa[i] === fb[i] && fa[i]! >= 0) n++;
     }
   }
   return n;

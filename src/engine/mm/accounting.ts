@@ -1,6 +1,7 @@
 // Memory accounting by Linux's smaps definitions (Documentation/filesystems/proc.rst):
 //   Size    the region's size;
-//   Rss     pages resident (all of a pVM's memory is populated, so Rss = Size);
+//   Rss     pages resident (all of a pVM's memory is populated, so Rss = Size, except in the child of a
+//           Xen VM fork, whose p2m starts empty and fills on fault: mem-sharing.ts);
 //   Pss     each page's size divided by the number of mappings of it, summed, with Linux's fixed point:
 //           (PAGE_SIZE << 12) / mapcount per page, summed, then >> 12 and shown in whole KiB (truncated);
 //   Shared  pages mapped more than once; Private: pages mapped once.
@@ -31,6 +32,9 @@ export interface Smaps {
 /** A region's smaps before truncation, so totals can be truncated once, as smaps_rollup does. */
 export interface SmapsRaw {
   region: string;
+  /** Pages the region spans (Size). */
+  sizePages: number;
+  /** Pages that map a frame (Rss). */
   pages: number;
   pssShifted: number;
   sharedPages: number;
@@ -198,13 +202,14 @@ export class Accounting {
 
   /** A pVM region's smaps sums (after refresh). */
   raw(r: Region): SmapsRaw {
-    const out: SmapsRaw = { region: r.name, pages: 0, pssShifted: 0, sharedPages: 0 };
+    const out: SmapsRaw = { region: r.name, sizePages: 0, pages: 0, pssShifted: 0, sharedPages: 0 };
     this.addRegion(r, out);
     return out;
   }
 
   /** Add a pVM region's sums to `out` (after refresh): totals over 100,000 pVMs without an object per region. */
   addRegion(r: Region, out: SmapsRaw): void {
+    out.sizePages += r.pages;
     const p2m = r.p2m;
     for (let c = 0; c < p2m.length; c++) {
       const id = p2m[c]!;
@@ -219,7 +224,7 @@ export class Accounting {
   static present(raw: SmapsRaw): Smaps {
     return {
       region: raw.region,
-      size_kib: raw.pages * PAGE_KIB,
+      size_kib: raw.sizePages * PAGE_KIB,
       rss_kib: raw.pages * PAGE_KIB,
       pss_kib: Math.floor(raw.pssShifted / 2 ** PSS_SHIFT / 1024),
       shared_kib: raw.sharedPages * PAGE_KIB,
@@ -228,8 +233,9 @@ export class Accounting {
   }
 
   static sum(name: string, raws: SmapsRaw[]): SmapsRaw {
-    const t: SmapsRaw = { region: name, pages: 0, pssShifted: 0, sharedPages: 0 };
+    const t: SmapsRaw = { region: name, sizePages: 0, pages: 0, pssShifted: 0, sharedPages: 0 };
     for (const r of raws) {
+      t.sizePages += r.sizePages;
       t.pages += r.pages;
       t.pssShifted += r.pssShifted;
       t.sharedPages += r.sharedPages;

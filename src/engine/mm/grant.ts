@@ -3,8 +3,13 @@
 // Each domain has a table of entries {flags, domid, frame}. The granter fills an entry with the grantee's
 // domid and the frame, then sets GTF_permit_access (and GTF_readonly if the grantee may only read). The
 // grantee maps the entry by (granter, ref); while mapped, Xen pins it (GTF_reading / GTF_writing) and the
-// granter may not revoke it. Entries 0-7 are reserved (the toolstack's console and xenstore rings); a table
-// holds at most 64 frames x 512 v1 entries. Failures carry Xen's GNTST status codes in their message.
+// granter may not revoke it. Entries 0-7 are reserved by guest convention (GNTTAB_NR_RESERVED_ENTRIES: the
+// toolstack seeds the console and xenstore rings there, xc_dom_gnttab_seed, and its backends map them),
+// so a guest's own grants start at 8; Xen itself refuses none of them. A table holds at most 32 frames x
+// 512 v1 entries (4.11's xl default max_grant_frames). Failures carry Xen's GNTST status codes, as
+// grant_table.c gives them: a ref past the table is bad_gntref; an entry that is not this mapper's
+// permit_access grant (never granted, or granted to another domain) and a write pin of a read-only grant
+// are general_error (_set_status_v1, acquire_grant_for_copy); permission_denied is XSM's, not ours.
 //
 // Frames are machine frame numbers; the pages are owned by whoever populated them (the IpC subsystem
 // holds them as regions), so this table only records who may map what and who does.
@@ -28,8 +33,8 @@ export const GTF_readonly = 1 << 2;
 export const GTF_reading = 1 << 3;
 export const GTF_writing = 1 << 4;
 
-/** Xen's default max_grant_frames, and v1 entries per 4 KiB grant frame (8 bytes each). */
-export const GRANT_FRAMES = 64;
+/** 4.11's xl default max_grant_frames (64 in later toolstacks), and v1 entries per 4 KiB grant frame (8 bytes each). */
+export const GRANT_FRAMES = 32;
 export const ENTRIES_PER_FRAME = 512;
 export const GRANT_ENTRIES = GRANT_FRAMES * ENTRIES_PER_FRAME;
 export const RESERVED_ENTRIES = 8;
@@ -105,20 +110,24 @@ export class GrantTables {
     return t;
   }
 
-  /** Free entries left in a domain's table. */
+  /** Free entries left in a domain's table for its own grants (refs from 8). */
   freeEntries(domid: number): number {
-    return GRANT_ENTRIES - RESERVED_ENTRIES - (this.tables.get(domid)?.entries.size ?? 0);
+    const t = this.tables.get(domid);
+    if (!t) return GRANT_ENTRIES - RESERVED_ENTRIES;
+    let seeded = 0;
+    for (let ref = 0; ref < RESERVED_ENTRIES; ref++) if (t.entries.has(ref)) seeded++;
+    return GRANT_ENTRIES - RESERVED_ENTRIES - (t.entries.size - seeded);
   }
 
   /** gnttab_grant_foreign_access: the lowest free ref past the reserved ones, or GNTST_no_space. */
   grant(granter: number, grantee: number, frame: number, readonly: boolean, use: string): number {
-    const t = this.table(granter);
-    if (t.entries.size >= GRANT_ENTRIES - RESERVED_ENTRIES) {
+    if (this.freeEntries(granter) < 1) {
       gntFail(
         'no_space',
         `domain ${granter}'s grant table is full (${GRANT_FRAMES} frames x ${ENTRIES_PER_FRAME} entries)`,
       );
     }
+    const t = this.table(granter);
     let ref = t.lowestFree;
     while (t.entries.has(ref)) ref++;
     t.lowestFree = ref + 1;
@@ -134,18 +143,31 @@ export class GrantTables {
     return ref;
   }
 
+  /**
+   * The toolstack's seed of a reserved entry (xc_dom_gnttab_seed: ref 0 the console ring, ref 1 the
+   * xenstore ring, each granted to the backend's domain, Domain-0 here) before the guest runs.
+   */
+  seed(granter: number, ref: number, grantee: number, frame: number, use: string): void {
+    if (!Number.isInteger(ref) || ref < 0 || ref >= RESERVED_ENTRIES)
+      gntFail('bad_gntref', `the toolstack seeds reserved refs 0-${RESERVED_ENTRIES - 1}, not ${ref}`);
+    const t = this.table(granter);
+    if (t.entries.has(ref)) gntFail('general_error', `grant ${ref} of domain ${granter} is seeded already`);
+    t.entries.set(ref, { ref, flags: GTF_permit_access, domid: grantee, frame, use, readers: 0, writers: 0 });
+  }
+
   entry(granter: number, ref: number): GrantEntry | undefined {
     return this.tables.get(granter)?.entries.get(ref);
   }
 
-  /** GNTTABOP_map_grant_ref: only the named grantee may map, and a read-only grant only for reading. */
+  /**
+   * GNTTABOP_map_grant_ref (map_grant_ref, then _set_status_v1): only the named grantee may map, and a
+   * read-only grant only for reading; both refusals are GNTST_general_error, as Xen's.
+   */
   map(grantee: number, granter: number, ref: number, readonly: boolean, granterExists: boolean): number {
     if (!granterExists) gntFail('bad_domain', `no domain ${granter}`);
-    const e = this.checkRef(granter, ref);
-    if (e.domid !== grantee)
-      gntFail('permission_denied', `grant ${ref} of domain ${granter} is for domain ${e.domid}, not ${grantee}`);
+    const e = this.checkRef(granter, ref, grantee);
     if (!readonly && e.flags & GTF_readonly)
-      gntFail('permission_denied', `grant ${ref} of domain ${granter} is read-only; a writable map is refused`);
+      gntFail('general_error', `grant ${ref} of domain ${granter} is read-only; a writable map is refused`);
     const t = this.table(grantee);
     const handle = t.nextHandle++;
     t.maps.set(handle, { handle, granter, ref, readonly });
@@ -169,7 +191,7 @@ export class GrantTables {
 
   /** gnttab_end_foreign_access: revoke only when nobody maps the entry. */
   revoke(granter: number, ref: number): void {
-    const e = this.checkRef(granter, ref);
+    const e = this.checkRef(granter, ref, null);
     if (e.readers + e.writers > 0) {
       gntFail(
         'general_error',
@@ -183,8 +205,10 @@ export class GrantTables {
   }
 
   /**
-   * GNTTABOP_copy: check a copy of `len` bytes at `offset` in a granted page, by `caller`, reading
-   * (`write` false) or writing it. Returns the frame; the caller moves the content.
+   * GNTTABOP_copy (gnttab_copy_claim_buf, acquire_grant_for_copy): check a copy of `len` bytes at `offset`
+   * in a granted page, by `caller`, reading (`write` false) or writing it: beyond the page is
+   * bad_copy_arg; not the caller's grant, or a write into a read-only one, general_error. Returns the
+   * frame; the caller moves the content.
    */
   copyCheck(
     caller: number,
@@ -199,11 +223,9 @@ export class GrantTables {
     if (!Number.isInteger(offset) || !Number.isInteger(len) || offset < 0 || len < 0 || offset + len > 4096) {
       gntFail('bad_copy_arg', `a copy of ${len} bytes at offset ${offset} crosses the page boundary`);
     }
-    const e = this.checkRef(granter, ref);
-    if (e.domid !== caller)
-      gntFail('permission_denied', `grant ${ref} of domain ${granter} is for domain ${e.domid}, not ${caller}`);
+    const e = this.checkRef(granter, ref, caller);
     if (write && e.flags & GTF_readonly)
-      gntFail('permission_denied', `grant ${ref} of domain ${granter} is read-only; a copy into it is refused`);
+      gntFail('general_error', `grant ${ref} of domain ${granter} is read-only; a copy into it is refused`);
     return e.frame;
   }
 
@@ -220,11 +242,17 @@ export class GrantTables {
     return [...this.tables.keys()];
   }
 
-  private checkRef(granter: number, ref: number): GrantEntry {
-    if (!Number.isInteger(ref) || ref < RESERVED_ENTRIES || ref >= GRANT_ENTRIES)
-      gntFail('bad_gntref', `grant ref ${ref} is outside ${RESERVED_ENTRIES}-${GRANT_ENTRIES - 1}`);
+  /**
+   * The entry at `ref` for `by` (null: the granter itself): past the table, bad_gntref; an entry that is
+   * not a permit_access grant to `by` (never granted, or granted to another domain), general_error.
+   */
+  private checkRef(granter: number, ref: number, by: number | null): GrantEntry {
+    if (!Number.isInteger(ref) || ref < 0 || ref >= GRANT_ENTRIES)
+      gntFail('bad_gntref', `grant ref ${ref} is outside domain ${granter}'s table (0-${GRANT_ENTRIES - 1})`);
     const e = this.entry(granter, ref);
-    if (!e) gntFail('bad_gntref', `domain ${granter} has no grant ${ref}`);
+    if (!e) gntFail('general_error', `grant ${ref} of domain ${granter} was never granted`);
+    if (by !== null && e.domid !== by)
+      gntFail('general_error', `grant ${ref} of domain ${granter} is for domain ${e.domid}, not ${by}`);
     return e;
   }
 
@@ -291,7 +319,6 @@ export class GrantTables {
         const c = pins.get(e) ?? { r: 0, w: 0 };
         if (c.r !== e.readers || c.w !== e.writers)
           p.push(`grant ${e.ref} of domain ${d} counts ${e.readers}r/${e.writers}w pins, mappings say ${c.r}r/${c.w}w`);
-        if (e.ref < RESERVED_ENTRIES) p.push(`domain ${d} uses reserved grant ref ${e.ref}`);
         if (!(e.flags & GTF_permit_access)) p.push(`grant ${e.ref} of domain ${d} lacks GTF_permit_access`);
         if (Boolean(e.flags & GTF_writing) !== e.writers > 0)
           p.push(`grant ${e.ref} of domain ${d} has GTF_writing wrong`);

@@ -19,6 +19,11 @@ import { arr, nat, natList, record, str } from '../validate.js';
 
 export const CHUNK_PAGES = 512;
 const NO_FRAME = -1;
+/**
+ * A page inside a region that maps no frame yet (a Xen VM fork's child: its p2m starts empty). Distinct
+ * from NO_FRAME, which marks entries past a region's end, so a saved chunk of holes keeps its length.
+ */
+const HOLE = -2;
 
 /** `ro`: text, a write is EFAULT. `cow`: shared copy-on-write after fork. `shared`: writes are seen by all (shm). */
 export type RegionKind = 'ro' | 'cow' | 'shared';
@@ -51,6 +56,15 @@ export interface ChunkSnapshot {
 
 export type WriteOutcome = 'copied' | 'in-place';
 
+/**
+ * Who fills a page the p2m does not map (a hole: Xen's VM fork, whose child's p2m starts empty,
+ * mem-sharing.ts). `fill` returns a frame with a reference taken for the entry: the parent's frame
+ * shared (a read, or any access to shared memory), or a new frame with the parent's contents (a write).
+ */
+export interface HoleFiller {
+  fill(r: Region, page: number, write: boolean): number;
+}
+
 export function chunksFor(pages: number): number {
   return Math.ceil(pages / CHUNK_PAGES);
 }
@@ -69,11 +83,11 @@ function chunkIds(list: unknown[], n: number): number[] {
   );
 }
 
-/** A saved chunk's entries: frame numbers, NO_FRAME past a region's end. */
+/** A saved chunk's entries: frame numbers, HOLE for a page not yet mapped, NO_FRAME past a region's end. */
 function chunkEntries(v: unknown, where: string): number[] {
   if (!Array.isArray(v)) fail('EINVAL', `state: ${where} must be an array`);
   return v.map((x, i) =>
-    typeof x === 'number' && Number.isInteger(x) && x >= NO_FRAME
+    typeof x === 'number' && Number.isInteger(x) && x >= HOLE
       ? x
       : fail('EINVAL', `state: ${where}[${i}] must be a frame number`),
   );
@@ -94,7 +108,63 @@ export class Memory {
    */
   private changed: Map<number, Int32Array> | null = null;
 
+  /** Fills holes on first access; without one, a hole is a fault nobody can serve. */
+  holes: HoleFiller | null = null;
+
   constructor(readonly frames: FrameTable) {}
+
+  /** A region of `pages` holes: nothing mapped until first access (the child of a Xen VM fork). */
+  populateHoles(name: string, kind: RegionKind, pages: number): Region {
+    const p2m: number[] = [];
+    for (let c = 0; c < chunksFor(pages); c++)
+      p2m.push(this.newChunk(new Int32Array(Math.min(CHUNK_PAGES, pages - c * CHUNK_PAGES)).fill(HOLE)));
+    this.generation++;
+    return { name, kind, pages, p2m };
+  }
+
+  /** The page maps no frame yet. */
+  isHole(r: Region, page: number): boolean {
+    this.checkPage(r, page);
+    return this.chunkFrames[r.p2m[page >>> 9]!]![page & (CHUNK_PAGES - 1)]! === HOLE;
+  }
+
+  /** Pages of a region that map a frame. */
+  present(r: Region): number {
+    let n = 0;
+    for (const id of r.p2m) for (const f of this.chunkFrames[id]!) if (f >= 0) n++;
+    return n;
+  }
+
+  /**
+   * Every page of `r` maps the frame `of` maps at the same page, or is a hole not yet filled (a VM fork's
+   * copy of a library's text fills from its parent, which maps the host's one copy).
+   */
+  mapsOrHoles(r: Region, of: Region): boolean {
+    if (r.pages !== of.pages) return false;
+    for (let c = 0; c < r.p2m.length; c++) {
+      if (r.p2m[c] === of.p2m[c]) continue;
+      const a = this.chunkFrames[r.p2m[c]!]!;
+      const b = this.chunkFrames[of.p2m[c]!]!;
+      for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && a[i] !== HOLE) return false;
+    }
+    return true;
+  }
+
+  /** Serve a hole: the filler's frame goes into the writer's own copy of the chunk. */
+  private fillHole(r: Region, page: number, write: boolean): number {
+    if (!this.holes) fail('EFAULT', `page ${page} of ${r.name} is not mapped`);
+    const f = this.holes.fill(r, page, write);
+    const ci = page >>> 9;
+    let id = r.p2m[ci]!;
+    if (this.chunkRefs[id]! > 1) {
+      id = this.unshareChunk(id);
+      r.p2m[ci] = id;
+    }
+    this.noteChange(id, true);
+    this.chunkFrames[id]![page & (CHUNK_PAGES - 1)] = f;
+    this.generation++;
+    return f;
+  }
 
   /** A fresh region with every page populated, as Xen populates all of a domain's memory at create. */
   populate(name: string, kind: RegionKind, pages: number): Region {
@@ -125,9 +195,61 @@ export class Memory {
     this.generation++;
   }
 
+  /**
+   * A balloon driver's change of a region's size (xl mem-set): pages past the new end are given back,
+   * pages added at the end get fresh frames. Giving a page back drops this region's mapping of its frame;
+   * the frame is freed only when no other chunk holds it, so a frame a forked sibling still maps stays
+   * (the balloon frees what only this pVM held). A shared last chunk is made this region's own first, as
+   * a write would. The caller checked `frames.free` for growth (ENOMEM before any change).
+   */
+  resize(r: Region, pages: number): void {
+    if (!Number.isInteger(pages) || pages < 0) fail('EINVAL', `a region cannot hold ${pages} pages`);
+    if (pages > r.pages && pages - r.pages > this.frames.free)
+      fail('ENOMEM', `need ${pages - r.pages} frames for ${r.name}, ${this.frames.free} free`);
+    const keep = chunksFor(pages);
+    while (r.p2m.length > keep) this.unrefChunk(r.p2m.pop()!);
+    // Only the region's last chunk may be partial: it is cut to the new end, or filled (to 512, or to
+    // the new end when that is in it) before new chunks follow.
+    const last = r.p2m.length - 1;
+    if (last >= 0) {
+      const want = Math.min(CHUNK_PAGES, pages - last * CHUNK_PAGES);
+      let id = r.p2m[last]!;
+      if (this.chunkFrames[id]!.length !== want) {
+        if (this.chunkRefs[id]! > 1) r.p2m[last] = id = this.unshareChunk(id);
+        this.noteChange(id, false);
+        const old = this.chunkFrames[id]!;
+        const fr = new Int32Array(want);
+        for (let i = 0; i < want; i++) fr[i] = i < old.length ? old[i]! : this.frames.alloc();
+        for (let i = want; i < old.length; i++) if (old[i]! >= 0) this.frames.put(old[i]!);
+        this.chunkFrames[id] = fr;
+      }
+    }
+    for (let c = r.p2m.length; c < keep; c++) {
+      const fr = new Int32Array(Math.min(CHUNK_PAGES, pages - c * CHUNK_PAGES));
+      for (let i = 0; i < fr.length; i++) fr[i] = this.frames.alloc();
+      r.p2m.push(this.newChunk(fr));
+    }
+    r.pages = pages;
+    this.generation++;
+  }
+
+  /**
+   * Put a page's content back from a checkpoint (xl restore): the page's frame takes the saved content
+   * token. Only a frame this region alone maps may be restored (a fresh domain's own memory).
+   */
+  restoreContent(r: Region, page: number, token: number): void {
+    const id = r.p2m[page >>> 9];
+    const f = this.frameOf(r, page);
+    if (id === undefined || this.chunkRefs[id]! > 1 || this.frames.refs[f]! > 1)
+      fail('EINVAL', `page ${page} of ${r.name} is shared: its content cannot be restored in place`);
+    this.frames.token[f] = token;
+  }
+
+  /** The frame a page maps; a hole is filled first (a read fault). */
   frameOf(r: Region, page: number): number {
     this.checkPage(r, page);
-    return this.chunkFrames[r.p2m[page >>> 9]!]![page & (CHUNK_PAGES - 1)]!;
+    const f = this.chunkFrames[r.p2m[page >>> 9]!]![page & (CHUNK_PAGES - 1)]!;
+    return f === HOLE ? this.fillHole(r, page, false) : f;
   }
 
   /** Content token of a page (what `peek` shows). */
@@ -142,7 +264,7 @@ export class Memory {
     for (let p = first; p < first + count; p++) {
       const id = r.p2m[p >>> 9]!;
       const f = this.chunkFrames[id]![p & (CHUNK_PAGES - 1)]!;
-      if (this.chunkRefs[id]! > 1 || this.frames.refs[f]! > 1) need++;
+      if (f === HOLE || this.chunkRefs[id]! > 1 || this.frames.refs[f]! > 1) need++;
     }
     return need;
   }
@@ -153,6 +275,13 @@ export class Memory {
     if (r.kind === 'ro') fail('EFAULT', `${r.name} is read-only`);
     const ci = page >>> 9;
     const slot = page & (CHUNK_PAGES - 1);
+    if (this.chunkFrames[r.p2m[ci]!]![slot]! === HOLE) {
+      // A write fault on a hole: shared memory maps the parent's frame; private memory gets a copy.
+      if (r.kind === 'cow' && this.frames.free === 0) fail('ENOMEM', 'out of machine frames for a fault');
+      const f = this.fillHole(r, page, r.kind === 'cow');
+      this.frames.write(f);
+      return r.kind === 'cow' ? 'copied' : 'in-place';
+    }
     if (r.kind === 'shared') {
       this.frames.write(this.chunkFrames[r.p2m[ci]!]![slot]!);
       return 'in-place';
@@ -226,7 +355,7 @@ export class Memory {
   /** The writer's private copy of a shared chunk: same frames, each now held by one more chunk. */
   private unshareChunk(id: number): number {
     const copy = this.chunkFrames[id]!.slice();
-    for (let i = 0; i < copy.length; i++) if (copy[i]! !== NO_FRAME) this.frames.get(copy[i]!);
+    for (let i = 0; i < copy.length; i++) if (copy[i]! >= 0) this.frames.get(copy[i]!);
     this.chunkRefs[id]!--;
     return this.newChunk(copy);
   }
@@ -234,7 +363,7 @@ export class Memory {
   private unrefChunk(id: number): void {
     if (--this.chunkRefs[id]! > 0) return;
     const fr = this.chunkFrames[id]!;
-    for (let i = 0; i < fr.length; i++) if (fr[i]! !== NO_FRAME) this.frames.put(fr[i]!);
+    for (let i = 0; i < fr.length; i++) if (fr[i]! >= 0) this.frames.put(fr[i]!);
     this.noteChange(id, false);
     this.chunkFrames[id] = null;
     this.chunkRefs[id] = 0;
@@ -302,7 +431,7 @@ export class Memory {
       const fr = Int32Array.from(entries.slice(0, n));
       m.chunkFrames[id] = fr;
       m.chunkRefs[id] = refs[k]!;
-      for (let i = 0; i < fr.length; i++) if (fr[i]! !== NO_FRAME) frames.refs[fr[i]!]!++;
+      for (let i = 0; i < fr.length; i++) if (fr[i]! >= 0) frames.refs[fr[i]!]!++;
     });
     m.freeIds = freeIds;
     return m;
@@ -318,10 +447,14 @@ export class Memory {
     for (const r of regions) {
       if (r.p2m.length !== chunksFor(r.pages))
         problems.push(`region ${r.name} has ${r.p2m.length} chunks for ${r.pages} pages`);
-      for (const id of r.p2m) {
-        if (!this.chunkFrames[id]) problems.push(`region ${r.name} names free chunk ${id}`);
-        else seen[id]!++;
-      }
+      r.p2m.forEach((id, c) => {
+        const fr = this.chunkFrames[id];
+        if (!fr) return problems.push(`region ${r.name} names free chunk ${id}`);
+        seen[id]!++;
+        // Every chunk holds 512 entries but the region's last, which holds the rest.
+        const want = Math.min(CHUNK_PAGES, r.pages - c * CHUNK_PAGES);
+        if (fr.length < want) problems.push(`region ${r.name}'s chunk ${c} maps ${fr.length} pages, not ${want}`);
+      });
     }
     const holders = new Uint32Array(this.frames.highWater);
     this.chunkFrames.forEach((fr, id) => {
@@ -330,7 +463,7 @@ export class Memory {
         problems.push(`chunk ${id} counts ${this.chunkRefs[id]} references, p2m lists name it ${seen[id]} times`);
       for (let i = 0; i < fr.length; i++) {
         const f = fr[i]!;
-        if (f === NO_FRAME) continue;
+        if (f === NO_FRAME || f === HOLE) continue;
         if (f < 0 || f >= holders.length) problems.push(`chunk ${id} maps frame ${f} that was never allocated`);
         else holders[f]!++;
       }

@@ -2,7 +2,7 @@
 // says, nothing paused, parked or idle is runnable, affinities hold, every live domain has its vCPUs;
 // then the policy's own consistency and the timer queue's.
 
-import { isZombie } from '../domain.js';
+import { isHeld, isZombie } from '../domain.js';
 import type { Hypervisor } from '../hypervisor.js';
 import type { SchedPolicy } from './policy.js';
 import { CoreState, W_CPU, W_REQUESTS } from './state.js';
@@ -37,8 +37,9 @@ export function checkCore(s: CoreState, hv: Hypervisor, policy: SchedPolicy): st
     if ((v.state === 'running' || v.state === 'runnable') && !where.has(v.uid))
       p.push(`d${v.domid}v${v.id} is ${v.state} but on no pCPU`);
     if (v.state === 'running' || v.state === 'runnable') {
-      if (d?.paused) p.push(`d${v.domid}v${v.id} of paused ${d.name} is ${v.state}`);
+      if (d && isHeld(d)) p.push(`d${v.domid}v${v.id} of paused ${d.name} is ${v.state}`);
       if (v.parked) p.push(`parked d${v.domid}v${v.id} is ${v.state}`);
+      if (v.down) p.push(`d${v.domid}v${v.id}, taken down by vcpu-set, is ${v.state}`);
       if (v.w.kind === W_REQUESTS && v.w.burstLeftNs <= 0)
         p.push(`d${v.domid}v${v.id} is ${v.state} with no request to serve`);
       if (v.w.kind !== W_REQUESTS && v.w.kind !== W_CPU) p.push(`idle d${v.domid}v${v.id} is ${v.state}`);

@@ -3,6 +3,14 @@
 // (csched_pcpu), and the master's accounting (csched_private). Plain data, saved beside the core's
 // records in the scheduler's section of a snapshot, with its shape and consistency checks.
 
+import {
+  creditBootParams,
+  RATELIMIT_MAX_US,
+  RATELIMIT_MIN_US,
+  TSLICE_MAX_MS,
+  TSLICE_MIN_MS,
+  type Warn,
+} from './boot-params.js';
 import { fail } from '../errors.js';
 import { arrOf, arrShape, exists, Rec, shape } from '../validate.js';
 import { UidTable, type CoreState } from './state.js';
@@ -24,14 +32,14 @@ export const CREDITS_PER_MSEC = 10;
 export const TICKS_PER_TSLICE = 3;
 export const DEFAULT_WEIGHT = 256;
 
-export const TSLICE_MIN_MS = 1;
-export const TSLICE_MAX_MS = 1000;
-export const RATELIMIT_MIN_US = 100;
-export const RATELIMIT_MAX_US = 500_000;
+// The ranges of the boot options and of sched-credit -s (boot-params.ts reads the host file's values).
+export { RATELIMIT_MAX_US, RATELIMIT_MIN_US, TSLICE_MAX_MS, TSLICE_MIN_MS } from './boot-params.js';
 
 export interface CreditParams {
   tsliceMs: number;
   ratelimitUs: number;
+  /** vcpu_migr_delay (sched-credit -m): kept and shown; the model's stealing has no cache-hot vCPUs. */
+  migrDelayUs: number;
   /** Model switch (not a Xen option): false turns BOOST on wake off, for comparisons. */
   boost: boolean;
 }
@@ -96,13 +104,14 @@ export function tickPeriodNs(s: CreditState): number {
   return Math.floor((s.params.tsliceMs * 1000) / ticks) * 1000;
 }
 
-/** Host options (host.cfg), read with Xen's boot parameter names where Xen has one. */
-export function creditParamsFromHost(raw: Record<string, unknown>): CreditParams {
-  const n = (k: string, d: number): number => (typeof raw[k] === 'number' ? (raw[k] as number) : d);
+/**
+ * Host options (host.cfg), read with Xen's boot parameter names where Xen has one; a value Xen would
+ * reset at boot is reset here, with Xen's warning (boot-params.ts).
+ */
+export function creditParamsFromHost(raw: Record<string, unknown>, warn: Warn = () => {}): CreditParams {
   return {
-    tsliceMs: n('sched_credit_tslice_ms', 30),
-    ratelimitUs: n('sched_ratelimit_us', 1000),
-    boost: n('sched_credit_boost', 1) !== 0,
+    ...creditBootParams(raw, warn),
+    boost: (typeof raw.sched_credit_boost === 'number' ? raw.sched_credit_boost : 1) !== 0,
   };
 }
 
@@ -164,9 +173,14 @@ export function loadCredit(params: unknown, priv: unknown, core: CoreState): Cre
     balanceBias: 'nat',
     acctSeq: 'nat',
   });
+  // States saved before the migration delay existed have none (0, Xen's default).
+  const migr = (params as Record<string, unknown>).migrDelayUs;
+  if (migr !== undefined && !(Number.isSafeInteger(migr) && (migr as number) >= 0))
+    fail('EINVAL', 'state: sched.params.migrDelayUs must be a non-negative integer');
   const st = newCreditState(core.pcpus.length, {
     tsliceMs: p.tsliceMs as number,
     ratelimitUs: p.ratelimitUs as number,
+    migrDelayUs: (migr as number | undefined) ?? 0,
     boost: p.boost as boolean,
   });
   loadUnits(s, core, st);

@@ -14,6 +14,8 @@
 // Its private records (credit-state.ts) hang off the core's by uid and domid; the master's accounting is
 // credit-acct.ts's.
 
+import { creditDump, creditDumpCpu } from './credit-dump.js';
+import { MIGR_DELAY_MAX_US } from './boot-params.js';
 import { NS_PER_MS } from '../clock.js';
 import { fail } from '../errors.js';
 import { acct, AcctCtx, acctStart, acctStop } from './credit-acct.js';
@@ -47,8 +49,11 @@ export class Credit implements SchedPolicy, AcctCtx {
   st: CreditState;
 
   constructor(readonly core: SchedCore) {
-    this.st = newCreditState(core.s.pcpus.length, creditParamsFromHost(core.host.raw));
-    this.st.acctSeq = core.s.timers.arm(this.st.params.tsliceMs * NS_PER_MS, T_POLICY, 0);
+    this.st = newCreditState(
+      core.s.pcpus.length,
+      creditParamsFromHost(core.host.raw, (t) => core.printk(t)),
+    );
+    this.st.acctSeq = core.s.timers.arm(firstAcctNs(this.st, 0), T_POLICY, 0);
   }
 
   // ---- small helpers ---------------------------------------------------------------------------
@@ -341,11 +346,17 @@ export class Credit implements SchedPolicy, AcctCtx {
     return null;
   }
 
-  /** New hard affinity: a vCPU now on a pCPU it may not use moves (no BOOST: it is migrating, not waking). */
+  /**
+   * New hard affinity: as vcpu_set_affinity (sched/core.c) starts a migration, the vCPU's pCPU is picked
+   * again at once, even where it may stay (no BOOST: it is migrating, not waking). A vCPU running alone
+   * on a pCPU it may still use counts that pCPU as idle (_csched_cpu_pick discounts it) and stays.
+   */
   migrate(v: VCpu, now: number): void {
-    if (allowed(v, v.cpu)) return;
     if (v.state === 'running') {
-      this.unit(v.uid).migrateTo = this.pickCpu(v);
+      const alone = this.st.pcpus[v.cpu]!.runq.length === 0;
+      const to = alone && allowed(v, v.cpu) ? v.cpu : this.pickCpu(v);
+      if (to === v.cpu) return;
+      this.unit(v.uid).migrateTo = to;
       this.schedule(v.cpu, now);
     } else if (v.state === 'runnable') {
       this.runqRemove(v);
@@ -409,7 +420,12 @@ export class Credit implements SchedPolicy, AcctCtx {
 
   globalParams(): SchedParams {
     const p = this.st.params;
-    return { tslice_ms: p.tsliceMs, ratelimit_us: p.ratelimitUs, boost: p.boost ? 1 : 0 };
+    return {
+      tslice_ms: p.tsliceMs,
+      ratelimit_us: p.ratelimitUs,
+      migration_delay_us: p.migrDelayUs,
+      boost: p.boost ? 1 : 0,
+    };
   }
 
   /**
@@ -417,7 +433,10 @@ export class Credit implements SchedPolicy, AcctCtx {
    * boost 1 (as Xen) or 0, a model switch for comparing wake-up latency without BOOST.
    */
   adjustGlobal(p: SchedParams): void {
-    onlyKeys(p, ['tslice_ms', 'ratelimit_us', 'boost']);
+    onlyKeys(p, ['tslice_ms', 'ratelimit_us', 'migration_delay_us', 'boost']);
+    const m = p.migration_delay_us;
+    if (m !== undefined && (m < 0 || m > MIGR_DELAY_MAX_US))
+      fail('EINVAL', `vcpu migration delay should be >= 0 and <= ${MIGR_DELAY_MAX_US}us`);
     if (p.boost !== undefined && p.boost !== 0 && p.boost !== 1)
       fail('EINVAL', `boost must be 1 (on) or 0 (off), not '${p.boost}'`);
     const t = p.tslice_ms;
@@ -431,6 +450,7 @@ export class Credit implements SchedPolicy, AcctCtx {
     if (rNew > tNew * 1000) fail('EINVAL', `Ratelimit cannot be greater than timeslice (${rNew}us > ${tNew}ms)`);
     this.st.params.tsliceMs = tNew;
     this.st.params.ratelimitUs = rNew;
+    if (m !== undefined) this.st.params.migrDelayUs = m;
     if (p.boost !== undefined) this.st.params.boost = p.boost === 1;
   }
 
@@ -440,6 +460,16 @@ export class Credit implements SchedPolicy, AcctCtx {
     const u = this.unit(v.uid);
     const priority = PRI_NAMES[u.pri] ?? String(u.pri);
     return { label: priority, fields: { priority, credit: u.credit } };
+  }
+
+  readonly title = 'SMP Credit Scheduler';
+
+  dumpSettings(): string[] {
+    return creditDump(this.st, this.cs);
+  }
+
+  dumpCpu(cpu: number): string[] {
+    return creditDumpCpu(this.st, this.cs, cpu);
   }
 
   queued(cpu: number): number[] {
@@ -466,11 +496,25 @@ export class Credit implements SchedPolicy, AcctCtx {
   }
 
   reset(now: number): void {
-    this.st = newCreditState(this.cs.pcpus.length, creditParamsFromHost(this.core.host.raw));
-    this.st.acctSeq = this.cs.timers.arm(now + this.st.params.tsliceMs * NS_PER_MS, T_POLICY, 0);
+    this.st = newCreditState(
+      this.cs.pcpus.length,
+      creditParamsFromHost(this.core.host.raw, (t) => this.core.printk(t)),
+    );
+    this.st.acctSeq = this.cs.timers.arm(firstAcctNs(this.st, now), T_POLICY, 0);
   }
 
   check(): string[] {
     return checkCredit(this.st, this.cs);
   }
+}
+
+/**
+ * The master's first accounting, a timeslice from `now` plus half a tick. Xen starts the master ticker
+ * and each pCPU's ticker at their own times, so accounting does not fall on a tick: it reads the running
+ * vCPUs' credit as last burned (at a tick or a decision), on average half a tick before. On the tick grid
+ * the model's would always read it a whole tick stale, and a capped hog would run past its cap (a cap of
+ * 150 on two vCPUs gave 155.6%).
+ */
+function firstAcctNs(st: CreditState, now: number): number {
+  return now + st.params.tsliceMs * NS_PER_MS + tickPeriodNs(st) / 2;
 }

@@ -4,6 +4,7 @@
 // the end of its slice. Plain data, saved in the scheduler's section of a snapshot, with the runqueue
 // arrangement (cpu_add_to_runqueue) and the shape and consistency checks.
 
+import { bootRatelimitUs, type Warn } from './boot-params.js';
 import { NS_PER_MS, NS_PER_US } from '../clock.js';
 import { fail } from '../errors.js';
 import { arrOf, arrShape, exists, Rec, shape } from '../validate.js';
@@ -128,10 +129,11 @@ const num = (raw: Record<string, unknown>, k: string, d: number): number =>
   typeof raw[k] === 'number' ? (raw[k] as number) : d;
 
 /** Host options (host.cfg), with Xen's boot parameter names. */
-export function credit2ParamsFromHost(raw: Record<string, unknown>): Credit2Params {
+export function credit2ParamsFromHost(raw: Record<string, unknown>, warn: Warn = () => {}): Credit2Params {
   const rq = raw.credit2_runqueue;
   return {
-    ratelimitUs: num(raw, 'sched_ratelimit_us', 1000),
+    // scheduler_init's reset of an out-of-range rate limit (boot-params.ts), which credit2 then takes.
+    ratelimitUs: bootRatelimitUs(raw, warn),
     migrateResistUs: num(raw, 'sched_credit2_migrate_resist', 500),
     capPeriodMs: num(raw, 'credit2_cap_period_ms', 10),
     runqueue: RUNQUEUE_ARRANGEMENTS.find((a) => a === rq) ?? 'socket',

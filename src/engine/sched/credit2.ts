@@ -14,6 +14,7 @@
 // A tickle raises the pCPU's schedule softirq: pCPUs raised are scheduled, in order, at the same virtual
 // time, before the operation that raised them returns (softirqs), so no schedule runs inside another.
 
+import { credit2Dump } from './credit2-dump.js';
 import { fail } from '../errors.js';
 import { RATELIMIT_MAX_US, RATELIMIT_MIN_US } from './credit-state.js';
 import {
@@ -65,7 +66,10 @@ export class Credit2 implements SchedPolicy, Credit2Ctx {
   private draining = false;
 
   constructor(readonly core: SchedCore) {
-    this.st = newCredit2State(core.s.pcpus.length, credit2ParamsFromHost(core.host.raw));
+    this.st = newCredit2State(
+      core.s.pcpus.length,
+      credit2ParamsFromHost(core.host.raw, (t) => core.printk(t)),
+    );
   }
 
   // ---- small helpers -----------------------------------------------------------------------------
@@ -439,6 +443,13 @@ export class Credit2 implements SchedPolicy, Credit2Ctx {
     return { label, fields };
   }
 
+  /** Xen's name for credit2 in the 'r' key's dump. */
+  readonly title = 'SMP Credit Scheduler rev2';
+
+  dumpSettings(): string[] {
+    return credit2Dump(this.st, this.cs);
+  }
+
   /** The runqueue's waiting vCPUs whose pCPU is `cpu`, by credit. */
   queued(cpu: number): number[] {
     return this.rqdOf(cpu).runq.filter((uid) => this.vcpu(uid).cpu === cpu);
@@ -460,7 +471,10 @@ export class Credit2 implements SchedPolicy, Credit2Ctx {
   }
 
   reset(): void {
-    this.st = newCredit2State(this.cs.pcpus.length, credit2ParamsFromHost(this.core.host.raw));
+    this.st = newCredit2State(
+      this.cs.pcpus.length,
+      credit2ParamsFromHost(this.core.host.raw, (t) => this.core.printk(t)),
+    );
     this.tickled = [];
   }
 

@@ -42,23 +42,57 @@ export const WORKLOAD_KEYS: Record<string, KeySpec> = {
   },
 };
 
+/** A CPU list key: "0-3,^1" for every vCPU, or one such string per vCPU (xl.cfg's cpus, cpus_soft). */
+function cpuListProblem(v: CfgValue): string | null {
+  const items = Array.isArray(v) ? v : [v];
+  for (const x of items) {
+    if (typeof x !== 'string' && typeof x !== 'number') return 'must be a "CPU list" or a [list] of them, one per vCPU';
+    if (!/^(\^?((nodes?:)?([0-9]+(-[0-9]+)?|all)))(,\^?((nodes?:)?([0-9]+(-[0-9]+)?|all)))*$/.test(String(x)))
+      return `"${String(x)}" is not a CPU list (examples: "all", "2", "0-3", "0,2-4", "all,^1")`;
+  }
+  return null;
+}
+
+/** xl.cfg's scheduling keys, applied when the pVM is created (a fork takes its parent's instead). */
+export const SCHED_IMAGE_KEYS: Record<string, KeySpec> = {
+  cpu_weight: { type: 'int', min: 1, max: 65535, summary: 'scheduling weight (xl.cfg; default 256)' },
+  cap: { type: 'int', min: 0, summary: '% of one pCPU at most, 0 = none (xl.cfg; at most maxvcpus x 100)' },
+  cpus: {
+    type: 'list',
+    orString: true,
+    check: cpuListProblem,
+    summary: 'hard affinity: "0-3" for every vCPU, or ["2", "3"] one per vCPU (xl.cfg)',
+  },
+  cpus_soft: {
+    type: 'list',
+    orString: true,
+    check: cpuListProblem,
+    summary: 'soft affinity, as cpus (xl.cfg; kept and shown, the model places by hard affinity)',
+  },
+};
+
 export const SCHED_HOST_KEYS: Record<string, KeySpec> = {
   sched: {
     type: 'string',
     check: policyProblem,
     summary: 'the scheduler, as Xen\'s sched= boot option: "credit" (credit1, the default) or "credit2"',
   },
+  // Out-of-range values are reset at boot with Xen's warning (boot-params.ts), not refused.
   sched_credit_tslice_ms: {
     type: 'int',
-    min: 1,
-    max: 1000,
-    summary: 'credit scheduler timeslice, ms (Xen boot option; default 30)',
+    min: 0,
+    summary: 'credit scheduler timeslice, ms, 1-1000 (Xen boot option; default 30; outside: reset to 30, see dmesg)',
   },
   sched_ratelimit_us: {
     type: 'int',
     min: 0,
-    max: 500_000,
-    summary: 'context-switch rate limit, µs, of credit and credit2; 0 turns it off (Xen boot option; default 1000)',
+    summary:
+      'context-switch rate limit, µs, of credit and credit2: 0 (off) or 100-500000 and at most the timeslice (Xen boot option; default 1000; outside: reset as Xen does, see dmesg)',
+  },
+  vcpu_migration_delay: {
+    type: 'int',
+    min: 0,
+    summary: 'credit: vCPU migration delay, µs, 0-100000 (Xen boot option; default 0; above: reset to 0)',
   },
   credit2_runqueue: {
     type: 'string',

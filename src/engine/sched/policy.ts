@@ -36,6 +36,8 @@ export interface SchedCore {
    * `fromEvent` as for SchedPolicy.wake.
    */
   resume(v: VCpu, now: number, fromEvent: boolean): void;
+  /** A line in the hypervisor's console ring (Xen's printk; a boot option reset, say). */
+  printk(text: string): void;
 }
 
 /** A scheduling policy: Xen's sched_ops, on virtual time and synchronous calls. */
@@ -86,6 +88,12 @@ export interface SchedPolicy {
   describe(v: VCpu): VcpuDescription;
   /** uids of the runnable vCPUs waiting for `cpu`, in the order the policy would pick them. */
   queued(cpu: number): number[];
+  /** Xen's name for the policy in dumps (`struct scheduler`'s name): "SMP Credit Scheduler". */
+  readonly title?: string;
+  /** The 'r' debug key's dump_settings: the policy's parameters and private state, one line each. */
+  dumpSettings?(): string[];
+  /** The 'r' debug key's dump_cpu_state for one pCPU (a policy without one dumps its pCPUs in dumpSettings). */
+  dumpCpu?(cpu: number): string[];
 
   // ---- snapshot and invariants ---------------------------------------------------------------------
   /** The global parameters as saved (the section's `params`). */

@@ -9,13 +9,15 @@
 // scheduler through the Subsystem hooks at the current virtual time.
 
 import type { Timer } from '../clock.js';
-import { DOM0, isZombie, type Domain } from '../domain.js';
+import { DOM0, isHeld, isZombie, type Domain } from '../domain.js';
 import { fail } from '../errors.js';
 import type { Hypervisor, Subsystem } from '../hypervisor.js';
-import type { HostConfig } from '../image.js';
+import type { HostConfig, ImageConfig } from '../image.js';
 import type { Region } from '../mm/p2m.js';
 import type { LibraryBusyView, LinkedLibraries, SchedView } from '../ports.js';
 import { record } from '../validate.js';
+import { cpulist } from './dump-mask.js';
+import { imageSched } from './image-sched.js';
 import { checkCore } from './check.js';
 import type { SchedCore, SchedParams, SchedPolicy, VcpuDescription } from './policy.js';
 import { createPolicy, hostPolicyName } from './registry.js';
@@ -23,6 +25,7 @@ import { Counters, HIST_SIZE, histRecord, pvmRun, RunReport, zeroCounters } from
 import {
   CoreSnapshot,
   CoreState,
+  ExitedVcpu,
   Interval,
   loadCore,
   newCoreState,
@@ -117,11 +120,21 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
     const sd = this.s.doms.get(d.domid);
     if (!sd) return;
     const now = this.hv.nowNs;
+    // A shut-down domain keeps its vCPUs until it is destroyed or reaped (vcpu-list shows them);
+    // onRemove drops the record with the domain.
+    if (sd.vcpus.length > 0) sd.exited = [];
     for (const uid of sd.vcpus) {
       const v = this.s.vcpus.get(uid)!;
       this.policy.sleep(v, 'offline', now);
       this.policy.removeVcpu(v, now);
       sd.cpuNsGone += v.cpuNs;
+      sd.exited?.push({
+        id: v.id,
+        cpu: v.cpu,
+        cpuNs: v.cpuNs,
+        affinity: v.affinity && [...v.affinity],
+        soft: v.soft && [...v.soft],
+      });
       this.s.vcpus.delete(uid);
     }
     sd.vcpus = [];
@@ -140,10 +153,13 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
   private addDomain(d: Domain, parent: Domain | null): void {
     const now = this.hv.nowNs;
     const from = parent ? this.s.doms.get(parent.domid) : undefined;
-    const sd: SDom = { domid: d.domid, vcpus: [], cpuNsGone: 0, paused: d.paused, waiting: d.waiting !== null };
+    const sd: SDom = { domid: d.domid, vcpus: [], cpuNsGone: 0, paused: isHeld(d), waiting: d.waiting !== null };
     this.s.doms.set(d.domid, sd);
     this.policy.insertDomain(d.domid, from ? from.domid : null, now);
     const p = this.paramsOf(d);
+    // A created pVM starts as its image's xl.cfg says (cpus, cpus_soft, vcpus up of maxvcpus); a fork
+    // as its parent is.
+    const img = parent ? null : imageSched(d.image, this.s.pcpus.length);
     for (let i = 0; i < d.vcpus; i++) {
       const model = from ? this.s.vcpus.get(from.vcpus[i] ?? -1) : undefined;
       const v: VCpu = {
@@ -156,7 +172,10 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
         chargedToNs: now,
         cpuNs: 0,
         parked: false,
-        affinity: model?.affinity ? [...model.affinity] : null,
+        // A fork's vCPUs are up or down as its parent's are.
+        down: img ? i >= img.online : model?.down === true,
+        affinity: img ? img.hard(i) : model?.affinity ? [...model.affinity] : null,
+        soft: img ? img.soft(i) : model?.soft ? [...model.soft] : null,
         wakeSeq: 0,
         w: newWork(p, streamSeed(this.hv.host.seed, d.domid, i), now),
       };
@@ -166,6 +185,12 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
       // Inserted, not woken by an event (insert_unit): no BOOST.
       this.resume(v, now, false);
     }
+    if (img && Object.keys(img.params).length > 0) this.policy.adjustDomain(d.domid, img.params, now);
+  }
+
+  /** A pVM about to be created: its image's CPU lists must name this host's pCPUs (nothing changed yet). */
+  prepareCreate(image: ImageConfig): void {
+    imageSched(image, this.s.pcpus.length);
   }
 
   paramsOf(d: Domain): WorkParams {
@@ -198,7 +223,7 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
       return;
     }
     if (isZombie(d)) return this.onExit(d);
-    sd.paused = d.paused;
+    sd.paused = isHeld(d);
     sd.waiting = d.waiting !== null;
     for (const uid of sd.vcpus) this.resume(this.s.vcpus.get(uid)!, this.hv.nowNs);
   }
@@ -210,7 +235,7 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
   resume(v: VCpu, now: number, fromEvent = true): void {
     const c = this.ctxOf(v.domid);
     const d = c.d;
-    if (d.paused || v.parked) {
+    if (isHeld(d) || v.parked || v.down) {
       this.cancelWake(v);
       if (v.state !== 'offline') this.policy.sleep(v, 'offline', now);
       return;
@@ -253,6 +278,10 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
   }
 
   // ---- SchedCore: what every policy asks of the core -----------------------------------------------
+
+  printk(text: string): void {
+    this.hv.printk(text);
+  }
 
   /** Count CPU time and burst progress of a running vCPU up to `now`. */
   account(v: VCpu, now: number): void {
@@ -433,19 +462,67 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
     return false;
   }
 
-  /** xl's b: every online vCPU is blocked (and there is at least one). */
+  /**
+   * xl's b (getdomaininfo's XEN_DOMINF_blocked): every vCPU is blocked in Xen's sense (vcpuBlocked), so
+   * a paused idle domain is `-bp---`: pausing does not clear a vCPU's blocked flag.
+   */
   blocked(d: Domain): boolean {
     if (d.domid === DOM0) return false;
     const sd = this.s.doms.get(d.domid);
-    if (!sd) return false;
-    let online = 0;
+    if (!sd || sd.vcpus.length === 0) return false;
     for (const u of sd.vcpus) {
-      const state = this.s.vcpus.get(u)!.state;
-      if (state === 'offline') continue;
-      if (state !== 'blocked') return false;
-      online++;
+      const v = this.s.vcpus.get(u)!;
+      if (!v.down && !this.vcpuBlocked(v)) return false;
     }
-    return online > 0;
+    return true;
+  }
+
+  /** vCPUs up (xl list's VCPUs: vcpu_online). */
+  onlineVcpus(d: Domain): number {
+    const sd = this.s.doms.get(d.domid);
+    if (!sd) return 0;
+    let n = 0;
+    for (const u of sd.vcpus) if (!this.s.vcpus.get(u)!.down) n++;
+    return n;
+  }
+
+  /**
+   * xl vcpu-set: vCPUs 0..n-1 up, the rest down (libxl_set_vcpuonline's bitmap). A vCPU taken down
+   * leaves its pCPU as a pause does; one brought up resumes what its workload says.
+   */
+  setOnline(d: Domain, n: number): void {
+    const vs = this.vcpusOf(d);
+    if (!Number.isInteger(n) || n < 1 || n > vs.length)
+      fail(
+        'EINVAL',
+        `${d.name} has ${vs.length} vCPU${vs.length === 1 ? '' : 's'} (its maxvcpus): 1-${vs.length} may be up, not ${n}`,
+      );
+    const now = this.hv.nowNs;
+    for (const v of vs) {
+      const down = v.id >= n;
+      if (down === v.down) continue;
+      v.down = down;
+      this.resume(v, now);
+    }
+  }
+
+  /**
+   * Xen's _VPF_blocked of one vCPU, which xl vcpu-list prints as `b`: blocked waiting for an event. A
+   * pause takes the vCPU off the run queues (offline here) without touching that flag, so a paused vCPU
+   * is blocked when it would be blocked unpaused: its domain waits in an IpC call, or it has no work.
+   * A vCPU parked for want of credit or budget is runnable in Xen's sense, not blocked.
+   */
+  vcpuBlocked(v: VCpu): boolean {
+    if (v.down) return false;
+    if (v.state === 'blocked') return true;
+    if (v.state !== 'offline' || v.parked) return false;
+    const d = this.hv.domains.get(v.domid);
+    return d !== undefined && (d.waiting !== null || !hasWork(v.w, this.hv.nowNs));
+  }
+
+  /** The vCPUs of a shut-down domain as they were when it stopped (empty for a live one). */
+  exitedVcpus(d: Domain): readonly ExitedVcpu[] {
+    return this.s.doms.get(d.domid)?.exited ?? [];
   }
 
   cpuTimeNs(d: Domain): number {
@@ -484,13 +561,42 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
     this.policy.adjustGlobal(p, this.hv.nowNs);
   }
 
-  /** xl vcpu-pin: hard affinity of some vCPUs (null = all pCPUs); a vCPU on a pCPU now refused moves. */
-  pin(d: Domain, vcpu: number | 'all', cpus: number[] | null): void {
+  /**
+   * xl vcpu-pin: hard affinity of some vCPUs (null = all pCPUs; undefined leaves it as it is), and soft
+   * affinity likewise; a vCPU on a pCPU now refused moves (the policy re-picks its pCPU).
+   */
+  pin(d: Domain, vcpu: number | 'all', cpus: number[] | null | undefined, soft?: number[] | null): void {
     const vs = this.vcpusOf(d).filter((v) => vcpu === 'all' || v.id === vcpu);
+    const all = (c: number[] | null): number[] | null => (c && c.length < this.s.pcpus.length ? [...c] : null);
     for (const v of vs) {
-      v.affinity = cpus && cpus.length < this.s.pcpus.length ? [...cpus] : null;
+      if (soft !== undefined) v.soft = all(soft);
+      if (cpus === undefined) continue;
+      v.affinity = all(cpus);
       this.policy.migrate(v, this.hv.nowNs);
     }
+  }
+
+  /**
+   * Xen's 'r' debug key (cpupool.c dump_runq with schedule.c schedule_dump): the header, the pool, the
+   * policy's settings and each pCPU's state, as lines for the console ring.
+   */
+  dumpRunq(): string[] {
+    const cpus = cpulist(this.s.pcpus.map((c) => c.id));
+    const p = this.policy;
+    const lines = [
+      'sched_smt_power_savings: disabled',
+      `NOW=${this.hv.nowNs}`,
+      `Online Cpus: ${cpus}`,
+      'Cpupool 0:',
+      `Cpus: ${cpus}`,
+      `Scheduler: ${p.title ?? p.name} (${p.name})`,
+      ...(p.dumpSettings?.() ?? []),
+    ];
+    if (p.dumpCpu) {
+      lines.push('CPUs info:');
+      for (const c of this.s.pcpus) lines.push(...p.dumpCpu(c.id));
+    }
+    return lines;
   }
 
   /** What displays show of a vCPU (its policy's label and fields). */

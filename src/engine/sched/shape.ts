@@ -7,6 +7,7 @@ import { fail } from '../errors.js';
 import { arrOf, arrShape, exists, obj, Rec, record, shape } from '../validate.js';
 
 const RUNSTATES = new Set(['running', 'runnable', 'blocked', 'offline']);
+const MAX_UID = 2 ** 24;
 
 export function checkCoreShape(data: unknown): void {
   const s = shape(data, 'sched', {
@@ -25,6 +26,9 @@ export function checkCoreShape(data: unknown): void {
     busyNs: 'nat',
   });
   if (pcpus.length === 0) fail('EINVAL', 'state: sched.pcpus must list at least one pCPU');
+  // vCPU records are kept in an array by uid (state.ts UidTable): a uid far past any the engine could
+  // have made (100,000 pVMs of 128 vCPUs is under 2^24) would have it grow past memory at the next fork.
+  if ((s.nextUid as number) > MAX_UID) fail('EINVAL', `state: sched.nextUid must be at most ${MAX_UID}`);
   const uids = new Map<number, Rec>();
   arrShape(s, 'vcpus', 'sched', {
     uid: 'nat',
@@ -53,6 +57,10 @@ export function checkCoreShape(data: unknown): void {
       arrOf(v, 'affinity', 'nat', where).forEach((c, j) =>
         exists((c as number) < pcpus.length, `${where}.affinity[${j}]`, `pCPU ${String(c)}`),
       );
+    if (v.down !== undefined && typeof v.down !== 'boolean')
+      fail('EINVAL', `state: ${where}.down must be true or false`);
+    // Soft affinity came later: a state without it has none (all pCPUs).
+    if (v.soft !== undefined && v.soft !== null) cpuList(v, 'soft', where, pcpus.length);
     const w = shape(v.w, `${where}.w`, {
       kind: 'nat',
       rng: 'num',
@@ -86,6 +94,14 @@ export function checkCoreShape(data: unknown): void {
   }).forEach((d, i) => {
     const where = `sched.doms[${i}]`;
     domids.add(d.domid as number);
+    if (d.exited !== undefined)
+      arrOf(d, 'exited', 'obj', where).forEach((x, j) => {
+        const at = `${where}.exited[${j}]`;
+        const e = shape(x, at, { id: 'nat', cpu: 'nat', cpuNs: 'nat', affinity: 'arr?', soft: 'arr?' });
+        exists((e.cpu as number) < pcpus.length, `${at}.cpu`, `pCPU ${String(e.cpu)}`);
+        if (e.affinity !== null) cpuList(e, 'affinity', at, pcpus.length);
+        if (e.soft !== null) cpuList(e, 'soft', at, pcpus.length);
+      });
     arrOf(d, 'vcpus', 'nat', where).forEach((u, j) =>
       exists(
         uids.get(u as number)?.domid === d.domid,
@@ -107,4 +123,11 @@ export function checkCoreShape(data: unknown): void {
     for (const k of Object.keys(c))
       if (typeof c[k] !== 'number') fail('EINVAL', `state: sched.last.cpuNs.${k} must be a number`);
   }
+}
+
+/** A list of pCPU numbers, each naming a pCPU of the host. */
+function cpuList(o: Rec, key: string, where: string, pcpus: number): void {
+  arrOf(o, key, 'nat', where).forEach((c, j) =>
+    exists((c as number) < pcpus, `${where}.${key}[${j}]`, `pCPU ${String(c)}`),
+  );
 }

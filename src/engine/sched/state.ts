@@ -61,8 +61,15 @@ export interface VCpu {
   cpuNs: number;
   /** Paused by the policy for want of credit or budget (Xen's _VPF_parked) until the policy unparks it. */
   parked: boolean;
+  /** Taken offline by the toolstack (xl vcpu-set; Xen's _VPF_down): it does not run until brought up. */
+  down: boolean;
   /** Hard affinity: the pCPUs it may run on; null for all. */
   affinity: number[] | null;
+  /**
+   * Soft affinity (xl vcpu-pin's fourth argument): the pCPUs it prefers; null for all. Kept and shown by
+   * vcpu-list; the model's policies place vCPUs by hard affinity only.
+   */
+  soft: number[] | null;
   /** Sequence number of its live wake timer, 0 for none. */
   wakeSeq: number;
   w: WorkState;
@@ -73,10 +80,24 @@ export function allowed(v: VCpu, cpu: number): boolean {
   return v.affinity === null || v.affinity.includes(cpu);
 }
 
+/**
+ * A vCPU of a domain that has shut down: gone from scheduling, but Xen keeps a shut-down domain's vCPUs
+ * until the domain is destroyed, and `xl vcpu-list` shows them (neither running nor blocked).
+ */
+export interface ExitedVcpu {
+  id: number;
+  cpu: number;
+  cpuNs: number;
+  affinity: number[] | null;
+  soft: number[] | null;
+}
+
 /** A domain as the core knows it: its vCPUs and what it has run. */
 export interface SDom {
   domid: number;
   vcpus: number[];
+  /** Its vCPUs as they were when it shut down (absent while it runs). */
+  exited?: ExitedVcpu[];
   /** CPU time of vCPUs that no longer exist (an exited pVM keeps its Time(s)). */
   cpuNsGone: number;
   /** The domain's pause and IpC-wait as the scheduler last applied them. */
@@ -155,7 +176,11 @@ export function newCoreState(pcpus: number): CoreState {
 // ---- snapshots -------------------------------------------------------------------------------------
 
 type WorkSnapshot = Omit<WorkState, 'rng'> & { rng: number };
-export type VCpuSnapshot = Omit<VCpu, 'w'> & { w: WorkSnapshot };
+export type VCpuSnapshot = Omit<VCpu, 'w' | 'soft' | 'down'> & {
+  w: WorkSnapshot;
+  soft?: number[] | null;
+  down?: boolean;
+};
 
 /** The core's part of the scheduler's section of a saved state. */
 export interface CoreSnapshot {
@@ -173,9 +198,14 @@ export function saveCore(s: CoreState): CoreSnapshot {
     vcpus: [...s.vcpus.values()].map((v) => ({
       ...v,
       affinity: v.affinity ? [...v.affinity] : null,
+      soft: v.soft ? [...v.soft] : null,
       w: { ...v.w, queue: [...v.w.queue], rng: v.w.rng.save() },
     })),
-    doms: [...s.doms.values()].map((d) => ({ ...d, vcpus: [...d.vcpus] })),
+    doms: [...s.doms.values()].map((d) => ({
+      ...d,
+      vcpus: [...d.vcpus],
+      ...(d.exited ? { exited: d.exited.map(copyExited) } : {}),
+    })),
     nextUid: s.nextUid,
     timers: s.timers.save(),
     last: s.last ? { ...s.last, cpuNs: { ...s.last.cpuNs }, busyNs: [...s.last.busyNs] } : null,
@@ -199,7 +229,11 @@ export function loadCore(snap: CoreSnapshot): CoreState {
       chargedToNs: v.chargedToNs,
       cpuNs: v.cpuNs,
       parked: v.parked,
+      // States saved before vcpu-set have every vCPU up.
+      down: v.down === true,
       affinity: v.affinity ? [...v.affinity] : null,
+      // States saved before soft affinity existed have none: all pCPUs.
+      soft: v.soft ? [...v.soft] : null,
       wakeSeq: v.wakeSeq,
       w: { ...v.w, queue: [...v.w.queue], rng },
     });
@@ -212,6 +246,7 @@ export function loadCore(snap: CoreSnapshot): CoreState {
       cpuNsGone: d.cpuNsGone,
       paused: d.paused,
       waiting: d.waiting,
+      ...(d.exited ? { exited: d.exited.map(copyExited) } : {}),
     });
   return {
     pcpus: snap.pcpus.map((p) => ({ id: p.id, curr: p.curr, timerSeq: p.timerSeq, busyNs: p.busyNs })),
@@ -220,5 +255,15 @@ export function loadCore(snap: CoreSnapshot): CoreState {
     nextUid: snap.nextUid,
     timers: TimerQueue.load(snap.timers),
     last: snap.last ? { ...snap.last, cpuNs: { ...snap.last.cpuNs }, busyNs: [...snap.last.busyNs] } : null,
+  };
+}
+
+function copyExited(x: ExitedVcpu): ExitedVcpu {
+  return {
+    id: x.id,
+    cpu: x.cpu,
+    cpuNs: x.cpuNs,
+    affinity: x.affinity ? [...x.affinity] : null,
+    soft: x.soft ? [...x.soft] : null,
   };
 }

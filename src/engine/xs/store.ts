@@ -23,8 +23,9 @@ export interface XsPerm {
 
 export interface XsNode {
   value: string;
-  /** The first entry is the owner (and what others get); the rest, per-domain grants. */
-  perms: XsPerm[];
+  /** The first entry is the owner (and what others get); the rest, per-domain grants. Never changed in
+   * place (set_perms replaces it), so a new node shares its parent's. */
+  perms: readonly XsPerm[];
   /** Child names in the order they were made (XS_DIRECTORY's order). */
   children: string[];
 }
@@ -123,7 +124,7 @@ export class XsStore {
     if (!this.nodes.has(path)) this.put(path, '');
   }
 
-  setPerms(path: string, perms: XsPerm[]): void {
+  setPerms(path: string, perms: readonly XsPerm[]): void {
     this.request();
     const n = this.nodes.get(path);
     if (!n) return;
@@ -217,7 +218,7 @@ export class XsStore {
       if (!this.nodes.has(up)) this.put(up, '');
       const parent = this.nodes.get(up)!;
       parent.children.push(baseOf(path));
-      this.nodes.set(path, { value, perms: parent.perms.map((p) => ({ ...p })), children: [] });
+      this.nodes.set(path, { value, perms: parent.perms, children: [] });
     }
     this.changed(path);
   }

@@ -12,7 +12,7 @@ import { hashInts } from '../hash.js';
 import type { DomainOrigin, Hypervisor, Subsystem } from '../hypervisor.js';
 import { arr, nat, record, str } from '../validate.js';
 import { checkPath, parentOf, type XsPerm, XsStore } from './store.js';
-import { bootDom0, createDomain, destroyDomain, domainPath, type XsDomain } from './toolstack.js';
+import { bootDom0, createDomain, destroyDomain, domainPath, guestConn, type XsDomain } from './toolstack.js';
 
 export const XS = 'xs';
 
@@ -23,7 +23,7 @@ interface XsSnapshot {
 }
 
 /** A permission list as xenstore-ls -p prints it: n0,r5. */
-export function permText(perms: XsPerm[]): string {
+export function permText(perms: readonly XsPerm[]): string {
   return perms.map((p) => `${p.perm}${p.domid}`).join(',');
 }
 
@@ -86,6 +86,50 @@ export class XenStore implements Subsystem {
     this.uuids.delete(d.domid);
   }
 
+  /**
+   * Nephele's xencloned: the parent's entries cloned for the child, node by node with the child's domid
+   * (the domain's directories, its devices' frontends and backends, its /vm and /libxl records), priced
+   * per node (xencloned_node). Returns the modeled µs; nothing on a noxs host (no entries to clone).
+   */
+  cloneDomain(parent: Domain, child: Domain): number {
+    const from = this.uuids.get(parent.domid);
+    if (!this.on || from === undefined) return 0;
+    const uuid = this.uuidOf(child.domid);
+    this.uuids.set(child.domid, uuid);
+    const P = parent.domid;
+    const C = child.domid;
+    const roots: [string, string][] = [
+      [domainPath(P), domainPath(C)],
+      [`/vm/${from}`, `/vm/${uuid}`],
+      [`/libxl/${P}`, `/libxl/${C}`],
+      ...['vif', 'console'].map((k): [string, string] => [
+        `/local/domain/0/backend/${k}/${P}`,
+        `/local/domain/0/backend/${k}/${C}`,
+      ]),
+    ];
+    const swap = (v: string): string =>
+      v.replaceAll(`/local/domain/${P}/`, `/local/domain/${C}/`).replaceAll(`/${P}/`, `/${C}/`).replaceAll(from, uuid);
+    let nodes = 0;
+    for (const [src, dst] of roots) {
+      for (const [path, n] of [...this.store.nodes]) {
+        if (path !== src && !path.startsWith(`${src}/`)) continue;
+        const to = dst + path.slice(src.length);
+        // The name is the clone's; a domid (the domain's own, a frontend's) becomes the clone's.
+        const key = path.slice(path.lastIndexOf('/') + 1);
+        const isDomid = (key === 'domid' || key.endsWith('-id')) && n.value === String(P);
+        this.store.write(to, path === `${domainPath(P)}/name` ? child.name : isDomid ? String(C) : swap(n.value));
+        this.store.setPerms(
+          to,
+          n.perms.map((x) => ({ perm: x.perm, domid: x.domid === P ? C : x.domid })),
+        );
+        nodes++;
+      }
+    }
+    this.store.introduce(guestConn(C), C);
+    this.store.takeWork();
+    return this.hv.cost.us('xencloned_node', nodes);
+  }
+
   /** xenstore-write by Domain-0: each pair a request (watches fire); returns the modeled µs. */
   writeAsDom0(pairs: [string, string][]): number {
     for (const [path, value] of pairs) this.store.write(path, value);
@@ -127,12 +171,13 @@ export class XenStore implements Subsystem {
       if (this.store.nodes.size > 1) p.push('a noxs host has XenStore nodes');
       return p;
     }
-    for (const d of this.hv.domains.values()) {
-      if (d.domid === DOM0) continue;
-      if (!this.store.nodes.has(domainPath(d.domid))) p.push(`${d.name} has no ${domainPath(d.domid)}`);
-      if (!this.uuids.has(d.domid)) p.push(`${d.name} has no /vm uuid`);
+    // Every domain the toolstack made (a VM fork is the hypervisor's alone: it has no entries).
+    for (const [id, uuid] of this.uuids) {
+      const d = this.hv.domains.get(id);
+      if (!d || id === DOM0) p.push(`domid ${id} has a uuid but no domain`);
+      else if (!this.store.nodes.has(domainPath(id))) p.push(`${d.name} has no ${domainPath(id)}`);
+      else if (!this.store.nodes.has(`/vm/${uuid}`)) p.push(`${d.name} has no /vm/${uuid}`);
     }
-    for (const id of this.uuids.keys()) if (!this.hv.domains.has(id)) p.push(`domid ${id} has a uuid but no domain`);
     return p;
   }
 
