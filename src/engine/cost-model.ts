@@ -200,7 +200,9 @@ export function costsFromCfg(cfg: Cfg, file: string): CostOverrides {
   const out: CostOverrides = {};
   for (const [k, e] of cfg) {
     try {
-      out[primitiveNamed(k)] = checkCostValue(k, e.value);
+      // xl.cfg's numbers are whole: a fraction of a µs is written as a string ("0.5").
+      const v = typeof e.value === 'string' && /^[0-9]+(\.[0-9]+)?$/.test(e.value) ? Number(e.value) : e.value;
+      out[primitiveNamed(k)] = checkCostValue(k, v);
     } catch (err) {
       throw new ConfigError(file, e.line, err instanceof Error ? err.message : String(err));
     }

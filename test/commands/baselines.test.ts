@@ -16,7 +16,7 @@ describe('fork --xen (Xen mem_sharing VM fork)', () => {
     expect(r.latencyUs! / 1000).toBeGreaterThan(0.7 * 0.8);
     expect(r.latencyUs! / 1000).toBeLessThan(0.7 * 1.2);
     const list = ok(sh, 'list').text;
-    expect(list).toMatch(/^web +1 +8 +1 +--p---/m);
+    expect(list).toMatch(/^web +1 +8 +1 +-bp---/m);
     expect(rssOf(sh, 'web.1')).toBe(0);
     // A read maps the parent's frame (shared); a write copies it (private).
     ok(sh, 'peek web.1 text 3');

@@ -67,19 +67,19 @@ describe('cost NAME=VALUE', () => {
   it('is saved with the state and restored with it', () => {
     const io = memoryIO();
     const sh = makeShell({}, io);
-    ok(sh, 'cost page_share=0.5 state_pass=100; save s.json; cost --reset');
+    ok(sh, 'cost page_share=0.5 state_pass=100; snapshot save s.json; cost --reset');
     expect(sh.hv.cost.overrides()).toEqual({});
-    ok(sh, 'restore s.json');
+    ok(sh, 'snapshot restore s.json');
     expect(sh.hv.cost.overrides()).toEqual({ page_share: 0.5, state_pass: 100 });
   });
 
   it('a state file with an unknown cost is refused at load, with its name', () => {
     const io = memoryIO();
     const sh = makeShell({}, io);
-    ok(sh, 'save s.json');
+    ok(sh, 'snapshot save s.json');
     const doc = JSON.parse(io.files.get('s.json')!) as Record<string, unknown>;
     io.files.set('s.json', JSON.stringify({ ...doc, costs: { xs_nope: 1 } }));
-    expect(err(sh, 'restore s.json', 'EINVAL')).toMatch(/s\.json: state: costs: no cost named 'xs_nope'/);
+    expect(err(sh, 'snapshot restore s.json', 'EINVAL')).toMatch(/s\.json: state: costs: no cost named 'xs_nope'/);
   });
 });
 
@@ -110,7 +110,8 @@ describe('explained latencies', () => {
 describe('through the binary', () => {
   it('--costs FILE overrides as cost does; --explain prints the primitives; --state keeps the overrides', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kylinx-costs-'));
-    writeFileSync(join(dir, 'c.cfg'), '# what if grants were twice as dear\npage_share = 0.5\n');
+    // xl.cfg's numbers are whole: a fraction is a quoted string, as the xl.cfg parser asks.
+    writeFileSync(join(dir, 'c.cfg'), '# what if grants were twice as dear\npage_share = "0.5"\n');
     const plain = cli(['--json', '-c', 'fork redis'], dir);
     const withFile = cli(['--json', '--costs', 'c.cfg', '-c', 'fork redis'], dir);
     const viaCmd = cli(['--json', '-c', 'cost page_share=0.5; fork redis'], dir);
@@ -126,7 +127,7 @@ describe('through the binary', () => {
 
   it('a bad costs file is one line naming the file and line, exit 1', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kylinx-costs-'));
-    writeFileSync(join(dir, 'c.cfg'), 'page_share = 0.5\npage_shar = 1\n');
+    writeFileSync(join(dir, 'c.cfg'), 'page_share = "0.5"\npage_shar = 1\n');
     const r = cli(['--costs', 'c.cfg', '-c', 'list'], dir);
     expect(r.status).toBe(1);
     expect(r.stderr.trim()).toBe("kylinx-sh: c.cfg:2: no cost named 'page_shar' (did you mean 'page_share'?)");

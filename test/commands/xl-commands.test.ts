@@ -63,14 +63,14 @@ describe('mem-set and mem-max', () => {
     expect(child.data.frames_freed).toBe(0);
     expect(sh.hv.frames.free).toBe(free);
     expect(ok(sh, 'list web.1').text).toMatch(/^web\.1 +\d+ +6 /m);
-    const alone = ok(sh, 'mem-set redis 6');
+    const alone = ok(sh, 'mem-set redis 4');
     expect(alone.data.frames_freed).toBeGreaterThan(400);
     expect(sh.hv.frames.free).toBe(free + (alone.data.frames_freed as number));
-    // Up to 8 MiB (2048 pages; it held 2114 with its library pages): fresh frames for the heap.
-    ok(sh, 'mem-set redis 8');
-    expect(sh.hv.frames.free).toBe(free + (2114 - 2048));
-    expect(err(sh, 'mem-set redis 9', 'EINVAL')).toMatch(
-      /above redis's maximum of 8 MiB \(raise it with mem-max first\)/,
+    // Up to 6 MiB (1536 pages; it held 1728 with its four libraries' pages): fresh frames for the heap.
+    ok(sh, 'mem-set redis 6');
+    expect(sh.hv.frames.free).toBe(free + (1728 - 1536));
+    expect(err(sh, 'mem-set redis 7', 'EINVAL')).toMatch(
+      /above redis's maximum of 6 MiB \(raise it with mem-max first\)/,
     );
     ok(sh, 'mem-max redis 12; mem-set redis 9');
     expect(ok(sh, 'top -b').text).toMatch(/^ {5}redis +--b--- .* {5}9216 .* {6}12288 /m);

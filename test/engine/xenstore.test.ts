@@ -79,9 +79,9 @@ describe('XenStore on an xs host', () => {
   it('save and restore keep the store; bad writes are refused and change nothing', () => {
     const io = memoryIO();
     const sh = makeShell(XS, io);
-    ok(sh, 'fork web 2; xenstore-write /local/domain/1/data/greeting "hello world"; save s.json');
+    ok(sh, 'fork web 2; xenstore-write /local/domain/1/data/greeting "hello world"; snapshot save s.json');
     const before = ok(sh, 'xenstore-ls -p').text;
-    ok(sh, 'restore s.json');
+    ok(sh, 'snapshot restore s.json');
     expect(ok(sh, 'xenstore-ls -p').text).toBe(before);
     expect(err(sh, 'xenstore-write /a//b 1', 'EINVAL')).toMatch(/not a XenStore path/);
     expect(err(sh, 'xenstore-write /a', 'EUSAGE')).toMatch(/has no value/);
