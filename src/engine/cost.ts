@@ -261,7 +261,7 @@ export const COSTS = {
     us: 48.225,
     per: 'wake-up',
     source:
-      'wake a process blocked in the kernel on another core: try_to_wake_up, the reschedule IPI, the idle core leaving its C-state (intel_idle gives Xeon E5 cores exit latencies of 80-133 us for C3/C6); calibrated: Ubuntu pipe (create + write + read) 54 us (Table 3)',
+      'wake a process blocked in the kernel on another core: try_to_wake_up, the reschedule IPI, the idle core leaving a deep C-state (the intel_idle driver lists Xeon E5 C3/C6 exit latencies from tens of us to over 100); calibrated: Ubuntu pipe (create + write + read) 54 us (Table 3)',
     calibrates: ['table3.ubuntu.pipe'],
   },
   linux_pipe_create: {
