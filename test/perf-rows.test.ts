@@ -18,7 +18,16 @@ import { ratios, SCALE_COMMANDS } from '../perf/rows/list_100k_ms.mjs';
 // @ts-expect-error plain .mjs perf modules have no types
 import sweepRow, { SWEEP, sweepCpuS, sweepMs } from '../perf/rows/sweep_fig5_s.mjs';
 
+// @ts-expect-error plain .mjs perf modules have no types
+import { redisRequestsPerS } from '../perf/rows/redis_requests_per_s.mjs';
+
 describe('perf rows at small size', () => {
+  it("redis_requests_per_s: bench apps' 8-server cell serves requests", async () => {
+    const r = (await redisRequestsPerS(1)) as { perS: number; requests: number };
+    expect(r.requests).toBeGreaterThan(1000);
+    expect(r.perS).toBeGreaterThan(0);
+  });
+
   it('fork_1gib_ratio_vs_linux: the engine fork is timed; the C baseline builds with cc, or the row names cc', async () => {
     expect(await engineForkUs(8, 3)).toBeGreaterThan(0);
     // Without a compiler the row says which one is missing and how to get it (never a stack trace).

@@ -85,6 +85,7 @@ export function runText(r: RunReport): string {
 /** Run virtual time for `ns` at once: the scheduler's report. */
 function runWhole(ctx: Ctx, ns: number) {
   const r = ctx.hv.sched.run(ns);
+  ctx.hv.apps.settle(); // BGSAVE children whose snapshot is written by now exit
   return { text: runText(r), data: { ...r, now_ns: ctx.hv.nowNs } };
 }
 

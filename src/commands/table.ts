@@ -1,6 +1,7 @@
 // The command table (as xl's xl_cmdtable.c): every command once, with its summary, usage and handler.
 // Dispatch, `help`, completion and the README's command list all come from here.
 
+import { APPS } from './apps.js';
 import { bench } from './bench.js';
 import { CLASSROOM } from './classroom.js';
 import { CONSOLE_ONLY } from './console-only.js';
@@ -27,6 +28,7 @@ export const COMMANDS: AnyCommand[] = [
   ...INSPECT,
   ...IPC_INSPECT,
   ...XENSTORE,
+  ...APPS,
   ...IPC_COMMANDS,
   ...MEMORY,
   ...LIBRARIES,

@@ -1,6 +1,6 @@
 // The paper's fork baselines on a full engine: Xen's VM fork (mem-sharing.ts) and Nephele's clone
 // (clone.ts), with what a child inherits besides its memory (its vCPUs from the scheduler, the parent's
-// libraries, its shm attachments) and, for a clone, xencloned's XenStore work. `fork --xen`, `clone` and
+// libraries, its shm attachments, its appliance's data) and, for a clone, xencloned's XenStore work. `fork --xen`, `clone` and
 // `bench fork` call these.
 
 import { type Cloned, clone } from './clone.js';
@@ -13,6 +13,7 @@ function inherit(hv: Engine, parent: Domain, child: Domain): void {
   hv.sched.onFork(parent, child);
   hv.dl.onFork(parent, child);
   inheritAttachments(hv.ipc, child);
+  hv.apps.onFork(parent, child); // the appliance's data, as its memory: the parent's at fork time
 }
 
 /** n VM forks of `parent` (Xen mem_sharing): it is paused and stays paused while they exist. */

@@ -3,6 +3,7 @@
 // signal dispositions). image.ts stays a pure parser; this is the one place that joins the tables, in
 // the order `help`-like listings show them.
 
+import { APP_IMAGE_KEYS } from './apps/keys.js';
 import { SIGNAL_IMAGE_KEYS } from './signals.js';
 import { CLONE_IMAGE_KEYS } from './clone.js';
 import { DL_IMAGE_KEYS } from './dl/keys.js';
@@ -26,6 +27,7 @@ export const IMAGE_KEYS: Record<string, KeySpec> = {
   ...DL_IMAGE_KEYS,
   ...SIGNAL_IMAGE_KEYS,
   ...CLONE_IMAGE_KEYS,
+  ...APP_IMAGE_KEYS,
 };
 
 /** Every key a host file (host.cfg) may set. */

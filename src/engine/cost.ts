@@ -307,6 +307,87 @@ export const COSTS = {
     per: 'page',
     source: 'a minor fault mapping a page already in memory (shmem_fault; lmbench lat_pagefault: tenths of a us)',
   },
+  // The network path (net/path.ts): Xen's split drivers. A packet from the wire is taken by the NIC driver
+  // in Domain-0, forwarded by the Linux bridge to the pVM's vif, copied into the guest's granted buffer by
+  // netback (GNTTABOP_copy) and announced by an event; netfront in the guest takes it off the ring and
+  // lwIP handles the segment. Replies go back the same way. Domain-0's share runs on its vCPUs, the
+  // guest's on the pVM's. Orders of magnitude from the cited sources; one app constant per application
+  // is fitted to one bench cell (bench/apps.ts), the rest are predictions.
+  nic_packet: {
+    us: 1,
+    per: 'packet',
+    source:
+      'Domain-0 NIC driver: receive or transmit one frame with interrupt coalescing (order of magnitude of a 1 GbE driver, e.g. igb, per packet)',
+  },
+  bridge_forward: {
+    us: 1,
+    per: 'packet',
+    source:
+      'Linux bridge in Domain-0 forwards one frame between the NIC and a vif (br_handle_frame, FDB lookup, br_forward; order of magnitude)',
+  },
+  netback_packet: {
+    us: 1.5,
+    per: 'packet',
+    source:
+      "xen-netback's per-packet work: take a ring request, build or free the skb, post the response (drivers/net/xen-netback; order of magnitude)",
+  },
+  grant_copy: {
+    us: 1.5,
+    per: 'packet',
+    source:
+      'GNTTABOP_copy of one packet between Domain-0 and the guest: a batched hypercall share, grant checks and a memcpy of up to 1500 bytes (Xen netback design: copy for guest receive and transmit since Linux 3.18; order of magnitude)',
+  },
+  net_notify: {
+    us: 1,
+    per: 'event',
+    source:
+      'EVTCHNOP_send and the upcall that takes it, when a ring has new work (RING_PUSH_*_AND_CHECK_NOTIFY); without the wake and reschedule evtchn_notify includes (order of magnitude)',
+  },
+  netfront_packet: {
+    us: 1,
+    per: 'packet',
+    source:
+      'Mini-OS netfront: take one response off the ring and refill it with a granted page, or grant a page and push a request (order of magnitude)',
+  },
+  lwip_packet: {
+    us: 2,
+    per: 'packet',
+    source:
+      'lwIP handles one TCP or UDP segment in or out in the guest (tcp_input/tcp_output, pbufs, checksums; order of magnitude)',
+  },
+  wire_rtt: {
+    us: 40,
+    per: 'round trip',
+    source:
+      "a round trip over 1 GbE between the client machine and the host's NIC, the client's own stack included (the paper's two-machine testbed; order of magnitude of a LAN ping)",
+  },
+  redis_op: {
+    us: 26.5,
+    per: 'request',
+    source:
+      'redis-server parses one command, runs it and builds the reply in the guest (SET: dict insert in the heap); calibrated: KylinX 1 server, 29k SET/s (Fig. 8a): the cell is bound by the guest vCPU: 1e6/29000 us per request minus its packet work (2 packets of netfront_packet + lwip_packet + net_notify)',
+    calibrates: ['apps.redis.kylinx.1'],
+  },
+  http_op: {
+    us: 19.4,
+    per: 'request',
+    source:
+      "the web server accepts a connection, parses a GET and writes the response (Mini-OS threads, lwIP sockets); calibrated: KylinX 9 clients, 20.4k req/s (Fig. 8b), solved in bench apps' load generator (the cell is not the guest's alone: Domain-0's vCPU serving the vif is busy too)",
+    calibrates: ['apps.web.kylinx.9'],
+  },
+  dns_op: {
+    us: 10,
+    per: 'query',
+    source:
+      'an authoritative server parses a query, looks up the RRset and writes the answer (order of magnitude of NSD per query; the paper gives no DNS throughput)',
+  },
+  daytime_op: { us: 2, per: 'request', source: 'format the time and write it (RFC 867; order of magnitude)' },
+  rdb_entry: {
+    us: 1,
+    per: 'key',
+    source:
+      "a BGSAVE child serializes one key and value into the snapshot and writes it out (order of magnitude of Redis's RDB save rate, about a million small keys per second)",
+  },
 } as const satisfies Record<string, CostEntry>;
 
 export type Primitive = keyof typeof COSTS;

@@ -1,6 +1,7 @@
 // Building an engine: a hypervisor with every subsystem plugged in, and the host booted.
 // The one place that knows which subsystems exist and wires the ports between them (ports.ts).
 
+import { Apps } from './apps/subsystem.js';
 import type { CostOverrides } from './cost-model.js';
 import { ConsoleRing } from './conring.js';
 import { Hypervisor } from './hypervisor.js';
@@ -33,6 +34,7 @@ export type Engine = Hypervisor & {
   readonly clones: Clones;
   /** The console ring (xl dmesg). */
   readonly conring: ConsoleRing;
+  readonly apps: Apps;
 };
 
 /** A hypervisor with all subsystems registered, not yet booted (restore loads into this). */
@@ -50,7 +52,9 @@ export function newEngine(host: Partial<HostConfig> = {}, opts: EngineOptions = 
   const xs = registerXs(hv);
   const memSharing = registerMemSharing(hv);
   const clones = registerClones(hv);
-  return Object.assign(hv, { sched, ipc, dl, xs, memSharing, clones, conring });
+  const apps = new Apps(hv);
+  hv.register(apps);
+  return Object.assign(hv, { sched, ipc, dl, xs, memSharing, clones, conring, apps });
 }
 
 /** Start the host's boot appliances (host.cfg `boot`), as a freshly booted host would have them. */

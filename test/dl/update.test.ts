@@ -186,7 +186,7 @@ describe('with the real scheduler', () => {
     let waited = 0;
     for (let ms = 1001; ms < 1101 && waited === 0; ms += 7) {
       const sh = makeShell();
-      ok(sh, `create web rate=2000 name=busy; run ${ms}ms`);
+      ok(sh, `create web rate=2000 burst_us=400 name=busy; run ${ms}ms`); // 400 µs requests: often inside libm
       const r = ok(sh, 'update busy libm@1.18 --eager');
       waited = (r.data.pvms as { wait_us: number }[])[0]!.wait_us;
       if (waited > 0) {

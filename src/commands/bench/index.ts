@@ -12,6 +12,7 @@
 // `overridden` names the overridden constants it used. BENCH_PARTS groups figures for `bench <part>`.
 
 import { fail } from '../../engine/errors.js';
+import { APPS_FIGURE } from './apps.js';
 import { suggest } from '../../engine/suggest.js';
 import { TABLE3 } from './ipc.js';
 import { BOOT, FIG5_FIGURE, FORK } from './lifecycle.js';
@@ -23,7 +24,7 @@ export { benchEnv, type BenchParams } from './env.js';
 export type { BenchEnv, BenchFigure, BenchPart, BenchRow, FigureParams, RowKind } from './types.js';
 
 /** Every figure, in the order `bench all` prints them. */
-export const BENCH_FIGURES: BenchFigure[] = [BOOT, FIG5_FIGURE, RECYCLE, FORK, TABLE3, FIG6, FIG7_FIGURE];
+export const BENCH_FIGURES: BenchFigure[] = [BOOT, FIG5_FIGURE, RECYCLE, FORK, TABLE3, FIG6, FIG7_FIGURE, APPS_FIGURE];
 
 /** `bench <part>`: the paper's sections, each a few figures. */
 export const BENCH_PARTS: BenchPart[] = [
@@ -36,6 +37,7 @@ export const BENCH_PARTS: BenchPart[] = [
   { name: 'ipc', summary: TABLE3.summary, figures: ['table3'] },
   { name: 'memory', summary: FIG6.summary, figures: ['fig6'] },
   { name: 'update', summary: FIG7_FIGURE.summary, figures: ['fig7'] },
+  { name: 'apps', summary: APPS_FIGURE.summary, figures: ['apps'] },
 ];
 
 export function figureNamed(name: string): BenchFigure {

@@ -20,8 +20,19 @@ export const WORKLOAD_KEYS: Record<string, KeySpec> = {
     summary: 'what the appliance does while time runs: idle, cpu, http, redis, dns, daytime',
   },
   rate: { type: 'number', min: 0, max: 1_000_000, summary: 'requests per second arriving at the pVM (Poisson)' },
-  burst_us: { type: 'number', min: 0.001, max: 10_000_000, summary: 'mean CPU per request, µs (exponential)' },
-  dirty_pages: { type: 'int', min: 0, max: 4096, summary: 'heap pages a request writes (copy-on-write after fork)' },
+  burst_us: {
+    type: 'number',
+    min: 0.001,
+    max: 10_000_000,
+    summary:
+      "mean CPU per request, µs (exponential); default: the request's share of the network path and the app's op (cost.ts)",
+  },
+  dirty_pages: {
+    type: 'int',
+    min: 0,
+    max: 4096,
+    summary: 'heap pages a request writes at random besides its own data, its buffers (copy-on-write after fork)',
+  },
   backlog: { type: 'int', min: 1, max: 1_000_000, summary: 'requests waiting at most; more are dropped (default 128)' },
   lib_call_frac: {
     type: 'number',

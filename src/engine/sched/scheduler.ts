@@ -205,7 +205,7 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
     let c = this.ctx[domid];
     if (!c) {
       const d = this.hv.domains.get(domid)!;
-      c = { d, p: workParams(d), regions: d.regions, length: d.regions.length, dirty: dirtyRegion(d) };
+      c = { d, p: workParams(d, this.hv.cost), regions: d.regions, length: d.regions.length, dirty: dirtyRegion(d) };
       this.ctx[domid] = c;
     } else if (c.regions !== c.d.regions || c.length !== c.d.regions.length) {
       c.regions = c.d.regions;
@@ -249,7 +249,7 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
     const w = v.w;
     if (w.kind === W_REQUESTS && w.burstLeftNs === 0) {
       admit(w, c.p, now);
-      startBurst(w, c.p, d, this.dl());
+      startBurst(w, c.p, d, this.dl(), this.hv.cost);
     }
     if (hasWork(w, now)) {
       this.cancelWake(v);
@@ -375,13 +375,13 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
       const c = this.ctxOf(v.domid);
       const d = c.d;
       const params = c.p;
-      const latency = completeBurst(this.hv, c.dirty, w, params, now);
+      const latency = completeBurst(this.hv, d, c.dirty, w, params, now);
       if (latency >= 0 && this.hist) {
         const h = (this.hist[d.domid] ??= new Uint32Array(HIST_SIZE));
         histRecord(h, latency);
       }
       admit(w, params, now);
-      if (!startBurst(w, params, d, this.dl())) {
+      if (!startBurst(w, params, d, this.dl(), this.hv.cost)) {
         this.policy.sleep(v, 'blocked', now);
         this.armWake(v);
       }

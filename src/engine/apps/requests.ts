@@ -1,0 +1,49 @@
+// The requests the load generators send, served by the appliance's own code: what redis-benchmark,
+// weighttp and a DNS query stream ask. redis: SET key:<12 digits> "xxx" (redis-benchmark -t set -r
+// <keyspace>, its default 3-byte value), so the page of the key's slot is written; web: GET /, which
+// counts itself on the stats page; dns: an A query for the zone's origin (counted likewise); daytime:
+// the time (counted). A request that cannot be served (no frame for a copy-on-write break) fails.
+
+import type { Domain } from '../domain.js';
+import { EngineError } from '../errors.js';
+import type { Rng } from '../rng.js';
+import type { Apps } from './subsystem.js';
+import type { Region } from '../mm/p2m.js';
+import { pageOf } from './pages.js';
+
+/** Keys the generated SETs draw from (redis-benchmark -r 1000): a working set the engine serves fast. */
+export const KEYSPACE = 1_000;
+
+const KEYS: string[] = [];
+
+/**
+ * redis-benchmark's key for n (key:000000001234), made once per n and internalized (a property name is
+ * V8's unique copy of its string), so finding it again on a page is a comparison of pointers.
+ */
+export function benchmarkKey(n: number): string {
+  return (KEYS[n] ??= Object.keys({ [`key:${String(n).padStart(12, '0')}`]: 0 })[0]!);
+}
+
+/** What serving a generated request did to the page it wrote. */
+export type Served = 'copied' | 'in-place' | 'failed' | 'not-served';
+
+/**
+ * Serve one generated request at d, whose data is in `heap` (its heap, else bss, else data): 'copied' or 'in-place' for the page it wrote, 'failed' when a
+ * copy-on-write break found no frame (nothing changed), 'not-served' when d serves no such requests (no
+ * appliance data, or a BGSAVE child, which only saves).
+ */
+export function serveGenerated(apps: Apps, d: Domain, heap: Region | undefined, rng: Rng): Served {
+  const a = apps.data.get(d.domid);
+  if (!a || a.savingFor !== null || !heap || heap.pages === 0) return 'not-served';
+  try {
+    let copied: boolean;
+    if (a.kind === 'redis') {
+      const key = benchmarkKey(rng.int(KEYSPACE));
+      copied = apps.setEntry(d, heap, a, pageOf(key, heap.pages), key, 'xxx');
+    } else copied = apps.countRequestOn(d, heap, a);
+    return copied ? 'copied' : 'in-place';
+  } catch (e) {
+    if (e instanceof EngineError && e.code === 'ENOMEM') return 'failed';
+    throw e;
+  }
+}

@@ -1,0 +1,75 @@
+// The network path between a client and an appliance, as Xen's split drivers carry it. Each packet costs
+// Domain-0 (NIC driver for a packet from the wire, bridge, netback, the grant copy, an event to the guest)
+// and the guest (netfront, lwIP, an event to the backend); serving the request costs the appliance its
+// op. A client on another machine adds the wire; the shell's clients run in Domain-0 (no NIC, no wire).
+// Every figure is a named primitive of the cost table (cost.ts), charged to the meter when asked.
+
+import type { CostModel } from '../cost-model.js';
+import type { AppKind } from '../apps/subsystem.js';
+
+/** One round trip of a request: packets to the server, packets back, whether the server's op runs in it. */
+export interface Trip {
+  in: number;
+  out: number;
+  op: boolean;
+}
+
+/**
+ * What one request exchanges. redis (redis-benchmark, a kept-alive connection): the command in one
+ * segment, the reply in one. web (weighttp without -k, as the paper ran it: a connection per request):
+ * SYN / SYN-ACK, then ACK, GET and the client's FIN in, the response with FIN and the last ACK out. dns:
+ * a UDP query and its answer. daytime (RFC 867 over TCP): SYN / SYN-ACK, then ACK and FIN in, the time
+ * with FIN and an ACK out.
+ */
+export const EXCHANGES: Record<AppKind, Trip[]> = {
+  redis: [{ in: 1, out: 1, op: true }],
+  http: [
+    { in: 1, out: 1, op: false },
+    { in: 3, out: 2, op: true },
+  ],
+  dns: [{ in: 1, out: 1, op: true }],
+  daytime: [
+    { in: 1, out: 1, op: false },
+    { in: 2, out: 2, op: true },
+  ],
+};
+
+const OP = { redis: 'redis_op', http: 'http_op', dns: 'dns_op', daytime: 'daytime_op' } as const;
+
+/** Domain-0's work for `packets` packets either way; `wire`: they come from or go to the NIC. */
+export function dom0Us(c: CostModel, packets: number, wire: boolean): number {
+  let t =
+    c.us('bridge_forward', packets) +
+    c.us('netback_packet', packets) +
+    c.us('grant_copy', packets) +
+    c.us('net_notify', packets);
+  if (wire) t += c.us('nic_packet', packets);
+  return t;
+}
+
+/** The guest's work for `packets` packets and `ops` requests served. */
+export function guestUs(c: CostModel, app: AppKind, packets: number, ops: number): number {
+  return (
+    c.us('netfront_packet', packets) + c.us('lwip_packet', packets) + c.us('net_notify', packets) + c.us(OP[app], ops)
+  );
+}
+
+/**
+ * The modeled latency of one request to an idle appliance: every trip's packets through Domain-0 and the
+ * guest, and the op; `wire`: the client is on another machine (NIC and a wire round trip per trip), else
+ * it runs in Domain-0 (the shell's clients). Charged to the meter, so it explains itself.
+ */
+export function requestUs(c: CostModel, app: AppKind, wire: boolean): number {
+  let t = 0;
+  for (const trip of EXCHANGES[app]) {
+    t += dom0Us(c, trip.in + trip.out, wire);
+    t += guestUs(c, app, trip.in + trip.out, trip.op ? 1 : 0);
+    if (wire) t += c.us('wire_rtt');
+  }
+  return t;
+}
+
+/** A request from the shell, a client in Domain-0. */
+export function shellRequestUs(c: CostModel, app: AppKind): number {
+  return requestUs(c, app, false);
+}
