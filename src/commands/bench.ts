@@ -8,6 +8,8 @@ import { checkPlot, sweep, writePlot } from './bench/sweep.js';
 import { FIGURES } from './bench/sweep-targets.js';
 import { type BenchRow, kindText } from './bench/types.js';
 import { barChartText } from './chart.js';
+import { explainText } from './explain.js';
+import { ubuntuRows } from './bench/linux.js';
 import { fail } from '../engine/errors.js';
 import { table } from './format.js';
 import { flag, many, one, option } from './args.js';
@@ -44,14 +46,29 @@ export function benchTable(rows: readonly BenchRow[]): string {
   return table(cells);
 }
 
-/** `bench <part|figure|all>`: the rows, with bars as text (--chart) or drawn to a file (--plot). */
-function benchPart(ctx: Ctx, part: string, o: { n?: number; chart: boolean; plot?: string }): Result {
-  checkPlot(ctx, o.plot);
+/** The rows of a part, or of a baseline's exchanges alone (`--baseline linux`: Table 3's Ubuntu row). */
+function partRows(ctx: Ctx, part: string, o: { n?: number; baseline?: string }): BenchRow[] {
   const env = benchEnv(ctx);
   const figures = figuresOf(part);
   if (o.n !== undefined && figures.length !== 1) fail('EUSAGE', `--n needs one figure (fig5, fig6), not ${part}`);
-  const rows = figures.flatMap((f) => runFigure(env, f, o.n === undefined ? {} : { n: o.n }));
+  if (o.baseline === undefined) return figures.flatMap((f) => runFigure(env, f, o.n === undefined ? {} : { n: o.n }));
+  if (figures.join() !== 'table3')
+    fail('EUSAGE', `--baseline linux is for bench ipc or bench table3 (Table 3's Ubuntu row), not ${part}`);
+  if (o.n !== undefined) fail('EINVAL', 'bench table3 takes no count');
+  return ubuntuRows(env);
+}
+
+/** `bench <part|figure|all>`: the rows, with bars as text (--chart) or drawn to a file (--plot). */
+function benchPart(
+  ctx: Ctx,
+  part: string,
+  o: { n?: number; chart: boolean; plot?: string; baseline?: string },
+): Result {
+  checkPlot(ctx, o.plot);
+  const rows = partRows(ctx, part, o);
   const text = [benchTable(rows)];
+  // A baseline's rows are shown with the primitives each sums (in --json: each row's cost).
+  if (o.baseline !== undefined) for (const r of rows) if (r.cost) text.push('', `${r.case}:`, explainText(r.cost));
   const charts = benchCharts(rows);
   if (o.chart) for (const c of charts) text.push('', barChartText(c));
   if (o.plot === undefined) return { text: text.join('\n'), data: { rows } };
@@ -65,7 +82,7 @@ export const bench = command({
   family: 'session',
   summary:
     "Reproduce the KylinX paper's micro-benchmarks in the model: paper and model side by side, each row's kind; or sweep them",
-  usage: `<${BENCH_PARTS.map((p) => p.name).join('|')}|all|figure> [--n N] [--chart] [--plot FILE] | sweep <figure|script> PARAM=A..B[:STEP]... [--csv FILE] [--jobs N] [--chart] [--plot FILE] [--read PATH,...]`,
+  usage: `<${BENCH_PARTS.map((p) => p.name).join('|')}|all|figure> [--n N] [--chart] [--plot FILE] [--baseline linux] | sweep <figure|script> PARAM=A..B[:STEP]... [--csv FILE] [--jobs N] [--chart] [--plot FILE] [--read PATH,...]`,
   args: { part: one(PARTS), rest: many(word, { optional: true, label: 'figure|script PARAM=A..B[:STEP]' }) },
   options: {
     n: option(int(1, 20_000, 'n'), 'the count of a figure that has one (fig5: pVMs booted, fig6: appliances)'),
@@ -77,22 +94,28 @@ export const bench = command({
       'draw the figures to FILE.svg or FILE.png (Vega; PNG through resvg), or FILE.json: the Vega-Lite spec',
     ),
     read: option(word, "sweep of a script: numbers at these dotted paths of its commands' JSON data"),
+    baseline: option(
+      choice(['linux']),
+      'ipc, table3: the exchanges of Table 3 run as Linux processes (the process cost model), each with its primitives',
+    ),
   },
   help: [
     ...BENCH_PARTS.map((p) => `${p.name}: ${p.summary}`),
     `figures: ${BENCH_FIGURES.map((f) => f.name).join(', ')}`,
     'all: every figure',
+    "--baseline linux (ipc, table3): Table 3's exchanges as Linux processes, priced by the process cost model (the linux_* constants: costs lists them), each row with its primitives.",
     'kind: calibrated (a constant of cost.ts was fitted to the cell: costs lists them), predicted (the paper has a value no constant was fitted to), derived (no paper value), paper only (not modeled).',
     SWEEP_HELP,
   ].join('\n'),
   run(ctx, a, o) {
     if (a.part === 'sweep') {
       if (o.n !== undefined) fail('EUSAGE', '--n is not for bench sweep (sweep the count: n=A..B)');
+      if (o.baseline !== undefined) fail('EUSAGE', '--baseline is not for bench sweep (it is for bench ipc or table3)');
       return sweep(ctx, a.rest, { chart: o.chart, csv: o.csv, jobs: o.jobs, plot: o.plot, read: o.read });
     }
     if (a.rest.length > 0) fail('EUSAGE', `unexpected argument '${a.rest[0]}' (only bench sweep takes more words)`);
     for (const k of ['csv', 'jobs', 'read'] as const)
       if (o[k] !== undefined) fail('EUSAGE', `--${k} is for bench sweep`);
-    return benchPart(ctx, a.part, { n: o.n, chart: o.chart, plot: o.plot });
+    return benchPart(ctx, a.part, { n: o.n, chart: o.chart, plot: o.plot, baseline: o.baseline });
   },
 });

@@ -7,9 +7,10 @@
 //   shm        the peer's shmget and shmat of a one-page segment the other created
 // Lineal: parent and child (their link was made at fork). Non-lineal: two siblings, who pay first contact;
 // for exit/wait, a grandchild reparented to the family root (no link between them).
-// Ubuntu's row is the paper's measurement only (Linux is not modeled), so it has no model value. What
-// the model can reproduce is the paper's comparison: lineal KylinX over Ubuntu, in the paper and in the
-// model, which the "lineal / Ubuntu" rows put side by side. Only the exchange itself is metered.
+// Ubuntu's row is Linux processes doing the same exchanges, priced by the process cost model
+// (engine/linux-baseline.ts, rows made in linux.ts): one constant fitted to the pipe cell, the other four
+// cells predicted. The "lineal / Ubuntu" rows then compare model with model beside the paper's ratio.
+// Only the exchange itself is metered.
 
 import type { CostExplanation } from '../../engine/cost-model.js';
 import { Domain } from '../../engine/domain.js';
@@ -24,16 +25,16 @@ import { sendSignal } from '../../engine/ipc/signal.js';
 import type { Ipc } from '../../engine/ipc/subsystem.js';
 import { create, fork, wait } from '../../engine/lifecycle.js';
 import { engineFor, imageOf, measured } from './env.js';
+import { ubuntuRows } from './linux.js';
 import { BenchEnv, BenchFigure, BenchRow, row } from './types.js';
 
 const CASES = ['pipe', 'msg queue', 'kill', 'exit/wait', 'shm'] as const;
 type Case = (typeof CASES)[number];
 
-/** Table 3 (µs). */
-const PAPER: Record<'lineal' | 'non-lineal' | 'ubuntu', Record<Case, number>> = {
+/** Table 3 (µs); Ubuntu's row is in linux.ts. */
+const PAPER: Record<'lineal' | 'non-lineal', Record<Case, number>> = {
   lineal: { pipe: 55, 'msg queue': 43, kill: 41, 'exit/wait': 43, shm: 39 },
   'non-lineal': { pipe: 240, 'msg queue': 256, kill: 236, 'exit/wait': 247, shm: 232 },
-  ubuntu: { pipe: 54, 'msg queue': 97, kill: 68, 'exit/wait': 95, shm: 53 },
 };
 
 const MESSAGE = new Uint8Array(64).fill(0x78);
@@ -124,7 +125,7 @@ const CASE_ID: Record<Case, string> = {
 
 export const TABLE3: BenchFigure = {
   name: 'table3',
-  summary: "IpC latency of lineal and non-lineal pairs (KylinX Table 3), with Ubuntu's measured row for reference",
+  summary: 'IpC latency of lineal and non-lineal pairs and of Linux processes (KylinX Table 3)',
   run(env) {
     const img = ipcImage(env);
     const rows: BenchRow[] = [];
@@ -157,28 +158,20 @@ export const TABLE3: BenchFigure = {
         }),
       );
     }
-    for (const c of CASES)
-      rows.push(
-        row(env, {
-          id: `table3.ubuntu.${CASE_ID[c]}`,
-          figure: 'table3',
-          case: `Ubuntu processes, ${c} (paper only)`,
-          unit: 'us',
-          paper: PAPER.ubuntu[c],
-          model: null,
-        }),
-      );
+    const ubuntu = ubuntuRows(env);
+    rows.push(...ubuntu);
     for (const c of CASES) {
       const l = lineal.get(c)!;
+      const u = ubuntu.find((r) => r.id === `table3.ubuntu.${CASE_ID[c]}`)!;
       rows.push(
         row(env, {
           id: `table3.lineal-over-ubuntu.${CASE_ID[c]}`,
           figure: 'table3',
           case: `lineal pVMs / Ubuntu processes, ${c}`,
           unit: 'x',
-          paper: PAPER.lineal[c] / PAPER.ubuntu[c],
-          model: l.model! / PAPER.ubuntu[c],
-          basis: [l],
+          paper: PAPER.lineal[c] / u.paper!,
+          model: l.model! / u.model!,
+          basis: [l, u],
         }),
       );
     }

@@ -9,8 +9,9 @@ import type { CfgValue, HostConfig, ImageConfig } from '../../engine/image.js';
 
 /**
  * What a row is: `calibrated` (a constant of cost.ts was fitted to this cell, or to the cells it is
- * computed from: `calibrated_by` names them), `predicted` (the paper has a value no constant was fitted
- * to), `derived` (computed from the mechanics; the paper has no value), `paper only` (no model of it).
+ * computed from: `calibrated_by` names them; if one of those is predicted, so is the row), `predicted`
+ * (the paper has a value no constant was fitted to), `derived` (computed from the mechanics; the paper
+ * has no value), `paper only` (no model of it).
  */
 export type RowKind = 'calibrated' | 'predicted' | 'derived' | 'paper only';
 
@@ -91,8 +92,11 @@ export function row(env: Pick<BenchEnv, 'costs'>, r: RowSpec): BenchRow {
   const ratio = paper === null || model === null ? null : Math.round((model / paper) * 1000) / 1000;
   const by = new Set<string>(calibratorsOf(r.id));
   const over = new Set<string>((r.cost?.terms ?? []).filter((t) => env.costs[t.name] !== undefined).map((t) => t.name));
+  // A row computed from a prediction (lineal pVMs over modeled Ubuntu processes) is a prediction itself:
+  // the fits of its other rows do not fix it.
+  const held = (r.basis ?? []).some((b) => b.kind === 'predicted');
   for (const b of r.basis ?? []) {
-    for (const c of b.calibrated_by) by.add(c);
+    if (!held) for (const c of b.calibrated_by) by.add(c);
     for (const c of b.overridden) over.add(c);
   }
   const kind: RowKind =
