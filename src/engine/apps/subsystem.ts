@@ -216,9 +216,11 @@ export class Apps implements Subsystem {
     if (!cur || !a.owned.has(page)) {
       a.pages.set(page, withEntry(cur, key, value));
       a.owned.add(page);
-    } else if (present) cur[at] = [key, value];
-    else cur.splice(at, 0, [key, value]);
-    a.bytes.set(page, used + grows);
+    } else if (present) {
+      // Most generated SETs write the value the key holds: the entry stays (no new tuple per request).
+      if (cur[at]![1] !== value) cur[at] = [key, value];
+    } else cur.splice(at, 0, [key, value]);
+    if (grows !== 0) a.bytes.set(page, used + grows);
     return copied;
   }
 
