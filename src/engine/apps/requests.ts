@@ -9,13 +9,8 @@ import { EngineError } from '../errors.js';
 import type { Rng } from '../rng.js';
 import type { Apps } from './subsystem.js';
 import type { Region } from '../mm/p2m.js';
+import { KEYSPACE } from './generated.js';
 import { slotOf } from './pages.js';
-
-/** Keys the generated SETs draw from (redis-benchmark -r 1000): a working set the engine serves fast. */
-export const KEYSPACE = 1_000;
-
-/** The value every generated SET writes (redis-benchmark's default 3 bytes). */
-export const GENERATED_VALUE = 'xxx';
 
 const KEYS: string[] = [];
 

@@ -31,7 +31,7 @@ import {
   slotIndex,
   withEntry,
 } from './pages.js';
-import { GENERATED_VALUE, KEYSPACE } from './requests.js';
+import { GENERATED_VALUE, KEYSPACE } from './generated.js';
 import { parseZone } from './zone.js';
 
 export const APP_KINDS = ['redis', 'http', 'dns', 'daytime'] as const;
