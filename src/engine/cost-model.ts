@@ -66,6 +66,7 @@ export class CostModel {
   private waits: CostWait[] = [];
   /** Charges are counted unless work runs in the background (see background()). */
   private metering = true;
+  private changes = 0;
 
   constructor(overrides: CostOverrides = {}) {
     this.load(overrides);
@@ -103,6 +104,14 @@ export class CostModel {
     return this.over.get(p) ?? COSTS[p].us;
   }
 
+  /**
+   * Changes with every set, reset and load: what a price computed from value() may be cached under (run
+   * prices millions of requests; `cost NAME=VALUE` must reach the next one).
+   */
+  get version(): number {
+    return this.changes;
+  }
+
   isOverridden(p: Primitive): boolean {
     return this.over.has(p);
   }
@@ -111,12 +120,14 @@ export class CostModel {
     checkCostValue(p, v);
     if (v === COSTS[p].us) this.over.delete(p);
     else this.over.set(p, v);
+    this.changes++;
   }
 
   /** Back to the table's value (every primitive without a name). */
   reset(p?: Primitive): void {
     if (p === undefined) this.over.clear();
     else this.over.delete(p);
+    this.changes++;
   }
 
   /** The overrides, in the table's order (saved with the state, handed to bench's engines). */
@@ -129,6 +140,7 @@ export class CostModel {
   /** Replace the overrides with a checked set. */
   load(o: CostOverrides): void {
     this.over.clear();
+    this.changes++;
     for (const p of PRIMITIVES) if (o[p] !== undefined) this.set(p, o[p]);
   }
 

@@ -9,10 +9,8 @@ import { EngineError } from '../errors.js';
 import type { Rng } from '../rng.js';
 import type { Apps } from './subsystem.js';
 import type { Region } from '../mm/p2m.js';
-import { pageOf } from './pages.js';
-
-/** Keys the generated SETs draw from (redis-benchmark -r 1000): a working set the engine serves fast. */
-export const KEYSPACE = 1_000;
+import { KEYSPACE } from './generated.js';
+import { slotOf } from './pages.js';
 
 const KEYS: string[] = [];
 
@@ -23,6 +21,10 @@ const KEYS: string[] = [];
 export function benchmarkKey(n: number): string {
   return (KEYS[n] ??= Object.keys({ [`key:${String(n).padStart(12, '0')}`]: 0 })[0]!);
 }
+
+// The generated keys made in order (the array stays packed) with their slots: a request finds its key's
+// page without hashing the key.
+const KEY_SLOTS = Uint32Array.from({ length: KEYSPACE }, (_, n) => slotOf(benchmarkKey(n)));
 
 /** What serving a generated request did to the page it wrote. */
 export type Served = 'copied' | 'in-place' | 'failed' | 'not-served';
@@ -38,8 +40,8 @@ export function serveGenerated(apps: Apps, d: Domain, heap: Region | undefined, 
   try {
     let copied: boolean;
     if (a.kind === 'redis') {
-      const key = benchmarkKey(rng.int(KEYSPACE));
-      copied = apps.setEntry(d, heap, a, pageOf(key, heap.pages), key, 'xxx');
+      const n = rng.int(KEYSPACE);
+      copied = apps.setGenerated(d, heap, a, KEY_SLOTS[n]! % heap.pages, n, benchmarkKey(n));
     } else copied = apps.countRequestOn(d, heap, a);
     return copied ? 'copied' : 'in-place';
   } catch (e) {

@@ -71,6 +71,12 @@ export interface WorkParams {
   app: AppKind | null;
   /** The mean burst is the network path's price for a request of `app`, read from the cost model per request (burst_us not set). */
   pathPriced: boolean;
+  /**
+   * That price (ns) and the cost model's version it was computed at: pricing it afresh for every request
+   * was a tenth of `run`'s time; a `cost` command changes the version, so the next request reprices.
+   */
+  priceNs: number;
+  priceVersion: number;
   /** Mean inter-arrival per vCPU, ns. */
   gapNs: number;
   burstNs: number;
@@ -99,6 +105,8 @@ export function workParams(d: Domain, cost: CostModel): WorkParams {
     name,
     app,
     pathPriced: app !== null && typeof raw.burst_us !== 'number',
+    priceNs: 0,
+    priceVersion: -1,
     gapNs: rate > 0 ? (NS_PER_S * vcpus) / rate : Infinity,
     burstNs: burstUs * NS_PER_US,
     dirtyPages: num(raw, 'dirty_pages', def?.dirty_pages ?? 0),
@@ -163,7 +171,7 @@ export function startBurst(
   if (w.queue.length === 0) return false;
   w.burstArrivalNs = w.queue.shift()!;
   // Priced now, so `cost http_op=...` reaches appliances already running.
-  const mean = p.pathPriced ? requestBurstUs(cost, p.app!) * NS_PER_US : p.burstNs;
+  const mean = p.pathPriced ? pathPriceNs(p, cost) : p.burstNs;
   w.burstLeftNs = Math.max(1, Math.round(w.rng.exp(mean)));
   w.burstLib = null;
   if (w.rng.next() < p.libCallFrac && dl) {
@@ -171,6 +179,15 @@ export function startBurst(
     if (libs.length > 0) w.burstLib = libs[w.rng.int(libs.length)]!;
   }
   return true;
+}
+
+/** The mean burst of a path-priced request, from the cost model at its current version. */
+function pathPriceNs(p: WorkParams, cost: CostModel): number {
+  if (p.priceVersion !== cost.version) {
+    p.priceNs = requestBurstUs(cost, p.app!) * NS_PER_US;
+    p.priceVersion = cost.version;
+  }
+  return p.priceNs;
 }
 
 /** Whether the vCPU has CPU work now (its domain permitting). */
