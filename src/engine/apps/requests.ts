@@ -23,8 +23,14 @@ export function benchmarkKey(n: number): string {
 }
 
 // The generated keys made in order (the array stays packed) with their slots: a request finds its key's
-// page without hashing the key.
-const KEY_SLOTS = Uint32Array.from({ length: KEYSPACE }, (_, n) => slotOf(benchmarkKey(n)));
+// page without hashing the key. Made on the first generated request, not at start-up (every command line
+// loads this file, and most never serve one).
+let keySlots: Uint32Array | undefined;
+
+function keySlot(n: number): number {
+  keySlots ??= Uint32Array.from({ length: KEYSPACE }, (_, k) => slotOf(benchmarkKey(k)));
+  return keySlots[n]!;
+}
 
 /** What serving a generated request did to the page it wrote. */
 export type Served = 'copied' | 'in-place' | 'failed' | 'not-served';
@@ -41,7 +47,7 @@ export function serveGenerated(apps: Apps, d: Domain, heap: Region | undefined, 
     let copied: boolean;
     if (a.kind === 'redis') {
       const n = rng.int(KEYSPACE);
-      copied = apps.setGenerated(d, heap, a, KEY_SLOTS[n]! % heap.pages, n, benchmarkKey(n));
+      copied = apps.setGenerated(d, heap, a, keySlot(n) % heap.pages, n, benchmarkKey(n));
     } else copied = apps.countRequestOn(d, heap, a);
     return copied ? 'copied' : 'in-place';
   } catch (e) {
