@@ -16,7 +16,7 @@ import { DOM0, type Domain, isZombie, pagesOf } from './domain.js';
 import { fail } from './errors.js';
 import type { Hypervisor, Subsystem } from './hypervisor.js';
 import type { KeySpec } from './image.js';
-import { freeName } from './lifecycle.js';
+import { childOf } from './lifecycle.js';
 import { arr, record } from './validate.js';
 
 export const CLONE_IMAGE_KEYS: Record<string, KeySpec> = {
@@ -109,26 +109,12 @@ export function clone(hv: Hypervisor, clones: Clones, parent: Domain, n: number,
   const pages = pagesOf(parent);
   const out: Cloned = { parent, children: [], latencyUs: 0 };
   for (let i = 0; i < n; i++) {
-    const domid = hv.nextDomid++;
-    const child: Domain = {
-      domid,
-      name: freeName(hv, `${parent.name}.${++parent.forks}`),
-      image: parent.image,
-      parent: parent.domid,
-      children: [],
-      family: parent.family,
-      forks: 0,
-      vcpus: parent.vcpus,
-      memMiB: parent.memMiB,
-      regions: parent.regions.map((r) => hv.mem.share(r)),
-      paused: false,
-      stopped: false,
-      shutdown: null,
-      waiting: null,
-      createdNs: hv.nowNs,
-    };
-    hv.insert(child);
-    parent.children.push(domid);
+    const child = childOf(
+      hv,
+      parent,
+      parent.regions.map((r) => hv.mem.share(r)),
+    );
+    const domid = child.domid;
     clones.of.set(domid, parent.domid);
     hooks.inherit(child);
     // The hypercall: an empty domain, the memory shared copy-on-write, state passed, the clone unpaused.

@@ -10,7 +10,7 @@ import { Ending, endingOf, endingText } from './ending.js';
 import { fail } from './errors.js';
 import type { Hypervisor, ParentNotice } from './hypervisor.js';
 import { ImageConfig, imageMaxMem, imageMaxVcpus, REGION_ORDER } from './image.js';
-import type { RegionKind } from './mm/p2m.js';
+import type { Region, RegionKind } from './mm/p2m.js';
 import { dispositionOf } from './signals.js';
 import { waitsOn } from './waiting.js';
 
@@ -31,6 +31,36 @@ export function validateName(hv: Hypervisor, name: string): void {
 export function freeName(hv: Hypervisor, base: string): string {
   if (!hv.hasName(base)) return base;
   return hv.freeSuffixed(base);
+}
+
+/**
+ * The record of parent's next child, entered in the domain table and the parent's children: the next
+ * domid, the name `parent.k`, the parent's image, family, vCPUs and memory size, running, with `regions`
+ * (how the child maps the parent's memory is the caller's mechanism: a KylinX fork and Nephele's clone
+ * share it copy-on-write, Xen's VM fork starts from holes).
+ */
+export function childOf(hv: Hypervisor, parent: Domain, regions: Region[]): Domain {
+  const domid = hv.nextDomid++;
+  const child: Domain = {
+    domid,
+    name: freeName(hv, `${parent.name}.${++parent.forks}`),
+    image: parent.image,
+    parent: parent.domid,
+    children: [],
+    family: parent.family,
+    forks: 0,
+    vcpus: parent.vcpus,
+    memMiB: parent.memMiB,
+    regions,
+    paused: false,
+    stopped: false,
+    shutdown: null,
+    waiting: null,
+    createdNs: hv.nowNs,
+  };
+  hv.insert(child);
+  parent.children.push(domid);
+  return child;
 }
 
 function roomFor(hv: Hypervisor, n: number): void {
@@ -139,26 +169,12 @@ export function fork(hv: Hypervisor, parent: Domain, n: number): Forked {
   const out: Forked = { parent, children: [], latencyUs: 0 };
   for (let i = 0; i < n; i++) {
     const fromPool = takeShell(hv);
-    const domid = hv.nextDomid++;
-    const child: Domain = {
-      domid,
-      name: freeName(hv, `${parent.name}.${++parent.forks}`),
-      image: parent.image,
-      parent: parent.domid,
-      children: [],
-      family: parent.family,
-      forks: 0,
-      vcpus: parent.vcpus,
-      memMiB: parent.memMiB,
-      regions: parent.regions.map((r) => hv.mem.share(r)),
-      paused: false,
-      stopped: false,
-      shutdown: null,
-      waiting: null,
-      createdNs: hv.nowNs,
-    };
-    hv.insert(child);
-    parent.children.push(domid);
+    const child = childOf(
+      hv,
+      parent,
+      parent.regions.map((r) => hv.mem.share(r)),
+    );
+    const domid = child.domid;
     for (const s of hv.subsystems) s.onFork?.(parent, child);
     let latencyUs = forkCost(hv.cost, pages, fromPool);
     for (const s of hv.subsystems) latencyUs += s.onBuilt?.(child, 'fork') ?? 0;

@@ -13,7 +13,7 @@
 import { DOM0, type Domain, isZombie, region } from './domain.js';
 import { fail } from './errors.js';
 import type { Hypervisor, Subsystem } from './hypervisor.js';
-import { freeName } from './lifecycle.js';
+import { childOf } from './lifecycle.js';
 import type { HoleFiller, Region } from './mm/p2m.js';
 import { arr, record } from './validate.js';
 
@@ -145,26 +145,12 @@ export function xenFork(
   }
   const children: Domain[] = [];
   for (let i = 0; i < n; i++) {
-    const domid = hv.nextDomid++;
-    const child: Domain = {
-      domid,
-      name: freeName(hv, `${parent.name}.${++parent.forks}`),
-      image: parent.image,
-      parent: parent.domid,
-      children: [],
-      family: parent.family,
-      forks: 0,
-      vcpus: parent.vcpus,
-      memMiB: parent.memMiB,
-      regions: parent.regions.map((r) => hv.mem.populateHoles(r.name, r.kind, r.pages)),
-      paused: false,
-      stopped: false,
-      shutdown: null,
-      waiting: null,
-      createdNs: hv.nowNs,
-    };
-    hv.insert(child);
-    parent.children.push(domid);
+    const child = childOf(
+      hv,
+      parent,
+      parent.regions.map((r) => hv.mem.populateHoles(r.name, r.kind, r.pages)),
+    );
+    const domid = child.domid;
     ms.forks.set(domid, parent.domid);
     inherit(child);
     latencyUs += xenForkCost(hv);
