@@ -2,20 +2,13 @@
 // xl_parse.c), and how xl prints a CPU set (print_bitmap).
 
 import { fail } from '../errors.js';
+import { cpulist } from './dump-mask.js';
 
 /** A CPU set as xl prints it (print_bitmap): all, none, or ranges like 0-3,6. */
 export function cpuSetText(cpus: readonly number[] | null, pcpus: number): string {
   if (cpus === null || cpus.length === pcpus) return 'all';
   if (cpus.length === 0) return 'none';
-  const s = [...cpus].sort((x, y) => x - y);
-  const out: string[] = [];
-  for (let i = 0; i < s.length;) {
-    let j = i;
-    while (j + 1 < s.length && s[j + 1] === s[j]! + 1) j++;
-    out.push(j > i ? `${s[i]}-${s[j]}` : `${s[i]}`);
-    i = j + 1;
-  }
-  return out.join(',');
+  return cpulist(cpus);
 }
 
 /**
