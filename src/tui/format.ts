@@ -41,6 +41,22 @@ export function fill(frac: number, width: number): [number, number] {
 }
 
 /**
+ * A line with its tabs expanded to the next multiple of 8 columns, as a terminal shows them (dig lays its
+ * sections out with tabs; narrow() would make each a '?').
+ */
+export function expandTabs(line: string): string {
+  if (!line.includes('\t')) return line;
+  let out = '';
+  let col = 0;
+  for (const ch of line) {
+    const add = ch === '\t' ? ' '.repeat(8 - (col % 8)) : ch;
+    out += add;
+    col += ch === '\t' ? add.length : 1;
+  }
+  return out;
+}
+
+/**
  * `text` (one line, narrow glyphs only: line.ts's narrow()) cut into pieces of at most `width` cells,
  * at spaces where it can; the pieces after the first start with `indent` spaces, so a wrapped line
  * reads as one. Nothing is dropped: a word longer than the width is cut where the width ends.

@@ -6,7 +6,7 @@
 // screen costs the lines shown, not the session's length.
 
 import { type EventGroup, eventText, FOLD_AT, foldText, groupEvents, type EventItem } from './fold.js';
-import { wrap } from './format.js';
+import { expandTabs, wrap } from './format.js';
 import { type Line, LineBuilder, narrow, paint } from './line.js';
 import { styleKey } from './theme.js';
 
@@ -261,7 +261,7 @@ function textLines(style: TextStyle, text: string, width: number): Line[] {
       );
       continue;
     }
-    const text = style === 'error' ? `✗ ${raw}` : raw;
+    const text = expandTabs(style === 'error' ? `✗ ${raw}` : raw);
     for (const t of wrap(narrow(text), width, hangIndent(text, width))) out.push(piece(t, width, STYLE[style]));
   }
   return out;

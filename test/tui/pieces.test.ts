@@ -118,6 +118,15 @@ describe('the output log', () => {
     expect(plain(log.view(40, 10).lines[9]!.text)).toBe('line 30');
   });
 
+  it("shows tabs as a terminal does, to the next multiple of 8 columns (dig's sections), never as '?'", () => {
+    const log = new OutputLog();
+    log.add('output', 'www.example.org.\t\t60\tIN\tCNAME\texample.org.\n;www.example.org.\t\t\tIN\tA');
+    expect(log.view(80, 2).lines.map((l) => plain(l.text))).toEqual([
+      'www.example.org.                60      IN      CNAME   example.org.',
+      ';www.example.org.                       IN      A',
+    ]);
+  });
+
   it(`keeps the last ${KEEP} entries and says how many went`, () => {
     const log = new OutputLog();
     for (let i = 0; i < KEEP + 5; i++) log.add('output', `l${i}`);
@@ -182,6 +191,7 @@ describe('the layout', () => {
     const tiny = layout({ ...base, cols: 80, rows: 24, panels: panels({ tree: 20, sharing: 30, libs: 30, ipc: 30 }) });
     expect(tiny.slots.filter((s) => s.rect.x > 0).map((s) => s.tabs.length)).toEqual([1, 2]);
   });
+
 });
 
 describe('input and names', () => {
