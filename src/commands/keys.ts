@@ -32,6 +32,7 @@ export type KeyAction =
   | 'focus-4'
   | 'focus-5'
   | 'focus-6'
+  | 'focus-7'
   | 'toggle-folds'
   | 'redraw'
   | 'play-next'
@@ -100,7 +101,7 @@ export const KEYS: KeyBinding[] = [
   {
     keys: ['Shift+Tab'],
     action: 'focus-next',
-    does: 'focus the next pane (output, pVMs, sharing, libraries, IpC, scheduler)',
+    does: 'focus the next pane (output, pVMs, sharing, libraries, IpC, scheduler, requests)',
     group: 'panes',
   },
   { keys: ['Alt+1'], action: 'focus-1', does: 'focus the output pane', group: 'panes' },
@@ -109,6 +110,7 @@ export const KEYS: KeyBinding[] = [
   { keys: ['Alt+4'], action: 'focus-4', does: 'focus the libraries', group: 'panes' },
   { keys: ['Alt+5'], action: 'focus-5', does: 'focus IpC', group: 'panes' },
   { keys: ['Alt+6'], action: 'focus-6', does: 'focus the scheduler', group: 'panes' },
+  { keys: ['Alt+7'], action: 'focus-7', does: 'focus the request rates', group: 'panes' },
   { keys: ['Escape'], action: 'focus-output', does: 'focus the output pane again', group: 'panes' },
   {
     keys: ['Alt+Up'],

@@ -72,6 +72,7 @@ const PANE_KEYS: Record<PaneId, string> = {
   libs: 'libraries: PgUp/PgDn scroll · Esc back to the output · Tab next pane',
   ipc: 'IpC: PgUp/PgDn scroll · Esc back to the output · Tab next pane',
   sched: 'scheduler: PgUp/PgDn scroll · Esc back to the output · Tab next pane',
+  requests: 'requests: PgUp/PgDn scroll · Esc back to the output · Tab next pane',
 };
 
 /** The usage line of the command being typed, or the keys of the pane in focus. */

@@ -99,7 +99,7 @@ function tabStrip(slot: Slot, width: number): { line: Line; tabs: SlotView['tabs
     else b.add(name, paint.dim);
     tabs.push({ id, from, to: b.width });
   });
-  const keys = ' Tab, Alt+2-6 or a click shows one';
+  const keys = ' Tab, Alt+2-7 or a click shows one';
   if (width - b.width > keys.length) b.padTo(width - keys.length).add(keys, paint.dim);
   return { line: b.done(), tabs };
 }

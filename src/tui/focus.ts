@@ -1,11 +1,11 @@
 // Which pane the scrolling keys and the mouse wheel move, as htop and k9s do: Tab on an empty line (or
-// Shift+Tab) walks the panes, Alt+1..6 goes straight to one, Escape comes back to the output pane.
+// Shift+Tab) walks the panes, Alt+1..7 goes straight to one, Escape comes back to the output pane.
 // Typing always goes to the prompt. Each panel keeps how far it is scrolled; a column too short to stack
 // its panels shows the focused one (or the one last focused) and names the others as tabs.
 
 import { type PaneId, type PanelId, PANEL_IDS } from './layout.js';
 
-/** Alt+1..6: the panes in this order. */
+/** Alt+1..7: the panes in this order. */
 export const PANE_ORDER: readonly PaneId[] = ['output', ...PANEL_IDS];
 
 export class Focus {

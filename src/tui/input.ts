@@ -171,6 +171,7 @@ export function onKey(m: ConsoleModel, name: string, env: InputEnv): 'left' | un
     case 'focus-4':
     case 'focus-5':
     case 'focus-6':
+    case 'focus-7':
       focusPane(m, f, PANE_ORDER[Number(action.slice(-1)) - 1]!);
       break;
     case 'toggle-folds':

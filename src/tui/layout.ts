@@ -5,17 +5,18 @@
 //
 // The panels take the rows their content wants, up to what leaves the output pane a third of the
 // screen; the output pane gets the rest. The pVM tree is the first column; the other panels share one
-// column (below 160 columns) or two, each in its own place (placement); the scheduler goes under the
-// tree when the tree leaves room for it. Panels in a column are stacked when each gets at least
-// MIN_PANEL rows (the first of a column first: it gets what it wants), else the column shows one of
-// them at a time with the others named as tabs in its title (a panel is focused, and so shown, with
-// Tab or Alt+1..6). Nothing is left out without saying so.
+// column (below 160 columns) or two, each in its own place (placement); the scheduler and the request
+// rates (the two that appear once time runs) go under the tree together when the tree leaves room for
+// them. Panels in a column are stacked when each gets at least MIN_PANEL rows (the first of a column
+// first: it gets what it wants), else the column shows one of them at a time with the others named as
+// tabs in its title (a panel is focused, and so shown, with Tab or Alt+1..7). Nothing is left out
+// without saying so.
 
 export const MIN_COLS = 80;
 export const MIN_ROWS = 24;
 export const TOO_SMALL = `terminal too small (need ${MIN_COLS}x${MIN_ROWS})`;
 
-export const PANEL_IDS = ['tree', 'sharing', 'libs', 'ipc', 'sched'] as const;
+export const PANEL_IDS = ['tree', 'sharing', 'libs', 'ipc', 'sched', 'requests'] as const;
 export type PanelId = (typeof PANEL_IDS)[number];
 export type PaneId = PanelId | 'output';
 
@@ -23,6 +24,12 @@ export type PaneId = PanelId | 'output';
 export const MIN_PANEL = 5;
 /** Columns of three from this width. */
 const THREE_COLUMNS = 160;
+/**
+ * The panels that appear once virtual time has run, kept together: under the tree when it leaves them
+ * room, else after IpC. Together they never take rows from the sharing graph or IpC, which a class demo
+ * of fork and IpC watches; where they cannot both be stacked they take turns in one slot.
+ */
+const TIME_PANELS: readonly PanelId[] = ['sched', 'requests'];
 
 export interface Rect {
   x: number;
@@ -76,15 +83,16 @@ const clamp = (x: number, lo: number, hi: number): number => Math.max(lo, Math.m
 
 /**
  * The panels of each column, in places that do not change while the console runs: the tree first; then
- * sharing, libraries and IpC (one column), or sharing and libraries, then IpC and the scheduler (two).
- * The scheduler goes under the tree in the two-column form (see `layout`, when there is room).
+ * sharing, libraries, IpC, the scheduler and the request rates (one column), or sharing and libraries,
+ * then IpC, the scheduler and the request rates (two). The scheduler and the rates go under the tree
+ * when there is room there (see `layout`).
  */
 function placement(ids: readonly PanelId[], ncols: number): PanelId[][] {
   const keep = (want: PanelId[]): PanelId[] => want.filter((id) => ids.includes(id));
   const cols: PanelId[][] =
     ncols === 3
-      ? [['tree'], keep(['sharing', 'libs']), keep(['ipc', 'sched'])]
-      : [['tree'], keep(['sharing', 'libs', 'ipc', 'sched'])];
+      ? [['tree'], keep(['sharing', 'libs']), keep(['ipc', ...TIME_PANELS])]
+      : [['tree'], keep(['sharing', 'libs', 'ipc', ...TIME_PANELS])];
   // Three columns with nothing for the third: sharing and libraries side by side.
   if (ncols === 3 && cols[2]!.length === 0 && cols[1]!.length === 2) return [['tree'], ['sharing'], ['libs']];
   return cols.filter((c) => c.length > 0);
@@ -150,10 +158,12 @@ export function layout(o: LayoutInput): ScreenLayout {
   const heightOf = (gs: PanelId[][]): number =>
     clamp(Math.max(...gs.map((g) => g.reduce((s, id) => s + needOf(id) + 1, 0))), Math.min(MIN_PANEL + 2, pMax), pMax);
   let P = heightOf(groups);
-  // The scheduler under the tree when the tree leaves it room there: the screen's width is used.
+  // The scheduler and the rates under the tree when the tree leaves them room there and something else
+  // keeps their column: the screen's width is used.
   const last = groups[n - 1]!;
-  if (n >= 2 && last.includes('sched') && last.length > 1 && needOf('tree') + 1 + MIN_PANEL <= P) {
-    groups = groups.map((g, i) => (i === 0 ? [...g, 'sched' as const] : g.filter((id) => id !== 'sched')));
+  const moving = last.filter((id) => TIME_PANELS.includes(id));
+  if (n >= 2 && moving.length > 0 && last.length > moving.length && needOf('tree') + 1 + MIN_PANEL <= P) {
+    groups = groups.map((g, i) => (i === 0 ? [...g, ...moving] : g.filter((id) => !moving.includes(id))));
     P = heightOf(groups);
   }
 

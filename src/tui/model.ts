@@ -10,6 +10,7 @@ import { TreeRow, treeRows } from '../commands/inspect.js';
 import { ipcsData } from '../commands/ipc-inspect.js';
 import { loadedLibraries } from '../commands/libs.js';
 import { type SchedPanel, schedView } from '../commands/sched.js';
+import { RequestHistory, type RequestRates, requestSample } from '../commands/request-rates.js';
 import { ANIMATE_DEFAULT_FACTOR } from '../commands/classroom.js';
 import { DOM0 } from '../engine/domain.js';
 import type { EngineEvent } from '../engine/hypervisor.js';
@@ -39,6 +40,8 @@ export interface Snapshot {
   /** ipcs's data now and at the snapshot before (its channel counters are cumulative). */
   ipc: IpcData;
   ipcBefore: IpcData | null;
+  /** Each serving pVM's requests per second over the last window of virtual time. */
+  requests: RequestRates;
 }
 
 export interface MemSample {
@@ -98,6 +101,8 @@ export class ConsoleModel {
   private commands = 0;
   private sharing: SharingCache | null = null;
   private libs: ReturnType<typeof loadedLibraries> | null = null;
+  /** The served counters at the instants of virtual time the console saw, for the rates. */
+  private readonly requestHistory = new RequestHistory();
   /** Modeled time of the last command, for how long a ring's fill takes to move. */
   lastLatencyUs = 0;
   /** The console's host: it shows outcomes and carries out the dashboard, the clock, play and long runs. */
@@ -164,6 +169,7 @@ export class ConsoleModel {
     const ipc = ipcsData(hv);
     const ipcBefore = replaced ? null : ((this.snap as Snapshot | undefined)?.ipc ?? null);
     if (replaced) this.forgetHistory();
+    this.requestHistory.add(requestSample(hv));
     this.stale = false;
     this.measuredHv = hv;
     this.sharing = null;
@@ -181,6 +187,7 @@ export class ConsoleModel {
       sched: sched && (sched.interval !== null || hv.nowNs > 0) ? sched : null,
       ipc,
       ipcBefore,
+      requests: this.requestHistory.rates(),
     };
   }
 
@@ -189,6 +196,7 @@ export class ConsoleModel {
     this.familySeries.clear();
     this.memSeries.length = 0;
     this.cowMarks = new Set();
+    this.requestHistory.clear();
   }
 
   /** The engine may have changed outside a command's outcome (the clock's steps, a long run's chunks). */

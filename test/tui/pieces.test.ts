@@ -149,7 +149,7 @@ describe('the layout', () => {
       [200, 60],
       [240, 70],
     ] as const) {
-      const needs = { tree: 12, sharing: 8, libs: 4, ipc: 3, sched: 12 };
+      const needs = { tree: 12, sharing: 8, libs: 4, ipc: 3, sched: 12, requests: 7 };
       const L = layout({ ...base, cols, rows, panels: panels(needs) });
       expect(L.header.y).toBe(0);
       expect(L.output.y).toBe(1 + L.panels.h);
@@ -158,7 +158,7 @@ describe('the layout', () => {
       // The output pane keeps a third of the rows; every panel shown is in a slot.
       expect(L.output.h).toBeGreaterThanOrEqual(Math.floor((rows - 4) * 0.35));
       const ids = L.slots.flatMap((s) => s.tabs);
-      expect(ids.sort()).toEqual(['ipc', 'libs', 'sched', 'sharing', 'tree']);
+      expect(ids.sort()).toEqual(['ipc', 'libs', 'requests', 'sched', 'sharing', 'tree']);
       for (const s of L.slots) {
         expect(s.rect.x + s.rect.w).toBeLessThanOrEqual(cols);
         // Stacked, a panel has MIN_PANEL rows, or all it needs when that is less.
@@ -192,6 +192,52 @@ describe('the layout', () => {
     expect(tiny.slots.filter((s) => s.rect.x > 0).map((s) => s.tabs.length)).toEqual([1, 2]);
   });
 
+  it('the request rates go with the scheduler, and take no rows from the sharing graph or IpC', () => {
+    // The default host after `run` (tree 6 rows) and after `fork web 4` (10), with and without IpC.
+    const L = (cols: number, rows: number, needs: Partial<Record<PanelId, number>>) =>
+      layout({ ...base, cols, rows, panels: panels(needs) });
+    const place = (l: ReturnType<typeof layout>) => l.slots.map((s) => ({ ...s.rect, tabs: s.tabs }));
+    for (const [cols, rows] of [
+      [80, 24],
+      [120, 40],
+      [200, 60],
+    ] as const)
+      for (const needs of [
+        { tree: 6, sharing: 7, libs: 13, sched: 13 },
+        { tree: 10, sharing: 7, libs: 13, ipc: 4, sched: 13 },
+      ]) {
+        const before = place(L(cols, rows, needs));
+        const after = place(L(cols, rows, { ...needs, requests: 7 }));
+        const at = (p: typeof before, id: PanelId) => p.find((s) => s.tabs.includes(id))!;
+        // Sharing and IpC keep their column and rows (or their turn in a slot, as before).
+        for (const id of ['sharing', 'ipc'] as const) {
+          if (!(id in needs)) continue;
+          const was = at(before, id);
+          const now = at(after, id);
+          expect({ x: now.x, y: now.y, w: now.w }, `${id} at ${cols}x${rows}`).toEqual({
+            x: was.x,
+            y: was.y,
+            w: was.w,
+          });
+          expect(now.h, `${id} at ${cols}x${rows}`).toBeGreaterThanOrEqual(was.h);
+          // Alone in its slot before, alone after.
+          if (was.tabs.length === 1) expect(now.tabs).toEqual([id]);
+        }
+        // The rates are where the scheduler is: stacked under it, or by turns with it.
+        const s = at(after, 'sched');
+        const r = at(after, 'requests');
+        expect(r.x, `${cols}x${rows}`).toBe(s.x);
+      }
+    // 200x60 with IpC: both under the tree, stacked (each its own slot).
+    const wide = L(200, 60, { tree: 10, sharing: 7, libs: 13, ipc: 4, sched: 13, requests: 7 });
+    expect(wide.slots.filter((s) => s.rect.x === 0).map((s) => s.tabs)).toEqual([['tree'], ['sched'], ['requests']]);
+    // 80x24: by turns with libraries, IpC and the scheduler under the sharing graph.
+    const small = L(80, 24, { tree: 10, sharing: 7, libs: 13, ipc: 4, sched: 13, requests: 7 });
+    expect(small.slots.filter((s) => s.rect.x > 0).map((s) => s.tabs)).toEqual([
+      ['sharing'],
+      ['libs', 'ipc', 'sched', 'requests'],
+    ]);
+  });
 });
 
 describe('input and names', () => {

@@ -1,0 +1,96 @@
+// Requests: each serving pVM's requests per second of virtual time over the last window
+// (src/commands/request-rates.ts: the served counters' difference between two refreshes, divided by the
+// virtual time between them), busiest first, with a bar on the busiest's scale, and the requests
+// dropped by a full backlog or failed for want of a frame where there were any. `-` for a pVM with no
+// rate yet (forked since time last ran). It appears once virtual time has run with a serving pVM on the
+// host; longer than the panel, it ends with `… N more` and scrolls (focus it with Tab or Alt+7). Names
+// are never cut: a name longer than the column pushes its own row's figures right.
+
+import { durationText } from '../../commands/sched.js';
+import type { RequestRate, RequestRates } from '../../commands/request-rates.js';
+import { fill } from '../format.js';
+import { type Line, LineBuilder, paint } from '../line.js';
+import type { ConsoleModel } from '../model.js';
+import { aboveNote, type Panel, type PanelCtx, type PanelView, windowOf } from './registry.js';
+
+const BAR = 10;
+/** The name column is as wide as the longest name, up to this; a longer name takes its own room. */
+const NAME_MAX = 20;
+/** "9999.9/s" */
+const RATE_W = 8;
+
+/** A rate in at most RATE_W - 2 cells: one decimal below 10,000 per second, thousands above. */
+export function rateText(per_s: number): string {
+  return per_s < 9999.95 ? per_s.toFixed(1) : `${(per_s / 1000).toFixed(1)}k`;
+}
+
+/**
+ * " ✗ 2.1/s dropped", " ✗ 0.3/s failed": what did not get an answer, when something did not; without
+ * the words when they do not fit in `room` (✗ still says it).
+ */
+function lostText(r: RequestRate, room: number): string {
+  const parts: [number, string][] = [];
+  if (r.dropped > 0) parts.push([r.dropped_per_s!, 'dropped']);
+  if (r.failed > 0) parts.push([r.failed_per_s!, 'failed']);
+  const long = parts.map(([x, w]) => ` ✗ ${rateText(x)}/s ${w}`).join('');
+  return long.length <= room ? long : parts.map(([x]) => ` ✗ ${rateText(x)}/s`).join('');
+}
+
+function rateLine(r: RequestRate, nameW: number, top: number, width: number): Line {
+  const b = new LineBuilder(width).add(r.name.padEnd(nameW));
+  if (r.per_s === null)
+    return b
+      .add(' ')
+      .add('-'.padStart(RATE_W - 2), paint.dim)
+      .done();
+  b.add(' ').add(`${rateText(r.per_s)}/s`.padStart(RATE_W), r.per_s > 0 ? paint.bold : paint.dim);
+  // The bar goes before what was lost does: the numbers are what must show.
+  const withBar = lostText(r, width - b.width - 1 - BAR);
+  if (b.width + 1 + BAR + withBar.length <= width) {
+    const [f, e] = fill(top > 0 ? r.per_s / top : 0, BAR);
+    b.add(' ').add('█'.repeat(f), paint.ok).add('░'.repeat(e), paint.dim);
+    return b.add(withBar, paint.warn).done();
+  }
+  return b.add(lostText(r, width - b.width), paint.warn).done();
+}
+
+function allLines(x: RequestRates, width: number): Line[] {
+  const nameW = Math.min(NAME_MAX, Math.max(4, ...x.rates.map((r) => r.name.length)));
+  const top = Math.max(0, ...x.rates.map((r) => r.per_s ?? 0));
+  return x.rates.map((r) => rateLine(r, nameW, top, width));
+}
+
+/** The panel drawn from its data alone: `rows` lines of `width` cells, from `scroll` (kept in range). */
+export function requestsView(x: RequestRates, o: { width: number; rows: number; scroll: number }): PanelView {
+  const all = allLines(x, o.width);
+  const w = windowOf(all, o.rows, o.scroll, o.width);
+  const total = x.rates.reduce((t, r) => t + (r.per_s ?? 0), 0);
+  const n = x.rates.length;
+  return {
+    title: `requests: ${rateText(total)}/s, ${n} pVM${n === 1 ? '' : 's'}`,
+    note: aboveNote(w.first) || (x.span_ns === null ? 'no run yet' : `last ${durationText(x.span_ns)}`),
+    lines: w.lines,
+    total: all.length,
+    first: w.first,
+    // A click on a row selects its pVM; the `… N more` row is about none.
+    domids: w.lines.map((_, i) => (isMore(w, i, all.length) ? null : x.rates[w.first + i]!.domid)),
+  };
+}
+
+/** Whether the i-th line shown is windowOf's `… N more` row (the last, when rows follow it). */
+function isMore(w: { lines: Line[]; first: number }, i: number, total: number): boolean {
+  return i === w.lines.length - 1 && w.first + w.lines.length < total;
+}
+
+function view(ctx: PanelCtx): PanelView {
+  return requestsView(ctx.model.snapshot.requests, ctx);
+}
+
+export const requestsPanel: Panel = {
+  id: 'requests',
+  tab: 'requests',
+  followsSelection: false,
+  available: (m: ConsoleModel) => m.snapshot.requests.span_ns !== null && m.snapshot.requests.rates.length > 0,
+  need: (m) => m.snapshot.requests.rates.length,
+  view,
+};
