@@ -62,21 +62,22 @@ describe('request rates', () => {
     ]);
   });
 
-  it('span at least a second of virtual time across short steps; a pVM forked since is measured from its first sample', () => {
+  it('span at least 5 s of virtual time across short steps; a pVM forked since is measured from its first sample', () => {
     const h = new RequestHistory();
     h.add(at(0, pvm(1, 'web', 0)));
     for (let k = 1; k <= 20; k++)
-      h.add(at(k * 0.1, pvm(1, 'web', k * 3), ...(k >= 15 ? [pvm(4, 'web.1', (k - 15) * 2)] : [])));
+      h.add(at(k * 0.5, pvm(1, 'web', k * 3), ...(k >= 15 ? [pvm(4, 'web.1', (k - 15) * 2)] : [])));
     const x = h.rates();
-    // 2.0 s now: the window starts at the latest sample a second or more before, 1.0 s.
+    // 10 s now: the window starts at the latest sample 5 s or more before, 5 s.
     expect(x.span_ns).toBe(MIN_SPAN_NS);
+    expect(MIN_SPAN_NS).toBe(5e9);
     const web = x.rates.find((r) => r.name === 'web')!;
-    expect(web.per_s).toBeCloseTo(30, 9);
     expect(web.served).toBe(30);
-    // web.1 appeared at 1.5 s: 10 requests in 0.5 s.
+    expect(web.per_s).toBeCloseTo(6, 9);
+    // web.1 appeared at 7.5 s: 10 requests in 2.5 s.
     const child = x.rates.find((r) => r.name === 'web.1')!;
-    expect(child.span_ns).toBe(0.5e9);
-    expect(child.per_s).toBeCloseTo(20, 9);
+    expect(child.span_ns).toBe(2.5e9);
+    expect(child.per_s).toBeCloseTo(4, 9);
   });
 
   it('time that has not moved gives no rate; a sample at the same instant replaces the last (a fork between runs)', () => {
