@@ -153,13 +153,17 @@ describe('the requests panel, from its data', () => {
     expect(plain(drawn(down.lines)).split('\n')[2]).toMatch(/^a-rather-long-pvm-name\.1 +-$/);
   });
 
-  it('never cuts a name: narrow, the bar goes before the figures do', () => {
+  it('never cuts a name: narrow, a row’s bar goes first, then the words after what it lost', () => {
     const v = requestsView(data, { width: 38, rows: 10, scroll: 0 });
     const rows = plain(drawn(v.lines)).split('\n');
     expect(rows[0]).toBe('redis                  10.0/s ✗ 2.1/s');
     expect(rows[1]).toBe('web                     5.0/s');
     expect(rows[4]).toMatch(/^a-rather-long-pvm-name\.1 +-$/);
     for (const l of v.lines) expect(l.width).toBeLessThanOrEqual(38);
+    // Wider: a row keeps the words after what it lost before its bar; the others keep their bars.
+    const mid = plain(drawn(requestsView(data, { width: 48, rows: 10, scroll: 0 }).lines)).split('\n');
+    expect(mid[0]).toBe('redis                  10.0/s ✗ 2.1/s dropped');
+    expect(mid[1]).toBe('web                     5.0/s █████░░░░░');
   });
 
   it('under NO_COLOR draws no escape codes and keeps every meaning (glyphs and words)', () => {

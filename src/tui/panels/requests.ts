@@ -4,7 +4,8 @@
 // dropped by a full backlog or failed for want of a frame where there were any. `-` for a pVM with no
 // rate yet (forked since time last ran). It appears once virtual time has run with a serving pVM on the
 // host; longer than the panel, it ends with `… N more` and scrolls (focus it with Tab or Alt+7). Names
-// are never cut: a name longer than the column pushes its own row's figures right.
+// are never cut: a name longer than the column pushes its own row's figures right; in a narrow panel
+// a row's bar goes first, then the words after what was lost (`✗` still marks it).
 
 import { durationText } from '../../commands/sched.js';
 import type { RequestRate, RequestRates } from '../../commands/request-rates.js';
@@ -44,14 +45,13 @@ function rateLine(r: RequestRate, nameW: number, top: number, width: number): Li
       .add('-'.padStart(RATE_W - 2), paint.dim)
       .done();
   b.add(' ').add(`${rateText(r.per_s)}/s`.padStart(RATE_W), r.per_s > 0 ? paint.bold : paint.dim);
-  // The bar goes before what was lost does: the numbers are what must show.
-  const withBar = lostText(r, width - b.width - 1 - BAR);
-  if (b.width + 1 + BAR + withBar.length <= width) {
+  // What was lost, in words, goes before the bar does: the numbers and what they mean must show.
+  const lost = lostText(r, width - b.width);
+  if (b.width + 1 + BAR + lost.length <= width) {
     const [f, e] = fill(top > 0 ? r.per_s / top : 0, BAR);
     b.add(' ').add('█'.repeat(f), paint.ok).add('░'.repeat(e), paint.dim);
-    return b.add(withBar, paint.warn).done();
   }
-  return b.add(lostText(r, width - b.width), paint.warn).done();
+  return b.add(lost, paint.warn).done();
 }
 
 function allLines(x: RequestRates, width: number): Line[] {
