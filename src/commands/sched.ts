@@ -73,7 +73,8 @@ export function runText(r: RunReport): string {
   const lines = [
     `ran ${durationText(r.duration_ns)} of virtual time (uptime ${uptime(r.start_ns / 1e9).trim()} -> ${uptime(r.end_ns / 1e9).trim()}); pCPUs busy ${r.pcpu_busy_pct.map((b) => `${b.toFixed(1)}%`).join(' ')}`,
     columns(rows),
-    'CPU% is of one pCPU; Median and p99 are response latencies (arrival to end of the burst); Written: heap pages written, CoW: copy-on-write breaks',
+    "CPU% is of one pCPU; Domain-0's is netback carrying the requests' packets. Median and p99 are response latencies",
+    '(from arrival, netback carrying the request in included, to the end of the burst); Written: heap pages written, CoW: copy-on-write breaks',
   ];
   for (const p of failed)
     lines.push(

@@ -11,8 +11,9 @@
 // vCPUs block whenever netback has nothing to do and are woken by the NIC's interrupt and the guests'
 // events, so they run BOOSTed, ahead of the guests' vCPUs, which under load never block and so are never
 // boosted; the guests share what pCPUs are left equally (equal weights: credit's round robin of 30 ms
-// slices, as processor sharing). This is a model of the credit scheduler's outcome, not its run loop
-// (sched/credit.ts, which `run` uses): see bench apps.
+// slices, as processor sharing). This is a model of the credit scheduler's outcome, not its run loop:
+// `run` schedules netback with the policy itself (netback.ts), with open-loop arrivals; the paper's
+// benchmarks are closed loops of connections, which this generator keeps.
 
 import type { CostModel } from '../cost-model.js';
 import type { Domain } from '../domain.js';

@@ -36,15 +36,33 @@ export const EXCHANGES: Record<AppKind, Trip[]> = {
 
 const OP = { redis: 'redis_op', http: 'http_op', dns: 'dns_op', daytime: 'daytime_op' } as const;
 
+/** What Domain-0 does for every packet: the bridge, netback, the grant copy, the event; plus the NIC's driver for one from or to the wire. */
+const DOM0_PACKET = ['bridge_forward', 'netback_packet', 'grant_copy', 'net_notify'] as const;
+
 /** Domain-0's work for `packets` packets either way; `wire`: they come from or go to the NIC. */
 export function dom0Us(c: CostModel, packets: number, wire: boolean): number {
-  let t =
-    c.us('bridge_forward', packets) +
-    c.us('netback_packet', packets) +
-    c.us('grant_copy', packets) +
-    c.us('net_notify', packets);
+  let t = 0;
+  for (const p of DOM0_PACKET) t += c.us(p, packets);
   if (wire) t += c.us('nic_packet', packets);
   return t;
+}
+
+/** dom0Us per packet read with value(): nothing charged to a meter (run prices millions of packets). */
+export function dom0PacketValueUs(c: CostModel, wire: boolean): number {
+  let t = 0;
+  for (const p of DOM0_PACKET) t += c.value(p);
+  return wire ? t + c.value('nic_packet') : t;
+}
+
+/** The packets of one request in (client to appliance) and out, over all its trips. */
+export function packetsOf(app: AppKind): { in: number; out: number } {
+  let i = 0;
+  let o = 0;
+  for (const t of EXCHANGES[app]) {
+    i += t.in;
+    o += t.out;
+  }
+  return { in: i, out: o };
 }
 
 /** The guest's work for `packets` packets and `ops` requests served. */
