@@ -65,10 +65,15 @@ export function packetsOf(app: AppKind): { in: number; out: number } {
   return { in: i, out: o };
 }
 
+/** The app's own work for `ops` requests: the same code whether it runs in a pVM or a process. */
+export function opUs(c: CostModel, app: AppKind, ops: number): number {
+  return c.us(OP[app], ops);
+}
+
 /** The guest's work for `packets` packets and `ops` requests served. */
 export function guestUs(c: CostModel, app: AppKind, packets: number, ops: number): number {
   return (
-    c.us('netfront_packet', packets) + c.us('lwip_packet', packets) + c.us('net_notify', packets) + c.us(OP[app], ops)
+    c.us('netfront_packet', packets) + c.us('lwip_packet', packets) + c.us('net_notify', packets) + opUs(c, app, ops)
   );
 }
 
@@ -90,4 +95,31 @@ export function requestUs(c: CostModel, app: AppKind, wire: boolean): number {
 /** A request from the shell, a client in Domain-0. */
 export function shellRequestUs(c: CostModel, app: AppKind): number {
   return requestUs(c, app, false);
+}
+
+/**
+ * One trip of a request as a load generator runs it, in ns: the backend's work for the packets in and
+ * out (Domain-0's netback here; Linux's softirq for processes, linux-path.ts), the server's own packet
+ * work, and the mean of the op for the trip's requests (0 when the trip serves none).
+ */
+export interface TripPrice {
+  in: number;
+  guest: number;
+  op: number;
+  out: number;
+}
+
+/**
+ * A pVM's trips with its clients on the wire, priced once from the cost model (not charged to any
+ * command's meter): Domain-0's in and out, the guest's packet work, and `pipeline` ops.
+ */
+export function xenTripPrices(c: CostModel, app: AppKind, pipeline: number): TripPrice[] {
+  return c.background(() =>
+    EXCHANGES[app].map((t) => ({
+      in: dom0Us(c, t.in, true) * 1000,
+      guest: guestUs(c, app, t.in + t.out, 0) * 1000,
+      op: t.op ? guestUs(c, app, 0, pipeline) * 1000 : 0,
+      out: dom0Us(c, t.out, true) * 1000,
+    })),
+  );
 }
