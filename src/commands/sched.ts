@@ -73,7 +73,8 @@ export function runText(r: RunReport): string {
   const lines = [
     `ran ${durationText(r.duration_ns)} of virtual time (uptime ${uptime(r.start_ns / 1e9).trim()} -> ${uptime(r.end_ns / 1e9).trim()}); pCPUs busy ${r.pcpu_busy_pct.map((b) => `${b.toFixed(1)}%`).join(' ')}`,
     columns(rows),
-    'CPU% is of one pCPU; Median and p99 are response latencies (arrival to end of the burst); Written: heap pages written, CoW: copy-on-write breaks',
+    "CPU% is of one pCPU; Domain-0's is netback carrying the requests' packets. Median and p99 are response latencies",
+    '(from arrival, netback carrying the request in included, to the end of the burst); Written: heap pages written, CoW: copy-on-write breaks',
   ];
   for (const p of failed)
     lines.push(
@@ -96,7 +97,7 @@ export const run = command({
   args: {
     duration: one(duration(RUN_MAX_NS, (w) => `run covers at most 24h at a time, not ${w} (run again to go further)`)),
   },
-  help: 'Examples: run 500ms, run 10s, run 1h. Prints per pVM: CPU time and share of one pCPU, requests served and dropped, median and 99th-percentile response latency, heap pages written and copy-on-write breaks. Same seed, same commands: the same output.',
+  help: "Examples: run 500ms, run 10s, run 1h. Prints per pVM: CPU time and share of one pCPU, requests served and dropped, median and 99th-percentile response latency, heap pages written and copy-on-write breaks. A request's packets pass through netback on a Domain-0 vCPU, scheduled like the pVMs' (Domain-0's CPU is that work), and a request to a blocked pVM waits for netback to carry it in. Same seed, same commands: the same output.",
   run(ctx, a) {
     const ns = a.duration;
     if (ns > LONG_RUN_NS) return { effect: { kind: 'long-run', ns }, otherwise: () => runWhole(ctx, ns) };

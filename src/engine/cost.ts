@@ -307,6 +307,12 @@ export const COSTS = {
     per: 'page',
     source: 'a minor fault mapping a page already in memory (shmem_fault; lmbench lat_pagefault: tenths of a us)',
   },
+  linux_stack_packet: {
+    us: 1.5,
+    per: 'packet',
+    source:
+      "Linux's TCP/IP (or UDP) stack handles one segment in or out: ip_rcv to tcp_v4_rcv and the socket's queue, or tcp_transmit_skb to dev_queue_xmit (order of magnitude of per-packet kernel cost on 2010s Xeons); used by bench apps' Ubuntu processes (net/linux-path.ts)",
+  },
   // The network path (net/path.ts): Xen's split drivers. A packet from the wire is taken by the NIC driver
   // in Domain-0, forwarded by the Linux bridge to the pVM's vif, copied into the guest's granted buffer by
   // netback (GNTTABOP_copy) and announced by an event; netfront in the guest takes it off the ring and

@@ -8,6 +8,7 @@ import { dataRegion } from '../../src/engine/apps/pages.js';
 import { serveGenerated } from '../../src/engine/apps/requests.js';
 import { create } from '../../src/engine/lifecycle.js';
 import { runLoad } from '../../src/engine/net/loadgen.js';
+import { xenTripPrices } from '../../src/engine/net/path.js';
 import { newEngine } from '../../src/engine/index.js';
 import { Rng } from '../../src/engine/rng.js';
 import { IMAGES, LIBS, makeShell } from '../helpers.js';
@@ -23,11 +24,26 @@ const get = (id: string) => {
 };
 
 describe('bench apps', () => {
-  it('has the six Redis and web cells per system, Ubuntu as the paper only', () => {
+  it("has the Redis and web cells per system beside the paper's values", () => {
     for (const sys of ['ubuntu', 'kylinx', 'minios'])
-      for (const id of [`redis.${sys}.1`, `redis.${sys}.8`, `web.${sys}.1`, `web.${sys}.9`]) get(`apps.${id}`);
-    expect(get('apps.redis.ubuntu.1').kind).toBe('paper only');
+      for (const id of [`redis.${sys}.1`, `redis.${sys}.8`, `web.${sys}.1`, `web.${sys}.9`])
+        expect(get(`apps.${id}`).paper).toBeGreaterThan(0);
     expect(get('apps.redis.ubuntu.1').paper).toBe(31000);
+    expect(get('apps.web.minios.1').paper).toBe(4500);
+  });
+
+  it("predicts Ubuntu's processes above KylinX in every cell, from Linux's path with nothing fitted", () => {
+    for (const id of ['redis.1', 'redis.8', 'web.1', 'web.9']) {
+      const ubuntu = get(`apps.${id.replace('.', '.ubuntu.')}`);
+      expect(ubuntu.kind).toBe('predicted');
+      expect(ubuntu.ratio).not.toBeNull();
+      expect(ubuntu.model!).toBeGreaterThan(get(`apps.${id.replace('.', '.kylinx.')}`).model!);
+    }
+    // Linux's stack is the Ubuntu rows' own: making it dearer moves them and nothing of the pVMs'.
+    const dear = benchEnv(sh, { costs: { linux_stack_packet: 10 } });
+    const cell = { app: 'redis', image: 'redis', servers: 1, connections: 50 } as const;
+    expect(runCell(dear, { ...cell, system: 'ubuntu' }).per_s).toBeLessThan(get('apps.redis.ubuntu.1').model! * 0.8);
+    expect(Math.round(runCell(dear, { ...cell, system: 'kylinx' }).per_s)).toBe(get('apps.redis.kylinx.1').model);
   });
 
   it('calibrates one constant per application, within 10% of its cell', () => {
@@ -74,8 +90,9 @@ describe('load generator', () => {
       servers: [d],
       connections: 4,
       pipeline: 1,
+      trips: xenTripPrices(hv.cost, 'redis', 1),
       pcpus: 6,
-      dom0Vcpus: 2,
+      backends: { count: 2, by: 'server' },
       durationNs: 5e6,
       warmupNs: 1e6,
       rng,

@@ -380,7 +380,13 @@ export class Memory {
     const kind = str(s, 'kind', where);
     if (kind !== 'ro' && kind !== 'cow' && kind !== 'shared')
       fail('EINVAL', `state: ${where}.kind must be ro, cow or shared`);
-    return { name: str(s, 'name', where), kind, pages: nat(s, 'pages', where), p2m: natList(s, 'p2m', where) };
+    const pages = nat(s, 'pages', where);
+    const p2m = natList(s, 'p2m', where);
+    // One chunk per 512 pages: a list of another length would leave pages with no chunk to look in.
+    const chunks = Math.ceil(pages / CHUNK_PAGES);
+    if (p2m.length !== chunks)
+      fail('EINVAL', `state: ${where}.p2m must list ${chunks} chunk${chunks === 1 ? '' : 's'} for ${pages} pages`);
+    return { name: str(s, 'name', where), kind, pages, p2m };
   }
 
   save(): ChunkSnapshot {

@@ -1,24 +1,29 @@
 // A client load generator in virtual time: closed-loop connections (redis-benchmark -c N -P P, weighttp -c C,
-// a DNS query stream with C outstanding) against appliances over the network path (path.ts).
+// a DNS query stream with C outstanding) against servers over a network path whose prices it is given
+// (path.ts xenTripPrices for pVMs, linux-path.ts linuxTripPrices for Linux processes).
 //
-// Each trip of a request (EXCHANGES) goes: the wire (half of wire_rtt), Domain-0's work for the packets
-// in (NIC, bridge, netback, grant copy, event), the guest's (netfront, lwIP, the app's op: the request is
-// served by the appliance's code, so a SET writes its page), Domain-0's work for the packets out, the
-// wire back. The op's CPU varies (exponential about its cost); the packets' does not. Domain-0's work for a pVM's vif runs on one of Domain-0's vCPUs (netback's per-vif thread:
-// vif i on vCPU i mod dom0_vcpus); each pVM's on its own vCPU. A vCPU serves its queue in order.
+// Each trip of a request (EXCHANGES) goes: the wire (half of wire_rtt), the backend's work for the packets
+// in (pVMs: Domain-0's NIC driver, bridge, netback, grant copy, event; processes: the NIC driver and
+// Linux's stack in softirq), the server's (pVMs: netfront, lwIP; processes: socket calls and the replies
+// down the stack; then the app's op: the request is served by the appliance's code, so a SET writes its
+// page), the backend's work for the packets out, the wire back. The op's CPU varies (exponential about
+// its cost); the packets' does not. A pVM's vif is served by Domain-0's vCPU (netback's per-vif thread:
+// vif i on vCPU i mod dom0_vcpus); a process's flow by the softirq of its RSS queue; each server runs on
+// one vCPU (or core). Every queue is served in order.
 //
-// The vCPUs share the host's pCPUs as the credit scheduler shares them, in its fluid limit: Domain-0's
-// vCPUs block whenever netback has nothing to do and are woken by the NIC's interrupt and the guests'
-// events, so they run BOOSTed, ahead of the guests' vCPUs, which under load never block and so are never
-// boosted; the guests share what pCPUs are left equally (equal weights: credit's round robin of 30 ms
-// slices, as processor sharing). This is a model of the credit scheduler's outcome, not its run loop
-// (sched/credit.ts, which `run` uses): see bench apps.
+// The backends and servers share the host's pCPUs as the credit scheduler shares them, in its fluid
+// limit: Domain-0's vCPUs (and Linux's softirqs) block whenever they have nothing to do and are woken by
+// the NIC's interrupt and the guests' events, so they run BOOSTed, ahead of the servers, which under load
+// never block and so are never boosted; the servers share what pCPUs are left equally (equal weights:
+// credit's round robin of 30 ms slices, as processor sharing). This is a model of the credit scheduler's
+// outcome, not its run loop: `run` schedules netback with the policy itself (netback.ts), with open-loop
+// arrivals; the paper's benchmarks are closed loops of connections, which this generator keeps.
 
 import type { CostModel } from '../cost-model.js';
 import type { Domain } from '../domain.js';
 import type { AppKind } from '../apps/subsystem.js';
 import type { Rng } from '../rng.js';
-import { dom0Us, EXCHANGES, guestUs } from './path.js';
+import { EXCHANGES, type TripPrice } from './path.js';
 
 export interface LoadSpec {
   app: AppKind;
@@ -28,8 +33,15 @@ export interface LoadSpec {
   connections: number;
   /** Requests per trip on a connection (redis-benchmark -P); 1 otherwise. */
   pipeline: number;
+  /** Each trip's prices, for `pipeline` requests (path.ts xenTripPrices, linux-path.ts linuxTripPrices). */
+  trips: TripPrice[];
   pcpus: number;
-  dom0Vcpus: number;
+  /**
+   * Who carries the packets, ahead of the servers: Domain-0's vCPUs, a server's vif on vCPU server mod
+   * their number; or Linux's softirq on every core, a connection's flow on queue conn mod their number
+   * (RSS).
+   */
+  backends: { count: number; by: 'server' | 'connection' };
   /** Virtual time measured, after the warm-up. */
   durationNs: number;
   warmupNs: number;
@@ -103,35 +115,13 @@ class Timers {
   }
 }
 
-/**
- * Per-trip costs in ns, priced once from the cost model (not charged to any command's meter): Domain-0's
- * in and out, the guest's packet work, and the mean of the app's op for the trip's requests.
- */
-function tripCosts(
-  c: CostModel,
-  app: AppKind,
-  pipeline: number,
-): { in: number; guest: number; op: number; out: number }[] {
-  return c.background(() =>
-    EXCHANGES[app].map((t) => {
-      const packets = guestUs(c, app, t.in + t.out, 0) * 1000;
-      return {
-        in: dom0Us(c, t.in, true) * 1000,
-        guest: packets,
-        op: t.op ? guestUs(c, app, 0, pipeline) * 1000 : 0,
-        out: dom0Us(c, t.out, true) * 1000,
-      };
-    }),
-  );
-}
-
 /** Run the load for warm-up plus duration; counts what completes in the measured window. */
 export function runLoad(c: CostModel, s: LoadSpec): LoadResult {
   if (s.servers.length === 0) throw new RangeError('runLoad needs a server');
-  const trips = tripCosts(c, s.app, s.pipeline);
+  const trips = s.trips;
   const halfRtt = (c.background(() => c.us('wire_rtt')) * 1000) / 2;
   const guests: Vcpu[] = s.servers.map(() => ({ queue: [], head: 0, busyNs: 0, dom0: false }));
-  const dom0: Vcpu[] = Array.from({ length: s.dom0Vcpus }, () => ({ queue: [], head: 0, busyNs: 0, dom0: true }));
+  const dom0: Vcpu[] = Array.from({ length: s.backends.count }, () => ({ queue: [], head: 0, busyNs: 0, dom0: true }));
   const all = [...dom0, ...guests];
   const timers = new Timers();
   const start = s.warmupNs;
@@ -141,13 +131,16 @@ export function runLoad(c: CostModel, s: LoadSpec): LoadResult {
   const served = s.servers.map(() => 0);
   let busyAtStart: number[] | null = null;
 
+  // A stage with no work (Linux's replies leave in the process's own context) is passed at once, not
+  // queued behind the backend's other work.
   const enqueue = (v: Vcpu, ns: number, done: () => void): void => {
-    v.queue.push({ left: ns, done });
+    if (ns <= 0) done();
+    else v.queue.push({ left: ns, done });
   };
 
   const trip = (conn: number, server: number, k: number, sentAt: number): void => {
     const t = trips[k]!;
-    const back = dom0[server % dom0.length]!;
+    const back = dom0[(s.backends.by === 'server' ? server : conn) % dom0.length]!;
     timers.arm(now + halfRtt, () =>
       enqueue(back, t.in, () =>
         enqueue(guests[server]!, t.guest + (t.op > 0 ? Math.max(1, s.rng.exp(t.op)) : 0), () => {

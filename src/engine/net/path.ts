@@ -36,21 +36,44 @@ export const EXCHANGES: Record<AppKind, Trip[]> = {
 
 const OP = { redis: 'redis_op', http: 'http_op', dns: 'dns_op', daytime: 'daytime_op' } as const;
 
+/** What Domain-0 does for every packet: the bridge, netback, the grant copy, the event; plus the NIC's driver for one from or to the wire. */
+const DOM0_PACKET = ['bridge_forward', 'netback_packet', 'grant_copy', 'net_notify'] as const;
+
 /** Domain-0's work for `packets` packets either way; `wire`: they come from or go to the NIC. */
 export function dom0Us(c: CostModel, packets: number, wire: boolean): number {
-  let t =
-    c.us('bridge_forward', packets) +
-    c.us('netback_packet', packets) +
-    c.us('grant_copy', packets) +
-    c.us('net_notify', packets);
+  let t = 0;
+  for (const p of DOM0_PACKET) t += c.us(p, packets);
   if (wire) t += c.us('nic_packet', packets);
   return t;
+}
+
+/** dom0Us per packet read with value(): nothing charged to a meter (run prices millions of packets). */
+export function dom0PacketValueUs(c: CostModel, wire: boolean): number {
+  let t = 0;
+  for (const p of DOM0_PACKET) t += c.value(p);
+  return wire ? t + c.value('nic_packet') : t;
+}
+
+/** The packets of one request in (client to appliance) and out, over all its trips. */
+export function packetsOf(app: AppKind): { in: number; out: number } {
+  let i = 0;
+  let o = 0;
+  for (const t of EXCHANGES[app]) {
+    i += t.in;
+    o += t.out;
+  }
+  return { in: i, out: o };
+}
+
+/** The app's own work for `ops` requests: the same code whether it runs in a pVM or a process. */
+export function opUs(c: CostModel, app: AppKind, ops: number): number {
+  return c.us(OP[app], ops);
 }
 
 /** The guest's work for `packets` packets and `ops` requests served. */
 export function guestUs(c: CostModel, app: AppKind, packets: number, ops: number): number {
   return (
-    c.us('netfront_packet', packets) + c.us('lwip_packet', packets) + c.us('net_notify', packets) + c.us(OP[app], ops)
+    c.us('netfront_packet', packets) + c.us('lwip_packet', packets) + c.us('net_notify', packets) + opUs(c, app, ops)
   );
 }
 
@@ -72,4 +95,31 @@ export function requestUs(c: CostModel, app: AppKind, wire: boolean): number {
 /** A request from the shell, a client in Domain-0. */
 export function shellRequestUs(c: CostModel, app: AppKind): number {
   return requestUs(c, app, false);
+}
+
+/**
+ * One trip of a request as a load generator runs it, in ns: the backend's work for the packets in and
+ * out (Domain-0's netback here; Linux's softirq for processes, linux-path.ts), the server's own packet
+ * work, and the mean of the op for the trip's requests (0 when the trip serves none).
+ */
+export interface TripPrice {
+  in: number;
+  guest: number;
+  op: number;
+  out: number;
+}
+
+/**
+ * A pVM's trips with its clients on the wire, priced once from the cost model (not charged to any
+ * command's meter): Domain-0's in and out, the guest's packet work, and `pipeline` ops.
+ */
+export function xenTripPrices(c: CostModel, app: AppKind, pipeline: number): TripPrice[] {
+  return c.background(() =>
+    EXCHANGES[app].map((t) => ({
+      in: dom0Us(c, t.in, true) * 1000,
+      guest: guestUs(c, app, t.in + t.out, 0) * 1000,
+      op: t.op ? guestUs(c, app, 0, pipeline) * 1000 : 0,
+      out: dom0Us(c, t.out, true) * 1000,
+    })),
+  );
 }

@@ -5,7 +5,7 @@
 import { isHeld, isZombie } from '../domain.js';
 import type { Hypervisor } from '../hypervisor.js';
 import type { SchedPolicy } from './policy.js';
-import { CoreState, W_CPU, W_REQUESTS } from './state.js';
+import { CoreState, W_CPU, W_NETBACK, W_REQUESTS } from './state.js';
 
 export function checkCore(s: CoreState, hv: Hypervisor, policy: SchedPolicy): string[] {
   const p: string[] = [];
@@ -42,7 +42,10 @@ export function checkCore(s: CoreState, hv: Hypervisor, policy: SchedPolicy): st
       if (v.down) p.push(`d${v.domid}v${v.id}, taken down by vcpu-set, is ${v.state}`);
       if (v.w.kind === W_REQUESTS && v.w.burstLeftNs <= 0)
         p.push(`d${v.domid}v${v.id} is ${v.state} with no request to serve`);
-      if (v.w.kind !== W_REQUESTS && v.w.kind !== W_CPU) p.push(`idle d${v.domid}v${v.id} is ${v.state}`);
+      if (v.w.kind === W_NETBACK && v.w.burstLeftNs <= 0)
+        p.push(`d${v.domid}v${v.id} is ${v.state} with no netback job`);
+      if (v.w.kind !== W_REQUESTS && v.w.kind !== W_CPU && v.w.kind !== W_NETBACK)
+        p.push(`idle d${v.domid}v${v.id} is ${v.state}`);
     }
     if (v.affinity && v.affinity.some((c) => c < 0 || c >= s.pcpus.length))
       p.push(`d${v.domid}v${v.id} has affinity outside the pCPUs`);

@@ -35,8 +35,19 @@ import {
   T_POLICY,
   T_WAKE,
   VCpu,
+  W_NETBACK,
   W_REQUESTS,
+  type WorkState,
 } from './state.js';
+import {
+  endJob,
+  netbackPrice,
+  netbackQueues,
+  NO_GUEST,
+  queueJob,
+  startJob,
+  type NetbackQueue,
+} from '../net/netback.js';
 import {
   admit,
   completeBurst,
@@ -179,6 +190,8 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
         wakeSeq: 0,
         w: newWork(p, streamSeed(this.hv.host.seed, d.domid, i), now),
       };
+      // Domain-0's vCPUs run netback: the packets of the pVMs' requests (net/netback.ts).
+      if (d.domid === DOM0) v.w.kind = W_NETBACK;
       this.s.vcpus.set(v.uid, v);
       sd.vcpus.push(v.uid);
       this.policy.insertVcpu(v, model ?? null, now);
@@ -248,9 +261,9 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
     if (v.state === 'running' || v.state === 'runnable') return;
     const w = v.w;
     if (w.kind === W_REQUESTS && w.burstLeftNs === 0) {
-      admit(w, c.p, now);
+      this.admitRequests(v, c, now);
       startBurst(w, c.p, d, this.dl(), this.hv.cost);
-    }
+    } else if (w.kind === W_NETBACK && w.burstLeftNs === 0) startJob(w);
     if (hasWork(w, now)) {
       this.cancelWake(v);
       this.policy.wake(v, now, fromEvent);
@@ -273,6 +286,53 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
     v.wakeSeq = 0;
   }
 
+  // ---- netback: the requests' packets on Domain-0's vCPUs (net/netback.ts) ---------------------------
+
+  /** The Domain-0 vCPU whose netback thread serves domid's vif: vCPU domid mod Domain-0's vCPUs. */
+  private netbackOf(domid: number): VCpu | undefined {
+    const uids = this.s.doms.get(DOM0)?.vcpus;
+    if (!uids || uids.length === 0) return undefined;
+    return this.s.vcpus.get(uids[domid % uids.length]!);
+  }
+
+  /**
+   * Queue packet work for netback, `guest` to be woken when it is done (or NO_GUEST), and send netback
+   * its event: a blocked netback vCPU wakes now, while the sender still runs, as evtchn_send wakes the
+   * receiver before the sender blocks (so the pCPU's next decision sees it).
+   */
+  private toNetback(domid: number, ns: number, guest: number, now: number): void {
+    const nb = this.netbackOf(domid);
+    if (!nb) return;
+    queueJob(nb.w, ns, guest);
+    if (nb.state === 'blocked') this.resume(nb, now);
+  }
+
+  /** Requests that arrived join the queue; the inbound packets of those netback has not carried are queued for it. */
+  private admitRequests(v: VCpu, c: DomCtx, now: number): void {
+    const w = v.w;
+    let n = admit(w, c.p, now);
+    const carried = Math.min(n, w.carried);
+    w.carried -= carried;
+    n -= carried;
+    if (n > 0 && c.p.app) this.toNetback(v.domid, n * netbackPrice(this.hv.cost, c.p.app).inNs, NO_GUEST, now);
+  }
+
+  /**
+   * A request arrives at a blocked pVM that serves over the network: netback carries it in first, and
+   * the pVM is woken by netback's event when it has. Returns false when the arrival is the pVM's own business
+   * (it is not blocked, or serves nothing over the network).
+   */
+  private carryIn(v: VCpu, now: number): boolean {
+    const w = v.w;
+    if (w.kind !== W_REQUESTS || v.state !== 'blocked' || w.burstLeftNs > 0 || w.queue.length > 0) return false;
+    if (w.nextArrivalNs > now) return false;
+    const c = this.ctxOf(v.domid);
+    if (!c.p.app || isHeld(c.d) || c.d.waiting) return false;
+    w.carried++;
+    this.toNetback(v.domid, netbackPrice(this.hv.cost, c.p.app).inNs, v.uid, now);
+    return true;
+  }
+
   private dl(): LinkedLibraries {
     return this.dlDuringRun ?? this.libs;
   }
@@ -289,13 +349,13 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
     if (dt <= 0) return;
     v.cpuNs += dt;
     this.s.pcpus[v.cpu]!.busyNs += dt;
-    if (v.w.kind === W_REQUESTS && v.w.burstLeftNs > 0) v.w.burstLeftNs = Math.max(0, v.w.burstLeftNs - dt);
+    if (bursts(v.w) && v.w.burstLeftNs > 0) v.w.burstLeftNs = Math.max(0, v.w.burstLeftNs - dt);
     v.chargedToNs = now;
   }
 
   /** The pCPU's next decision at `at`, or when the running burst ends if that is sooner. */
   armDecision(cpu: number, v: VCpu, now: number, at: number): void {
-    const burstEnd = v.w.kind === W_REQUESTS && v.w.burstLeftNs > 0 ? now + v.w.burstLeftNs : Infinity;
+    const burstEnd = bursts(v.w) && v.w.burstLeftNs > 0 ? now + v.w.burstLeftNs : Infinity;
     this.s.pcpus[cpu]!.timerSeq = this.s.timers.arm(Math.min(at, burstEnd), T_PCPU, cpu);
   }
 
@@ -348,7 +408,7 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
         const v = this.s.vcpus.get(target);
         if (v && v.wakeSeq === seq) {
           v.wakeSeq = 0;
-          this.resume(v, now);
+          if (!this.carryIn(v, now)) this.resume(v, now);
         }
         break;
       }
@@ -368,23 +428,34 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
     if (p.curr >= 0) this.policy.decide(cpu, now, armed);
   }
 
-  /** The running vCPU's burst is done: count the request, start the next one queued, or block. */
+  /**
+   * The running vCPU's burst is done. A pVM's: count the request, hand its reply to netback, start the
+   * next one queued, or block. Netback's: wake the pVM it carried a request in for, take the next job,
+   * or block.
+   */
   private finishBurst(v: VCpu, now: number): void {
     const w = v.w;
-    if (w.kind === W_REQUESTS && w.burstLeftNs === 0) {
+    if (w.burstLeftNs !== 0) return;
+    if (w.kind === W_REQUESTS) {
       const c = this.ctxOf(v.domid);
       const d = c.d;
       const params = c.p;
       const latency = completeBurst(this.hv, d, c.dirty, w, params, now);
-      if (latency >= 0 && this.hist) {
-        const h = (this.hist[d.domid] ??= new Uint32Array(HIST_SIZE));
-        histRecord(h, latency);
+      if (latency >= 0) {
+        if (this.hist) histRecord((this.hist[d.domid] ??= new Uint32Array(HIST_SIZE)), latency);
+        if (params.app) this.toNetback(d.domid, netbackPrice(this.hv.cost, params.app).outNs, NO_GUEST, now);
       }
-      admit(w, params, now);
+      this.admitRequests(v, c, now);
       if (!startBurst(w, params, d, this.dl(), this.hv.cost)) {
         this.policy.sleep(v, 'blocked', now);
         this.armWake(v);
       }
+    } else if (w.kind === W_NETBACK) {
+      // The guest's event is sent before netback looks for more work or blocks.
+      const guest = endJob(w);
+      const g = guest === NO_GUEST ? undefined : this.s.vcpus.get(guest);
+      if (g && g.state === 'blocked') this.resume(g, now);
+      if (!startJob(w)) this.policy.sleep(v, 'blocked', now);
     }
   }
 
@@ -396,7 +467,8 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
     for (const uid of sd.vcpus) {
       const v = this.s.vcpus.get(uid)!;
       c.cpuNs += v.cpuNs;
-      c.served += v.w.served;
+      // Netback's jobs are packets carried, not requests served.
+      if (v.w.kind !== W_NETBACK) c.served += v.w.served;
       c.dropped += v.w.dropped;
       c.failed += v.w.failed;
       c.written += v.w.written;
@@ -436,6 +508,11 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
       pvms,
       pcpu_busy_pct: busyNs.map((b) => Math.round((b / dur) * 10000) / 100),
     };
+  }
+
+  /** Domain-0's netback queues, one per Domain-0 vCPU (the console's requests panel). */
+  netback(): NetbackQueue[] {
+    return netbackQueues(this.vcpusOf(this.hv.dom0));
   }
 
   /** The last run's interval (CPU per domain and pCPU busy time), null before any. */
@@ -647,6 +724,7 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
       // Saved before policies had records of their own (credit1 was the only one).
       this.s = loadCore(data as CoreSnapshot);
       this.policy.loadLegacy(sec);
+      this.netbackOnDom0();
       return;
     }
     if (sec.scheduler !== this.policy.name)
@@ -656,9 +734,20 @@ export class Scheduler implements Subsystem, SchedView, LibraryBusyView, SchedCo
       );
     this.s = loadCore(data as CoreSnapshot);
     this.policy.load(sec.params, sec.priv);
+    this.netbackOnDom0();
+  }
+
+  /** States saved before netback ran in `run` have Domain-0's vCPUs idle: they run netback now. */
+  private netbackOnDom0(): void {
+    for (const uid of this.s.doms.get(DOM0)?.vcpus ?? []) this.s.vcpus.get(uid)!.w.kind = W_NETBACK;
   }
 
   check(): string[] {
     return checkCore(this.s, this.hv, this.policy);
   }
+}
+
+/** Whether the workload's CPU comes in bursts that end (a request served, a netback job done). */
+function bursts(w: WorkState): boolean {
+  return w.kind === W_REQUESTS || w.kind === W_NETBACK;
 }

@@ -69,6 +69,8 @@ export function checkCoreShape(data: unknown): void {
       burstLeftNs: 'nat',
       burstArrivalNs: 'num',
       burstLib: 'str?',
+      carried: 'nat?',
+      deliverTo: 'int?',
       served: 'nat',
       dropped: 'nat',
       failed: 'nat',

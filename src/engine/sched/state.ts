@@ -17,26 +17,35 @@ export const T_POLICY = 2;
 // A busy pCPU's next decision: the policy's next event there (tick, end of slice or rate limit) or the
 // end of the running burst, whichever comes first; one timer per pCPU (target: pCPU).
 export const T_PCPU = 3;
-export const T_WAKE = 4; // a blocked vCPU's next request arrives (target: vCPU uid)
+export const T_WAKE = 4; // a blocked vCPU's next request arrives, or netback has packets (target: vCPU uid)
 
 /** What a vCPU's appliance does (workload.ts). */
 export const W_IDLE = 0;
 export const W_CPU = 1;
 export const W_REQUESTS = 2;
+/** Domain-0's netback: packet work the pVMs' requests queue (net/netback.ts). */
+export const W_NETBACK = 3;
 
 export interface WorkState {
   kind: number;
   rng: Rng;
   /** Next request not yet admitted (requests kind). */
   nextArrivalNs: number;
-  /** Arrival times of admitted requests waiting for the vCPU (FIFO, at most `backlog`). */
+  /**
+   * Arrival times of admitted requests waiting for the vCPU (FIFO, at most `backlog`); for netback, its
+   * jobs as [ns, guest vCPU uid] pairs.
+   */
   queue: number[];
   /** CPU still needed by the request being served; 0 when none is in progress. */
   burstLeftNs: number;
   burstArrivalNs: number;
   /** The library this burst is inside, if it was marked as a library call. */
   burstLib: string | null;
-  // Cumulative counters.
+  /** Requests whose inbound packets netback has already carried (not queued for it again at admission). */
+  carried: number;
+  /** Netback: the guest vCPU its job in progress wakes when done, -1 for none. */
+  deliverTo: number;
+  // Cumulative counters (netback: jobs done in served).
   served: number;
   dropped: number;
   failed: number;
@@ -175,7 +184,12 @@ export function newCoreState(pcpus: number): CoreState {
 
 // ---- snapshots -------------------------------------------------------------------------------------
 
-type WorkSnapshot = Omit<WorkState, 'rng'> & { rng: number };
+type WorkSnapshot = Omit<WorkState, 'rng' | 'carried' | 'deliverTo'> & {
+  rng: number;
+  // States saved before netback ran in `run` have neither.
+  carried?: number;
+  deliverTo?: number;
+};
 export type VCpuSnapshot = Omit<VCpu, 'w' | 'soft' | 'down'> & {
   w: WorkSnapshot;
   soft?: number[] | null;
@@ -235,7 +249,7 @@ export function loadCore(snap: CoreSnapshot): CoreState {
       // States saved before soft affinity existed have none: all pCPUs.
       soft: v.soft ? [...v.soft] : null,
       wakeSeq: v.wakeSeq,
-      w: { ...v.w, queue: [...v.w.queue], rng },
+      w: { ...v.w, queue: [...v.w.queue], rng, carried: v.w.carried ?? 0, deliverTo: v.w.deliverTo ?? -1 },
     });
   }
   const doms = new Map<number, SDom>();

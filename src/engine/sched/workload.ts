@@ -8,8 +8,9 @@
 // (apps/requests.ts: a redis SET writes the page of its key's slot, the others count themselves on their
 // stats page), and it writes `dirty_pages` more heap pages at random (connection buffers), all through
 // the same copy-on-write path as `touch`: so sharing between a parent and its forks decays while time
-// runs. Domain-0's netback share of each request is not scheduled in `run` (bench apps' load generator
-// models it). Requests that find `backlog` others waiting are dropped, as a full listen queue would.
+// runs. Domain-0's share of each request (the packets through netback) is Domain-0's vCPUs' work,
+// scheduled like the guests' (net/netback.ts). Requests that find `backlog` others waiting are dropped,
+// as a full listen queue would.
 //
 // Every vCPU draws from its own seeded stream (host seed, domid, vCPU), so what arrives at one pVM does
 // not depend on how the others were scheduled: BOOST on and off see the same requests.
@@ -25,7 +26,7 @@ import type { CostModel } from '../cost-model.js';
 import { serveGenerated } from '../apps/requests.js';
 import { Apps, type AppKind } from '../apps/subsystem.js';
 import { EXCHANGES } from '../net/path.js';
-import { W_CPU, W_IDLE, W_REQUESTS, type WorkState } from './state.js';
+import { W_CPU, W_IDLE, W_NETBACK, W_REQUESTS, type WorkState } from './state.js';
 
 export interface WorkloadDefaults {
   /** Requests per second (whole pVM). */
@@ -137,6 +138,8 @@ export function newWork(p: WorkParams, seed: number, now: number): WorkState {
     burstLeftNs: 0,
     burstArrivalNs: 0,
     burstLib: null,
+    carried: 0,
+    deliverTo: -1,
     served: 0,
     dropped: 0,
     failed: 0,
@@ -151,13 +154,17 @@ function gap(w: WorkState, p: WorkParams): number {
   return Math.max(1, Math.round(w.rng.exp(p.gapNs)));
 }
 
-/** Requests that arrived by `now` join the queue (or are dropped when it is full). */
-export function admit(w: WorkState, p: WorkParams, now: number): void {
+/** Requests that arrived by `now` join the queue (or are dropped when it is full): returns how many joined. */
+export function admit(w: WorkState, p: WorkParams, now: number): number {
+  let n = 0;
   while (w.nextArrivalNs <= now) {
-    if (w.queue.length < p.backlog) w.queue.push(w.nextArrivalNs);
-    else w.dropped++;
+    if (w.queue.length < p.backlog) {
+      w.queue.push(w.nextArrivalNs);
+      n++;
+    } else w.dropped++;
     w.nextArrivalNs += gap(w, p);
   }
+  return n;
 }
 
 /** Start serving the next queued request, if any: returns whether a burst is now in progress. */
@@ -193,6 +200,7 @@ function pathPriceNs(p: WorkParams, cost: CostModel): number {
 /** Whether the vCPU has CPU work now (its domain permitting). */
 export function hasWork(w: WorkState, now: number): boolean {
   if (w.kind === W_CPU) return true;
+  if (w.kind === W_NETBACK) return w.burstLeftNs > 0 || w.queue.length > 0;
   if (w.kind !== W_REQUESTS) return false;
   return w.burstLeftNs > 0 || w.queue.length > 0 || w.nextArrivalNs <= now;
 }
