@@ -11,10 +11,14 @@
 // rate then moves by about 15% from one refresh to the next instead of 100%, and rows of equal load
 // swap places less often. The panel says how long the window is. A pVM that is not in that older sample
 // (forked since) is measured from the first sample that has it; one in no older sample has no rate yet.
+//
+// Domain-0's netback (engine/net/netback.ts) is sampled with them: per Domain-0 vCPU the jobs queued now
+// and the CPU they still need, and the jobs it finished per second over the same window.
 
 import { isZombie } from '../engine/domain.js';
 import type { Engine } from '../engine/index.js';
 import { appKindOf, type AppKind } from '../engine/apps/subsystem.js';
+import type { NetbackQueue } from '../engine/net/netback.js';
 
 /** The shortest window a rate is taken over, when samples that far back exist. */
 export const MIN_SPAN_NS = 5e9;
@@ -32,6 +36,19 @@ export interface RequestSample {
   now_ns: number;
   /** Every live pVM whose image serves requests (redis, http, dns, daytime, and their forks), by domid. */
   pvms: RequestCounters[];
+  /** Domain-0's netback queues, one per Domain-0 vCPU. */
+  netback: NetbackQueue[];
+}
+
+/** One Domain-0 vCPU's netback: its queue now and its jobs done per second over the window. */
+export interface NetbackRate {
+  vcpu: number;
+  /** Jobs queued, the one in progress included. */
+  jobs: number;
+  /** CPU those jobs still need, µs. */
+  backlog_us: number;
+  /** Jobs finished per second of virtual time over the window; null when it has no older sample. */
+  done_per_s: number | null;
 }
 
 export interface RequestRate {
@@ -55,6 +72,8 @@ export interface RequestRates {
   span_ns: number | null;
   /** Busiest first (served per second, then dropped per second), then by domid; pVMs with no rate last. */
   rates: RequestRate[];
+  /** Domain-0's netback, by vCPU. */
+  netback: NetbackRate[];
 }
 
 /** The counters of every serving pVM now. */
@@ -71,7 +90,7 @@ export function requestSample(hv: Engine): RequestSample {
     }
     pvms.push(c);
   }
-  return { now_ns: hv.nowNs, pvms };
+  return { now_ns: hv.nowNs, pvms, netback: hv.sched.netback() };
 }
 
 /**
@@ -147,7 +166,7 @@ function rateOf(
 /** The rates of the newest sample's pVMs over the window ending at it (see the file's head). */
 export function requestRates(samples: readonly RequestSample[]): RequestRates {
   const now = samples[samples.length - 1];
-  if (!now) return { now_ns: 0, span_ns: null, rates: [] };
+  if (!now) return { now_ns: 0, span_ns: null, rates: [], netback: [] };
   let start = 0;
   for (let i = 0; i < samples.length - 1; i++) if (samples[i]!.now_ns <= now.now_ns - MIN_SPAN_NS) start = i;
   const rates = now.pvms.map((c): RequestRate => {
@@ -164,5 +183,15 @@ export function requestRates(samples: readonly RequestSample[]): RequestRates {
       (y.per_s ?? -1) - (x.per_s ?? -1) || (y.dropped_per_s ?? -1) - (x.dropped_per_s ?? -1) || x.domid - y.domid,
   );
   const first = samples[start]!;
-  return { now_ns: now.now_ns, span_ns: first.now_ns < now.now_ns ? now.now_ns - first.now_ns : null, rates };
+  const span = first.now_ns < now.now_ns ? now.now_ns - first.now_ns : null;
+  return { now_ns: now.now_ns, span_ns: span, rates, netback: netbackRates(now, first, span) };
+}
+
+/** Each Domain-0 vCPU's queue now, and its jobs done over the window's span. */
+function netbackRates(now: RequestSample, first: RequestSample, span: number | null): NetbackRate[] {
+  return now.netback.map((q) => {
+    const b = first.netback.find((x) => x.vcpu === q.vcpu);
+    const ok = span !== null && b !== undefined && q.done >= b.done;
+    return { vcpu: q.vcpu, jobs: q.jobs, backlog_us: q.backlogUs, done_per_s: ok ? perS(q.done - b.done, span) : null };
+  });
 }

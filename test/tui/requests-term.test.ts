@@ -1,8 +1,9 @@
 // The requests panel and the appliances' answers in a real terminal: the BUILT binary in a
 // pseudo-terminal read by a terminal emulator (test/term.ts), at 80x24, 120x40 and 200x60. After
-// `run 5s` the panel shows redis serving a non-zero rate (at 80x24 it takes turns with the libraries and
-// the scheduler: Alt+7 shows it) while the sharing graph keeps its place; redis-cli's reply, an HTTP
-// body of several lines and dig's answer section are read whole in the output pane.
+// `run 5s` the panel shows Domain-0's netback and redis serving a non-zero rate (at 80x24 it takes turns
+// with the libraries and the scheduler: Alt+7 shows it) while the sharing graph keeps its place;
+// redis-cli's reply, an HTTP body of several lines and dig's answer section are read whole in the
+// output pane.
 
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,6 +62,8 @@ describe('requests and answers at 80x24, 120x40 and 200x60 in a pseudo-terminal'
         const redis = s.split('\n').find((l) => rateRow('redis').test(l));
         expect(redis, s).toBeDefined();
         expect(Number(rateRow('redis').exec(redis!)![1])).toBeGreaterThan(0);
+        // Domain-0's netback heads it: each vCPU's jobs per second and its queue.
+        expect(s).toMatch(/ netback v0 \d+\.\d\/s q\d+( [\d.]+ µs)? · v1 \d+\.\d\/s q\d+/);
         // The sharing graph keeps its place beside the tree.
         expect(s).toMatch(/│ sharing: family web/);
         for (const l of s.split('\n')) expect(l.length).toBeLessThanOrEqual(cols);

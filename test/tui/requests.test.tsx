@@ -29,7 +29,7 @@ const pvm = (domid: number, name: string, served: number, dropped = 0, failed = 
   failed,
 });
 
-const at = (s: number, ...pvms: RequestCounters[]): RequestSample => ({ now_ns: s * 1e9, pvms });
+const at = (s: number, ...pvms: RequestCounters[]): RequestSample => ({ now_ns: s * 1e9, pvms, netback: [] });
 
 /** The panel's lines as the terminal shows them, through ink. */
 function drawn(lines: Parameters<typeof Lines>[0]['lines']): string {
@@ -102,6 +102,28 @@ describe('request rates', () => {
     expect(h.rates().span_ns).toBeNull();
   });
 
+  it("give Domain-0's netback per vCPU: its queue now and the jobs it finished per second over the window", () => {
+    const q = (vcpu: number, jobs: number, backlogUs: number, done: number) => ({
+      vcpu,
+      state: 'blocked' as const,
+      jobs,
+      backlogUs,
+      done,
+    });
+    const x = requestRates([
+      { ...at(0, pvm(1, 'web', 0)), netback: [q(0, 0, 0, 10), q(1, 0, 0, 4)] },
+      { ...at(10, pvm(1, 'web', 50)), netback: [q(0, 3, 18, 110), q(1, 0, 0, 4)] },
+    ]);
+    expect(x.netback).toEqual([
+      { vcpu: 0, jobs: 3, backlog_us: 18, done_per_s: 10 },
+      { vcpu: 1, jobs: 0, backlog_us: 0, done_per_s: 0 },
+    ]);
+    // Before time has moved: the queue, no rate.
+    expect(requestRates([{ ...at(0), netback: [q(0, 1, 6, 0)] }]).netback).toEqual([
+      { vcpu: 0, jobs: 1, backlog_us: 6, done_per_s: null },
+    ]);
+  });
+
   it('formats a rate in at most six cells', () => {
     expect(rateText(0)).toBe('0.0');
     expect(rateText(10.66)).toBe('10.7');
@@ -166,6 +188,38 @@ describe('the requests panel, from its data', () => {
     expect(mid[1]).toBe('web                     5.0/s █████░░░░░');
   });
 
+  const withNetback = {
+    ...data,
+    netback: [
+      { vcpu: 0, jobs: 0, backlog_us: 0, done_per_s: 47_400 },
+      { vcpu: 1, jobs: 3, backlog_us: 18, done_per_s: 41.6 },
+    ],
+  };
+
+  it("heads the pVMs with Domain-0's netback per vCPU, on one row when it fits, never splitting a vCPU", () => {
+    const wide = requestsView(withNetback, { width: 60, rows: 10, scroll: 0 });
+    const rows = plain(drawn(wide.lines)).split('\n');
+    expect(rows[0]).toBe('netback v0 47.4k/s q0 · v1 41.6/s q3 18.0 µs');
+    expect(rows[1]).toMatch(/^redis +10\.0\/s/);
+    expect(wide.domids).toEqual([null, 2, 1, 5, 3, 9]);
+    const narrow = plain(drawn(requestsView(withNetback, { width: 38, rows: 10, scroll: 0 }).lines)).split('\n');
+    expect(narrow.slice(0, 3)).toEqual(['netback v0 47.4k/s q0', '  v1 41.6/s q3 18.0 µs', narrow[2]]);
+    expect(narrow[2]).toMatch(/^redis /);
+  });
+
+  it('puts netback after the pVMs when the panel is too short for it and the busiest three', () => {
+    const v = requestsView(withNetback, { width: 60, rows: 4, scroll: 0 });
+    const rows = plain(drawn(v.lines)).split('\n');
+    expect(rows.map((r) => r.split(' ')[0])).toEqual(['redis', 'web', 'web.1', '…']);
+    expect(rows[3]).toBe('… 3 more (Tab to it, PgDn)');
+    // Scrolled to the end: netback is the last row.
+    const end = plain(drawn(requestsView(withNetback, { width: 60, rows: 4, scroll: 9 }).lines)).split('\n');
+    expect(end[3]).toBe('netback v0 47.4k/s q0 · v1 41.6/s q3 18.0 µs');
+    // One more row: netback first, and still the busiest three.
+    const five = plain(drawn(requestsView(withNetback, { width: 60, rows: 5, scroll: 0 }).lines)).split('\n');
+    expect(five.map((r) => r.split(' ')[0])).toEqual(['netback', 'redis', 'web', 'web.1', '…']);
+  });
+
   it('under NO_COLOR draws no escape codes and keeps every meaning (glyphs and words)', () => {
     chalk.level = 0;
     const f = drawn(requestsView(data, { width: 60, rows: 10, scroll: 0 }).lines);
@@ -195,12 +249,20 @@ describe('the console after run 10s on the default host', () => {
       expect(r.per_s, r.name).toBeCloseTo(p.requests / 10, 9);
       expect(r.dropped_per_s, r.name).toBeCloseTo(p.dropped / 10, 9);
     }
+    // Domain-0's netback: its queues as the scheduler has them, its jobs done over the 10 s.
+    const done = report.find((q) => q.domid === 0)!;
+    expect(x.netback.map((n) => n.vcpu)).toEqual(model.shell.hv.sched.netback().map((n) => n.vcpu));
+    expect(x.netback).toHaveLength(2);
+    const netbackDone = model.shell.hv.sched.netback().reduce((t, n) => t + n.done, 0);
+    expect(x.netback.reduce((t, n) => t + n.done_per_s!, 0)).toBeCloseTo(netbackDone / 10, 9);
+    expect(done.cpu_ns).toBeGreaterThan(0);
     // On screen, the busiest first; then, after a fork without time moving, the children have no rate yet.
     await type(KEY.alt('7'));
     const f = plain(panelsOf(frame()));
     const top = x.rates[0]!;
     expect(f).toMatch(new RegExp(`requests: [\\d.]+/s, 3 pVMs +last 10 s`));
     expect(f).toMatch(new RegExp(`${top.name} +${top.per_s!.toFixed(1).replace('.', '\\.')}/s █`));
+    expect(f).toMatch(/netback v0 [\d.]+\/s q\d+.* · v1 [\d.]+\/s q\d+/);
     await type('fork redis 2', KEY.enter);
     expect(model.snapshot.requests.rates.map((r) => [r.name, r.per_s === null])).toEqual([
       [x.rates[0]!.name, false],
