@@ -1,8 +1,9 @@
 // The last step of `npm run build` (and of `prepare`): dist/cli.js, as tsc wrote it, becomes one bundle of
 // everything it imports at start-up, with what it imports later (the console, --step, bench's handler,
 // quiz, sign, demo) as chunks beside it in dist/ loaded when asked for. Node's ESM loader resolves, reads
-// and compiles each of the ~150 files of the start-up graph on its own; one file is about a quarter of
-// `kylinx-sh -c "fork web 4"`'s wall time (DESIGN §6 budgets it at 3x `node -e 0`).
+// and compiles each of the ~150 files of the start-up graph one by one: reading 16 instead took a quarter
+// off `kylinx-sh -c "fork web 4"`'s wall time (231 ms to 170 ms beside `node -e 0`'s 80 ms; DESIGN §6
+// budgets it at 3x `node -e 0`).
 //
 // Only dist/cli.js is replaced: every other file of dist/ stays tsc's (tests and perf rows import them;
 // the sweep's child processes, Graphviz and the plots run them), and a later tsc run writes cli.js back
