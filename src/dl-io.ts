@@ -162,7 +162,7 @@ export function loadLibraries(imagesDir: string): LibraryStore {
  * A store entry whose verdict is judged when first read (a link's restrictions, `libs`, a saved state),
  * then kept. Judging all 32 shipped manifests (canonical form, SHA-256, the signature check) was 5% of the
  * instructions `kylinx-sh -c "fork web 4"` runs (cachegrind: 1,294 million, 1,231 without), and the booted
- * appliances link five of them. The files were read already, so the verdict is the one they had when the
+ * appliances link four of them. The files were read already, so the verdict is the one they had when the
  * shell started, as before.
  */
 function judgedOnUse(manifest: Manifest, file: string, judge: () => Verdict): LibraryEntry {
