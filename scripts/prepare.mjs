@@ -24,7 +24,10 @@ if (!packing) {
   const tsc = typescript();
   if (tsc !== null) {
     const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
-    process.exit(r.status ?? 1);
+    if (r.status !== 0) process.exit(r.status ?? 1);
+    // As `npm run build` does: dist/cli.js bundled for start-up (bundle.mjs; a no-op without esbuild).
+    const b = spawnSync(process.execPath, [join(root, 'scripts', 'bundle.mjs')], { stdio: 'inherit' });
+    process.exit(b.status ?? 1);
   }
   if (!existsSync(join(root, 'dist', 'cli.js')))
     process.stderr.write(

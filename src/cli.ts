@@ -1,11 +1,15 @@
 // Entry point: picks the mode (DESIGN.md §4). Scripted modes (-c, a file, stdin that is not a terminal)
 // never load ink, react or blessed; the console is imported only when a terminal is there.
 
+// First, before the command table loads: its lazy handlers load only for the commands a line runs.
+import './scripted-start.js';
 import { Command, CommanderError, Option } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadHandlers } from './commands/handlers.js';
 import { scriptedHost } from './commands/scripted-host.js';
 import { errorOf } from './commands/shell.js';
+import { loadHandlersFor } from './commands/table.js';
 import type { HostIO } from './commands/types.js';
 import { EngineError } from './engine/errors.js';
 import { bufferedOut } from './buffered-out.js';
@@ -65,7 +69,8 @@ function version(): string {
 }
 
 /** Run command text in a scripted mode; returns the exit status. */
-function runScripted(text: string, origin: string | undefined, o: CliOptions): number {
+async function runScripted(text: string, origin: string | undefined, o: CliOptions): Promise<number> {
+  await loadHandlersFor(text);
   const setup = setupShell(o, scriptIO);
   setup.shell.useHost(
     scriptedHost({
@@ -91,6 +96,7 @@ function runScripted(text: string, origin: string | undefined, o: CliOptions): n
 /** --step: a demo script one command at a time, with time travel. */
 async function runStep(text: string, file: string, o: CliOptions): Promise<number> {
   stdout.flush();
+  await loadHandlers('all');
   const setup = setupShell(o, consoleIO);
   try {
     const { runStepper } = await import('./step.js');
@@ -104,6 +110,7 @@ async function runStep(text: string, file: string, o: CliOptions): Promise<numbe
 async function runInteractive(o: CliOptions, dashboardOnly = false): Promise<number> {
   stdout.flush();
   if (o.color === false || process.env.NO_COLOR !== undefined) process.env.NO_COLOR ??= '1';
+  await loadHandlers('all');
   const setup = setupShell(o, consoleIO);
   try {
     const { loadHistory, appendHistory } = await import('./history.js');

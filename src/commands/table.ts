@@ -5,6 +5,8 @@ import { APPS } from './apps.js';
 import { bench } from './bench.js';
 import { CLASSROOM } from './classroom.js';
 import { CONSOLE_ONLY } from './console-only.js';
+import { loadHandlers } from './handlers.js';
+import { type CommandText, splitLine } from './lex.js';
 import { COST_COMMANDS } from './costs.js';
 import { exportCmd } from './export.js';
 import { INSPECT } from './inspect.js';
@@ -53,4 +55,34 @@ export function findCommand(word: string): AnyCommand {
 /** The command a word names, or undefined. */
 export function lookupCommand(word: string): AnyCommand | undefined {
   return lookup.find(word);
+}
+
+/**
+ * Commands that run command text of their own (source a file, try a command, bench sweep a script): a
+ * text naming one may run any command.
+ */
+const RUNS_COMMANDS = new Set(['source', 'try', 'bench']);
+
+/**
+ * Load the lazy handlers (handlers.ts) that running `text` may need, split into lines and commands as the
+ * shell splits it: those of the commands it names, or every one when it names a command that runs others.
+ * A line that does not lex runs nothing (the shell reports it).
+ */
+export async function loadHandlersFor(text: string): Promise<void> {
+  const names = new Set<string>();
+  for (const line of text.split('\n')) {
+    let cmds: CommandText[];
+    try {
+      cmds = splitLine(line);
+    } catch {
+      continue;
+    }
+    for (const c of cmds) {
+      const name = lookupCommand(c.words[0] ?? '')?.name;
+      if (name === undefined) continue;
+      if (RUNS_COMMANDS.has(name)) return loadHandlers('all');
+      names.add(name);
+    }
+  }
+  return loadHandlers(names);
 }

@@ -29,6 +29,20 @@ describe('kylinx-sh -c', () => {
     expect(r.err).toBe('');
   });
 
+  it("loads a lazy handler (bench's) for a line that runs it, by name or prefix, or through source and try", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kx-lazy-'));
+    const script = join(dir, 'b.kx');
+    writeFileSync(script, 'bench fork\n');
+    const direct = sh(['-c', 'fork web 1; bench fork']);
+    expect(direct.code).toBe(0);
+    expect(direct.out).toMatch(/^fork {4}redis \(6 MiB/m);
+    for (const line of ['benc fork', `source ${script}`, 'try bench fork']) {
+      const r = sh(['-c', line]);
+      expect(r.err).toBe('');
+      expect(r.out).toContain(direct.out.slice(direct.out.indexOf('figure')));
+    }
+  });
+
   it("fork web 4; list prints xl's header and 8 rows", () => {
     const r = sh(['-c', 'fork web 4; list']);
     const lines = r.out.trimEnd().split('\n');

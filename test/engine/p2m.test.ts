@@ -1,7 +1,7 @@
 // The chunked p2m: fork costs chunks, not pages; CoW gives each writer its own frame.
 import { describe, expect, it } from 'vitest';
 import { FrameTable } from '../../src/engine/mm/frames.js';
-import { CHUNK_PAGES, Memory } from '../../src/engine/mm/p2m.js';
+import { CHUNK_PAGES, Memory, type Region } from '../../src/engine/mm/p2m.js';
 
 describe('p2m chunks and copy-on-write', () => {
   it('share copies chunk ids only; the first write into a shared chunk copies that chunk, then the frame', () => {
@@ -42,5 +42,41 @@ describe('p2m chunks and copy-on-write', () => {
     const t = m.share(s);
     expect(m.write(t, 2)).toBe('in-place');
     expect(m.read(s, 2)).toBe(m.read(t, 2));
+  });
+
+  it("a page written in place stays its region's alone only until the region is shared or its frame taken", () => {
+    const m = new Memory(new FrameTable(10_000));
+    const a = m.populate('heap', 'cow', 1500);
+    // Written once (the page is a's alone from then on), then again: in place, the content new each time.
+    expect(m.write(a, 5)).toBe('in-place');
+    const t1 = m.read(a, 5);
+    expect(m.write(a, 5)).toBe('in-place');
+    expect(m.read(a, 5)).not.toBe(t1);
+    expect(m.check([a])).toEqual([]);
+    // A fork shares the chunk: the next write breaks copy-on-write, and the child keeps what it saw.
+    const b = m.share(a);
+    const seen = m.read(b, 5);
+    expect(m.write(a, 5)).toBe('copied');
+    expect(m.read(b, 5)).toBe(seen);
+    expect(m.write(a, 5)).toBe('in-place');
+    expect(m.check([a, b])).toEqual([]);
+    // A hole filled with a's frame (a VM fork's child reading its parent's page): a's next write copies.
+    const c = m.populateHoles('heap', 'cow', 1500);
+    m.holes = {
+      fill: (_r: Region, page: number) => {
+        const f = m.frameOf(a, page);
+        m.frames.get(f);
+        return f;
+      },
+    };
+    expect(m.read(c, 5)).toBe(m.read(a, 5));
+    expect(m.write(a, 5)).toBe('copied');
+    expect(m.read(c, 5)).not.toBe(m.read(a, 5));
+    expect(m.check([a, b, c])).toEqual([]);
+    // Shrunk past the page and grown back: the page maps a new frame, written in place.
+    m.resize(a, 4);
+    m.resize(a, 1500);
+    expect(m.write(a, 5)).toBe('in-place');
+    expect(m.check([a, b, c])).toEqual([]);
   });
 });
