@@ -99,10 +99,13 @@ export class Term {
     this.term.onData((d) => {
       if (this.exit === undefined) this.proc.write(d);
     });
+    // The exit can be reported before the last output is read from the pty, and xterm parses what it
+    // is given later, in batches: settle both before the program counts as gone, so a reader of the
+    // screen after the exit sees all of it (a loaded machine showed a half-drawn screen).
     this.exited = new Promise((done) =>
       this.proc.onExit((e) => {
         this.exit = e;
-        done(e);
+        setTimeout(() => this.term.write('', () => done(e)), 50);
       }),
     );
   }
