@@ -31,4 +31,5 @@ export const SWEEP_NAMES: readonly string[] = [
   'ipc',
   'memory',
   'update',
+  'apps',
 ];
