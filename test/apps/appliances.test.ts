@@ -69,6 +69,24 @@ describe('redis-cli', () => {
     expect(ok(sh, 'mem redis.1').text).toMatch(/^heap +3520 +3520 +[0-9]+ +3516 +4$/m);
   });
 
+  it('BGSAVE whose child is killed: redis reaps it at its next cron, the save fails, the last snapshot stays', () => {
+    const sh = makeShell();
+    ok(sh, 'redis-cli redis SET a 1; redis-cli redis BGSAVE; run 1s');
+    const before = ok(sh, 'rdb redis').text;
+    ok(sh, 'redis-cli redis SET a 2; redis-cli redis BGSAVE; kill redis.2');
+    expect(sh.hv.domains.get(5)?.name).toBe('redis.2');
+    const events: string[] = [];
+    const off = sh.hv.onEvent((e) => {
+      if (e.kind === 'bgsave') events.push(e.text);
+    });
+    ok(sh, 'run 1s'); // serverCron: waitpid finds the killed child
+    off();
+    expect(sh.hv.list().map((d) => d.name)).not.toContain('redis.2');
+    expect(events).toEqual([expect.stringMatching(/^redis: Background saving terminated by signal SIGTERM/)]);
+    expect(ok(sh, 'rdb redis').text).toBe(before);
+    expect(ok(sh, 'redis-cli redis BGSAVE').text).toBe('Background saving started');
+  });
+
   it('BGSAVE: the snapshot is the data at fork time while the parent keeps taking SETs', () => {
     const sh = makeShell();
     for (let i = 0; i < 20; i++) ok(sh, `redis-cli redis SET k${i} v${i}`);

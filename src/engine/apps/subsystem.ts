@@ -66,7 +66,8 @@ export interface AppData {
   served: number;
   rdb: Rdb | null;
   /** The BGSAVE child writing now, and when it is done. */
-  bgsave: { child: number; forkedNs: number; doneNs: number } | null;
+  /** A BGSAVE in progress; `killed`: its child died before it was done, and waits to be reaped. */
+  bgsave: { child: number; forkedNs: number; doneNs: number; killed?: boolean } | null;
   /** In a BGSAVE child: the parent it writes the snapshot for. */
   savingFor: number | null;
 }
@@ -183,10 +184,11 @@ export class Apps implements Subsystem {
     const a = this.data.get(d.domid);
     if (!a) return;
     this.data.delete(d.domid);
-    // A BGSAVE child that dies before it is done leaves no snapshot ("terminated by signal").
+    // A BGSAVE child that dies before it is done leaves no snapshot; its parent notices at its next
+    // serverCron (settle), reaps it and says the save failed, as Redis's checkChildrenDone does.
     if (a.savingFor !== null) {
       const p = this.data.get(a.savingFor);
-      if (p?.bgsave?.child === d.domid) p.bgsave = null;
+      if (p?.bgsave?.child === d.domid) p.bgsave.killed = true;
     }
   }
 
@@ -292,10 +294,17 @@ export class Apps implements Subsystem {
     return { child, latencyUs: f.latencyUs };
   }
 
-  /** Every BGSAVE child whose time is up writes its snapshot, exits, and is reaped by its parent. */
+  /**
+   * Every BGSAVE child whose time is up writes its snapshot, exits, and is reaped by its parent; one that
+   * was killed first is reaped, and the save reported failed (the last snapshot stays).
+   */
   settle(): void {
     for (const [domid, a] of [...this.data]) {
       const b = a.bgsave;
+      if (b?.killed) {
+        this.reapKilled(domid, a, b.child);
+        continue;
+      }
       if (!b || this.hv.nowNs < b.doneNs) continue;
       const parent = this.hv.domains.get(domid)!;
       const child = this.hv.domains.get(b.child)!;
@@ -315,6 +324,20 @@ export class Apps implements Subsystem {
     }
   }
 
+  private reapKilled(domid: number, a: AppData, childId: number): void {
+    const parent = this.hv.domains.get(domid)!;
+    if (parent.paused || parent.waiting) return; // it notices when it runs again
+    const child = this.hv.domains.get(childId);
+    const ending =
+      child && isZombie(child) ? this.hv.cost.background(() => wait(this.hv, parent, child).reaped?.ending) : undefined;
+    a.bgsave = null;
+    this.hv.emit(
+      'bgsave',
+      parent,
+      `${parent.name}: Background saving terminated ${ending && 'signal' in ending ? `by signal SIG${ending.signal}` : 'with error'} (no snapshot written; the last one stays)`,
+    );
+  }
+
   // ---- invariants and snapshots ------------------------------------------------------------------------
 
   check(): string[] {
@@ -332,7 +355,7 @@ export class Apps implements Subsystem {
       for (const [n, pg] of a.pages)
         if (bytesOf(a, n) !== pageBytes(pg))
           p.push(`${d.name}'s page ${n} counts ${bytesOf(a, n)} bytes, holds ${pageBytes(pg)}`);
-      if (a.bgsave) {
+      if (a.bgsave && !a.bgsave.killed) {
         const c = this.data.get(a.bgsave.child);
         if (!c || c.savingFor !== domid) p.push(`${d.name}'s BGSAVE child ${a.bgsave.child} is not saving for it`);
       }
@@ -435,5 +458,6 @@ function bgsaveOf(v: unknown, w: string): AppData['bgsave'] {
     child: nat(o, 'child', `${w}.bgsave`),
     forkedNs: int(o, 'forkedNs', `${w}.bgsave`),
     doneNs: int(o, 'doneNs', `${w}.bgsave`),
+    ...(o.killed === true ? { killed: true } : {}),
   };
 }
