@@ -9,7 +9,7 @@ import { fail } from '../engine/errors.js';
 import type { Engine } from '../engine/index.js';
 import { type DnsAnswer, isRrType, resolve } from '../engine/apps/dns.js';
 import { responseText, serveHttp } from '../engine/apps/http.js';
-import { type Entry, lookup, type Page } from '../engine/apps/pages.js';
+import { type Entry, lookup, type Page, slotOf } from '../engine/apps/pages.js';
 import { admitCommand, runRedis } from '../engine/apps/redis.js';
 import { encode, formatTTY, integer, type RespReply, status } from '../engine/apps/resp.js';
 import type { AppData } from '../engine/apps/subsystem.js';
@@ -119,10 +119,12 @@ function rrLine(r: Rr): string {
   return `${r.owner}\t\t${r.ttl}\tIN\t${r.type}\t${r.rdata}`;
 }
 
-function digText(server: string, q: DnsAnswer, id: number, ms: number): string {
+/** `asked`: the name as typed; dig prints it so in the question (the server's answer keeps its case). */
+function digText(server: string, q: DnsAnswer, asked: string, id: number, ms: number): string {
   const flags = ['qr', ...(q.aa ? ['aa'] : []), 'rd'].join(' ');
+  const name = asked.replace(/\.$/, '');
   const lines = [
-    `; <<>> DiG 9.18 <<>> @${server} ${q.name.replace(/\.$/, '')} ${q.type}`,
+    `; <<>> DiG 9.18 <<>> @${server} ${name} ${q.type}`,
     '; (1 server found)',
     ';; global options: +cmd',
     ';; Got answer:',
@@ -130,7 +132,7 @@ function digText(server: string, q: DnsAnswer, id: number, ms: number): string {
     `;; flags: ${flags}; QUERY: 1, ANSWER: ${q.answer.length}, AUTHORITY: ${q.authority.length}, ADDITIONAL: 0`,
   ];
   if (q.rcode === 'REFUSED' || !q.aa) lines.push(';; WARNING: recursion requested but not available');
-  lines.push('', ';; QUESTION SECTION:', `;${q.name}\t\t\tIN\t${q.type}`);
+  lines.push('', ';; QUESTION SECTION:', `;${name}.\t\t\tIN\t${q.type}`);
   if (q.answer.length > 0) lines.push('', ';; ANSWER SECTION:', ...q.answer.map(rrLine));
   if (q.authority.length > 0) lines.push('', ';; AUTHORITY SECTION:', ...q.authority.map(rrLine));
   lines.push('', `;; Query time: ${ms} msec`, `;; SERVER: ${server}#53(${server}) (UDP)`);
@@ -153,11 +155,13 @@ const dig = command({
     if (!/^[A-Za-z0-9_.-]+$/.test(a.name) || a.name.includes('..')) fail('EUSAGE', `'${a.name}' is not a domain name`);
     const heap = dataRegion(a.server);
     const q = resolve((k) => lookup(app.pages, heap.pages, k), zoneOrigin(app), a.name, type);
-    const id = (app.served + 1) & 0xffff;
+    // dig picks a message id at random: here one from the question and the count of queries answered, so
+    // that an NXDOMAIN or REFUSED (which changes nothing, the count included) does not repeat the last id.
+    const id = (slotOf(`${a.name.toLowerCase()} ${type}`) + app.served + 1) & 0xffff;
     if (q.rcode === 'NOERROR') hv.apps.countRequest(a.server, app);
     const latencyUs = shellRequestUs(hv.cost, 'dns');
     return {
-      text: digText(a.server.name, q, id, Math.round(latencyUs / 1000)),
+      text: digText(a.server.name, q, a.name, id, Math.round(latencyUs / 1000)),
       data: { server: a.server.name, id, ...q },
       latencyUs,
     };
