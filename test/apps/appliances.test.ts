@@ -16,6 +16,27 @@ function answersWithoutChange(sh: ReturnType<typeof makeShell>, line: string): s
 }
 
 describe('redis-cli', () => {
+  it("SET's NX, XX and GET as setCommand has them; expiry options refused as not built; INCR over int64", () => {
+    const sh = makeShell();
+    expect(ok(sh, 'redis-cli redis SET a 1 NX').text).toBe('OK');
+    expect(ok(sh, 'redis-cli redis SET a 2 NX').text).toBe('(nil)');
+    expect(ok(sh, 'redis-cli redis SET a 3 XX GET').text).toBe('"1"');
+    expect(ok(sh, 'redis-cli redis SET b 1 XX').text).toBe('(nil)');
+    expect(ok(sh, 'redis-cli redis SET a 1 NX XX').text).toBe('(error) ERR syntax error');
+    const before = stateOf(sh);
+    expect(ok(sh, 'redis-cli redis SET a 9 EX 10').text).toMatch(
+      /^\(error\) ERR SET EX: this model's redis keeps no expiry/,
+    );
+    expect(stateOf(sh)).toBe(before);
+    // Redis's integers are 64-bit (string2ll): the last one increments, the next overflows.
+    ok(sh, 'redis-cli redis SET n 9223372036854775806');
+    expect(ok(sh, 'redis-cli redis INCR n').text).toBe('(integer) 9223372036854775807');
+    expect(ok(sh, 'redis-cli redis INCR n').text).toBe('(error) ERR increment or decrement would overflow');
+    expect(ok(sh, 'redis-cli redis SET m 9223372036854775808; redis-cli redis INCR m').text).toBe(
+      '(error) ERR value is not an integer or out of range',
+    );
+  });
+
   it('prints replies as redis-cli does', () => {
     const sh = makeShell();
     expect(ok(sh, 'redis-cli redis SET a 1').text).toBe('OK');

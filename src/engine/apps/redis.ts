@@ -15,7 +15,7 @@ export interface RedisStore {
 const ARITY: Record<string, number> = {
   ping: -1,
   echo: 2,
-  set: 3,
+  set: -3,
   get: 2,
   del: -2,
   exists: -2,
@@ -77,13 +77,40 @@ function set(st: RedisStore, key: string, value: string | undefined): RespReply 
   return null;
 }
 
-function incrBy(st: RedisStore, key: string, by: number): RespReply {
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** INCR and DECR over Redis's 64-bit signed integers (string2ll, then the overflow check of incrDecrCommand). */
+function incrBy(st: RedisStore, key: string, by: bigint): RespReply {
   const old = lookup(st.pages, st.heapPages, key) ?? '0';
-  if (!/^-?(0|[1-9][0-9]*)$/.test(old) || !Number.isSafeInteger(Number(old)))
-    return error('ERR value is not an integer or out of range');
-  const n = Number(old) + by;
-  if (!Number.isSafeInteger(n)) return error('ERR increment or decrement would overflow');
+  if (!/^-?(0|[1-9][0-9]*)$/.test(old)) return error('ERR value is not an integer or out of range');
+  const v = BigInt(old);
+  if (v < INT64_MIN || v > INT64_MAX) return error('ERR value is not an integer or out of range');
+  const n = v + by;
+  if (n < INT64_MIN || n > INT64_MAX) return error('ERR increment or decrement would overflow');
   return set(st, key, String(n)) ?? integer(n);
+}
+
+/** Options of SET that change what an expiry would: the model keeps no expiry times. */
+const EXPIRY_OPTIONS = new Set(['ex', 'px', 'exat', 'pxat', 'keepttl']);
+
+/** SET key value [NX|XX] [GET], as setCommand parses them; expiry options are refused as not built. */
+function setCommand(st: RedisStore, a: readonly string[]): RespReply {
+  const key = a[0]!;
+  let nx = false;
+  let xx = false;
+  let get = false;
+  for (const o of a.slice(2).map((x) => x.toLowerCase())) {
+    if (o === 'nx' && !xx) nx = true;
+    else if (o === 'xx' && !nx) xx = true;
+    else if (o === 'get') get = true;
+    else if (EXPIRY_OPTIONS.has(o))
+      return error(`ERR SET ${o.toUpperCase()}: this model's redis keeps no expiry times (NX, XX and GET are built)`);
+    else return error('ERR syntax error');
+  }
+  const old = lookup(st.pages, st.heapPages, key);
+  if ((nx && old !== undefined) || (xx && old === undefined)) return bulk(get ? (old ?? null) : null);
+  return set(st, key, a[1]!) ?? (get ? bulk(old ?? null) : ok());
 }
 
 /** Run one command other than BGSAVE and LASTSAVE (the subsystem's); argv admitted by admitCommand. */
@@ -96,7 +123,7 @@ export function runRedis(st: RedisStore, argv: readonly string[]): RespReply {
     case 'echo':
       return bulk(a[0]!);
     case 'set':
-      return set(st, a[0]!, a[1]!) ?? ok();
+      return setCommand(st, a);
     case 'get':
       return bulk(lookup(st.pages, st.heapPages, a[0]!) ?? null);
     case 'del': {
@@ -111,9 +138,9 @@ export function runRedis(st: RedisStore, argv: readonly string[]): RespReply {
     case 'exists':
       return integer(a.filter((k) => lookup(st.pages, st.heapPages, k) !== undefined).length);
     case 'incr':
-      return incrBy(st, a[0]!, 1);
+      return incrBy(st, a[0]!, 1n);
     case 'decr':
-      return incrBy(st, a[0]!, -1);
+      return incrBy(st, a[0]!, -1n);
     case 'dbsize': {
       let n = 0;
       for (const p of st.pages.values()) n += p.length;

@@ -5,14 +5,15 @@ const UTF8 = new TextEncoder();
 export type RespReply =
   | { type: 'status'; text: string }
   | { type: 'error'; text: string }
-  | { type: 'integer'; n: number }
+  // Redis's integers are 64-bit: `text` holds the exact digits, `n` the nearest double (for --json).
+  | { type: 'integer'; n: number; text: string }
   | { type: 'bulk'; text: string | null }
   | { type: 'array'; items: RespReply[] };
 
 export const ok = (): RespReply => ({ type: 'status', text: 'OK' });
 export const status = (text: string): RespReply => ({ type: 'status', text });
 export const error = (text: string): RespReply => ({ type: 'error', text });
-export const integer = (n: number): RespReply => ({ type: 'integer', n });
+export const integer = (n: number | bigint): RespReply => ({ type: 'integer', n: Number(n), text: String(n) });
 export const bulk = (text: string | null): RespReply => ({ type: 'bulk', text });
 
 /** The reply on the wire (+OK\r\n, $1\r\n1\r\n, :3\r\n, -ERR ...\r\n, *2\r\n...). */
@@ -23,7 +24,7 @@ export function encode(r: RespReply): string {
     case 'error':
       return `-${r.text}\r\n`;
     case 'integer':
-      return `:${r.n}\r\n`;
+      return `:${r.text}\r\n`;
     case 'bulk':
       return r.text === null ? '$-1\r\n' : `$${UTF8.encode(r.text).length}\r\n${r.text}\r\n`;
     case 'array':
@@ -54,7 +55,7 @@ export function formatTTY(r: RespReply, prefix = ''): string {
     case 'error':
       return `(error) ${r.text}`;
     case 'integer':
-      return `(integer) ${r.n}`;
+      return `(integer) ${r.text}`;
     case 'bulk':
       return r.text === null ? '(nil)' : repr(r.text);
     case 'array': {
