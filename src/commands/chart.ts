@@ -33,8 +33,10 @@ export interface BarChart {
   cases: BarCase[];
 }
 
-const MODEL_GLYPHS = ['*', '+', 'x', '#', '%', '&', '=', '~'];
-const PAPER_GLYPHS = ['o', '@', '$', 'O', 'Q', '0'];
+// Symbols first; then letters and digits, so a chart of many series (bench apps swept: a dozen per unit)
+// gives each its own glyph ('o' and 'x' are taken, digits are the paper's).
+const MODEL_GLYPHS = ['*', '+', 'x', '#', '%', '&', '=', '~', ...'abcdefghijklmnpqrstuvwyz'];
+const PAPER_GLYPHS = ['o', '@', '$', 'O', 'Q', '0', ...'123456789'];
 
 /** Each series' glyph: models and papers from their own sets, in order. */
 function glyphs(series: readonly ChartSeries[]): string[] {

@@ -23,6 +23,25 @@ const chart = {
 };
 
 describe('text charts', () => {
+  it('gives each of thirty model series and fifteen paper series a glyph of its own in the legend', () => {
+    const series = [
+      ...Array.from({ length: 30 }, (_, i) => ({
+        name: `m${i}`,
+        kind: 'model' as const,
+        points: [[i, i]] as [number, number][],
+      })),
+      ...Array.from({ length: 15 }, (_, i) => ({
+        name: `p${i}`,
+        kind: 'paper' as const,
+        points: [[i, i]] as [number, number][],
+      })),
+    ];
+    const text = lineChartText({ ...chart, series }, { width: 40, height: 10 });
+    const legend = text.split('\n').filter((l) => /^ {2}\S [mp]\d+/.test(l));
+    expect(legend).toHaveLength(45);
+    expect(new Set(legend.map((l) => l.trim()[0])).size).toBe(45);
+  });
+
   it('a line chart puts each point in its cell, joins the model with dots and keeps the paper mark on top', () => {
     const text = lineChartText(chart, { width: 21, height: 11 });
     expect(text.split('\n')).toEqual([

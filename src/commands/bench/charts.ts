@@ -76,10 +76,16 @@ export function sweepCharts(job: SweepJob, target: Target, results: readonly Poi
   }
   const measures = target.kind === 'figure' ? target.measures : 'modeled';
   const title = `${target.kind === 'figure' ? target.title : target.name}, swept over ${job.params.map((p) => p.name).join(', ')}`;
+  // What the figure measures names its first unit's axis; rows in another unit (bench apps' latencies
+  // beside its throughputs) are values in that unit, not more of the same measure.
+  const first = [...byUnit.keys()][0];
   return [...byUnit].map(([unit, m]) => ({
     title,
     x: xTitle(target, px),
-    y: yTitle(target.kind === 'script' && unit === 'us' ? 'modeled latency' : measures, unit),
+    y: yTitle(
+      target.kind === 'script' && unit === 'us' ? 'modeled latency' : unit === first ? measures : 'value',
+      unit,
+    ),
     series: [...m.values()],
   }));
 }
