@@ -74,7 +74,7 @@ const rdb = command({
   run(ctx, a) {
     const hv = ctx.hv;
     hv.apps.settle();
-    const app = hv.apps.require(a.server, 'redis', `no snapshot of ${a.server.name}`);
+    const app = hv.apps.require(a.server, 'redis', null);
     const r = app.rdb;
     if (!r)
       fail(

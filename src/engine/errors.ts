@@ -27,7 +27,8 @@ export type ErrorCode =
   | 'EDEADLK'
   | 'EINTR'
   | 'ELOOP'
-  | 'ENOTTY';
+  | 'ENOTTY'
+  | 'ECONNREFUSED';
 
 export class EngineError extends Error {
   constructor(

@@ -71,9 +71,12 @@ describe('redis-cli', () => {
 
   it('refuses what is no redis server, with one line', () => {
     const sh = makeShell();
-    expect(err(sh, 'redis-cli web GET a', 'ENOENT')).toBe(
+    expect(err(sh, 'redis-cli web GET a', 'ECONNREFUSED')).toBe(
       'Could not connect to Redis at web:6379: Connection refused (web: it serves http)',
     );
+    expect(err(sh, 'redis-cli Domain-0 GET a', 'ECONNREFUSED')).toContain('it runs the toolstack, not an appliance');
+    // rdb reads what the server kept: no connection to refuse.
+    expect(err(sh, 'rdb web', 'ENOENT')).toBe('web is not a redis appliance (it serves http)');
     expect(err(sh, 'redis-cli rediss GET a', 'ENOENT')).toContain("did you mean 'redis'");
     ok(sh, 'pause redis');
     expect(err(sh, 'redis-cli redis GET a', 'EBUSY')).toContain('unpause redis first');

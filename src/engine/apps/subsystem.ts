@@ -93,18 +93,27 @@ export class Apps implements Subsystem {
   constructor(private readonly hv: Hypervisor) {}
 
   /** d's appliance data, or a one-line error naming what it serves instead. */
-  require(d: Domain, kind: AppKind, refused: string): AppData {
+  /**
+   * The appliance data of a `kind` server, for a client's request; `refused` is the client's own words
+   * for a refused connection (null: the caller makes no connection, it reads what the server keeps).
+   */
+  require(d: Domain, kind: AppKind, refused: string | null): AppData {
     if (isZombie(d)) fail('ESRCH', `${d.name} has exited`);
     const a = this.data.get(d.domid);
     if (!a || a.kind !== kind) {
       const what = a
         ? `it serves ${a.kind}`
-        : `its image runs no ${kind} server (workload = "${String(d.image.raw.workload ?? 'idle')}")`;
-      fail('ENOENT', `${refused}: Connection refused (${d.name}: ${what})`);
+        : d.domid === DOM0
+          ? 'it runs the toolstack, not an appliance'
+          : `its image runs no ${kind} server (workload = "${String(d.image.raw.workload ?? 'idle')}")`;
+      if (refused === null) fail('ENOENT', `${d.name} is not a ${kind} appliance (${what})`);
+      fail('ECONNREFUSED', `${refused}: Connection refused (${d.name}: ${what})`);
     }
     if (d.paused) fail('EBUSY', `${d.name} is paused and cannot answer (unpause ${d.name} first)`);
-    if (a.savingFor !== null)
-      fail('ENOENT', `${refused}: Connection refused (${d.name} is a BGSAVE child: it only saves)`);
+    if (a.savingFor !== null) {
+      if (refused === null) fail('ENOENT', `${d.name} is a BGSAVE child: it only saves`);
+      fail('ECONNREFUSED', `${refused}: Connection refused (${d.name} is a BGSAVE child: it only saves)`);
+    }
     return a;
   }
 
