@@ -287,3 +287,42 @@ export class Term {
 export function startTerm(o: TermOptions = {}): Term {
   return new Term(o);
 }
+
+/** The sizes the console is laid out for. */
+export const CONSOLE_SIZES: readonly [cols: number, rows: number][] = [
+  [80, 24],
+  [120, 40],
+  [200, 60],
+];
+
+/** The console's tree and prompt are drawn. */
+export const promptReady = (s: string): boolean => /^kylinx>/m.test(s) && /pVMs: \d+ in/.test(s);
+
+/** The prompt is the last line starting with kylinx> (the log above echoes earlier lines the same way). */
+export const promptLine = (s: string): string =>
+  s
+    .split('\n')
+    .filter((l) => l.startsWith('kylinx>'))
+    .pop() ?? '';
+
+/** The console is drawn and reads keys (raw mode on): `fo` Tab completes to `fork`, Ctrl-U clears it. */
+export async function consoleReady(t: Term): Promise<void> {
+  await t.until('the console', promptReady);
+  await t.inputReady({
+    keys: ['f', 'o', 'Tab'],
+    shown: (x) => /^kylinx> fork\s*$/.test(promptLine(x)),
+    clear: ['C-u'],
+    gone: (x) => /^kylinx>\s*$/.test(promptLine(x)),
+  });
+}
+
+/**
+ * Type a line at the console's prompt, see it there (its last 60 characters: a longer line scrolls in
+ * the prompt), run it, and wait until the prompt is empty again.
+ */
+export async function runAtPrompt(t: Term, line: string): Promise<void> {
+  t.type(line);
+  await t.until(`${line} typed`, (x) => promptLine(x).endsWith(line.slice(-Math.min(line.length, 60))));
+  t.keys('Enter');
+  await t.until(`${line} to run`, (x) => /^kylinx>\s*$/.test(promptLine(x)));
+}

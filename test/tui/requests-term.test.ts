@@ -9,50 +9,21 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startTerm, type Term } from '../term.js';
-
-const SIZES: [number, number][] = [
-  [80, 24],
-  [120, 40],
-  [200, 60],
-];
-
-const promptLine = (s: string) =>
-  s
-    .split('\n')
-    .filter((l) => l.startsWith('kylinx>'))
-    .pop() ?? '';
-
-async function ready(t: Term): Promise<void> {
-  await t.until('the console', (x) => /^kylinx>/m.test(x) && /pVMs: \d+ in/.test(x));
-  await t.inputReady({
-    keys: ['f', 'o', 'Tab'],
-    shown: (x) => /^kylinx> fork\s*$/.test(promptLine(x)),
-    clear: ['C-u'],
-    gone: (x) => /^kylinx>\s*$/.test(promptLine(x)),
-  });
-}
-
-async function run(t: Term, line: string): Promise<void> {
-  t.type(line);
-  await t.until(`${line} typed`, (x) => promptLine(x).endsWith(line));
-  t.keys('Enter');
-  await t.until(`${line} to run`, (x) => /^kylinx>\s*$/.test(promptLine(x)));
-}
+import { CONSOLE_SIZES, consoleReady, runAtPrompt, startTerm } from '../term.js';
 
 /** A row of the requests panel: the pVM's name, its rate, and a bar. */
 const rateRow = (name: string) => new RegExp(`│? ${name.replace('.', '\\.')} +(\\d+\\.\\d)/s [█░]`);
 
 describe('requests and answers at 80x24, 120x40 and 200x60 in a pseudo-terminal', () => {
-  for (const [cols, rows] of SIZES) {
+  for (const [cols, rows] of CONSOLE_SIZES) {
     it(`${cols}x${rows}`, async () => {
       const home = mkdtempSync(join(tmpdir(), 'kylinx-rq-'));
       const t = startTerm({ cols, rows, cwd: home, env: { HOME: home } });
       try {
-        await ready(t);
+        await consoleReady(t);
         expect(t.screen()).not.toMatch(/requests: /);
-        await run(t, 'animate off');
-        await run(t, 'run 5s');
+        await runAtPrompt(t, 'animate off');
+        await runAtPrompt(t, 'run 5s');
         let s = t.screen();
         if (!/ requests: /.test(s)) {
           t.keys('M-7');
@@ -69,15 +40,15 @@ describe('requests and answers at 80x24, 120x40 and 200x60 in a pseudo-terminal'
         for (const l of s.split('\n')) expect(l.length).toBeLessThanOrEqual(cols);
 
         // The appliances' answers, whole, in the output pane.
-        await run(t, 'redis-cli redis SET greeting hello');
-        await run(t, 'redis-cli redis GET greeting');
+        await runAtPrompt(t, 'redis-cli redis SET greeting hello');
+        await runAtPrompt(t, 'redis-cli redis GET greeting');
         s = t.screen();
         expect(s).toMatch(/^kylinx> redis-cli redis GET greeting\n"hello"$/m);
-        await run(t, 'http web GET /');
+        await runAtPrompt(t, 'http web GET /');
         s = t.screen();
         expect(s).toMatch(/^<html><head><title>KylinX<\/title><\/head>$/m);
         expect(s).toMatch(/^<body><h1>It works!<\/h1>$/m);
-        await run(t, 'dig dns www.example.org');
+        await runAtPrompt(t, 'dig dns www.example.org');
         s = t.screen();
         expect(s).toMatch(/^www\.example\.org\. +60 +IN +CNAME +example\.org\.$/m);
         expect(s).toMatch(/^example\.org\. +3600 +IN +A +93\.184\.215\.14$/m);

@@ -11,48 +11,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/commands/table.js';
-import { startTerm, type Term } from '../term.js';
-
-const SIZES: [number, number][] = [
-  [80, 24],
-  [120, 40],
-  [200, 60],
-];
-
-const promptLine = (s: string) =>
-  s
-    .split('\n')
-    .filter((l) => l.startsWith('kylinx>'))
-    .pop() ?? '';
-
-async function ready(t: Term): Promise<void> {
-  await t.until('the console', (x) => /^kylinx>/m.test(x) && /pVMs: \d+ in/.test(x));
-  await t.inputReady({
-    keys: ['f', 'o', 'Tab'],
-    shown: (x) => /^kylinx> fork\s*$/.test(promptLine(x)),
-    clear: ['C-u'],
-    gone: (x) => /^kylinx>\s*$/.test(promptLine(x)),
-  });
-}
-
-/** Type a line, see it at the prompt, run it, and wait until the prompt is empty again. */
-async function run(t: Term, line: string): Promise<void> {
-  t.type(line);
-  await t.until(`${line} typed`, (x) => promptLine(x).endsWith(line.slice(-Math.min(line.length, 60))));
-  t.keys('Enter');
-  await t.until(`${line} to run`, (x) => /^kylinx>\s*$/.test(promptLine(x)));
-}
+import { CONSOLE_SIZES, consoleReady, runAtPrompt, startTerm } from '../term.js';
 
 /** The row of the tree panel naming a pVM. */
 const treeRow = (s: string, name: string) => s.split('\n').find((l) => l.includes(`─ ${name} (`)) ?? '';
 
 describe('a lesson at 80x24, 120x40 and 200x60 in a pseudo-terminal', () => {
-  for (const [cols, rows] of SIZES) {
+  for (const [cols, rows] of CONSOLE_SIZES) {
     it(`${cols}x${rows}`, async () => {
       const home = mkdtempSync(join(tmpdir(), 'kylinx-size-'));
       const t = startTerm({ cols, rows, cwd: home, env: { HOME: home } });
       try {
-        await ready(t);
+        await consoleReady(t);
         let s = t.screen();
         const lines = s.split('\n');
         expect(lines).toHaveLength(rows);
@@ -60,14 +30,14 @@ describe('a lesson at 80x24, 120x40 and 200x60 in a pseudo-terminal', () => {
         expect(t.cell(0, 0)).toMatchObject({ char: 'k', bold: true });
 
         // Every child's whole name on screen.
-        await run(t, 'animate off');
-        await run(t, 'fork web 4');
+        await runAtPrompt(t, 'animate off');
+        await runAtPrompt(t, 'fork web 4');
         s = t.screen();
         for (let k = 1; k <= 4; k++)
           expect(treeRow(s, `web.${k}`), `web.${k}`).toMatch(new RegExp(`web\\.${k} \\(${k + 3}\\)`));
 
         // help, read whole by scrolling the output pane up from its end.
-        await run(t, 'help');
+        await runAtPrompt(t, 'help');
         const seen = new Set<string>();
         for (let i = 0; i < 60; i++) {
           const before = t.screen();
@@ -83,9 +53,9 @@ describe('a lesson at 80x24, 120x40 and 200x60 in a pseudo-terminal', () => {
         t.keys('End');
 
         // A queue: its messages by type, web.4 waiting for type 5, blocked in msgrcv in the tree; wait web.
-        await run(t, 'msgget web 0x10 --create');
-        await run(t, 'msgsnd web 1 1 a; msgsnd web 1 1 b; msgsnd web 1 2 c; msgrcv web.4 1 5');
-        await run(t, 'wait web');
+        await runAtPrompt(t, 'msgget web 0x10 --create');
+        await runAtPrompt(t, 'msgsnd web 1 1 a; msgsnd web 1 1 b; msgsnd web 1 2 c; msgrcv web.4 1 5');
+        await runAtPrompt(t, 'wait web');
         s = t.screen();
         if (!/\[1 1 2\]/.test(s)) {
           // At 80x24 the IpC panel shares a column: Alt+5 shows it.
@@ -100,13 +70,13 @@ describe('a lesson at 80x24, 120x40 and 200x60 in a pseudo-terminal', () => {
 
         // An update caught while its stages play, then web on libm 1.18 with its slots bound.
         t.keys('M-4');
-        await run(t, 'animate 4000');
+        await runAtPrompt(t, 'animate 4000');
         t.type('update web libm@1.18 --eager');
         t.keys('Enter');
         s = await t.until('a stage in progress', (x) => /⟳ update web: libm +stage [1-4]\/4 /.test(x));
         expect(s).toMatch(/stage [1-4] (load and share|reset \.got\.plt|resolve functions|resolve variables)/);
         t.keys('Right');
-        await run(t, 'animate off');
+        await runAtPrompt(t, 'animate off');
         // At 80x24 the libraries share their rows with IpC and the scheduler: focused, PgDn scrolls them.
         t.keys('M-4');
         for (let i = 0; i < 8 && !/libm 1\.18[^\n]*\n[^\n]*web \d/.test(t.screen()); i++) {
@@ -123,7 +93,7 @@ describe('a lesson at 80x24, 120x40 and 200x60 in a pseudo-terminal', () => {
         expect(under('1.18')).toMatch(/web 111\/113/);
 
         // The selected row: web.2 after a copy-on-write, its shared cells green, its private ones yellow.
-        await run(t, 'touch web.2 heap 500');
+        await runAtPrompt(t, 'touch web.2 heap 500');
         // Focus the sharing panel (at 80x24 it shares its column with others), then select web.2.
         t.keys('M-3');
         await t.until('the sharing panel', (x) => /▸ sharing: family web/.test(x));
@@ -137,7 +107,7 @@ describe('a lesson at 80x24, 120x40 and 200x60 in a pseudo-terminal', () => {
         expect(t.cell(at.row, priv)).toMatchObject({ char: '░', fgMode: 'palette', fg: 3, inverse: false });
 
         // reset, then every step of the shipped fork-cow lesson.
-        await run(t, 'reset');
+        await runAtPrompt(t, 'reset');
         t.type('play examples/fork-cow.kx');
         t.keys('Enter');
         s = await t.until('the play bar', (x) => /▶ play examples\/fork-cow\.kx step 1\/(\d+)/.test(x));

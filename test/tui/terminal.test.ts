@@ -7,34 +7,16 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ROOT, startTerm, Term, TermOptions } from '../term.js';
+import { consoleReady, promptLine, promptReady, ROOT, startTerm, Term, TermOptions } from '../term.js';
 
-const promptReady = (s: string) => /^kylinx>/m.test(s) && /pVMs: \d+ in/.test(s);
 const treeRow = (s: string, name: string) => s.split('\n').find((l) => l.includes(`─ ${name} (`)) ?? '';
 const sharedPct = (row: string) => Number(/(\d+(?:\.\d)?)%/.exec(row)?.[1]);
-/** The prompt is the last line starting with kylinx> (the log above echoes earlier lines the same way). */
-const promptLine = (s: string) =>
-  s
-    .split('\n')
-    .filter((l) => l.startsWith('kylinx>'))
-    .pop() ?? '';
 
 let open: Term[] = [];
 afterEach(() => {
   for (const t of open) t.close();
   open = [];
 });
-
-/** The console is drawn and reads keys (raw mode on): `fo` Tab completes to `fork`, Ctrl-U clears it. */
-async function consoleReady(t: Term): Promise<void> {
-  await t.until('the console', promptReady);
-  await t.inputReady({
-    keys: ['f', 'o', 'Tab'],
-    shown: (x) => /^kylinx> fork\s*$/.test(promptLine(x)),
-    clear: ['C-u'],
-    gone: (x) => /^kylinx>\s*$/.test(promptLine(x)),
-  });
-}
 
 function start(home: string, o: TermOptions = {}): Term {
   const t = startTerm({ cwd: home, ...o, env: { HOME: home, ...o.env } });
