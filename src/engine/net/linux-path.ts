@@ -11,7 +11,7 @@
 
 import type { CostModel } from '../cost-model.js';
 import type { AppKind } from '../apps/subsystem.js';
-import { EXCHANGES, opUs, type TripPrice } from './path.js';
+import { EXCHANGES, opUs, type Trip, type TripPrice, tripNs, tripsUs } from './path.js';
 
 /**
  * The socket calls a server makes per request: redis (an event loop on kept-alive connections):
@@ -30,30 +30,19 @@ function processUs(c: CostModel, app: AppKind, out: number): number {
   return c.us('linux_ctxsw') + c.us('linux_syscall', SYSCALLS[app]) + kernelUs(c, out);
 }
 
+/** One trip of a process's request (µs, charged): a trip that serves no request is the kernel's alone. */
+function linuxTrip(c: CostModel, app: AppKind, t: Trip, ops: number): TripPrice {
+  return t.op
+    ? { in: kernelUs(c, t.in), guest: processUs(c, app, t.out), op: opUs(c, app, ops), out: 0 }
+    : { in: kernelUs(c, t.in + t.out), guest: 0, op: 0, out: 0 };
+}
+
 /** A process's trips with its clients on the wire (ns), priced once, charged to no meter. */
 export function linuxTripPrices(c: CostModel, app: AppKind, pipeline: number): TripPrice[] {
-  return c.background(() =>
-    EXCHANGES[app].map((t) =>
-      t.op
-        ? {
-            in: kernelUs(c, t.in) * 1000,
-            guest: processUs(c, app, t.out) * 1000,
-            op: opUs(c, app, pipeline) * 1000,
-            out: 0,
-          }
-        : { in: kernelUs(c, t.in + t.out) * 1000, guest: 0, op: 0, out: 0 },
-    ),
-  );
+  return c.background(() => EXCHANGES[app].map((t) => tripNs(linuxTrip(c, app, t, pipeline))));
 }
 
 /** The modeled latency of one request to an idle process from a client on the wire, charged to the meter. */
 export function linuxRequestUs(c: CostModel, app: AppKind): number {
-  let t = 0;
-  for (const trip of EXCHANGES[app]) {
-    t += c.us('wire_rtt');
-    t += trip.op
-      ? kernelUs(c, trip.in) + processUs(c, app, trip.out) + opUs(c, app, 1)
-      : kernelUs(c, trip.in + trip.out);
-  }
-  return t;
+  return tripsUs(c, app, true, (t) => linuxTrip(c, app, t, 1));
 }

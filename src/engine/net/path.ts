@@ -70,26 +70,55 @@ export function opUs(c: CostModel, app: AppKind, ops: number): number {
   return c.us(OP[app], ops);
 }
 
+/** What the guest does for every packet: netfront, lwIP, the event. */
+const GUEST_PACKET = ['netfront_packet', 'lwip_packet', 'net_notify'] as const;
+
 /** The guest's work for `packets` packets and `ops` requests served. */
 export function guestUs(c: CostModel, app: AppKind, packets: number, ops: number): number {
-  return (
-    c.us('netfront_packet', packets) + c.us('lwip_packet', packets) + c.us('net_notify', packets) + opUs(c, app, ops)
-  );
+  let t = 0;
+  for (const p of GUEST_PACKET) t += c.us(p, packets);
+  return t + opUs(c, app, ops);
+}
+
+/** guestUs per packet read with value(): nothing charged to a meter (run prices millions of requests). */
+export function guestPacketValueUs(c: CostModel): number {
+  let t = 0;
+  for (const p of GUEST_PACKET) t += c.value(p);
+  return t;
+}
+
+/** One trip of a pVM's request (µs, charged): Domain-0's work for its packets in and out, the guest's, `ops` ops. */
+function xenTrip(c: CostModel, app: AppKind, t: Trip, ops: number, wire: boolean): TripPrice {
+  return {
+    in: dom0Us(c, t.in, wire),
+    guest: guestUs(c, app, t.in + t.out, 0),
+    op: t.op ? opUs(c, app, ops) : 0,
+    out: dom0Us(c, t.out, wire),
+  };
 }
 
 /**
- * The modeled latency of one request to an idle appliance: every trip's packets through Domain-0 and the
- * guest, and the op; `wire`: the client is on another machine (NIC and a wire round trip per trip), else
- * it runs in Domain-0 (the shell's clients). Charged to the meter, so it explains itself.
+ * The modeled latency of one request to an idle server: every trip as `trip` prices it (µs, charged to
+ * the meter, so it explains itself), plus a round trip of the wire per trip when the client is on
+ * another machine.
+ */
+export function tripsUs(c: CostModel, app: AppKind, wire: boolean, trip: (t: Trip) => TripPrice): number {
+  let us = 0;
+  for (const t of EXCHANGES[app]) {
+    const p = trip(t);
+    us += p.in + p.guest + p.op + p.out;
+    if (wire) us += c.us('wire_rtt');
+  }
+  return us;
+}
+
+/**
+ * A request to an idle appliance: every trip's packets through Domain-0 and the guest, and the op;
+ * `wire`: the client is on another machine (NIC and a wire round trip per trip), else it runs in
+ * Domain-0 (the shell's clients).
  */
 export function requestUs(c: CostModel, app: AppKind, wire: boolean): number {
-  let t = 0;
-  for (const trip of EXCHANGES[app]) {
-    t += dom0Us(c, trip.in + trip.out, wire);
-    t += guestUs(c, app, trip.in + trip.out, trip.op ? 1 : 0);
-    if (wire) t += c.us('wire_rtt');
-  }
-  return t;
+  return tripsUs(c, app, wire, (t) => xenTrip(c, app, t, 1, wire));
 }
 
 /** A request from the shell, a client in Domain-0. */
@@ -98,9 +127,9 @@ export function shellRequestUs(c: CostModel, app: AppKind): number {
 }
 
 /**
- * One trip of a request as a load generator runs it, in ns: the backend's work for the packets in and
- * out (Domain-0's netback here; Linux's softirq for processes, linux-path.ts), the server's own packet
- * work, and the mean of the op for the trip's requests (0 when the trip serves none).
+ * One trip of a request: the backend's work for the packets in and out (Domain-0's netback here; Linux's
+ * softirq for processes, linux-path.ts), the server's own packet work, and the mean of the op for the
+ * trip's requests (0 when the trip serves none). In µs as priced, in ns as a load generator runs it.
  */
 export interface TripPrice {
   in: number;
@@ -114,12 +143,10 @@ export interface TripPrice {
  * command's meter): Domain-0's in and out, the guest's packet work, and `pipeline` ops.
  */
 export function xenTripPrices(c: CostModel, app: AppKind, pipeline: number): TripPrice[] {
-  return c.background(() =>
-    EXCHANGES[app].map((t) => ({
-      in: dom0Us(c, t.in, true) * 1000,
-      guest: guestUs(c, app, t.in + t.out, 0) * 1000,
-      op: t.op ? guestUs(c, app, 0, pipeline) * 1000 : 0,
-      out: dom0Us(c, t.out, true) * 1000,
-    })),
-  );
+  return c.background(() => EXCHANGES[app].map((t) => tripNs(xenTrip(c, app, t, pipeline, true))));
+}
+
+/** A trip priced in µs, in ns. */
+export function tripNs(p: TripPrice): TripPrice {
+  return { in: p.in * 1000, guest: p.guest * 1000, op: p.op * 1000, out: p.out * 1000 };
 }

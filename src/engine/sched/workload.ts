@@ -25,7 +25,7 @@ import { NS_PER_S, NS_PER_US } from '../clock.js';
 import type { CostModel } from '../cost-model.js';
 import { serveGenerated } from '../apps/requests.js';
 import { Apps, type AppKind } from '../apps/subsystem.js';
-import { EXCHANGES } from '../net/path.js';
+import { guestPacketValueUs, packetsOf } from '../net/path.js';
 import { W_CPU, W_IDLE, W_NETBACK, W_REQUESTS, type WorkState } from './state.js';
 
 export interface WorkloadDefaults {
@@ -52,8 +52,10 @@ export const WORKLOADS: Record<string, WorkloadDefaults | null> = {
 
 const OP = { redis: 'redis_op', http: 'http_op', dns: 'dns_op', daytime: 'daytime_op' } as const;
 const PACKETS: Record<AppKind, number> = { redis: 0, http: 0, dns: 0, daytime: 0 };
-for (const app of Object.keys(PACKETS) as AppKind[])
-  PACKETS[app] = EXCHANGES[app].reduce((n, t) => n + t.in + t.out, 0);
+for (const app of Object.keys(PACKETS) as AppKind[]) {
+  const n = packetsOf(app);
+  PACKETS[app] = n.in + n.out;
+}
 
 /**
  * The guest's CPU for one request of an appliance: its packets through netfront, lwIP and events, and its
@@ -61,8 +63,7 @@ for (const app of Object.keys(PACKETS) as AppKind[])
  * a request costs a few lookups (run serves millions of them).
  */
 export function requestBurstUs(c: CostModel, app: AppKind): number {
-  const perPacket = c.value('netfront_packet') + c.value('lwip_packet') + c.value('net_notify');
-  return PACKETS[app] * perPacket + c.value(OP[app]);
+  return PACKETS[app] * guestPacketValueUs(c) + c.value(OP[app]);
 }
 
 export interface WorkParams {
